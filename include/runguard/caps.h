@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RUNGUARD_CAPS_H
+#define RUNGUARD_CAPS_H
+
+#include <stdbool.h>
+
+/*
+ * Capability names, checked against libcap's table but in runc's exact
+ * spelling: "CAP_" followed by the upper-case name. libcap alone would also
+ * accept "cap_sys_admin", "21" or trailing blanks; runc does not.
+ *
+ * Returns the capability number, or -1 if name is not a canonical name.
+ */
+int rg_caps_lookup(const char *name);
+/* Canonical name of capability number i (static storage), or NULL. */
+const char *rg_caps_name(int cap);
+/* Number of capabilities known to the build's libcap. */
+int rg_caps_count(void);
+
+#endif

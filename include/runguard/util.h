@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RUNGUARD_UTIL_H
+#define RUNGUARD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Cleanup attributes: every owned local carries one, ownership moves with steal_ptr(). */
+static inline void rg_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+static inline void rg_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_free_ _cleanup_(rg_freep)
+#define _cleanup_close_ _cleanup_(rg_closep)
+
+/* Type-checked: takes the value of *pp and leaves NULL behind. */
+#define steal_ptr(pp)                                                                              \
+	({                                                                                         \
+		__typeof__(*(pp)) *_pp = (pp);                                                     \
+		__typeof__(*_pp) _p = *_pp;                                                        \
+		*_pp = NULL;                                                                       \
+		_p;                                                                                \
+	})
+
+/* Takes the fd out of *fdp, leaving -1 so the cleanup attribute won't close it. */
+static inline int steal_fd(int *fdp)
+{
+	int fd = *fdp;
+	*fdp = -1;
+	return fd;
+}
+
+#define RG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Allocation helpers. Out of memory in a short-lived runtime wrapper is not
+ * recoverable in any useful way; these abort (the container is then not
+ * started, which is the fail-closed outcome) rather than thread -ENOMEM
+ * through every JSON edit.
+ */
+void *rg_xmalloc(size_t n);
+void *rg_xcalloc(size_t n, size_t size);
+void *rg_xrealloc(void *p, size_t n);
+char *rg_xstrdup(const char *s);
+char *rg_xstrndup(const char *s, size_t n);
+char *rg_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static inline bool rg_streq(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static inline bool rg_startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Growable byte buffer; data is always NUL-terminated. */
+struct rg_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void rg_buf_append(struct rg_buf *b, const char *s, size_t n);
+void rg_buf_puts(struct rg_buf *b, const char *s);
+void rg_buf_putc(struct rg_buf *b, char c);
+void rg_buf_printf(struct rg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns the data (caller owns it) and resets the buffer. */
+char *rg_buf_steal(struct rg_buf *b);
+void rg_buf_free(struct rg_buf *b);
+
+/* Writes all of buf to fd, retrying on EINTR and short writes. 0 or -errno. */
+int rg_write_all(int fd, const void *buf, size_t n);
+
+#endif

@@ -1,0 +1,671 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Lossless JSON tree on yajl's callback parser. See include/runguard/json.h.
+ *
+ * Why not yajl_tree_parse: it accepts comments unconditionally, keeps
+ * duplicate keys silently (Go, and so runc, would apply the last one while a
+ * checker reads the first), converts numbers, and frees recursively.
+ * Freeing here is iterative, so no input can exhaust the C stack.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_parse.h>
+
+#include "runguard/json.h"
+#include "runguard/util.h"
+
+struct frame {
+	struct rg_json *node;
+	char *key; /* pending object key */
+	size_t key_len;
+};
+
+struct parser {
+	struct rg_json *root;
+	struct frame *stack;
+	unsigned depth;
+	unsigned max_depth;
+	const char *name;
+	char *error; /* our own reason when a callback cancels */
+};
+
+const char *rg_json_type_name(enum rg_json_type t)
+{
+	switch (t) {
+	case RG_JSON_NULL:
+		return "null";
+	case RG_JSON_FALSE:
+	case RG_JSON_TRUE:
+		return "boolean";
+	case RG_JSON_NUMBER:
+		return "number";
+	case RG_JSON_STRING:
+		return "string";
+	case RG_JSON_ARRAY:
+		return "array";
+	case RG_JSON_OBJECT:
+		return "object";
+	default:
+		return "?";
+	}
+}
+
+struct rg_json *rg_json_new(enum rg_json_type type)
+{
+	struct rg_json *j = rg_xcalloc(1, sizeof(*j));
+	j->type = type;
+	return j;
+}
+
+struct rg_json *rg_json_new_stringn(const char *s, size_t len)
+{
+	struct rg_json *j = rg_json_new(RG_JSON_STRING);
+	j->u.s.text = rg_xstrndup(s, len);
+	j->u.s.len = len;
+	return j;
+}
+
+struct rg_json *rg_json_new_string(const char *s)
+{
+	return rg_json_new_stringn(s, strlen(s));
+}
+
+struct rg_json *rg_json_new_number(const char *text)
+{
+	struct rg_json *j = rg_json_new_stringn(text, strlen(text));
+	j->type = RG_JSON_NUMBER;
+	return j;
+}
+
+struct rg_json *rg_json_new_bool(bool v)
+{
+	return rg_json_new(v ? RG_JSON_TRUE : RG_JSON_FALSE);
+}
+
+static void grow(struct rg_json *c, size_t elem)
+{
+	if (c->n < c->cap)
+		return;
+	c->cap = c->cap ? c->cap * 2 : 4;
+	void **slot = c->type == RG_JSON_OBJECT ? (void **)&c->u.members : (void **)&c->u.items;
+	*slot = rg_xrealloc(*slot, c->cap * elem);
+}
+
+/*
+ * Iterative free: nodes to free are chained through a worklist so that a
+ * deeply nested tree cannot overflow the stack.
+ */
+void rg_json_free(struct rg_json *j)
+{
+	struct rg_json **work = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!j)
+		return;
+	work = rg_xmalloc(sizeof(*work) * 16);
+	cap = 16;
+	work[n++] = j;
+	while (n > 0) {
+		struct rg_json *cur = work[--n];
+		size_t need = n + cur->n;
+		if (need > cap) {
+			while (cap < need)
+				cap *= 2;
+			work = rg_xrealloc(work, sizeof(*work) * cap);
+		}
+		if (cur->type == RG_JSON_OBJECT) {
+			for (size_t i = 0; i < cur->n; i++) {
+				free(cur->u.members[i].key);
+				work[n++] = cur->u.members[i].value;
+			}
+			free(cur->u.members);
+		} else if (cur->type == RG_JSON_ARRAY) {
+			for (size_t i = 0; i < cur->n; i++)
+				work[n++] = cur->u.items[i];
+			free(cur->u.items);
+		} else if (cur->type == RG_JSON_STRING || cur->type == RG_JSON_NUMBER) {
+			free(cur->u.s.text);
+		}
+		free(cur);
+	}
+	free(work);
+}
+
+void rg_json_append(struct rg_json *arr, struct rg_json *value)
+{
+	grow(arr, sizeof(struct rg_json *));
+	arr->u.items[arr->n++] = value;
+}
+
+void rg_json_array_remove(struct rg_json *arr, size_t i)
+{
+	if (i >= arr->n)
+		return;
+	rg_json_free(arr->u.items[i]);
+	memmove(&arr->u.items[i], &arr->u.items[i + 1], (arr->n - i - 1) * sizeof(arr->u.items[0]));
+	arr->n--;
+}
+
+static void object_add(struct rg_json *obj, char *key, size_t key_len, struct rg_json *value)
+{
+	grow(obj, sizeof(struct rg_json_member));
+	obj->u.members[obj->n].key = key;
+	obj->u.members[obj->n].key_len = key_len;
+	obj->u.members[obj->n].value = value;
+	obj->n++;
+}
+
+static struct rg_json_member *find_member(const struct rg_json *obj, const char *key)
+{
+	size_t len = strlen(key);
+
+	if (!obj || obj->type != RG_JSON_OBJECT)
+		return NULL;
+	for (size_t i = 0; i < obj->n; i++) {
+		struct rg_json_member *m = &obj->u.members[i];
+		if (m->key_len == len && memcmp(m->key, key, len) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+struct rg_json *rg_json_get(const struct rg_json *obj, const char *key)
+{
+	struct rg_json_member *m = find_member(obj, key);
+	return m ? m->value : NULL;
+}
+
+void rg_json_set(struct rg_json *obj, const char *key, struct rg_json *value)
+{
+	struct rg_json_member *m = find_member(obj, key);
+
+	if (m) {
+		rg_json_free(m->value);
+		m->value = value;
+		return;
+	}
+	object_add(obj, rg_xstrdup(key), strlen(key), value);
+}
+
+bool rg_json_remove(struct rg_json *obj, const char *key)
+{
+	struct rg_json_member *m = find_member(obj, key);
+
+	if (!m)
+		return false;
+	size_t i = (size_t)(m - obj->u.members);
+	free(m->key);
+	rg_json_free(m->value);
+	memmove(&obj->u.members[i], &obj->u.members[i + 1],
+		(obj->n - i - 1) * sizeof(obj->u.members[0]));
+	obj->n--;
+	return true;
+}
+
+/* Recursion depth is bounded by RG_JSON_MAX_DEPTH for parsed trees. */
+struct rg_json *rg_json_clone(const struct rg_json *j)
+{
+	struct rg_json *c = rg_json_new(j->type);
+
+	switch (j->type) {
+	case RG_JSON_STRING:
+	case RG_JSON_NUMBER:
+		c->u.s.text = rg_xstrndup(j->u.s.text, j->u.s.len);
+		c->u.s.len = j->u.s.len;
+		break;
+	case RG_JSON_ARRAY:
+		for (size_t i = 0; i < j->n; i++)
+			rg_json_append(c, rg_json_clone(j->u.items[i]));
+		break;
+	case RG_JSON_OBJECT:
+		for (size_t i = 0; i < j->n; i++) {
+			const struct rg_json_member *m = &j->u.members[i];
+			object_add(c, rg_xstrndup(m->key, m->key_len), m->key_len,
+				   rg_json_clone(m->value));
+		}
+		break;
+	default:
+		break;
+	}
+	return c;
+}
+
+bool rg_json_equal(const struct rg_json *a, const struct rg_json *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->type != b->type || a->n != b->n)
+		return false;
+	switch (a->type) {
+	case RG_JSON_STRING:
+	case RG_JSON_NUMBER:
+		return a->u.s.len == b->u.s.len && memcmp(a->u.s.text, b->u.s.text, a->u.s.len) == 0;
+	case RG_JSON_ARRAY:
+		for (size_t i = 0; i < a->n; i++)
+			if (!rg_json_equal(a->u.items[i], b->u.items[i]))
+				return false;
+		return true;
+	case RG_JSON_OBJECT:
+		for (size_t i = 0; i < a->n; i++) {
+			const struct rg_json_member *x = &a->u.members[i], *y = &b->u.members[i];
+			if (x->key_len != y->key_len || memcmp(x->key, y->key, x->key_len) != 0 ||
+			    !rg_json_equal(x->value, y->value))
+				return false;
+		}
+		return true;
+	default:
+		return true;
+	}
+}
+
+int rg_json_int64(const struct rg_json *j, long long *ret)
+{
+	if (!j || j->type != RG_JSON_NUMBER)
+		return -EINVAL;
+	const char *p = j->u.s.text;
+	if (*p == '-')
+		p++;
+	if (!*p)
+		return -EINVAL;
+	for (; *p; p++)
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+	errno = 0;
+	char *end = NULL;
+	long long v = strtoll(j->u.s.text, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (!end || *end)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+/* ---- parser ---- */
+
+static void path_of_stack(const struct parser *p, struct rg_buf *b)
+{
+	for (unsigned i = 0; i < p->depth; i++) {
+		const struct frame *f = &p->stack[i];
+		if (f->node->type == RG_JSON_OBJECT) {
+			if (f->key)
+				rg_buf_printf(b, ".%s", f->key);
+		} else {
+			/* Enclosing arrays already hold the child being parsed. */
+			size_t idx = f->node->n;
+			if (i + 1 < p->depth && idx > 0)
+				idx--;
+			rg_buf_printf(b, "[%zu]", idx);
+		}
+	}
+}
+
+static int __attribute__((format(printf, 2, 3))) fail(struct parser *p, const char *fmt, ...)
+{
+	struct rg_buf b = {0};
+	va_list ap;
+	path_of_stack(p, &b);
+	if (b.len == 0)
+		rg_buf_putc(&b, '.');
+	rg_buf_puts(&b, ": ");
+	va_start(ap, fmt);
+	_cleanup_free_ char *m = NULL;
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	va_end(ap);
+	rg_buf_puts(&b, m ? m : "error");
+	free(p->error);
+	p->error = rg_buf_steal(&b);
+	return 0;
+}
+
+/* Attaches a finished value to the current container (or makes it the root). */
+static int attach(struct parser *p, struct rg_json *v)
+{
+	if (p->depth == 0) {
+		p->root = v;
+		return 1;
+	}
+	struct frame *f = &p->stack[p->depth - 1];
+	if (f->node->type == RG_JSON_ARRAY) {
+		rg_json_append(f->node, v);
+	} else {
+		object_add(f->node, f->key, f->key_len, v);
+		f->key = NULL;
+	}
+	return 1;
+}
+
+static int on_null(void *ctx)
+{
+	return attach(ctx, rg_json_new(RG_JSON_NULL));
+}
+
+static int on_bool(void *ctx, int v)
+{
+	return attach(ctx, rg_json_new_bool(v));
+}
+
+static int on_number(void *ctx, const char *s, size_t len)
+{
+	struct rg_json *j = rg_json_new_stringn(s, len);
+	j->type = RG_JSON_NUMBER;
+	return attach(ctx, j);
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t len)
+{
+	return attach(ctx, rg_json_new_stringn((const char *)s, len));
+}
+
+static int push(struct parser *p, enum rg_json_type t)
+{
+	if (p->depth >= p->max_depth) {
+		return fail(p, "nesting deeper than the limit of %u levels", p->max_depth);
+	}
+	struct rg_json *j = rg_json_new(t);
+	struct frame *f = &p->stack[p->depth];
+	/* Attach first so the node is owned by the tree even if parsing stops. */
+	attach(p, j);
+	f->node = j;
+	f->key = NULL;
+	p->depth++;
+	return 1;
+}
+
+static int on_start_map(void *ctx)
+{
+	return push(ctx, RG_JSON_OBJECT);
+}
+
+static int on_start_array(void *ctx)
+{
+	return push(ctx, RG_JSON_ARRAY);
+}
+
+static int on_key(void *ctx, const unsigned char *key, size_t len)
+{
+	struct parser *p = ctx;
+	struct frame *f = &p->stack[p->depth - 1];
+	free(f->key);
+	f->key = rg_xstrndup((const char *)key, len);
+	f->key_len = len;
+	return 1;
+}
+
+static int cmp_member_ptr(const void *a, const void *b)
+{
+	const struct rg_json_member *x = *(const struct rg_json_member *const *)a;
+	const struct rg_json_member *y = *(const struct rg_json_member *const *)b;
+	size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+	int c = memcmp(x->key, y->key, n);
+	if (c)
+		return c;
+	return x->key_len < y->key_len ? -1 : x->key_len > y->key_len;
+}
+
+/* Returns the first key that occurs twice, or NULL. O(n log n) for big objects. */
+static const char *find_duplicate(const struct rg_json *obj)
+{
+	const struct rg_json_member *m = obj->u.members;
+
+	if (obj->n <= 16) {
+		for (size_t i = 1; i < obj->n; i++)
+			for (size_t k = 0; k < i; k++)
+				if (m[i].key_len == m[k].key_len &&
+				    memcmp(m[i].key, m[k].key, m[i].key_len) == 0)
+					return m[i].key;
+		return NULL;
+	}
+	_cleanup_free_ const struct rg_json_member **v = rg_xmalloc(sizeof(*v) * obj->n);
+	for (size_t i = 0; i < obj->n; i++)
+		v[i] = &m[i];
+	qsort(v, obj->n, sizeof(*v), cmp_member_ptr);
+	for (size_t i = 1; i < obj->n; i++)
+		if (cmp_member_ptr(&v[i - 1], &v[i]) == 0)
+			return v[i]->key;
+	return NULL;
+}
+
+static int on_end(void *ctx)
+{
+	struct parser *p = ctx;
+	struct frame *f = &p->stack[p->depth - 1];
+
+	if (f->node->type == RG_JSON_OBJECT) {
+		const char *dup = find_duplicate(f->node);
+		if (dup) {
+			/* Report at the object's path, naming the key. */
+			free(f->key);
+			f->key = NULL;
+			return fail(p, "duplicate key \"%s\" (runc would use the last one)", dup);
+		}
+	}
+	free(f->key);
+	f->key = NULL;
+	p->depth--;
+	return 1;
+}
+
+static const yajl_callbacks callbacks = {
+	.yajl_null = on_null,
+	.yajl_boolean = on_bool,
+	.yajl_number = on_number,
+	.yajl_string = on_string,
+	.yajl_start_map = on_start_map,
+	.yajl_map_key = on_key,
+	.yajl_end_map = on_end,
+	.yajl_start_array = on_start_array,
+	.yajl_end_array = on_end,
+};
+
+static void line_col(const char *buf, size_t len, size_t off, size_t *line, size_t *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off && i < len; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+/* yajl's message is multi-line with a context excerpt; keep its first line. */
+static char *first_line(const unsigned char *s)
+{
+	if (!s)
+		return rg_xstrdup("parse error");
+	const char *t = (const char *)s;
+	while (*t == ' ' || *t == '\n')
+		t++;
+	size_t n = strcspn(t, "\n");
+	while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '.'))
+		n--;
+	return rg_xstrndup(t, n);
+}
+
+struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
+			      const struct rg_json_parse_opts *opts, struct rg_error **err)
+{
+	struct parser p = {0};
+	unsigned max_depth = opts && opts->max_depth ? opts->max_depth : RG_JSON_MAX_DEPTH;
+
+	p.max_depth = max_depth;
+	p.name = name;
+	p.stack = rg_xcalloc(max_depth + 1, sizeof(*p.stack));
+
+	yajl_handle h = yajl_alloc(&callbacks, NULL, &p);
+	if (!h) {
+		free(p.stack);
+		rg_error_set(err, ENOMEM, "%s: cannot allocate parser", name);
+		return NULL;
+	}
+	yajl_config(h, yajl_allow_comments, opts && opts->allow_comments ? 1 : 0);
+
+	yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+
+	if (st != yajl_status_ok) {
+		size_t off = yajl_get_bytes_consumed(h), line, col;
+		line_col(buf, len, off, &line, &col);
+		if (st == yajl_status_client_canceled && p.error) {
+			rg_error_set(err, EINVAL, "%s:%zu:%zu: %s", name, line, col, p.error);
+		} else {
+			unsigned char *m = yajl_get_error(h, 0, (const unsigned char *)buf, len);
+			_cleanup_free_ char *why = first_line(m);
+			yajl_free_error(h, m);
+			if (len == 0)
+				rg_error_set(err, EINVAL, "%s: empty file, expected JSON", name);
+			else
+				rg_error_set(err, EINVAL, "%s:%zu:%zu: invalid JSON: %s", name, line,
+					     col, why);
+		}
+		for (unsigned i = 0; i <= max_depth; i++)
+			free(p.stack[i].key);
+		rg_json_free(p.root);
+		p.root = NULL;
+	}
+	yajl_free(h);
+	free(p.stack);
+	free(p.error);
+	return p.root;
+}
+
+/* ---- emitter ---- */
+
+static void emit_string(struct rg_buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0;
+
+	rg_buf_putc(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		rg_buf_append(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"':
+			rg_buf_puts(b, "\\\"");
+			break;
+		case '\\':
+			rg_buf_puts(b, "\\\\");
+			break;
+		case '\n':
+			rg_buf_puts(b, "\\n");
+			break;
+		case '\t':
+			rg_buf_puts(b, "\\t");
+			break;
+		case '\r':
+			rg_buf_puts(b, "\\r");
+			break;
+		case '\b':
+			rg_buf_puts(b, "\\b");
+			break;
+		case '\f':
+			rg_buf_puts(b, "\\f");
+			break;
+		default: {
+			char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+			rg_buf_puts(b, u);
+			break;
+		}
+		}
+	}
+	rg_buf_append(b, s + run, len - run);
+	rg_buf_putc(b, '"');
+}
+
+static void newline(struct rg_buf *b, bool indent, unsigned level)
+{
+	if (!indent)
+		return;
+	rg_buf_putc(b, '\n');
+	for (unsigned i = 0; i < level; i++)
+		rg_buf_putc(b, '\t');
+}
+
+static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigned level)
+{
+	switch (j->type) {
+	case RG_JSON_NULL:
+		rg_buf_puts(b, "null");
+		break;
+	case RG_JSON_TRUE:
+		rg_buf_puts(b, "true");
+		break;
+	case RG_JSON_FALSE:
+		rg_buf_puts(b, "false");
+		break;
+	case RG_JSON_NUMBER:
+		rg_buf_append(b, j->u.s.text, j->u.s.len);
+		break;
+	case RG_JSON_STRING:
+		emit_string(b, j->u.s.text, j->u.s.len);
+		break;
+	case RG_JSON_ARRAY:
+		rg_buf_putc(b, '[');
+		for (size_t i = 0; i < j->n; i++) {
+			if (i)
+				rg_buf_putc(b, ',');
+			newline(b, indent, level + 1);
+			emit(b, j->u.items[i], indent, level + 1);
+		}
+		if (j->n)
+			newline(b, indent, level);
+		rg_buf_putc(b, ']');
+		break;
+	case RG_JSON_OBJECT:
+		rg_buf_putc(b, '{');
+		for (size_t i = 0; i < j->n; i++) {
+			if (i)
+				rg_buf_putc(b, ',');
+			newline(b, indent, level + 1);
+			emit_string(b, j->u.members[i].key, j->u.members[i].key_len);
+			rg_buf_puts(b, indent ? ": " : ":");
+			emit(b, j->u.members[i].value, indent, level + 1);
+		}
+		if (j->n)
+			newline(b, indent, level);
+		rg_buf_putc(b, '}');
+		break;
+	default:
+		break;
+	}
+}
+
+char *rg_json_emit(const struct rg_json *j, bool indent, size_t *ret_len)
+{
+	struct rg_buf b = {0};
+
+	emit(&b, j, indent, 0);
+	if (indent)
+		rg_buf_putc(&b, '\n');
+	if (ret_len)
+		*ret_len = b.len;
+	return rg_buf_steal(&b);
+}
+
+char *rg_json_brief(const struct rg_json *j)
+{
+	size_t len = 0;
+	char *s = rg_json_emit(j, false, &len);
+
+	if (len > 60) {
+		/* Cut on a UTF-8 boundary. */
+		size_t cut = 57;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+		memcpy(s + cut, "...", 4);
+	}
+	return s;
+}

@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The bundle and its config.json: open with ownership checks, load with a
+ * size cap, refuse keys runc would read differently, save atomically.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runguard/spec.h"
+#include "runguard/util.h"
+
+#define CONFIG_NAME "config.json"
+
+/*
+ * A file or directory that someone other than root (or the caller) could
+ * write can be swapped between runguard's rename and runc's read.
+ */
+static int check_owner(const char *what, const char *name, const struct stat *st,
+		       struct rg_error **err)
+{
+	uid_t me = geteuid();
+
+	if (st->st_uid != 0 && st->st_uid != me)
+		return rg_error_set(err, EPERM, "%s: %s is owned by uid %u, not by root or the caller",
+				    name, what, (unsigned)st->st_uid);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return rg_error_set(err, EPERM,
+				    "%s: %s is writable by group or others (mode %04o); refusing, "
+				    "it could be swapped before the runtime reads it",
+				    name, what, (unsigned)(st->st_mode & 07777));
+	return 0;
+}
+
+int rg_spec_open(const char *bundle, struct rg_bundle *ret, struct rg_error **err)
+{
+	struct stat st;
+	const char *path = bundle && *bundle ? bundle : ".";
+	_cleanup_free_ char *trimmed = rg_xstrdup(path);
+	size_t n = strlen(trimmed);
+
+	/* "dir/" would make lstat and O_NOFOLLOW follow a final symlink. */
+	while (n > 1 && trimmed[n - 1] == '/')
+		trimmed[--n] = '\0';
+
+	if (lstat(trimmed, &st) < 0)
+		return rg_error_set(err, errno, "bundle %s: %s", path, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return rg_error_set(err, ELOOP, "bundle %s: is a symlink; refusing", path);
+	if (!S_ISDIR(st.st_mode))
+		return rg_error_set(err, ENOTDIR, "bundle %s: not a directory", path);
+
+	_cleanup_close_ int dirfd =
+		open(trimmed, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0)
+		return rg_error_set(err, errno, "bundle %s: %s", path, strerror(errno));
+	if (fstat(dirfd, &st) < 0)
+		return rg_error_set(err, errno, "bundle %s: %s", path, strerror(errno));
+	_cleanup_free_ char *config_name =
+		rg_xasprintf("%s%s" CONFIG_NAME, trimmed, rg_streq(trimmed, "/") ? "" : "/");
+	int r = check_owner("bundle directory", config_name, &st, err);
+	if (r < 0)
+		return r;
+
+	ret->dirfd = steal_fd(&dirfd);
+	ret->path = rg_xstrdup(path);
+	ret->config_name = steal_ptr(&config_name);
+	return 0;
+}
+
+void rg_spec_close(struct rg_bundle *b)
+{
+	if (b->dirfd >= 0)
+		close(b->dirfd);
+	b->dirfd = -1;
+	free(b->path);
+	free(b->config_name);
+	b->path = b->config_name = NULL;
+}
+
+static int read_capped(int fd, const char *name, size_t cap, char **ret_buf, size_t *ret_len,
+		       struct rg_error **err)
+{
+	size_t len = 0, size = 64 * 1024;
+	_cleanup_free_ char *buf = rg_xmalloc(size + 1);
+
+	for (;;) {
+		if (len == size) {
+			if (size > cap)
+				break;
+			size *= 2;
+			buf = rg_xrealloc(buf, size + 1);
+		}
+		ssize_t r = read(fd, buf + len, size - len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return rg_error_set(err, errno, "%s: read: %s", name, strerror(errno));
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (len > cap)
+			break;
+	}
+	if (len > cap)
+		return rg_error_set(err, EFBIG, "%s: larger than the limit of %zu bytes", name, cap);
+	buf[len] = '\0';
+	*ret_buf = steal_ptr(&buf);
+	*ret_len = len;
+	return 0;
+}
+
+int rg_spec_load(struct rg_bundle *b, struct rg_json **ret, struct rg_error **err)
+{
+	/* O_NONBLOCK: a FIFO planted as config.json must not hang us. */
+	_cleanup_close_ int fd = openat(b->dirfd, CONFIG_NAME,
+					O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return rg_error_set(err, ELOOP, "%s: is a symlink; refusing", b->config_name);
+		return rg_error_set(err, errno, "%s: %s", b->config_name, strerror(errno));
+	}
+	if (fstat(fd, &b->config_st) < 0)
+		return rg_error_set(err, errno, "%s: %s", b->config_name, strerror(errno));
+	if (!S_ISREG(b->config_st.st_mode))
+		return rg_error_set(err, EINVAL, "%s: not a regular file", b->config_name);
+	int r = check_owner("file", b->config_name, &b->config_st, err);
+	if (r < 0)
+		return r;
+	if ((unsigned long long)b->config_st.st_size > RG_JSON_MAX_SIZE)
+		return rg_error_set(err, EFBIG, "%s: %lld bytes, larger than the limit of %u bytes",
+				    b->config_name, (long long)b->config_st.st_size,
+				    RG_JSON_MAX_SIZE);
+
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	r = read_capped(fd, b->config_name, RG_JSON_MAX_SIZE, &buf, &len, err);
+	if (r < 0)
+		return r;
+
+	_cleanup_json_ struct rg_json *spec = rg_json_parse(buf, len, b->config_name, NULL, err);
+	if (!spec)
+		return -EINVAL;
+	r = rg_spec_check_keys(spec, b->config_name, err);
+	if (r < 0)
+		return r;
+	*ret = steal_ptr(&spec);
+	return 0;
+}
+
+/* ---- keys that runc would read differently ---- */
+
+/* Field names of the OCI runtime-spec (1.0-1.2) Go structs, union of all levels. */
+static const char *const spec_fields[] = {
+	"ociVersion", "process", "root", "hostname", "domainname", "mounts", "hooks",
+	"annotations", "linux", "solaris", "windows", "vm", "zos", "features",
+	/* process */
+	"terminal", "consoleSize", "height", "width", "user", "uid", "gid", "umask",
+	"additionalGids", "username", "args", "commandLine", "env", "cwd", "capabilities",
+	"bounding", "effective", "inheritable", "permitted", "ambient", "rlimits", "type", "hard",
+	"soft", "noNewPrivileges", "apparmorProfile", "oomScoreAdj", "scheduler", "policy", "nice",
+	"priority", "flags", "runtime", "deadline", "period", "selinuxLabel", "ioPriority",
+	"class", "execCPUAffinity", "initial", "final",
+	/* root, mounts, hooks */
+	"path", "readonly", "destination", "source", "options", "uidMappings", "gidMappings",
+	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+	"timeout", "containerID", "hostID", "size",
+	/* linux */
+	"sysctl", "resources", "cgroupsPath", "namespaces", "devices", "seccomp",
+	"rootfsPropagation", "maskedPaths", "readonlyPaths", "mountLabel", "intelRdt",
+	"personality", "timeOffsets", "netDevices", "major", "minor", "fileMode", "allow",
+	"access", "domain", "secs", "nanosecs", "name",
+	/* resources */
+	"memory", "limit", "reservation", "swap", "kernel", "kernelTCP", "swappiness",
+	"disableOOMKiller", "useHierarchy", "checkBeforeUpdate", "cpu", "shares", "quota", "burst",
+	"realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle", "pids", "blockIO", "weight",
+	"leafWeight", "weightDevice", "throttleReadBpsDevice", "throttleWriteBpsDevice",
+	"throttleReadIOPSDevice", "throttleWriteIOPSDevice", "rate", "hugepageLimits", "pageSize",
+	"network", "classID", "priorities", "rdma", "hcaHandles", "hcaObjects", "unified",
+	/* seccomp */
+	"defaultAction", "defaultErrnoRet", "architectures", "listenerPath", "listenerMetadata",
+	"syscalls", "names", "action", "errnoRet", "index", "value", "valueTwo", "op",
+	/* intelRdt, memory policy */
+	"closID", "l3CacheSchema", "memBwSchema", "schemata", "enableCMT", "enableMBM",
+	"enableMonitoring", "memoryPolicy", "mode", "nodes",
+};
+
+/* Objects whose keys are free-form (Go maps), not struct fields. */
+static const char *const map_paths[] = {
+	".annotations", ".linux.sysctl", ".linux.resources.unified", ".linux.resources.rdma",
+	".linux.timeOffsets", ".linux.netDevices",
+};
+
+/*
+ * Folds a key the way Go's encoding/json compares field names: ASCII case,
+ * plus U+017F (long s) to 's' and U+212A (Kelvin sign) to 'k'. Returns false
+ * when the key holds other non-ASCII text, which can match no field name.
+ */
+static bool go_fold(const char *key, size_t len, char *out, size_t out_size)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)key[i];
+		char f;
+		if (c < 0x80) {
+			f = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		} else if (c == 0xc5 && i + 1 < len && (unsigned char)key[i + 1] == 0xbf) {
+			f = 's';
+			i += 1;
+		} else if (c == 0xe2 && i + 2 < len && (unsigned char)key[i + 1] == 0x84 &&
+			   (unsigned char)key[i + 2] == 0xaa) {
+			f = 'k';
+			i += 2;
+		} else {
+			return false;
+		}
+		if (o + 1 >= out_size)
+			return false;
+		out[o++] = f;
+	}
+	out[o] = '\0';
+	return true;
+}
+
+static const char *spec_field_folding_to(const char *folded)
+{
+	for (size_t i = 0; i < RG_ARRAY_SIZE(spec_fields); i++)
+		if (strcasecmp(spec_fields[i], folded) == 0)
+			return spec_fields[i];
+	return NULL;
+}
+
+static bool is_map_path(const char *path)
+{
+	for (size_t i = 0; i < RG_ARRAY_SIZE(map_paths); i++)
+		if (rg_streq(path, map_paths[i]))
+			return true;
+	return false;
+}
+
+static int check_object_keys(const struct rg_json *obj, const char *path, const char *name,
+			     struct rg_error **err)
+{
+	char folded[64];
+
+	for (size_t i = 0; i < obj->n; i++) {
+		const struct rg_json_member *m = &obj->u.members[i];
+		if (!go_fold(m->key, m->key_len, folded, sizeof(folded)))
+			continue;
+		const char *field = spec_field_folding_to(folded);
+		if (field && (strlen(field) != m->key_len || memcmp(field, m->key, m->key_len)))
+			return rg_error_set(err, EINVAL,
+					    "%s: %s.%s: key differs from the spec field \"%s\" "
+					    "only by case; runc would read it as \"%s\"",
+					    name, path, m->key, field, field);
+	}
+	return 0;
+}
+
+static int check_keys(const struct rg_json *j, struct rg_buf *path, const char *name,
+		      struct rg_error **err)
+{
+	size_t mark = path->len;
+	int r = 0;
+
+	if (j->type == RG_JSON_OBJECT) {
+		if (!is_map_path(path->data ? path->data : "")) {
+			r = check_object_keys(j, path->data ? path->data : "", name, err);
+			if (r < 0)
+				return r;
+		}
+		for (size_t i = 0; i < j->n && r == 0; i++) {
+			rg_buf_putc(path, '.');
+			rg_buf_append(path, j->u.members[i].key, j->u.members[i].key_len);
+			r = check_keys(j->u.members[i].value, path, name, err);
+			path->len = mark;
+			path->data[mark] = '\0';
+		}
+	} else if (j->type == RG_JSON_ARRAY) {
+		for (size_t i = 0; i < j->n && r == 0; i++) {
+			rg_buf_printf(path, "[%zu]", i);
+			r = check_keys(j->u.items[i], path, name, err);
+			path->len = mark;
+			path->data[mark] = '\0';
+		}
+	}
+	return r;
+}
+
+int rg_spec_check_keys(const struct rg_json *spec, const char *name, struct rg_error **err)
+{
+	if (!rg_json_is(spec, RG_JSON_OBJECT))
+		return rg_error_set(err, EINVAL, "%s: .: expected an object, got %s", name,
+				    rg_json_type_name(spec->type));
+	struct rg_buf path = {0};
+	rg_buf_puts(&path, "");
+	int r = check_keys(spec, &path, name, err);
+	rg_buf_free(&path);
+	return r;
+}
+
+/* ---- atomic save ---- */
+
+int rg_spec_save(struct rg_bundle *b, const struct rg_json *spec, struct rg_error **err)
+{
+	unsigned char rnd[8];
+	char tmp[64];
+	size_t len = 0;
+	int r;
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return rg_error_set(err, errno ? errno : EIO, "%s: getrandom: %s", b->config_name,
+				    strerror(errno));
+	snprintf(tmp, sizeof(tmp), ".config.json.runguard-%02x%02x%02x%02x%02x%02x%02x%02x",
+		 rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+
+	_cleanup_free_ char *text = rg_json_emit(spec, true, &len);
+	_cleanup_close_ int fd =
+		openat(b->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return rg_error_set(err, errno, "%s: cannot create temporary file: %s",
+				    b->config_name, strerror(errno));
+
+	const char *step = "fchown";
+	if (fchown(fd, b->config_st.st_uid, b->config_st.st_gid) < 0)
+		goto fail;
+	step = "fchmod";
+	if (fchmod(fd, b->config_st.st_mode & 07777) < 0)
+		goto fail;
+	step = "write";
+	r = rg_write_all(fd, text, len);
+	if (r < 0) {
+		errno = -r;
+		goto fail;
+	}
+	step = "fsync";
+	if (fsync(fd) < 0)
+		goto fail;
+	step = "close";
+	r = close(steal_fd(&fd));
+	if (r < 0)
+		goto fail;
+	step = "rename";
+	if (renameat(b->dirfd, tmp, b->dirfd, CONFIG_NAME) < 0)
+		goto fail;
+	/* The rename is durable only once the directory is synced. */
+	if (fsync(b->dirfd) < 0)
+		return rg_error_set(err, errno, "%s: fsync of bundle directory: %s", b->config_name,
+				    strerror(errno));
+	return 0;
+fail:;
+	int saved = errno;
+	unlinkat(b->dirfd, tmp, 0);
+	return rg_error_set(err, saved, "%s: saving failed (%s: %s); the original is unchanged",
+			    b->config_name, step, strerror(saved));
+}
