@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Capability names: libcap's table, spelled as runc spells them. runc looks
+ * capabilities up by the exact string "CAP_" + upper-case name; anything
+ * else (lower case, numbers, blanks) is not a capability to runc.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+
+#include "runguard/caps.h"
+#include "runguard/util.h"
+
+/* Enough for CAP_CHECKPOINT_RESTORE (40) and a few future ones. */
+#define MAX_CAPS 64
+
+static char names[MAX_CAPS][40];
+static int n_names = -1;
+
+static void load_table(void)
+{
+	if (n_names >= 0)
+		return;
+	n_names = 0;
+	/* CAP_LAST_CAP is the build's libcap/kernel header view; the table is
+	 * what libcap can name, independent of the running kernel. */
+	for (int i = 0; i <= CAP_LAST_CAP && i < MAX_CAPS; i++) {
+		char *n = cap_to_name((cap_value_t)i);
+		if (!n)
+			break;
+		/* libcap returns a bare number for capabilities it cannot name. */
+		if (isdigit((unsigned char)n[0])) {
+			cap_free(n);
+			break;
+		}
+		size_t o = 0;
+		const char *src = n;
+		if (strncasecmp(src, "cap_", 4) == 0)
+			src += 4;
+		memcpy(names[i], "CAP_", 4);
+		o = 4;
+		for (; *src && o + 1 < sizeof(names[i]); src++)
+			names[i][o++] = (char)toupper((unsigned char)*src);
+		names[i][o] = '\0';
+		cap_free(n);
+		n_names = i + 1;
+	}
+}
+
+int rg_caps_lookup(const char *name)
+{
+	load_table();
+	for (int i = 0; i < n_names; i++)
+		if (rg_streq(names[i], name))
+			return i;
+	return -1;
+}
+
+const char *rg_caps_name(int cap)
+{
+	load_table();
+	return cap >= 0 && cap < n_names ? names[cap] : NULL;
+}
+
+int rg_caps_count(void)
+{
+	load_table();
+	return n_names;
+}
+
+/* ---- the capability ceiling rule ---- */
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "runguard/rules.h"
+
+static const char *const cap_sets[] = {"bounding", "effective", "inheritable", "permitted",
+				       "ambient"};
+
+static bool in_ceiling(const struct rg_policy *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_cap_ceiling; i++)
+		if (rg_streq(p->cap_ceiling[i], name))
+			return true;
+	return false;
+}
+
+/* Intersects one set with the ceiling; never adds. */
+static int ceil_set(struct rg_json *caps, const char *set, struct rg_rule_ctx *ctx,
+		    struct rg_error **err)
+{
+	struct rg_json *arr = rg_json_get(caps, set);
+	char path[64];
+
+	snprintf(path, sizeof(path), ".process.capabilities.%s", set);
+	if (!arr || arr->type == RG_JSON_NULL)
+		return 0;
+	if (arr->type != RG_JSON_ARRAY)
+		return rg_error_set(err, EINVAL, "%s: %s: expected an array, got %s", ctx->file,
+				    path, rg_json_type_name(arr->type));
+	for (size_t i = 0; i < arr->n; i++) {
+		const char *name = rg_json_str(arr->u.items[i]);
+		if (!name)
+			return rg_error_set(err, EINVAL, "%s: %s[%zu]: expected a string, got %s",
+					    ctx->file, path, i,
+					    rg_json_type_name(arr->u.items[i]->type));
+		if (strlen(name) != arr->u.items[i]->u.s.len || rg_caps_lookup(name) < 0)
+			return rg_error_set(err, EINVAL,
+					    "%s: %s[%zu]: unknown capability '%s' (names are "
+					    "spelled CAP_UPPER_CASE)",
+					    ctx->file, path, i, name);
+	}
+	_cleanup_json_ struct rg_json *before = rg_json_clone(arr);
+	for (size_t i = arr->n; i-- > 0;)
+		if (!in_ceiling(ctx->policy, rg_json_str(arr->u.items[i])))
+			rg_json_array_remove(arr, i);
+	if (arr->n != before->n)
+		rg_rule_record(ctx, "capabilities", path, before, arr);
+	return 0;
+}
+
+static int caps_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)
+{
+	struct rg_json *proc = rg_rule_object(spec, "process", ctx->file, "", false, err);
+	if (!proc)
+		return *err ? -EINVAL : 0;
+	struct rg_json *caps = rg_rule_object(proc, "capabilities", ctx->file, ".process", false,
+					      err);
+	if (!caps)
+		return *err ? -EINVAL : 0;
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cap_sets); i++) {
+		int r = ceil_set(caps, cap_sets[i], ctx, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+const struct rg_rule rg_rule_caps = {"capabilities", caps_apply};

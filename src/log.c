@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runguard/json.h"
+#include "runguard/log.h"
+#include "runguard/util.h"
+
+static void timestamp(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+}
+
+void rg_log_runtime(const struct rg_cli *cli, const char *level, const char *msg)
+{
+	char ts[64];
+	struct rg_buf line = {0};
+
+	if (!cli || !cli->log_path || !*cli->log_path)
+		return;
+	timestamp(ts, sizeof(ts));
+	_cleanup_json_ struct rg_json *m = rg_json_new_string(msg);
+	_cleanup_free_ char *quoted = rg_json_emit(m, false, NULL);
+	if (cli->log_format == RG_LOG_JSON)
+		rg_buf_printf(&line, "{\"level\":\"%s\",\"msg\":%s,\"time\":\"%s\"}\n", level,
+			      quoted, ts);
+	else
+		rg_buf_printf(&line, "time=\"%s\" level=%s msg=%s\n", ts, level, quoted);
+
+	_cleanup_close_ int fd =
+		open(cli->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd >= 0)
+		(void)rg_write_all(fd, line.data, line.len);
+	rg_buf_free(&line);
+}
+
+void rg_log_stderr(const char *fmt, ...)
+{
+	va_list ap;
+	struct rg_buf b = {0};
+	_cleanup_free_ char *m = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	va_end(ap);
+	rg_buf_printf(&b, "runguard: %s\n", m ? m : "(no message)");
+	(void)rg_write_all(STDERR_FILENO, b.data, b.len);
+	rg_buf_free(&b);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "runguard/report.h"
+#include "runguard/util.h"
+
+void rg_report_change(struct rg_report *r, const char *rule, const char *path, const char *before,
+		      const char *after)
+{
+	r->changes = rg_xrealloc(r->changes, (r->n_changes + 1) * sizeof(*r->changes));
+	struct rg_change *c = &r->changes[r->n_changes++];
+	c->rule = rg_xstrdup(rule);
+	c->path = rg_xstrdup(path);
+	c->before = before ? rg_xstrdup(before) : NULL;
+	c->after = after ? rg_xstrdup(after) : NULL;
+}
+
+void rg_report_violation(struct rg_report *r, const char *rule, const char *path,
+			 const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	r->violations = rg_xrealloc(r->violations, (r->n_violations + 1) * sizeof(*r->violations));
+	struct rg_violation *v = &r->violations[r->n_violations++];
+	v->rule = rg_xstrdup(rule);
+	v->path = rg_xstrdup(path);
+	v->msg = msg ? msg : rg_xstrdup("violation");
+}
+
+void rg_report_free(struct rg_report *r)
+{
+	for (size_t i = 0; i < r->n_changes; i++) {
+		free(r->changes[i].rule);
+		free(r->changes[i].path);
+		free(r->changes[i].before);
+		free(r->changes[i].after);
+	}
+	for (size_t i = 0; i < r->n_violations; i++) {
+		free(r->violations[i].rule);
+		free(r->violations[i].path);
+		free(r->violations[i].msg);
+	}
+	free(r->changes);
+	free(r->violations);
+	r->changes = NULL;
+	r->violations = NULL;
+	r->n_changes = r->n_violations = 0;
+}
