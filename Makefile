@@ -11,6 +11,14 @@ SYSCONFDIR ?= /etc
 DESTDIR ?=
 
 CC ?= cc
+# `make V=1` shows full command lines.
+ifeq ($(V),1)
+Q :=
+E := @true
+else
+Q := @
+E := @echo
+endif
 BUILD ?= build
 ifeq ($(SANITIZE),1)
 BUILD := build-san
@@ -45,23 +53,27 @@ all: $(BUILD)/runguard
 
 $(BUILD)/src/%.o: src/%.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The default seccomp profile is embedded with .incbin so zero-config works.
 $(BUILD)/src/embed.o: src/embed.S profiles/seccomp-default.json
 	@mkdir -p $(dir $@)
-	$(CC) -c -fPIE -o $@ $<
+	$(E) "  AS      $<"
+	$(Q)$(CC) -c -fPIE -o $@ $<
 
 $(BUILD)/librunguard.a: $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/runguard: cmd/runguard/main.c $(BUILD)/librunguard.a $(HEADERS)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/librunguard.a $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/librunguard.a $(ALL_LDFLAGS) $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librunguard.a $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/librunguard.a \
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/librunguard.a \
 		$(ALL_LDFLAGS) $(PKG_LIBS) -lcmocka
 
 unit: $(BUILD)/runguard $(UNIT_BIN)

@@ -16,8 +16,7 @@ static int annotate_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct 
 	struct rg_json *ann = rg_rule_object(spec, "annotations", ctx->file, "", true, err);
 	if (!ann)
 		return -EINVAL;
-	_cleanup_free_ char *value =
-		rg_xasprintf("%s@%s", ctx->policy->name, ctx->policy->digest);
+	_cleanup_free_ char *value = rg_xasprintf("%s@%s", ctx->policy->name, ctx->policy->digest);
 	struct rg_json *cur = rg_json_get(ann, POLICY_ANNOTATION);
 	const char *s = rg_json_str(cur);
 	if (s && rg_streq(s, value))

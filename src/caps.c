@@ -126,8 +126,8 @@ static int caps_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_e
 	struct rg_json *proc = rg_rule_object(spec, "process", ctx->file, "", false, err);
 	if (!proc)
 		return *err ? -EINVAL : 0;
-	struct rg_json *caps = rg_rule_object(proc, "capabilities", ctx->file, ".process", false,
-					      err);
+	struct rg_json *caps =
+	    rg_rule_object(proc, "capabilities", ctx->file, ".process", false, err);
 	if (!caps)
 		return *err ? -EINVAL : 0;
 	for (size_t i = 0; i < RG_ARRAY_SIZE(cap_sets); i++) {

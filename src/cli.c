@@ -29,52 +29,52 @@ struct global_flag {
 
 /* Global flags of runc 1.1 and crun 1.8 (union). */
 static const struct global_flag global_flags[] = {
-	{"root", true, G_ROOT},
-	{"log", true, G_LOG},
-	{"log-format", true, G_LOG_FORMAT},
-	{"log-level", true, G_OTHER}, /* crun */
-	{"criu", true, G_OTHER},
-	{"rootless", true, G_OTHER},
-	{"cgroup-manager", true, G_OTHER}, /* crun */
-	{"debug", false, G_DEBUG},
-	{"systemd-cgroup", false, G_OTHER},
-	{"help", false, G_HELP},
-	{"h", false, G_HELP},
-	{"version", false, G_OTHER},
-	{"v", false, G_OTHER},
-	{"V", false, G_OTHER}, /* crun */
+    {"root", true, G_ROOT},
+    {"log", true, G_LOG},
+    {"log-format", true, G_LOG_FORMAT},
+    {"log-level", true, G_OTHER}, /* crun */
+    {"criu", true, G_OTHER},
+    {"rootless", true, G_OTHER},
+    {"cgroup-manager", true, G_OTHER}, /* crun */
+    {"debug", false, G_DEBUG},
+    {"systemd-cgroup", false, G_OTHER},
+    {"help", false, G_HELP},
+    {"h", false, G_HELP},
+    {"version", false, G_OTHER},
+    {"v", false, G_OTHER},
+    {"V", false, G_OTHER}, /* crun */
 };
 
 /* Flags of the enforced subcommands: union of runc's and crun's create, run and restore. */
 static const struct flag enforce_flags[] = {
-	{"bundle", true},
-	{"b", true},
-	{"config", true}, /* crun: alternative config file */
-	{"f", true},
-	{"console-socket", true},
-	{"pid-file", true},
-	{"preserve-fds", true},
-	{"no-pivot", false},
-	{"no-new-keyring", false},
-	{"detach", false},
-	{"d", false},
-	{"keep", false},
-	{"no-subreaper", false},
-	{"image-path", true},
-	{"work-path", true},
-	{"parent-path", true},
-	{"tcp-established", false},
-	{"ext-unix-sk", false},
-	{"shell-job", false},
-	{"file-locks", false},
-	{"manage-cgroups-mode", true},
-	{"empty-ns", true},
-	{"auto-dedup", false},
-	{"lazy-pages", false},
-	{"lsm-profile", true},
-	{"lsm-mount-context", true},
-	{"help", false},
-	{"h", false},
+    {"bundle", true},
+    {"b", true},
+    {"config", true}, /* crun: alternative config file */
+    {"f", true},
+    {"console-socket", true},
+    {"pid-file", true},
+    {"preserve-fds", true},
+    {"no-pivot", false},
+    {"no-new-keyring", false},
+    {"detach", false},
+    {"d", false},
+    {"keep", false},
+    {"no-subreaper", false},
+    {"image-path", true},
+    {"work-path", true},
+    {"parent-path", true},
+    {"tcp-established", false},
+    {"ext-unix-sk", false},
+    {"shell-job", false},
+    {"file-locks", false},
+    {"manage-cgroups-mode", true},
+    {"empty-ns", true},
+    {"auto-dedup", false},
+    {"lazy-pages", false},
+    {"lsm-profile", true},
+    {"lsm-mount-context", true},
+    {"help", false},
+    {"h", false},
 };
 
 static const char *const enforced_subcommands[] = {"create", "run", "restore"};

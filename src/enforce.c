@@ -8,7 +8,7 @@
 
 /* Fixed order: capabilities first, since seccomp resolves against the final capabilities. */
 static const struct rg_rule *const rule_table[] = {
-	&rg_rule_caps, &rg_rule_seccomp, &rg_rule_process, &rg_rule_resources, &rg_rule_annotate,
+    &rg_rule_caps, &rg_rule_seccomp, &rg_rule_process, &rg_rule_resources, &rg_rule_annotate,
 };
 
 struct rg_json *rg_rule_object(struct rg_json *obj, const char *key, const char *file,

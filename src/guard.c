@@ -32,7 +32,7 @@ int rg_guard_enforce(const struct rg_cli *cli, const struct rg_policy *policy,
 		goto out;
 	rg_host_detect(&host);
 	struct rg_rule_ctx ctx = {
-		.policy = policy, .host = &host, .report = report, .file = b.config_name};
+	    .policy = policy, .host = &host, .report = report, .file = b.config_name};
 	r = rg_enforce(spec, &ctx, err);
 	if (r < 0)
 		goto out;
@@ -53,7 +53,8 @@ char *rg_guard_summary(const struct rg_policy *policy, const struct rg_report *r
 	for (size_t i = 0; i < report->n_changes; i++) {
 		const struct rg_change *c = &report->changes[i];
 		rg_buf_printf(&b, "%s %s: %s -> %s", i ? ";" : ":", c->path,
-			      c->before ? c->before : "(absent)", c->after ? c->after : "(removed)");
+			      c->before ? c->before : "(absent)",
+			      c->after ? c->after : "(removed)");
 	}
 	return rg_buf_steal(&b);
 }

@@ -13,18 +13,18 @@ static const struct {
 	const char *arch;
 	const char *go_arch;
 } arch_table[] = {
-	{"x86_64", "SCMP_ARCH_X86_64", "amd64"},
-	{"i386", "SCMP_ARCH_X86", "386"},
-	{"i686", "SCMP_ARCH_X86", "386"},
-	{"aarch64", "SCMP_ARCH_AARCH64", "arm64"},
-	{"armv7l", "SCMP_ARCH_ARM", "arm"},
-	{"armv6l", "SCMP_ARCH_ARM", "arm"},
-	{"ppc64le", "SCMP_ARCH_PPC64LE", "ppc64le"},
-	{"ppc64", "SCMP_ARCH_PPC64", "ppc64"},
-	{"s390x", "SCMP_ARCH_S390X", "s390x"},
-	{"riscv64", "SCMP_ARCH_RISCV64", "riscv64"},
-	{"mips64", "SCMP_ARCH_MIPS64", "mips64"},
-	{"loongarch64", "SCMP_ARCH_LOONGARCH64", "loong64"},
+    {"x86_64", "SCMP_ARCH_X86_64", "amd64"},
+    {"i386", "SCMP_ARCH_X86", "386"},
+    {"i686", "SCMP_ARCH_X86", "386"},
+    {"aarch64", "SCMP_ARCH_AARCH64", "arm64"},
+    {"armv7l", "SCMP_ARCH_ARM", "arm"},
+    {"armv6l", "SCMP_ARCH_ARM", "arm"},
+    {"ppc64le", "SCMP_ARCH_PPC64LE", "ppc64le"},
+    {"ppc64", "SCMP_ARCH_PPC64", "ppc64"},
+    {"s390x", "SCMP_ARCH_S390X", "s390x"},
+    {"riscv64", "SCMP_ARCH_RISCV64", "riscv64"},
+    {"mips64", "SCMP_ARCH_MIPS64", "mips64"},
+    {"loongarch64", "SCMP_ARCH_LOONGARCH64", "loong64"},
 };
 
 const char *rg_host_seccomp_arch(const char *machine)

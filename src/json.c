@@ -242,7 +242,8 @@ bool rg_json_equal(const struct rg_json *a, const struct rg_json *b)
 	switch (a->type) {
 	case RG_JSON_STRING:
 	case RG_JSON_NUMBER:
-		return a->u.s.len == b->u.s.len && memcmp(a->u.s.text, b->u.s.text, a->u.s.len) == 0;
+		return a->u.s.len == b->u.s.len &&
+		       memcmp(a->u.s.text, b->u.s.text, a->u.s.len) == 0;
 	case RG_JSON_ARRAY:
 		for (size_t i = 0; i < a->n; i++)
 			if (!rg_json_equal(a->u.items[i], b->u.items[i]))
@@ -451,15 +452,15 @@ static int on_end(void *ctx)
 }
 
 static const yajl_callbacks callbacks = {
-	.yajl_null = on_null,
-	.yajl_boolean = on_bool,
-	.yajl_number = on_number,
-	.yajl_string = on_string,
-	.yajl_start_map = on_start_map,
-	.yajl_map_key = on_key,
-	.yajl_end_map = on_end,
-	.yajl_start_array = on_start_array,
-	.yajl_end_array = on_end,
+    .yajl_null = on_null,
+    .yajl_boolean = on_bool,
+    .yajl_number = on_number,
+    .yajl_string = on_string,
+    .yajl_start_map = on_start_map,
+    .yajl_map_key = on_key,
+    .yajl_end_map = on_end,
+    .yajl_start_array = on_start_array,
+    .yajl_end_array = on_end,
 };
 
 static void line_col(const char *buf, size_t len, size_t off, size_t *line, size_t *col)
@@ -524,8 +525,8 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 			if (len == 0)
 				rg_error_set(err, EINVAL, "%s: empty file, expected JSON", name);
 			else
-				rg_error_set(err, EINVAL, "%s:%zu:%zu: invalid JSON: %s", name, line,
-					     col, why);
+				rg_error_set(err, EINVAL, "%s:%zu:%zu: invalid JSON: %s", name,
+					     line, col, why);
 		}
 		for (unsigned i = 0; i <= max_depth; i++)
 			free(p.stack[i].key);

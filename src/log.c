@@ -38,7 +38,7 @@ void rg_log_runtime(const struct rg_cli *cli, const char *level, const char *msg
 		rg_buf_printf(&line, "time=\"%s\" level=%s msg=%s\n", ts, level, quoted);
 
 	_cleanup_close_ int fd =
-		open(cli->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	    open(cli->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
 	if (fd >= 0)
 		(void)rg_write_all(fd, line.data, line.len);
 	rg_buf_free(&line);

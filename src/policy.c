@@ -27,9 +27,9 @@ extern const char rg_embedded_seccomp_end[];
 
 /* The containers-common default capability set. */
 static const char *const default_ceiling[] = {
-	"CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL",    "CAP_NET_BIND_SERVICE", "CAP_SETFCAP", "CAP_SETGID",
-	"CAP_SETPCAP", "CAP_SETUID",       "CAP_SYS_CHROOT",
+    "CAP_CHOWN",   "CAP_DAC_OVERRIDE",	   "CAP_FOWNER",     "CAP_FSETID",
+    "CAP_KILL",	   "CAP_NET_BIND_SERVICE", "CAP_SETFCAP",    "CAP_SETGID",
+    "CAP_SETPCAP", "CAP_SETUID",	   "CAP_SYS_CHROOT",
 };
 
 #define DEFAULT_PIDS_LIMIT 2048 /* as podman */
@@ -72,7 +72,8 @@ static int read_file(const char *path, size_t cap, char **ret, size_t *ret_len,
 	if (!S_ISREG(st.st_mode))
 		return rg_error_set(err, EINVAL, "%s: not a regular file", path);
 	if ((size_t)st.st_size > cap)
-		return rg_error_set(err, EFBIG, "%s: larger than the limit of %zu bytes", path, cap);
+		return rg_error_set(err, EFBIG, "%s: larger than the limit of %zu bytes", path,
+				    cap);
 	_cleanup_free_ char *buf = rg_xmalloc((size_t)st.st_size + 1);
 	size_t len = 0;
 	while (len < (size_t)st.st_size) {
@@ -141,7 +142,7 @@ static int apply_config(struct rg_policy *p, const char *file, const char *buf, 
 		if (r < 0)
 			return r;
 		_cleanup_json_ struct rg_json *prof =
-			rg_json_parse(text, text_len, profile_path, NULL, err);
+		    rg_json_parse(text, text_len, profile_path, NULL, err);
 		if (!prof || !rg_json_is(prof, RG_JSON_OBJECT)) {
 			free(text);
 			return rg_error_set(err, EINVAL, "%s: expected a seccomp profile object",

@@ -17,8 +17,8 @@ void rg_report_change(struct rg_report *r, const char *rule, const char *path, c
 	c->after = after ? rg_xstrdup(after) : NULL;
 }
 
-void rg_report_violation(struct rg_report *r, const char *rule, const char *path,
-			 const char *fmt, ...)
+void rg_report_violation(struct rg_report *r, const char *rule, const char *path, const char *fmt,
+			 ...)
 {
 	va_list ap;
 	char *msg = NULL;

@@ -13,7 +13,8 @@ static int resources_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct
 	struct rg_json *res = rg_rule_object(linux_, "resources", ctx->file, ".linux", true, err);
 	if (!res)
 		return -EINVAL;
-	struct rg_json *pids = rg_rule_object(res, "pids", ctx->file, ".linux.resources", true, err);
+	struct rg_json *pids =
+	    rg_rule_object(res, "pids", ctx->file, ".linux.resources", true, err);
 	if (!pids)
 		return -EINVAL;
 	struct rg_json *limit = rg_json_get(pids, "limit");

@@ -13,9 +13,8 @@
 #include "runguard/util.h"
 
 static const char *const search_list[] = {
-	"/usr/bin/runc",       "/usr/sbin/runc",       "/usr/local/bin/runc",
-	"/usr/local/sbin/runc", "/usr/bin/crun",        "/usr/sbin/crun",
-	"/usr/local/bin/crun", "/usr/local/sbin/crun",
+    "/usr/bin/runc", "/usr/sbin/runc", "/usr/local/bin/runc", "/usr/local/sbin/runc",
+    "/usr/bin/crun", "/usr/sbin/crun", "/usr/local/bin/crun", "/usr/local/sbin/crun",
 };
 
 static bool is_self(const struct stat *st, const struct stat *self)
@@ -49,8 +48,9 @@ int rg_runtime_find(const char *configured, char **ret_path, struct rg_error **e
 
 	if (explicit_path) {
 		if (explicit_path[0] != '/')
-			return rg_error_set(err, EINVAL, "%s: real runtime '%s' is not an absolute path",
-					    origin, explicit_path);
+			return rg_error_set(err, EINVAL,
+					    "%s: real runtime '%s' is not an absolute path", origin,
+					    explicit_path);
 		int r = check_candidate(explicit_path, &self, have_self);
 		if (r == -ELOOP)
 			return rg_error_set(err, ELOOP,

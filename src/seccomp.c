@@ -36,8 +36,8 @@ static int allows_everything(const struct rg_json *sc, const char *file, bool *r
 
 	if (def && !a)
 		return rg_error_set(err, EINVAL,
-				    "%s: .linux.seccomp.defaultAction: expected a string, got %s", file,
-				    rg_json_type_name(def->type));
+				    "%s: .linux.seccomp.defaultAction: expected a string, got %s",
+				    file, rg_json_type_name(def->type));
 	if (!is_allow_action(a)) {
 		*ret = false;
 		return 0;
@@ -148,7 +148,7 @@ static struct rg_json *resolve_profile(struct rg_json *spec, struct rg_rule_ctx 
 {
 	const struct rg_policy *p = ctx->policy;
 	_cleanup_json_ struct rg_json *prof = rg_json_parse(
-		p->seccomp_profile, p->seccomp_profile_len, p->seccomp_profile_origin, NULL, err);
+	    p->seccomp_profile, p->seccomp_profile_len, p->seccomp_profile_origin, NULL, err);
 	if (!prof)
 		return NULL;
 	if (!rg_json_is(prof, RG_JSON_OBJECT)) {
@@ -157,7 +157,7 @@ static struct rg_json *resolve_profile(struct rg_json *spec, struct rg_rule_ctx 
 		return NULL;
 	}
 	const struct rg_json *bounding =
-		rg_json_get(rg_json_get(rg_json_get(spec, "process"), "capabilities"), "bounding");
+	    rg_json_get(rg_json_get(rg_json_get(spec, "process"), "capabilities"), "bounding");
 
 	resolve_arches(prof, ctx->host);
 	struct rg_json *calls = rg_json_get(prof, "syscalls");
@@ -200,7 +200,8 @@ static int seccomp_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct r
 	if (!prof)
 		return -EINVAL;
 	/* The profile is large; record a summary rather than its text. */
-	_cleanup_json_ struct rg_json *summary = rg_json_new_string(ctx->policy->seccomp_profile_origin);
+	_cleanup_json_ struct rg_json *summary =
+	    rg_json_new_string(ctx->policy->seccomp_profile_origin);
 	rg_rule_record(ctx, RULE, ".linux.seccomp", sc && sc->type != RG_JSON_NULL ? sc : NULL,
 		       summary);
 	rg_json_set(linux_, "seccomp", prof);

@@ -28,8 +28,9 @@ static int check_owner(const char *what, const char *name, const struct stat *st
 	uid_t me = geteuid();
 
 	if (st->st_uid != 0 && st->st_uid != me)
-		return rg_error_set(err, EPERM, "%s: %s is owned by uid %u, not by root or the caller",
-				    name, what, (unsigned)st->st_uid);
+		return rg_error_set(err, EPERM,
+				    "%s: %s is owned by uid %u, not by root or the caller", name,
+				    what, (unsigned)st->st_uid);
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
 		return rg_error_set(err, EPERM,
 				    "%s: %s is writable by group or others (mode %04o); refusing, "
@@ -56,14 +57,13 @@ int rg_spec_open(const char *bundle, struct rg_bundle *ret, struct rg_error **er
 	if (!S_ISDIR(st.st_mode))
 		return rg_error_set(err, ENOTDIR, "bundle %s: not a directory", path);
 
-	_cleanup_close_ int dirfd =
-		open(trimmed, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int dirfd = open(trimmed, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dirfd < 0)
 		return rg_error_set(err, errno, "bundle %s: %s", path, strerror(errno));
 	if (fstat(dirfd, &st) < 0)
 		return rg_error_set(err, errno, "bundle %s: %s", path, strerror(errno));
 	_cleanup_free_ char *config_name =
-		rg_xasprintf("%s%s" CONFIG_NAME, trimmed, rg_streq(trimmed, "/") ? "" : "/");
+	    rg_xasprintf("%s%s" CONFIG_NAME, trimmed, rg_streq(trimmed, "/") ? "" : "/");
 	int r = check_owner("bundle directory", config_name, &st, err);
 	if (r < 0)
 		return r;
@@ -110,7 +110,8 @@ static int read_capped(int fd, const char *name, size_t cap, char **ret_buf, siz
 			break;
 	}
 	if (len > cap)
-		return rg_error_set(err, EFBIG, "%s: larger than the limit of %zu bytes", name, cap);
+		return rg_error_set(err, EFBIG, "%s: larger than the limit of %zu bytes", name,
+				    cap);
 	buf[len] = '\0';
 	*ret_buf = steal_ptr(&buf);
 	*ret_len = len;
@@ -124,7 +125,8 @@ int rg_spec_load(struct rg_bundle *b, struct rg_json **ret, struct rg_error **er
 					O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		if (errno == ELOOP)
-			return rg_error_set(err, ELOOP, "%s: is a symlink; refusing", b->config_name);
+			return rg_error_set(err, ELOOP, "%s: is a symlink; refusing",
+					    b->config_name);
 		return rg_error_set(err, errno, "%s: %s", b->config_name, strerror(errno));
 	}
 	if (fstat(fd, &b->config_st) < 0)
@@ -159,43 +161,174 @@ int rg_spec_load(struct rg_bundle *b, struct rg_json **ret, struct rg_error **er
 
 /* Field names of the OCI runtime-spec (1.0-1.2) Go structs, union of all levels. */
 static const char *const spec_fields[] = {
-	"ociVersion", "process", "root", "hostname", "domainname", "mounts", "hooks",
-	"annotations", "linux", "solaris", "windows", "vm", "zos", "features",
-	/* process */
-	"terminal", "consoleSize", "height", "width", "user", "uid", "gid", "umask",
-	"additionalGids", "username", "args", "commandLine", "env", "cwd", "capabilities",
-	"bounding", "effective", "inheritable", "permitted", "ambient", "rlimits", "type", "hard",
-	"soft", "noNewPrivileges", "apparmorProfile", "oomScoreAdj", "scheduler", "policy", "nice",
-	"priority", "flags", "runtime", "deadline", "period", "selinuxLabel", "ioPriority",
-	"class", "execCPUAffinity", "initial", "final",
-	/* root, mounts, hooks */
-	"path", "readonly", "destination", "source", "options", "uidMappings", "gidMappings",
-	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
-	"timeout", "containerID", "hostID", "size",
-	/* linux */
-	"sysctl", "resources", "cgroupsPath", "namespaces", "devices", "seccomp",
-	"rootfsPropagation", "maskedPaths", "readonlyPaths", "mountLabel", "intelRdt",
-	"personality", "timeOffsets", "netDevices", "major", "minor", "fileMode", "allow",
-	"access", "domain", "secs", "nanosecs", "name",
-	/* resources */
-	"memory", "limit", "reservation", "swap", "kernel", "kernelTCP", "swappiness",
-	"disableOOMKiller", "useHierarchy", "checkBeforeUpdate", "cpu", "shares", "quota", "burst",
-	"realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle", "pids", "blockIO", "weight",
-	"leafWeight", "weightDevice", "throttleReadBpsDevice", "throttleWriteBpsDevice",
-	"throttleReadIOPSDevice", "throttleWriteIOPSDevice", "rate", "hugepageLimits", "pageSize",
-	"network", "classID", "priorities", "rdma", "hcaHandles", "hcaObjects", "unified",
-	/* seccomp */
-	"defaultAction", "defaultErrnoRet", "architectures", "listenerPath", "listenerMetadata",
-	"syscalls", "names", "action", "errnoRet", "index", "value", "valueTwo", "op",
-	/* intelRdt, memory policy */
-	"closID", "l3CacheSchema", "memBwSchema", "schemata", "enableCMT", "enableMBM",
-	"enableMonitoring", "memoryPolicy", "mode", "nodes",
+    "ociVersion",
+    "process",
+    "root",
+    "hostname",
+    "domainname",
+    "mounts",
+    "hooks",
+    "annotations",
+    "linux",
+    "solaris",
+    "windows",
+    "vm",
+    "zos",
+    "features",
+    /* process */
+    "terminal",
+    "consoleSize",
+    "height",
+    "width",
+    "user",
+    "uid",
+    "gid",
+    "umask",
+    "additionalGids",
+    "username",
+    "args",
+    "commandLine",
+    "env",
+    "cwd",
+    "capabilities",
+    "bounding",
+    "effective",
+    "inheritable",
+    "permitted",
+    "ambient",
+    "rlimits",
+    "type",
+    "hard",
+    "soft",
+    "noNewPrivileges",
+    "apparmorProfile",
+    "oomScoreAdj",
+    "scheduler",
+    "policy",
+    "nice",
+    "priority",
+    "flags",
+    "runtime",
+    "deadline",
+    "period",
+    "selinuxLabel",
+    "ioPriority",
+    "class",
+    "execCPUAffinity",
+    "initial",
+    "final",
+    /* root, mounts, hooks */
+    "path",
+    "readonly",
+    "destination",
+    "source",
+    "options",
+    "uidMappings",
+    "gidMappings",
+    "prestart",
+    "createRuntime",
+    "createContainer",
+    "startContainer",
+    "poststart",
+    "poststop",
+    "timeout",
+    "containerID",
+    "hostID",
+    "size",
+    /* linux */
+    "sysctl",
+    "resources",
+    "cgroupsPath",
+    "namespaces",
+    "devices",
+    "seccomp",
+    "rootfsPropagation",
+    "maskedPaths",
+    "readonlyPaths",
+    "mountLabel",
+    "intelRdt",
+    "personality",
+    "timeOffsets",
+    "netDevices",
+    "major",
+    "minor",
+    "fileMode",
+    "allow",
+    "access",
+    "domain",
+    "secs",
+    "nanosecs",
+    "name",
+    /* resources */
+    "memory",
+    "limit",
+    "reservation",
+    "swap",
+    "kernel",
+    "kernelTCP",
+    "swappiness",
+    "disableOOMKiller",
+    "useHierarchy",
+    "checkBeforeUpdate",
+    "cpu",
+    "shares",
+    "quota",
+    "burst",
+    "realtimeRuntime",
+    "realtimePeriod",
+    "cpus",
+    "mems",
+    "idle",
+    "pids",
+    "blockIO",
+    "weight",
+    "leafWeight",
+    "weightDevice",
+    "throttleReadBpsDevice",
+    "throttleWriteBpsDevice",
+    "throttleReadIOPSDevice",
+    "throttleWriteIOPSDevice",
+    "rate",
+    "hugepageLimits",
+    "pageSize",
+    "network",
+    "classID",
+    "priorities",
+    "rdma",
+    "hcaHandles",
+    "hcaObjects",
+    "unified",
+    /* seccomp */
+    "defaultAction",
+    "defaultErrnoRet",
+    "architectures",
+    "listenerPath",
+    "listenerMetadata",
+    "syscalls",
+    "names",
+    "action",
+    "errnoRet",
+    "index",
+    "value",
+    "valueTwo",
+    "op",
+    /* intelRdt, memory policy */
+    "closID",
+    "l3CacheSchema",
+    "memBwSchema",
+    "schemata",
+    "enableCMT",
+    "enableMBM",
+    "enableMonitoring",
+    "memoryPolicy",
+    "mode",
+    "nodes",
 };
 
 /* Objects whose keys are free-form (Go maps), not struct fields. */
 static const char *const map_paths[] = {
-	".annotations", ".linux.sysctl", ".linux.resources.unified", ".linux.resources.rdma",
-	".linux.timeOffsets", ".linux.netDevices",
+    ".annotations",	     ".linux.sysctl",	   ".linux.resources.unified",
+    ".linux.resources.rdma", ".linux.timeOffsets", ".linux.netDevices",
 };
 
 /*
@@ -319,12 +452,12 @@ int rg_spec_save(struct rg_bundle *b, const struct rg_json *spec, struct rg_erro
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return rg_error_set(err, errno ? errno : EIO, "%s: getrandom: %s", b->config_name,
 				    strerror(errno));
-	snprintf(tmp, sizeof(tmp), ".config.json.runguard-%02x%02x%02x%02x%02x%02x%02x%02x",
-		 rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	snprintf(tmp, sizeof(tmp), ".config.json.runguard-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0],
+		 rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
 
 	_cleanup_free_ char *text = rg_json_emit(spec, true, &len);
 	_cleanup_close_ int fd =
-		openat(b->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	    openat(b->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return rg_error_set(err, errno, "%s: cannot create temporary file: %s",
 				    b->config_name, strerror(errno));

@@ -14,8 +14,8 @@
 
 enum rg_cli_kind {
 	RG_CLI_PASSTHROUGH, /* exec the real runtime, parse no JSON */
-	RG_CLI_ENFORCE,     /* create, run, restore: enforce config.json, then exec */
-	RG_CLI_OWN,         /* one of runguard's own commands (info, --help) */
+	RG_CLI_ENFORCE, /* create, run, restore: enforce config.json, then exec */
+	RG_CLI_OWN, /* one of runguard's own commands (info, --help) */
 };
 
 enum rg_log_format {
@@ -25,15 +25,15 @@ enum rg_log_format {
 
 struct rg_cli {
 	enum rg_cli_kind kind;
-	int subcmd_index;     /* argv index of the subcommand, or -1 */
-	const char *subcmd;   /* borrowed from argv, or NULL */
-	const char *root;     /* --root, borrowed, or NULL */
+	int subcmd_index; /* argv index of the subcommand, or -1 */
+	const char *subcmd; /* borrowed from argv, or NULL */
+	const char *root; /* --root, borrowed, or NULL */
 	const char *log_path; /* --log, borrowed, or NULL */
 	enum rg_log_format log_format;
 	bool is_debug;
-	const char *bundle;       /* --bundle/-b, borrowed, or NULL (= ".") */
+	const char *bundle; /* --bundle/-b, borrowed, or NULL (= ".") */
 	const char *container_id; /* first positional after the subcommand, or NULL */
-	const char *config_flag;  /* crun's --config/-f, borrowed, or NULL */
+	const char *config_flag; /* crun's --config/-f, borrowed, or NULL */
 };
 
 /*

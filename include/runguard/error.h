@@ -14,9 +14,10 @@ struct rg_error {
 
 /* Sets *err (if err is non-NULL and *err is still NULL) and returns -code (or -EINVAL for 0). */
 int rg_error_set(struct rg_error **err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Prepends "prefix: " to an existing error's message. */
-void rg_error_prefix(struct rg_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rg_error_prefix(struct rg_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void rg_error_free(struct rg_error *err);
 static inline void rg_error_freep(struct rg_error **e)
 {

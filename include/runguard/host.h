@@ -8,7 +8,7 @@
  */
 struct rg_host {
 	const char *seccomp_arch; /* native arch as SCMP_ARCH_* name, e.g. "SCMP_ARCH_X86_64" */
-	const char *go_arch;      /* the same as Go names it, e.g. "amd64" */
+	const char *go_arch; /* the same as Go names it, e.g. "amd64" */
 	int kernel_major;
 	int kernel_minor;
 	int selinux_enabled; /* -1 unknown */

@@ -59,7 +59,7 @@ struct rg_json {
 
 struct rg_json_parse_opts {
 	bool allow_comments; /* for runguard's own configuration file only */
-	unsigned max_depth;  /* 0: RG_JSON_MAX_DEPTH */
+	unsigned max_depth; /* 0: RG_JSON_MAX_DEPTH */
 };
 
 /*

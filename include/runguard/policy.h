@@ -23,7 +23,7 @@ struct rg_policy {
 	size_t seccomp_profile_len;
 	char *seccomp_profile_origin; /* "embedded" or a file path */
 	long long pids_default;
-	char *runtime;     /* configured real runtime, or NULL */
+	char *runtime; /* configured real runtime, or NULL */
 	char *config_path; /* the configuration file consulted */
 	bool is_config_loaded;
 	char digest[72]; /* "sha256:<hex>" over everything that shapes enforcement */

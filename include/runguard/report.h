@@ -10,9 +10,9 @@
  */
 struct rg_change {
 	char *rule;
-	char *path;   /* JSON path, e.g. .process.noNewPrivileges */
+	char *path; /* JSON path, e.g. .process.noNewPrivileges */
 	char *before; /* brief JSON text, or NULL when absent */
-	char *after;  /* brief JSON text, or NULL when removed */
+	char *after; /* brief JSON text, or NULL when removed */
 };
 
 struct rg_violation {
@@ -31,8 +31,8 @@ struct rg_report {
 /* before/after are copied; pass NULL for "absent". */
 void rg_report_change(struct rg_report *r, const char *rule, const char *path, const char *before,
 		      const char *after);
-void rg_report_violation(struct rg_report *r, const char *rule, const char *path,
-			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void rg_report_violation(struct rg_report *r, const char *rule, const char *path, const char *fmt,
+			 ...) __attribute__((format(printf, 4, 5)));
 void rg_report_free(struct rg_report *r);
 
 #endif

@@ -10,7 +10,7 @@
 /* An opened bundle: its directory fd and the config.json that runc will read. */
 struct rg_bundle {
 	int dirfd;
-	char *path;        /* as given */
+	char *path; /* as given */
 	char *config_name; /* "<bundle>/config.json", for messages */
 	struct stat config_st;
 };
