@@ -57,7 +57,7 @@ $(BUILD)/src/%.o: src/%.c $(HEADERS) Makefile
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The default seccomp profile is embedded with .incbin so zero-config works.
-$(BUILD)/src/embed.o: src/embed.S profiles/seccomp-default.json
+$(BUILD)/src/embed.o: src/embed.S $(wildcard profiles/*.json)
 	@mkdir -p $(dir $@)
 	$(E) "  AS      $<"
 	$(Q)$(CC) -c -fPIE -o $@ $<

@@ -79,11 +79,13 @@ int rg_caps_count(void)
 static const char *const cap_sets[] = {"bounding", "effective", "inheritable", "permitted",
 				       "ambient"};
 
-static bool in_ceiling(const struct rg_policy *p, const char *name)
+static bool in_ceiling(const struct rg_json *allow, const char *name)
 {
-	for (size_t i = 0; i < p->n_cap_ceiling; i++)
-		if (rg_streq(p->cap_ceiling[i], name))
+	for (size_t i = 0; rg_json_is(allow, RG_JSON_ARRAY) && i < allow->n; i++) {
+		const char *a = rg_json_str(allow->u.items[i]);
+		if (a && rg_streq(a, name))
 			return true;
+	}
 	return false;
 }
 
@@ -91,6 +93,7 @@ static bool in_ceiling(const struct rg_policy *p, const char *name)
 static int ceil_set(struct rg_json *caps, const char *set, struct rg_rule_ctx *ctx,
 		    struct rg_error **err)
 {
+	const struct rg_json *allow = rg_json_get(ctx->settings, "allow");
 	struct rg_json *arr = rg_json_get(caps, set);
 	char path[64];
 
@@ -100,24 +103,33 @@ static int ceil_set(struct rg_json *caps, const char *set, struct rg_rule_ctx *c
 	if (arr->type != RG_JSON_ARRAY)
 		return rg_error_set(err, EINVAL, "%s: %s: expected an array, got %s", ctx->file,
 				    path, rg_json_type_name(arr->type));
+	struct rg_buf extra = {0};
 	for (size_t i = 0; i < arr->n; i++) {
 		const char *name = rg_json_str(arr->u.items[i]);
-		if (!name)
+		if (!name) {
+			rg_buf_free(&extra);
 			return rg_error_set(err, EINVAL, "%s: %s[%zu]: expected a string, got %s",
 					    ctx->file, path, i,
 					    rg_json_type_name(arr->u.items[i]->type));
-		if (strlen(name) != arr->u.items[i]->u.s.len || rg_caps_lookup(name) < 0)
+		}
+		if (strlen(name) != arr->u.items[i]->u.s.len || rg_caps_lookup(name) < 0) {
+			rg_buf_free(&extra);
 			return rg_error_set(err, EINVAL,
 					    "%s: %s[%zu]: unknown capability '%s' (names are "
 					    "spelled CAP_UPPER_CASE)",
 					    ctx->file, path, i, name);
+		}
+		if (!in_ceiling(allow, name))
+			rg_buf_printf(&extra, "%s%s", extra.len ? ", " : "", name);
 	}
+	_cleanup_free_ char *over = rg_buf_steal(&extra);
+	if (!*over || !rg_rule_may_fix(ctx, path, "capabilities beyond the ceiling: %s", over))
+		return 0;
 	_cleanup_json_ struct rg_json *before = rg_json_clone(arr);
 	for (size_t i = arr->n; i-- > 0;)
-		if (!in_ceiling(ctx->policy, rg_json_str(arr->u.items[i])))
+		if (!in_ceiling(allow, rg_json_str(arr->u.items[i])))
 			rg_json_array_remove(arr, i);
-	if (arr->n != before->n)
-		rg_rule_record(ctx, "capabilities", path, before, arr);
+	rg_rule_record(ctx, path, before, arr);
 	return 0;
 }
 
@@ -127,7 +139,7 @@ static int caps_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_e
 	if (!proc)
 		return *err ? -EINVAL : 0;
 	struct rg_json *caps =
-	    rg_rule_object(proc, "capabilities", ctx->file, ".process", false, err);
+		rg_rule_object(proc, "capabilities", ctx->file, ".process", false, err);
 	if (!caps)
 		return *err ? -EINVAL : 0;
 	for (size_t i = 0; i < RG_ARRAY_SIZE(cap_sets); i++) {
@@ -138,4 +150,26 @@ static int caps_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_e
 	return 0;
 }
 
-const struct rg_rule rg_rule_caps = {"capabilities", caps_apply};
+static int caps_check(const struct rg_json *settings, const char *file, const char *path,
+		      struct rg_error **err)
+{
+	static const char *const keys[] = {"allow", NULL};
+	int r = rg_settings_only(settings, keys, file, path, err);
+	if (r < 0)
+		return r;
+	const struct rg_json *allow = rg_json_get(settings, "allow");
+	if (!allow)
+		return 0;
+	if (!rg_json_is(allow, RG_JSON_ARRAY))
+		return rg_error_set(err, EINVAL, "%s: %s.allow: expected an array of capability names",
+				    file, path);
+	for (size_t i = 0; i < allow->n; i++) {
+		const char *n = rg_json_str(allow->u.items[i]);
+		if (!n || rg_caps_lookup(n) < 0)
+			return rg_error_set(err, EINVAL, "%s: %s.allow[%zu]: unknown capability '%s'",
+					    file, path, i, n ? n : "(not a string)");
+	}
+	return 0;
+}
+
+const struct rg_rule rg_rule_caps = {"capabilities", caps_check, caps_apply};

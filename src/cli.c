@@ -78,7 +78,7 @@ static const struct flag enforce_flags[] = {
 };
 
 static const char *const enforced_subcommands[] = {"create", "run", "restore"};
-static const char *const own_subcommands[] = {"info"};
+static const char *const own_subcommands[] = {"info", "check-config", "explain"};
 
 static bool in_list(const char *s, const char *const *list, size_t n)
 {
@@ -149,7 +149,8 @@ static void set_global(struct rg_cli *c, enum global_id id, const char *value)
 		c->log_format = rg_streq(value, "json") ? RG_LOG_JSON : RG_LOG_TEXT;
 		break;
 	case G_DEBUG:
-		c->is_debug = true;
+		/* Go bool flags also take "--debug=false". */
+		c->is_debug = !rg_streq(value, "false") && !rg_streq(value, "0");
 		break;
 	case G_HELP:
 	case G_OTHER:

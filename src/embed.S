@@ -1,11 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The shipped default seccomp profile, compiled into the binary. */
+/* Shipped profiles compiled into the binary, so that zero-config works. */
 	.section .rodata
-	.global rg_embedded_seccomp_start
-	.global rg_embedded_seccomp_end
+
+.macro embed name, file
+	.global rg_embedded_\name\()_start
+	.global rg_embedded_\name\()_end
 	.balign 16
-rg_embedded_seccomp_start:
-	.incbin "profiles/seccomp-default.json"
-rg_embedded_seccomp_end:
+rg_embedded_\name\()_start:
+	.incbin "\file"
+rg_embedded_\name\()_end:
 	.byte 0
+.endm
+
+	embed seccomp, "profiles/seccomp-default.json"
+	embed baseline, "profiles/baseline.json"
+	embed restricted, "profiles/restricted.json"
+	embed privileged, "profiles/privileged.json"
+
 	.section .note.GNU-stack,"",%progbits

@@ -1,15 +1,33 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The rule table and the helpers rules share. Adding a rule: one line here. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "runguard/rules.h"
 #include "runguard/util.h"
 
-/* Fixed order: capabilities first, since seccomp resolves against the final capabilities. */
+/* Fixed order: capabilities first, since seccomp resolves against the final
+ * capabilities; annotate last, since it summarises the others. */
 static const struct rg_rule *const rule_table[] = {
-    &rg_rule_caps, &rg_rule_seccomp, &rg_rule_process, &rg_rule_resources, &rg_rule_annotate,
+	&rg_rule_caps, &rg_rule_seccomp,   &rg_rule_process,
+	&rg_rule_user, &rg_rule_resources, &rg_rule_annotate,
 };
+
+const struct rg_rule *const *rg_rules_all(size_t *ret_n)
+{
+	*ret_n = RG_ARRAY_SIZE(rule_table);
+	return rule_table;
+}
+
+const struct rg_rule *rg_rule_find(const char *name)
+{
+	for (size_t i = 0; i < RG_ARRAY_SIZE(rule_table); i++)
+		if (rg_streq(rule_table[i]->name, name))
+			return rule_table[i];
+	return NULL;
+}
 
 struct rg_json *rg_rule_object(struct rg_json *obj, const char *key, const char *file,
 			       const char *path, bool create, struct rg_error **err)
@@ -30,12 +48,47 @@ struct rg_json *rg_rule_object(struct rg_json *obj, const char *key, const char 
 	return v;
 }
 
-void rg_rule_record(struct rg_rule_ctx *ctx, const char *rule, const char *path,
-		    const struct rg_json *before, const struct rg_json *after)
+void rg_rule_record(struct rg_rule_ctx *ctx, const char *path, const struct rg_json *before,
+		    const struct rg_json *after)
 {
 	_cleanup_free_ char *b = before ? rg_json_brief(before) : NULL;
 	_cleanup_free_ char *a = after ? rg_json_brief(after) : NULL;
-	rg_report_change(ctx->report, rule, path, b, a);
+	rg_report_change(ctx->report, ctx->rule, path, b, a);
+}
+
+bool rg_rule_may_fix(struct rg_rule_ctx *ctx, const char *path, const char *fmt, ...)
+{
+	if (ctx->action == RG_ACTION_FIX)
+		return true;
+	va_list ap;
+	_cleanup_free_ char *m = NULL;
+	va_start(ap, fmt);
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	va_end(ap);
+	rg_report_violation(ctx->report, ctx->rule, path, "%s", m ? m : "not allowed");
+	return false;
+}
+
+int rg_settings_only(const struct rg_json *settings, const char *const *keys, const char *file,
+		     const char *path, struct rg_error **err)
+{
+	for (size_t i = 0; i < settings->n; i++) {
+		const char *k = settings->u.members[i].key;
+		bool ok = rg_streq(k, "action");
+		for (size_t j = 0; !ok && keys[j]; j++)
+			ok = rg_streq(k, keys[j]);
+		if (!ok)
+			return rg_error_set(err, EINVAL, "%s: %s.%s: unknown setting", file, path, k);
+	}
+	return 0;
+}
+
+long long rg_settings_int(const struct rg_json *settings, const char *key, long long def)
+{
+	long long v;
+	const struct rg_json *j = rg_json_get(settings, key);
+	return j && rg_json_int64(j, &v) == 0 ? v : def;
 }
 
 int rg_enforce(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)
@@ -43,7 +96,16 @@ int rg_enforce(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **
 	if (!rg_json_is(spec, RG_JSON_OBJECT))
 		return rg_error_set(err, EINVAL, "%s: .: expected an object", ctx->file);
 	for (size_t i = 0; i < RG_ARRAY_SIZE(rule_table); i++) {
-		int r = rule_table[i]->apply(spec, ctx, err);
+		const struct rg_rule *rule = rule_table[i];
+		enum rg_action a = rg_policy_action(ctx->policy, rule->name);
+		if (a == RG_ACTION_OFF)
+			continue;
+		ctx->rule = rule->name;
+		ctx->settings = rg_policy_rule(ctx->policy, rule->name);
+		ctx->action = a;
+		int r = rule->apply(spec, ctx, err);
+		ctx->rule = NULL;
+		ctx->settings = NULL;
 		if (r < 0)
 			return r;
 	}

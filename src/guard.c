@@ -3,22 +3,53 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "runguard/guard.h"
 #include "runguard/host.h"
+#include "runguard/patch.h"
 #include "runguard/rules.h"
 #include "runguard/runtime.h"
 #include "runguard/spec.h"
 #include "runguard/util.h"
 
-int rg_guard_enforce(const struct rg_cli *cli, const struct rg_policy *policy,
-		     struct rg_report *report, struct rg_error **err)
+void rg_decision_free(struct rg_decision *d)
+{
+	if (d->has_policy)
+		rg_policy_free(&d->policy);
+	rg_report_free(&d->report);
+	rg_json_free(d->annotations);
+	free(d->config_name);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Selects the policy for spec and runs the rules on it. */
+static int decide(struct rg_json *spec, const struct rg_config *cfg, const char *file,
+		  struct rg_decision *d, struct rg_error **err)
+{
+	struct rg_host host;
+	const struct rg_json *ann = rg_json_get(spec, "annotations");
+
+	if (rg_json_is(ann, RG_JSON_OBJECT))
+		d->annotations = rg_json_clone(ann);
+	int r = rg_policy_select(cfg, d->annotations, &d->policy, err);
+	if (r < 0)
+		return r;
+	d->has_policy = true;
+	rg_host_detect(&host);
+	struct rg_rule_ctx ctx = {
+		.policy = &d->policy, .host = &host, .report = &d->report, .file = file};
+	return rg_enforce(spec, &ctx, err);
+}
+
+int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg,
+		     struct rg_decision *d, struct rg_error **err)
 {
 	struct rg_bundle b = {.dirfd = -1};
-	struct rg_host host;
 	_cleanup_json_ struct rg_json *spec = NULL;
 	int r;
 
+	d->verdict = "error";
 	if (cli->config_flag)
 		return rg_error_set(err, EINVAL,
 				    "%s --config %s: an alternative config file is not supported; "
@@ -27,66 +58,180 @@ int rg_guard_enforce(const struct rg_cli *cli, const struct rg_policy *policy,
 	r = rg_spec_open(cli->bundle, &b, err);
 	if (r < 0)
 		return r;
+	d->config_name = rg_xstrdup(b.config_name);
 	r = rg_spec_load(&b, &spec, err);
 	if (r < 0)
 		goto out;
-	rg_host_detect(&host);
-	struct rg_rule_ctx ctx = {
-	    .policy = policy, .host = &host, .report = report, .file = b.config_name};
-	r = rg_enforce(spec, &ctx, err);
+	r = decide(spec, cfg, b.config_name, d, err);
+	bool is_dry = d->has_policy && d->policy.mode != RG_MODE_ENFORCE;
+	if (is_dry && (r == 0 || r == -EPERM)) {
+		/* audit/warn: record what would have happened, change nothing. */
+		d->verdict = d->report.n_violations   ? "would-reject"
+			     : d->report.n_changes    ? "would-fix"
+						      : "unchanged";
+		if (r == -EPERM) {
+			rg_error_free(*err);
+			*err = NULL;
+		}
+		r = 0;
+		goto out;
+	}
+	if (r == -EPERM)
+		d->verdict = "rejected";
 	if (r < 0)
 		goto out;
 	/* Already enforced by this policy: nothing to write (idempotence). */
-	if (report->n_changes > 0)
+	if (d->report.n_changes > 0) {
 		r = rg_spec_save(&b, spec, err);
+		if (r < 0)
+			goto out;
+	}
+	d->verdict = d->report.n_changes ? "fixed" : "unchanged";
 out:
 	rg_spec_close(&b);
 	return r;
 }
 
-char *rg_guard_summary(const struct rg_policy *policy, const struct rg_report *report)
+char *rg_guard_summary(const struct rg_decision *d)
 {
 	struct rg_buf b = {0};
 
-	rg_buf_printf(&b, "runguard: policy %s@%s: %zu change%s", policy->name, policy->digest,
-		      report->n_changes, report->n_changes == 1 ? "" : "s");
-	for (size_t i = 0; i < report->n_changes; i++) {
-		const struct rg_change *c = &report->changes[i];
+	rg_buf_printf(&b, "runguard: %s: policy %s@%s (%s, mode %s): %zu change%s",
+		      d->verdict, d->policy.name, d->policy.digest, d->policy.reason,
+		      rg_mode_name(d->policy.mode), d->report.n_changes,
+		      d->report.n_changes == 1 ? "" : "s");
+	for (size_t i = 0; i < d->report.n_changes; i++) {
+		const struct rg_change *c = &d->report.changes[i];
 		rg_buf_printf(&b, "%s %s: %s -> %s", i ? ";" : ":", c->path,
-			      c->before ? c->before : "(absent)",
-			      c->after ? c->after : "(removed)");
+			      c->before ? c->before : "(absent)", c->after ? c->after : "(removed)");
+	}
+	for (size_t i = 0; i < d->report.n_violations; i++) {
+		const struct rg_violation *v = &d->report.violations[i];
+		rg_buf_printf(&b, "; violation %s: %s (rule %s)", v->path, v->msg, v->rule);
 	}
 	return rg_buf_steal(&b);
 }
 
 int rg_guard_info(FILE *out, struct rg_error **err)
 {
+	struct rg_config c;
 	struct rg_policy p;
-	int r = rg_policy_load(NULL, &p, err);
+	int r = rg_config_load(NULL, &c, err);
 	if (r < 0)
 		return r;
-
+	r = rg_policy_select(&c, NULL, &p, err);
+	if (r < 0) {
+		rg_config_free(&c);
+		return r;
+	}
 	fprintf(out, "runguard version %s\n", RG_VERSION);
-	fprintf(out, "config: %s (%s)\n", p.config_path,
-		p.is_config_loaded ? "loaded" : "absent: embedded default policy");
+	fprintf(out, "config: %s (%s)\n", c.path,
+		c.is_loaded ? "loaded" : "absent: embedded default policy");
+	fprintf(out, "mode: %s\n", rg_mode_name(p.mode));
 	fprintf(out, "policy: %s@%s\n", p.name, p.digest);
-	fprintf(out, "capability ceiling:");
-	for (size_t i = 0; i < p.n_cap_ceiling; i++)
-		fprintf(out, "%s%s", i ? "," : " ", p.cap_ceiling[i]);
-	fprintf(out, "\nseccomp profile: %s\n", p.seccomp_profile_origin);
-	fprintf(out, "pids limit default: %lld\n", p.pids_default);
+	fprintf(out, "seccomp profile: %s\n",
+		p.seccomp_profile_origin ? p.seccomp_profile_origin : "none");
+	fprintf(out, "audit: %s%s\n", c.audit_file ? c.audit_file : "no file",
+		c.is_audit_syslog ? ", syslog" : "");
 
 	_cleanup_free_ char *rt = NULL;
 	struct rg_error *rt_err = NULL;
-	if (rg_runtime_find(p.runtime, &rt, &rt_err) < 0) {
+	r = rg_runtime_find(p.runtime, &rt, &rt_err);
+	rg_policy_free(&p);
+	rg_config_free(&c);
+	if (r < 0) {
 		fprintf(out, "runtime: none (%s)\n", rt_err->msg);
 		rg_error_free(rt_err);
-		rg_policy_free(&p);
 		return rg_error_set(err, ENOENT, "no usable real runtime");
 	}
 	_cleanup_free_ char *ver = rg_runtime_version(rt);
 	fprintf(out, "runtime: %s\n", rt);
 	fprintf(out, "runtime version: %s\n", ver ? ver : "(unknown)");
-	rg_policy_free(&p);
 	return 0;
+}
+
+int rg_guard_check_config(const char *file, FILE *out, struct rg_error **err)
+{
+	struct rg_config c;
+	struct rg_policy p;
+	int r = rg_config_load(file, &c, err);
+	if (r < 0)
+		return r;
+	r = rg_policy_select(&c, NULL, &p, err);
+	if (r == 0) {
+		_cleanup_free_ char *text = rg_policy_describe(&c, &p);
+		fputs(text, out);
+		rg_policy_free(&p);
+	}
+	rg_config_free(&c);
+	return r;
+}
+
+static int load_for_explain(const char *path, struct rg_json **ret, char **ret_name,
+			    struct rg_error **err)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		struct rg_bundle b = {.dirfd = -1};
+		int r = rg_spec_open(path, &b, err);
+		if (r < 0)
+			return r;
+		r = rg_spec_load(&b, ret, err);
+		*ret_name = rg_xstrdup(b.config_name);
+		rg_spec_close(&b);
+		return r;
+	}
+	*ret_name = rg_xstrdup(path);
+	return rg_spec_load_file(path, ret, err);
+}
+
+/* Enforces a copy of spec and prints the patch and summary. Returns 0 or 1 (rejected). */
+static int explain_spec(struct rg_json *spec, const struct rg_config *cfg, const char *name,
+			FILE *out, FILE *summary, struct rg_error **err)
+{
+	struct rg_decision d = {0};
+	struct rg_error *verr = NULL;
+	_cleanup_json_ struct rg_json *orig = rg_json_clone(spec);
+
+	int r = decide(spec, cfg, name, &d, &verr);
+	if (r < 0 && r != -EPERM) {
+		*err = verr;
+		rg_decision_free(&d);
+		return r;
+	}
+	d.verdict = r == -EPERM ? "rejected" : d.report.n_changes ? "fixed" : "unchanged";
+	_cleanup_free_ char *sum = rg_guard_summary(&d);
+	if (r == -EPERM) {
+		/* A refused spec is not what create would write: an empty patch. */
+		fputs("[]\n", out);
+		fprintf(summary, "%s\n%s\n", sum, verr->msg);
+		rg_error_free(verr);
+		r = 1;
+	} else {
+		_cleanup_json_ struct rg_json *patch = rg_json_diff(orig, spec);
+		_cleanup_free_ char *text = rg_json_emit(patch, true, NULL);
+		fputs(text, out);
+		fprintf(summary, "%s\n", sum);
+	}
+	rg_decision_free(&d);
+	return r;
+}
+
+int rg_guard_explain(const char *path, FILE *out, FILE *summary, struct rg_error **err)
+{
+	struct rg_config cfg;
+	_cleanup_json_ struct rg_json *spec = NULL;
+	_cleanup_free_ char *name = NULL;
+
+	int r = rg_config_load(NULL, &cfg, err);
+	if (r < 0)
+		return r;
+	r = load_for_explain(path, &spec, &name, err);
+	/* Explain shows what enforce would do, whatever the configured mode. */
+	cfg.mode = RG_MODE_ENFORCE;
+	if (r == 0)
+		r = explain_spec(spec, &cfg, name, out, summary, err);
+	rg_config_free(&cfg);
+	return r;
 }

@@ -24,6 +24,7 @@ struct frame {
 };
 
 struct parser {
+	yajl_handle h;
 	struct rg_json *root;
 	struct frame *stack;
 	unsigned depth;
@@ -326,6 +327,8 @@ static int __attribute__((format(printf, 2, 3))) fail(struct parser *p, const ch
 /* Attaches a finished value to the current container (or makes it the root). */
 static int attach(struct parser *p, struct rg_json *v)
 {
+	if (p->h)
+		v->pos = yajl_get_bytes_consumed(p->h);
 	if (p->depth == 0) {
 		p->root = v;
 		return 1;
@@ -334,8 +337,8 @@ static int attach(struct parser *p, struct rg_json *v)
 	if (f->node->type == RG_JSON_ARRAY) {
 		rg_json_append(f->node, v);
 	} else {
-		object_add(f->node, f->key, f->key_len, v);
-		f->key = NULL;
+		/* The frame keeps its key until the next one: error paths need it. */
+		object_add(f->node, rg_xstrndup(f->key, f->key_len), f->key_len, v);
 	}
 	return 1;
 }
@@ -357,8 +360,48 @@ static int on_number(void *ctx, const char *s, size_t len)
 	return attach(ctx, j);
 }
 
+/*
+ * Strict UTF-8 (RFC 3629): yajl lets overlong forms, surrogates and code
+ * points above U+10FFFF through, which Go decodes as U+FFFD: the bytes
+ * runguard checked would not be the string runc applies.
+ */
+static bool is_strict_utf8(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n;
+		unsigned cp;
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
 static int on_string(void *ctx, const unsigned char *s, size_t len)
 {
+	if (!is_strict_utf8(s, len))
+		return fail(ctx, "%s", "invalid UTF-8 in a string");
 	return attach(ctx, rg_json_new_stringn((const char *)s, len));
 }
 
@@ -391,6 +434,8 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 {
 	struct parser *p = ctx;
 	struct frame *f = &p->stack[p->depth - 1];
+	if (!is_strict_utf8(key, len))
+		return fail(p, "%s", "invalid UTF-8 in a key");
 	free(f->key);
 	f->key = rg_xstrndup((const char *)key, len);
 	f->key_len = len;
@@ -463,6 +508,15 @@ static const yajl_callbacks callbacks = {
     .yajl_end_array = on_end,
 };
 
+size_t rg_json_line(const char *buf, size_t len, size_t pos)
+{
+	size_t line = 1;
+	for (size_t i = 0; i < pos && i < len; i++)
+		if (buf[i] == '\n')
+			line++;
+	return line;
+}
+
 static void line_col(const char *buf, size_t len, size_t off, size_t *line, size_t *col)
 {
 	*line = 1;
@@ -502,6 +556,7 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 	p.stack = rg_xcalloc(max_depth + 1, sizeof(*p.stack));
 
 	yajl_handle h = yajl_alloc(&callbacks, NULL, &p);
+	p.h = h;
 	if (!h) {
 		free(p.stack);
 		rg_error_set(err, ENOMEM, "%s: cannot allocate parser", name);
@@ -510,11 +565,16 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 	yajl_config(h, yajl_allow_comments, opts && opts->allow_comments ? 1 : 0);
 
 	yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
-	if (st == yajl_status_ok)
+	bool st_at_end = false;
+	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(h);
+		st_at_end = true;
+	}
 
 	if (st != yajl_status_ok) {
-		size_t off = yajl_get_bytes_consumed(h), line, col;
+		/* After yajl_complete_parse the count no longer refers to buf: the
+		 * error is at the end of the input. */
+		size_t off = st_at_end ? len : yajl_get_bytes_consumed(h), line, col;
 		line_col(buf, len, off, &line, &col);
 		if (st == yajl_status_client_canceled && p.error) {
 			rg_error_set(err, EINVAL, "%s:%zu:%zu: %s", name, line, col, p.error);

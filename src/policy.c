@@ -1,39 +1,36 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The effective policy: an embedded default, so that runguard works with no
- * configuration at all, overridden by /etc/runguard/config.json.
- *
- * Configuration keys understood by this version:
- *   "runtime":        absolute path of the real runtime
- *   "seccompProfile": absolute path of a seccomp profile replacing the embedded one
- * Anything else is an error, so a typo never silently weakens the policy.
+ * The effective policy for one container: a shipped profile chosen by the
+ * configuration's selectors and the workload's annotation, with the
+ * operator's rule overrides merged over it.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runguard/caps.h"
-#include "runguard/json.h"
 #include "runguard/policy.h"
 #include "runguard/sha256.h"
 #include "runguard/util.h"
 
-extern const char rg_embedded_seccomp_start[];
-extern const char rg_embedded_seccomp_end[];
+extern const char rg_embedded_seccomp_start[], rg_embedded_seccomp_end[];
+extern const char rg_embedded_baseline_start[], rg_embedded_baseline_end[];
+extern const char rg_embedded_restricted_start[], rg_embedded_restricted_end[];
+extern const char rg_embedded_privileged_start[], rg_embedded_privileged_end[];
 
-/* The containers-common default capability set. */
-static const char *const default_ceiling[] = {
-    "CAP_CHOWN",   "CAP_DAC_OVERRIDE",	   "CAP_FOWNER",     "CAP_FSETID",
-    "CAP_KILL",	   "CAP_NET_BIND_SERVICE", "CAP_SETFCAP",    "CAP_SETGID",
-    "CAP_SETPCAP", "CAP_SETUID",	   "CAP_SYS_CHROOT",
+static const struct {
+	const char *name;
+	const char *start;
+	const char *end;
+} embedded_profiles[] = {
+	{"baseline", rg_embedded_baseline_start, rg_embedded_baseline_end},
+	{"restricted", rg_embedded_restricted_start, rg_embedded_restricted_end},
+	{"privileged", rg_embedded_privileged_start, rg_embedded_privileged_end},
 };
-
-#define DEFAULT_PIDS_LIMIT 2048 /* as podman */
-#define CONFIG_MAX_SIZE (1024u * 1024u)
 
 const char *rg_policy_embedded_seccomp(size_t *ret_len)
 {
@@ -41,13 +38,23 @@ const char *rg_policy_embedded_seccomp(size_t *ret_len)
 	return rg_embedded_seccomp_start;
 }
 
+const char *rg_policy_embedded_profile(const char *name, size_t *ret_len)
+{
+	for (size_t i = 0; i < RG_ARRAY_SIZE(embedded_profiles); i++) {
+		if (rg_streq(name, embedded_profiles[i].name)) {
+			*ret_len = (size_t)(embedded_profiles[i].end - embedded_profiles[i].start);
+			return embedded_profiles[i].start;
+		}
+	}
+	return NULL;
+}
+
 void rg_policy_free(struct rg_policy *p)
 {
 	free(p->name);
-	for (size_t i = 0; i < p->n_cap_ceiling; i++)
-		free(p->cap_ceiling[i]);
-	free(p->cap_ceiling);
-	if (p->seccomp_profile_origin && !rg_streq(p->seccomp_profile_origin, "embedded"))
+	rg_json_free(p->rules);
+	free(p->reason);
+	if (p->is_seccomp_owned)
 		free(p->seccomp_profile);
 	free(p->seccomp_profile_origin);
 	free(p->runtime);
@@ -55,104 +62,119 @@ void rg_policy_free(struct rg_policy *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* Reads a whole (small) file; -ENOENT is returned without setting *err. */
-static int read_file(const char *path, size_t cap, char **ret, size_t *ret_len,
-		     struct rg_error **err)
+const struct rg_json *rg_policy_rule(const struct rg_policy *p, const char *rule)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	struct stat st;
-
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return -ENOENT;
-		return rg_error_set(err, errno, "%s: %s", path, strerror(errno));
-	}
-	if (fstat(fd, &st) < 0)
-		return rg_error_set(err, errno, "%s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return rg_error_set(err, EINVAL, "%s: not a regular file", path);
-	if ((size_t)st.st_size > cap)
-		return rg_error_set(err, EFBIG, "%s: larger than the limit of %zu bytes", path,
-				    cap);
-	_cleanup_free_ char *buf = rg_xmalloc((size_t)st.st_size + 1);
-	size_t len = 0;
-	while (len < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + len, (size_t)st.st_size - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return rg_error_set(err, errno, "%s: read: %s", path, strerror(errno));
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	buf[len] = '\0';
-	*ret = steal_ptr(&buf);
-	*ret_len = len;
-	return 0;
+	return rg_json_get(p->rules, rule);
 }
 
-static int config_string(const struct rg_json_member *m, const char *file, char **ret,
-			 struct rg_error **err)
+enum rg_action rg_policy_action(const struct rg_policy *p, const char *rule)
 {
-	const char *s = rg_json_str(m->value);
-	if (!s)
-		return rg_error_set(err, EINVAL, "%s: .%s: expected a string, got %s", file, m->key,
-				    rg_json_type_name(m->value->type));
-	if (s[0] != '/')
-		return rg_error_set(err, EINVAL, "%s: .%s: \"%s\" is not an absolute path", file,
-				    m->key, s);
-	free(*ret);
-	*ret = rg_xstrdup(s);
-	return 0;
+	enum rg_action a = RG_ACTION_OFF;
+	const struct rg_json *s = rg_policy_rule(p, rule);
+	if (rg_action_parse(rg_json_str(rg_json_get(s, "action")), &a) < 0)
+		return RG_ACTION_OFF;
+	return a;
 }
 
-static int apply_config(struct rg_policy *p, const char *file, const char *buf, size_t len,
+/* Objects merge key by key; anything else replaces. */
+static void merge(struct rg_json *dst, const struct rg_json *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		const struct rg_json_member *m = &src->u.members[i];
+		struct rg_json *cur = rg_json_get(dst, m->key);
+		if (rg_json_is(cur, RG_JSON_OBJECT) && rg_json_is(m->value, RG_JSON_OBJECT))
+			merge(cur, m->value);
+		else
+			rg_json_set(dst, m->key, rg_json_clone(m->value));
+	}
+}
+
+static int load_profile(const char *name, struct rg_json **ret_rules, int *ret_level,
 			struct rg_error **err)
 {
-	const struct rg_json_parse_opts opts = {.allow_comments = true};
-	_cleanup_json_ struct rg_json *cfg = rg_json_parse(buf, len, file, &opts, err);
-	_cleanup_free_ char *profile_path = NULL;
-	int r;
-
-	if (!cfg)
+	size_t len;
+	const char *text = rg_policy_embedded_profile(name, &len);
+	if (!text)
+		return rg_error_set(err, ENOENT, "unknown profile '%s'", name);
+	_cleanup_free_ char *label = rg_xasprintf("profile %s", name);
+	_cleanup_json_ struct rg_json *prof = rg_json_parse(text, len, label, NULL, err);
+	if (!prof)
 		return -EINVAL;
-	if (!rg_json_is(cfg, RG_JSON_OBJECT))
-		return rg_error_set(err, EINVAL, "%s: .: expected an object, got %s", file,
-				    rg_json_type_name(cfg->type));
-	for (size_t i = 0; i < cfg->n; i++) {
-		const struct rg_json_member *m = &cfg->u.members[i];
-		if (rg_streq(m->key, "runtime"))
-			r = config_string(m, file, &p->runtime, err);
-		else if (rg_streq(m->key, "seccompProfile"))
-			r = config_string(m, file, &profile_path, err);
-		else
-			r = rg_error_set(err, EINVAL, "%s: .%s: unknown configuration key", file,
-					 m->key);
-		if (r < 0)
-			return r;
+	struct rg_json *rules = rg_json_get(prof, "rules");
+	long long level = 0;
+	if (!rg_json_is(rules, RG_JSON_OBJECT) || rg_json_int64(rg_json_get(prof, "level"), &level))
+		return rg_error_set(err, EINVAL, "%s: missing \"rules\" or \"level\"", label);
+	*ret_rules = rg_json_clone(rules);
+	*ret_level = (int)level;
+	return 0;
+}
+
+static int profile_level(const char *name)
+{
+	if (rg_streq(name, "privileged"))
+		return 0;
+	if (rg_streq(name, "baseline"))
+		return 1;
+	if (rg_streq(name, "restricted"))
+		return 2;
+	return -1;
+}
+
+static bool value_matches(const struct rg_json *pattern, const char *value)
+{
+	if (pattern->type == RG_JSON_STRING)
+		return fnmatch(pattern->u.s.text, value, 0) == 0;
+	for (size_t i = 0; i < pattern->n; i++)
+		if (fnmatch(pattern->u.items[i]->u.s.text, value, 0) == 0)
+			return true;
+	return false;
+}
+
+static bool selector_matches(const struct rg_json *sel, const struct rg_json *annotations)
+{
+	const struct rg_json *match = rg_json_get(sel, "match");
+
+	for (size_t i = 0; match && i < match->n; i++) {
+		const char *v = rg_json_str(rg_json_get(annotations, match->u.members[i].key));
+		if (!v || !value_matches(match->u.members[i].value, v))
+			return false;
 	}
-	if (profile_path) {
-		char *text = NULL;
-		size_t text_len = 0;
-		r = read_file(profile_path, RG_JSON_MAX_SIZE, &text, &text_len, err);
-		if (r == -ENOENT)
-			return rg_error_set(err, ENOENT, "%s: .seccompProfile: %s: %s", file,
-					    profile_path, strerror(ENOENT));
-		if (r < 0)
-			return r;
-		_cleanup_json_ struct rg_json *prof =
-		    rg_json_parse(text, text_len, profile_path, NULL, err);
-		if (!prof || !rg_json_is(prof, RG_JSON_OBJECT)) {
-			free(text);
-			return rg_error_set(err, EINVAL, "%s: expected a seccomp profile object",
-					    profile_path);
-		}
-		p->seccomp_profile = text;
-		p->seccomp_profile_len = text_len;
-		free(p->seccomp_profile_origin);
-		p->seccomp_profile_origin = steal_ptr(&profile_path);
+	return match != NULL;
+}
+
+static int load_seccomp(struct rg_policy *p, struct rg_error **err)
+{
+	const char *which = rg_json_str(rg_json_get(rg_policy_rule(p, "seccomp"), "profile"));
+
+	if (!which || rg_streq(which, "default")) {
+		p->seccomp_profile = (char *)rg_policy_embedded_seccomp(&p->seccomp_profile_len);
+		p->seccomp_profile_origin = rg_xstrdup("embedded");
+		return 0;
 	}
+	_cleanup_close_ int fd = open(which, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return rg_error_set(err, errno, "seccomp profile %s: %s", which, strerror(errno));
+	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > RG_JSON_MAX_SIZE)
+		return rg_error_set(err, EINVAL,
+				    "seccomp profile %s: not a regular file under %u bytes", which,
+				    RG_JSON_MAX_SIZE);
+	_cleanup_free_ char *buf = rg_xmalloc((size_t)st.st_size + 1);
+	ssize_t n = read(fd, buf, (size_t)st.st_size);
+	if (n != (ssize_t)st.st_size)
+		return rg_error_set(err, EIO, "seccomp profile %s: short read", which);
+	buf[n] = '\0';
+	_cleanup_json_ struct rg_json *check = rg_json_parse(buf, (size_t)n, which, NULL, err);
+	if (!check)
+		return -EINVAL;
+	if (!rg_json_is(check, RG_JSON_OBJECT) || !rg_json_str(rg_json_get(check, "defaultAction")))
+		return rg_error_set(err, EINVAL,
+				    "seccomp profile %s: expected an object with \"defaultAction\"",
+				    which);
+	p->seccomp_profile = steal_ptr(&buf);
+	p->seccomp_profile_len = (size_t)n;
+	p->seccomp_profile_origin = rg_xstrdup(which);
+	p->is_seccomp_owned = true;
 	return 0;
 }
 
@@ -160,58 +182,125 @@ static void compute_digest(struct rg_policy *p)
 {
 	struct rg_sha256 s;
 	char hex[65];
-	char num[32];
+	size_t len = 0;
+	_cleanup_free_ char *rules = rg_json_emit(p->rules, false, &len);
+	const char *mode = rg_mode_name(p->mode);
 
 	rg_sha256_init(&s);
 	rg_sha256_update(&s, p->name, strlen(p->name) + 1);
-	for (size_t i = 0; i < p->n_cap_ceiling; i++)
-		rg_sha256_update(&s, p->cap_ceiling[i], strlen(p->cap_ceiling[i]) + 1);
-	rg_sha256_update(&s, p->seccomp_profile, p->seccomp_profile_len);
-	snprintf(num, sizeof(num), "\n%lld", p->pids_default);
-	rg_sha256_update(&s, num, strlen(num));
+	rg_sha256_update(&s, mode, strlen(mode) + 1);
+	rg_sha256_update(&s, rules, len + 1);
+	if (p->seccomp_profile)
+		rg_sha256_update(&s, p->seccomp_profile, p->seccomp_profile_len);
 	rg_sha256_hex(&s, hex);
 	snprintf(p->digest, sizeof(p->digest), "sha256:%s", hex);
 }
 
-int rg_policy_load(const char *config_path, struct rg_policy *ret, struct rg_error **err)
+int rg_policy_select(const struct rg_config *c, const struct rg_json *annotations,
+		     struct rg_policy *ret, struct rg_error **err)
 {
 	struct rg_policy p = {0};
-	bool is_explicit = config_path != NULL;
+	const char *profile = c->profile ? c->profile : RG_DEFAULT_PROFILE;
+	enum rg_mode mode = c->mode;
+	bool may_weaken = false;
+	_cleanup_free_ char *reason = rg_xstrdup("configured profile");
 	int r;
 
-	if (!config_path) {
-		config_path = getenv("RUNGUARD_CONFIG");
-		is_explicit = config_path && *config_path;
-		if (!is_explicit)
-			config_path = RG_CONFIG_DEFAULT_PATH;
+	for (size_t i = 0; rg_json_is(c->selectors, RG_JSON_ARRAY) && i < c->selectors->n; i++) {
+		const struct rg_json *sel = c->selectors->u.items[i];
+		if (!rg_json_is(annotations, RG_JSON_OBJECT) || !selector_matches(sel, annotations))
+			continue;
+		const char *sp = rg_json_str(rg_json_get(sel, "profile"));
+		const char *sm = rg_json_str(rg_json_get(sel, "mode"));
+		if (sp)
+			profile = sp;
+		if (sm)
+			mode = rg_streq(sm, "audit") ? RG_MODE_AUDIT
+			       : rg_streq(sm, "warn") ? RG_MODE_WARN
+						      : RG_MODE_ENFORCE;
+		may_weaken = rg_json_get(sel, "allowWeakerProfiles") &&
+			     rg_json_get(sel, "allowWeakerProfiles")->type == RG_JSON_TRUE;
+		free(reason);
+		reason = rg_xasprintf("selector %zu", i);
+		break;
 	}
-	p.name = rg_xstrdup("default");
-	p.n_cap_ceiling = RG_ARRAY_SIZE(default_ceiling);
-	p.cap_ceiling = rg_xcalloc(p.n_cap_ceiling, sizeof(char *));
-	for (size_t i = 0; i < p.n_cap_ceiling; i++)
-		p.cap_ceiling[i] = rg_xstrdup(default_ceiling[i]);
-	/* The embedded profile is static data; the policy borrows it. */
-	p.seccomp_profile = (char *)rg_policy_embedded_seccomp(&p.seccomp_profile_len);
-	p.seccomp_profile_origin = rg_xstrdup("embedded");
-	p.pids_default = DEFAULT_PIDS_LIMIT;
-	p.config_path = rg_xstrdup(config_path);
+	/* The workload may ask for a stricter profile, never a weaker one unless allowed. */
+	const char *asked = rg_json_str(rg_json_get(annotations, RG_PROFILE_ANNOTATION));
+	if (asked) {
+		int want = profile_level(asked), have = profile_level(profile);
+		char *why;
+		if (want < 0)
+			why = rg_xasprintf("%s; annotation asked for unknown profile '%s': ignored",
+					   reason, asked);
+		else if (want > have || (want < have && may_weaken))
+			why = rg_xasprintf("annotation %s (over %s)", RG_PROFILE_ANNOTATION, reason),
+			profile = asked;
+		else if (want < have)
+			why = rg_xasprintf("%s; annotation asked for weaker profile '%s': ignored",
+					   reason, asked);
+		else
+			why = rg_xstrdup(reason);
+		free(reason);
+		reason = why;
+	}
 
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0;
-	r = read_file(config_path, CONFIG_MAX_SIZE, &buf, &len, err);
-	if (r == -ENOENT && is_explicit)
-		r = rg_error_set(err, ENOENT, "%s: %s", config_path, strerror(ENOENT));
-	if (r == 0) {
-		p.is_config_loaded = true;
-		r = apply_config(&p, config_path, buf, len, err);
-	} else if (r == -ENOENT) {
-		r = 0;
+	p.name = rg_xstrdup(profile);
+	p.mode = mode;
+	p.reason = steal_ptr(&reason);
+	r = load_profile(profile, &p.rules, &p.level, err);
+	if (r < 0)
+		goto fail;
+	if (c->rules)
+		merge(p.rules, c->rules);
+	if (rg_policy_action(&p, "seccomp") != RG_ACTION_OFF) {
+		r = load_seccomp(&p, err);
+		if (r < 0)
+			goto fail;
 	}
-	if (r < 0) {
-		rg_policy_free(&p);
-		return r;
-	}
+	p.runtime = c->runtime ? rg_xstrdup(c->runtime) : NULL;
+	p.config_path = rg_xstrdup(c->path);
+	p.is_config_loaded = c->is_loaded;
 	compute_digest(&p);
 	*ret = p;
 	return 0;
+fail:
+	rg_policy_free(&p);
+	return r;
+}
+
+int rg_policy_load(const char *config_path, struct rg_policy *ret, struct rg_error **err)
+{
+	struct rg_config c;
+	int r = rg_config_load(config_path, &c, err);
+	if (r < 0)
+		return r;
+	r = rg_policy_select(&c, NULL, ret, err);
+	rg_config_free(&c);
+	return r;
+}
+
+char *rg_policy_describe(const struct rg_config *c, const struct rg_policy *p)
+{
+	_cleanup_json_ struct rg_json *o = rg_json_new(RG_JSON_OBJECT);
+
+	rg_json_set(o, "config", rg_json_new_string(c->path));
+	rg_json_set(o, "loaded", rg_json_new_bool(c->is_loaded));
+	rg_json_set(o, "mode", rg_json_new_string(rg_mode_name(p->mode)));
+	rg_json_set(o, "profile", rg_json_new_string(p->name));
+	rg_json_set(o, "digest", rg_json_new_string(p->digest));
+	rg_json_set(o, "runtime",
+		    c->runtime ? rg_json_new_string(c->runtime) : rg_json_new(RG_JSON_NULL));
+	rg_json_set(o, "seccompProfile",
+		    rg_json_new_string(p->seccomp_profile_origin ? p->seccomp_profile_origin
+								 : "none"));
+	rg_json_set(o, "rules", rg_json_clone(p->rules));
+	rg_json_set(o, "selectors", c->selectors ? rg_json_clone(c->selectors)
+						  : rg_json_new(RG_JSON_ARRAY));
+	struct rg_json *audit = rg_json_new(RG_JSON_OBJECT);
+	rg_json_set(audit, "file",
+		    c->audit_file ? rg_json_new_string(c->audit_file) : rg_json_new(RG_JSON_NULL));
+	rg_json_set(audit, "syslog", rg_json_new_bool(c->is_audit_syslog));
+	rg_json_set(audit, "required", rg_json_new_bool(c->is_audit_required));
+	rg_json_set(o, "audit", audit);
+	return rg_json_emit(o, true, NULL);
 }

@@ -196,16 +196,36 @@ static int seccomp_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct r
 		if (!is_open)
 			return 0;
 	}
+	if (!rg_rule_may_fix(ctx, ".linux.seccomp", "%s",
+			     sc && sc->type != RG_JSON_NULL
+				     ? "seccomp profile allows every syscall"
+				     : "no seccomp profile"))
+		return 0;
 	struct rg_json *prof = resolve_profile(spec, ctx, err);
 	if (!prof)
 		return -EINVAL;
 	/* The profile is large; record a summary rather than its text. */
 	_cleanup_json_ struct rg_json *summary =
 	    rg_json_new_string(ctx->policy->seccomp_profile_origin);
-	rg_rule_record(ctx, RULE, ".linux.seccomp", sc && sc->type != RG_JSON_NULL ? sc : NULL,
-		       summary);
+	rg_rule_record(ctx, ".linux.seccomp", sc && sc->type != RG_JSON_NULL ? sc : NULL, summary);
 	rg_json_set(linux_, "seccomp", prof);
 	return 0;
 }
 
-const struct rg_rule rg_rule_seccomp = {RULE, seccomp_apply};
+static int seccomp_check(const struct rg_json *settings, const char *file, const char *path,
+			 struct rg_error **err)
+{
+	static const char *const keys[] = {"profile", NULL};
+	int r = rg_settings_only(settings, keys, file, path, err);
+	if (r < 0)
+		return r;
+	const struct rg_json *prof = rg_json_get(settings, "profile");
+	const char *p = rg_json_str(prof);
+	if (prof && (!p || (!rg_streq(p, "default") && p[0] != '/')))
+		return rg_error_set(err, EINVAL,
+				    "%s: %s.profile: expected \"default\" or an absolute path", file,
+				    path);
+	return 0;
+}
+
+const struct rg_rule rg_rule_seccomp = {RULE, seccomp_check, seccomp_apply};

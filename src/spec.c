@@ -157,6 +157,29 @@ int rg_spec_load(struct rg_bundle *b, struct rg_json **ret, struct rg_error **er
 	return 0;
 }
 
+int rg_spec_load_file(const char *path, struct rg_json **ret, struct rg_error **err)
+{
+	struct stat st;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return rg_error_set(err, errno, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return rg_error_set(err, EINVAL, "%s: not a regular file", path);
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	int r = read_capped(fd, path, RG_JSON_MAX_SIZE, &buf, &len, err);
+	if (r < 0)
+		return r;
+	_cleanup_json_ struct rg_json *spec = rg_json_parse(buf, len, path, NULL, err);
+	if (!spec)
+		return -EINVAL;
+	r = rg_spec_check_keys(spec, path, err);
+	if (r < 0)
+		return r;
+	*ret = steal_ptr(&spec);
+	return 0;
+}
+
 /* ---- keys that runc would read differently ---- */
 
 /* Field names of the OCI runtime-spec (1.0-1.2) Go structs, union of all levels. */

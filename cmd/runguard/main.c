@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "runguard/audit.h"
 #include "runguard/cli.h"
 #include "runguard/guard.h"
 #include "runguard/log.h"
@@ -16,27 +17,36 @@
 #include "runguard/util.h"
 
 static const char usage[] =
-    "Usage: runguard [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
-    "\n"
-    "runguard is an OCI runtime that hardens containers: for create, run and\n"
-    "restore it enforces its policy on the bundle's config.json, then executes\n"
-    "the real runtime (runc or crun) with the same arguments. Every other\n"
-    "command and option is passed to the real runtime unchanged.\n"
-    "\n"
-    "runguard's own commands:\n"
-    "  info        show version, configuration, policy digest and real runtime\n"
-    "\n"
-    "Options handled by runguard itself:\n"
-    "  -h, --help  show this help (alone, before any command)\n"
-    "\n"
-    "Everything else, including --version and `help`, is the real runtime's.\n"
-    "\n"
-    "Environment:\n"
-    "  RUNGUARD_CONFIG   configuration file (default " RG_CONFIG_DEFAULT_PATH ")\n"
-    "  RUNGUARD_RUNTIME  absolute path of the real runtime\n"
-    "\n"
-    "Exit status: the real runtime's; 1 when runguard refuses or fails.\n"
-    "See runguard(8).\n";
+	"Usage: runguard [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
+	"\n"
+	"runguard is an OCI runtime that hardens containers: for create, run and\n"
+	"restore it enforces its policy on the bundle's config.json, then executes\n"
+	"the real runtime (runc or crun) with the same arguments. Every other\n"
+	"command and option is passed to the real runtime unchanged.\n"
+	"\n"
+	"runguard's own commands:\n"
+	"  info                    version, configuration, policy digest, real runtime\n"
+	"  check-config [FILE]     validate a configuration, print the effective policy\n"
+	"  explain BUNDLE|FILE     print the JSON Patch enforcement would apply\n"
+	"                          (stdout) and a summary (stderr); exit 3 if it\n"
+	"                          would be refused\n"
+	"\n"
+	"Options handled by runguard itself:\n"
+	"  -h, --help  show this help (alone, before any command)\n"
+	"\n"
+	"Everything else, including --version and `help`, is the real runtime's.\n"
+	"\n"
+	"Environment:\n"
+	"  RUNGUARD_CONFIG   configuration file (default " RG_CONFIG_DEFAULT_PATH ")\n"
+	"  RUNGUARD_RUNTIME  absolute path of the real runtime\n"
+	"\n"
+	"Exit status: the real runtime's; 1 when runguard refuses or fails;\n"
+	"2 for a usage error of runguard's own commands.\n"
+	"See runguard(8).\n";
+
+#define EXIT_REFUSED 1
+#define EXIT_USAGE 2
+#define EXIT_EXPLAIN_REJECT 3
 
 /* Reports err on stderr and in the runtime's --log file, and returns the exit code. */
 static int fail(const struct rg_cli *cli, struct rg_error *err)
@@ -45,49 +55,120 @@ static int fail(const struct rg_cli *cli, struct rg_error *err)
 	rg_log_runtime(cli, "error", msg);
 	rg_log_stderr("%s", err->msg);
 	rg_error_free(err);
-	return 1;
+	return EXIT_REFUSED;
 }
 
-static int run_own(const struct rg_cli *cli)
+/* Positional arguments after the subcommand. */
+static int own_args(const struct rg_cli *cli, int argc, char *argv[], char **ret, int max)
+{
+	int n = 0;
+	for (int i = cli->subcmd_index + 1; i < argc; i++) {
+		if (n >= max)
+			return -1;
+		ret[n++] = argv[i];
+	}
+	return n;
+}
+
+static int run_own(const struct rg_cli *cli, int argc, char *argv[])
 {
 	struct rg_error *err = NULL;
+	char *args[2] = {NULL, NULL};
+	int n;
 
 	if (!cli->subcmd) {
 		fputs(usage, stdout);
 		return 0;
 	}
-	if (rg_streq(cli->subcmd, "info")) {
+	n = own_args(cli, argc, argv, args, 1);
+	if (rg_streq(cli->subcmd, "info") && n == 0) {
 		if (rg_guard_info(stdout, &err) < 0)
 			return fail(NULL, err);
 		return 0;
 	}
-	rg_log_stderr("unknown command %s", cli->subcmd);
-	return 2;
+	if (rg_streq(cli->subcmd, "check-config") && n >= 0) {
+		if (rg_guard_check_config(args[0], stdout, &err) < 0)
+			return fail(NULL, err);
+		return 0;
+	}
+	if (rg_streq(cli->subcmd, "explain") && n == 1) {
+		int r = rg_guard_explain(args[0], stdout, stderr, &err);
+		if (r < 0)
+			return fail(NULL, err);
+		return r == 1 ? EXIT_EXPLAIN_REJECT : 0;
+	}
+	rg_log_stderr("usage: runguard %s%s", cli->subcmd,
+		      rg_streq(cli->subcmd, "explain")	       ? " BUNDLE|FILE"
+		      : rg_streq(cli->subcmd, "check-config") ? " [FILE]"
+							       : "");
+	return EXIT_USAGE;
 }
 
-/* The create path: enforce, then exec. Any error stops here: fail closed. */
+/* Writes the audit record; an unwritable destination stops the container only if required. */
+static int audit(const struct rg_config *cfg, const struct rg_cli *cli,
+		 const struct rg_decision *d, const char *error_msg)
+{
+	struct rg_error *err = NULL;
+	_cleanup_free_ char *line = rg_audit_line(cfg, cli, d, error_msg);
+
+	if (rg_audit_write(cfg, line, &err) == 0)
+		return 0;
+	_cleanup_free_ char *msg = rg_xasprintf("runguard: warning: %s", err->msg);
+	rg_log_runtime(cli, "warning", msg);
+	rg_log_stderr("warning: %s", err->msg);
+	rg_error_free(err);
+	return cfg->is_audit_required ? -EIO : 0;
+}
+
+static void warn_findings(const struct rg_cli *cli, const struct rg_decision *d)
+{
+	for (size_t i = 0; i < d->report.n_changes; i++) {
+		const struct rg_change *c = &d->report.changes[i];
+		rg_log_stderr("warning: %s: %s: would change %s -> %s (rule %s)", d->config_name,
+			      c->path, c->before ? c->before : "(absent)",
+			      c->after ? c->after : "(removed)", c->rule);
+	}
+	for (size_t i = 0; i < d->report.n_violations; i++) {
+		const struct rg_violation *v = &d->report.violations[i];
+		rg_log_stderr("warning: %s: %s: would refuse: %s (rule %s)", d->config_name,
+			      v->path, v->msg, v->rule);
+	}
+	_cleanup_free_ char *summary = rg_guard_summary(d);
+	rg_log_runtime(cli, "warning", summary);
+}
+
+/* The create path: enforce, audit, then exec. Any error stops here: fail closed. */
 static int run_enforced(const struct rg_cli *cli, char *argv[])
 {
 	struct rg_error *err = NULL;
-	struct rg_policy policy;
-	struct rg_report report = {0};
+	struct rg_config cfg;
+	struct rg_decision d = {0};
 	_cleanup_free_ char *runtime = NULL;
 
-	if (rg_policy_load(NULL, &policy, &err) < 0)
+	if (rg_config_load(NULL, &cfg, &err) < 0)
 		return fail(cli, err);
 	/* Find the runtime before touching config.json: no runtime, no change. */
-	if (rg_runtime_find(policy.runtime, &runtime, &err) < 0 ||
-	    rg_guard_enforce(cli, &policy, &report, &err) < 0) {
-		rg_report_free(&report);
-		rg_policy_free(&policy);
+	if (rg_runtime_find(cfg.runtime, &runtime, &err) < 0 ||
+	    rg_guard_enforce(cli, &cfg, &d, &err) < 0) {
+		audit(&cfg, cli, &d, err->msg);
+		rg_decision_free(&d);
+		rg_config_free(&cfg);
 		return fail(cli, err);
 	}
-	_cleanup_free_ char *summary = rg_guard_summary(&policy, &report);
+	if (audit(&cfg, cli, &d, NULL) < 0) {
+		rg_error_set(&err, EIO, "audit log required by the configuration but not writable");
+		rg_decision_free(&d);
+		rg_config_free(&cfg);
+		return fail(cli, err);
+	}
+	if (d.policy.mode == RG_MODE_WARN)
+		warn_findings(cli, &d);
+	_cleanup_free_ char *summary = rg_guard_summary(&d);
 	rg_log_runtime(cli, "info", summary);
 	if (cli->is_debug)
 		rg_log_stderr("%s", summary + sizeof("runguard: ") - 1);
-	rg_report_free(&report);
-	rg_policy_free(&policy);
+	rg_decision_free(&d);
+	rg_config_free(&cfg);
 	rg_runtime_exec(runtime, argv, &err);
 	return fail(cli, err);
 }
@@ -95,21 +176,18 @@ static int run_enforced(const struct rg_cli *cli, char *argv[])
 static int run_passthrough(const struct rg_cli *cli, char *argv[])
 {
 	struct rg_error *err = NULL;
-	struct rg_policy policy;
+	struct rg_config cfg = {0};
 	_cleanup_free_ char *runtime = NULL;
-	const char *configured = NULL;
 
 	/* A broken configuration must not stop state/kill/delete from cleaning up;
 	 * it only loses the configured runtime path, and says so. */
-	if (rg_policy_load(NULL, &policy, &err) < 0) {
+	if (rg_config_load(NULL, &cfg, &err) < 0) {
 		rg_log_stderr("warning: %s; using the runtime search list", err->msg);
 		rg_error_free(err);
 		err = NULL;
-		policy = (struct rg_policy){0};
 	}
-	configured = policy.runtime;
-	int r = rg_runtime_find(configured, &runtime, &err);
-	rg_policy_free(&policy);
+	int r = rg_runtime_find(cfg.runtime, &runtime, &err);
+	rg_config_free(&cfg);
 	if (r < 0)
 		return fail(cli, err);
 	rg_runtime_exec(runtime, argv, &err);
@@ -124,13 +202,13 @@ int main(int argc, char *argv[])
 	if (getenv(RG_RUNTIME_MARKER)) {
 		rg_log_stderr("started by runguard as the real runtime: the runtime path points "
 			      "at a copy of runguard; refusing to recurse");
-		return 1;
+		return EXIT_REFUSED;
 	}
 	if (rg_cli_scan(argc, argv, &cli, &err) < 0)
 		return fail(NULL, err);
 	switch (cli.kind) {
 	case RG_CLI_OWN:
-		return run_own(&cli);
+		return run_own(&cli, argc, argv);
 	case RG_CLI_ENFORCE:
 		return run_enforced(&cli, argv);
 	case RG_CLI_PASSTHROUGH:

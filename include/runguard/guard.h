@@ -2,26 +2,53 @@
 #ifndef RUNGUARD_GUARD_H
 #define RUNGUARD_GUARD_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "runguard/cli.h"
 #include "runguard/error.h"
+#include "runguard/json.h"
 #include "runguard/policy.h"
 #include "runguard/report.h"
 
+/* What the create path decided, for the audit record. Free with rg_decision_free(). */
+struct rg_decision {
+	bool has_policy;
+	struct rg_policy policy;
+	struct rg_report report;
+	struct rg_json *annotations; /* clone of the spec's annotations, or NULL */
+	char *config_name;           /* <bundle>/config.json */
+	const char *verdict;         /* "unchanged", "fixed", "rejected", "would-fix",
+					"would-reject", "error" */
+};
+
+void rg_decision_free(struct rg_decision *d);
+
 /*
  * The create path: opens the bundle named by cli, loads config.json,
- * enforces the policy and, if anything changed, saves it atomically.
- * On any error config.json is left exactly as it was. The report (owned by
- * the caller, free with rg_report_free) says what changed.
+ * selects the policy from its annotations, enforces it and, in enforce mode
+ * when anything changed, saves it atomically. In audit and warn mode nothing
+ * is written and violations do not refuse. On any error config.json is left
+ * exactly as it was; d says what was decided either way.
  */
-int rg_guard_enforce(const struct rg_cli *cli, const struct rg_policy *policy,
-		     struct rg_report *report, struct rg_error **err);
+int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg,
+		     struct rg_decision *d, struct rg_error **err);
 
-/* One line summarising the report, e.g. for the runtime log. Caller frees. */
-char *rg_guard_summary(const struct rg_policy *policy, const struct rg_report *report);
+/* One line summarising the decision, e.g. for the runtime log. Caller frees. */
+char *rg_guard_summary(const struct rg_decision *d);
 
-/* `runguard info`: prints version, configuration, policy and runtime to out. */
+/* `runguard info`: version, configuration, policy and runtime. */
 int rg_guard_info(FILE *out, struct rg_error **err);
+
+/* `runguard check-config [FILE]`: validates, prints the effective policy as JSON. */
+int rg_guard_check_config(const char *file, FILE *out, struct rg_error **err);
+
+/*
+ * `runguard explain BUNDLE|FILE`: prints the RFC 6902 JSON Patch from the
+ * given config.json to the enforced one on out and a summary on `summary`.
+ * Touches nothing. Returns 0 (would run), 1 (would be rejected) or a
+ * negative errno with *err set.
+ */
+int rg_guard_explain(const char *path, FILE *out, FILE *summary, struct rg_error **err);
 
 #endif

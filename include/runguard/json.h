@@ -41,6 +41,7 @@ struct rg_json_member {
 
 struct rg_json {
 	enum rg_json_type type;
+	size_t pos; /* byte offset in the parsed text just past the value's first token */
 	size_t n; /* items (array) or members (object) */
 	size_t cap;
 	union {
@@ -70,6 +71,9 @@ struct rg_json_parse_opts {
  */
 struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 			      const struct rg_json_parse_opts *opts, struct rg_error **err);
+
+/* 1-based line of byte offset pos in buf (for messages). */
+size_t rg_json_line(const char *buf, size_t len, size_t pos);
 
 /* Serialises the tree. indent: tab-indented, one member per line; otherwise compact. */
 char *rg_json_emit(const struct rg_json *j, bool indent, size_t *ret_len);

@@ -6,39 +6,102 @@
 #include <stddef.h>
 
 #include "runguard/error.h"
+#include "runguard/json.h"
 
 #define RG_CONFIG_DEFAULT_PATH "/etc/runguard/config.json"
-#define RG_SECCOMP_DEFAULT_PATH "/usr/share/runguard/profiles/seccomp-default.json"
+#define RG_AUDIT_DEFAULT_PATH "/var/log/runguard/audit.log"
+#define RG_DEFAULT_PROFILE "baseline"
+/* A workload may ask for a profile with this annotation (stricter only, by default). */
+#define RG_PROFILE_ANNOTATION "run.runguard.profile"
 
-/*
- * The effective policy: the embedded default, overridden by the operator's
- * configuration file when one exists. Owned strings; free with
- * rg_policy_free().
- */
-struct rg_policy {
-	char *name;
-	char **cap_ceiling; /* canonical CAP_ names */
-	size_t n_cap_ceiling;
-	char *seccomp_profile; /* OCI seccomp JSON text (may hold archMap/includes/excludes) */
-	size_t seccomp_profile_len;
-	char *seccomp_profile_origin; /* "embedded" or a file path */
-	long long pids_default;
-	char *runtime; /* configured real runtime, or NULL */
-	char *config_path; /* the configuration file consulted */
-	bool is_config_loaded;
-	char digest[72]; /* "sha256:<hex>" over everything that shapes enforcement */
+enum rg_mode {
+	RG_MODE_ENFORCE, /* fix or reject as configured */
+	RG_MODE_AUDIT,   /* change nothing, record what would have happened */
+	RG_MODE_WARN,    /* as audit, and print the findings on stderr */
+};
+
+enum rg_action {
+	RG_ACTION_OFF,
+	RG_ACTION_FIX,    /* rewrite the spec to comply */
+	RG_ACTION_REJECT, /* refuse the container */
 };
 
 /*
- * Loads the policy: config_path (or NULL for $RUNGUARD_CONFIG, else
- * RG_CONFIG_DEFAULT_PATH). A missing file at the default path means the
- * embedded default; a missing file named explicitly is an error. Errors name
- * the file and JSON path.
+ * The operator's configuration file, parsed and validated. Everything has a
+ * default; the embedded default is what an absent file means.
  */
+struct rg_config {
+	char *path;
+	bool is_loaded;
+	struct rg_json *tree; /* owned: the parsed file, or NULL */
+	bool has_mode;        /* "mode" was given */
+	enum rg_mode mode;
+	char *profile;                   /* base profile name */
+	char *runtime;                   /* real runtime, or NULL */
+	const struct rg_json *rules;     /* borrowed from tree: per-rule overrides, or NULL */
+	const struct rg_json *selectors; /* borrowed from tree: array, or NULL */
+	char *audit_file;                /* NULL: no audit file */
+	bool is_audit_syslog;
+	bool is_audit_required;
+};
+
+/*
+ * The effective policy for one container: a profile, the operator's rule
+ * overrides merged over it, and the mode. Owned; free with rg_policy_free().
+ */
+struct rg_policy {
+	char *name; /* profile name */
+	int level;  /* strictness: privileged 0 < baseline 1 < restricted 2 */
+	enum rg_mode mode;
+	struct rg_json *rules; /* {"<rule>": {"action": ..., ...}} */
+	char *reason;          /* why this profile: "default", "selector 2", "annotation" */
+	char *seccomp_profile; /* OCI seccomp JSON text for the seccomp rule */
+	size_t seccomp_profile_len;
+	char *seccomp_profile_origin; /* "embedded" or a path */
+	bool is_seccomp_owned;
+	char digest[72]; /* "sha256:<hex>" over everything that shapes enforcement */
+	/* From the configuration, for callers that only need the policy. */
+	char *runtime;
+	char *config_path;
+	bool is_config_loaded;
+};
+
+/*
+ * Loads and validates the configuration: path, or $RUNGUARD_CONFIG, or
+ * RG_CONFIG_DEFAULT_PATH. A missing file at the default path is the
+ * embedded default; a missing file named explicitly is an error. Errors
+ * name the file, line when known, and JSON path.
+ */
+int rg_config_load(const char *path, struct rg_config *ret, struct rg_error **err);
+void rg_config_free(struct rg_config *c);
+
+/*
+ * Chooses the profile for a container from its annotations (may be NULL):
+ * the first matching selector, else the configured base profile; then the
+ * workload's RG_PROFILE_ANNOTATION if it asks for a stricter profile (or a
+ * weaker one where the selector allows it). `file` names the spec in errors.
+ */
+int rg_policy_select(const struct rg_config *c, const struct rg_json *annotations,
+		     struct rg_policy *ret, struct rg_error **err);
+
+/* rg_config_load + rg_policy_select with no annotations. */
 int rg_policy_load(const char *config_path, struct rg_policy *ret, struct rg_error **err);
 void rg_policy_free(struct rg_policy *p);
 
+/* Settings object of a rule (borrowed), or NULL. */
+const struct rg_json *rg_policy_rule(const struct rg_policy *p, const char *rule);
+enum rg_action rg_policy_action(const struct rg_policy *p, const char *rule);
+
+const char *rg_mode_name(enum rg_mode m);
+const char *rg_action_name(enum rg_action a);
+int rg_action_parse(const char *s, enum rg_action *ret);
+
 /* The seccomp profile compiled into the binary (profiles/seccomp-default.json). */
 const char *rg_policy_embedded_seccomp(size_t *ret_len);
+/* A shipped profile compiled into the binary, or NULL. */
+const char *rg_policy_embedded_profile(const char *name, size_t *ret_len);
+
+/* The effective policy as JSON (for check-config). Caller frees. */
+char *rg_policy_describe(const struct rg_config *c, const struct rg_policy *p);
 
 #endif

@@ -2,6 +2,8 @@
 #ifndef RUNGUARD_RULES_H
 #define RUNGUARD_RULES_H
 
+#include <stdbool.h>
+
 #include "runguard/error.h"
 #include "runguard/host.h"
 #include "runguard/json.h"
@@ -10,7 +12,7 @@
 
 /*
  * Rules are pure transformations of the spec tree under a policy. Each one
- * records what it changed (fix) or why it refuses (violation) in the report.
+ * records what it changed (fix) or why it refuses (reject) in the report.
  * A rule returns a negative errno with *err set only when the spec cannot be
  * understood (wrong type, unknown name); a policy refusal is a violation.
  */
@@ -18,11 +20,20 @@ struct rg_rule_ctx {
 	const struct rg_policy *policy;
 	const struct rg_host *host;
 	struct rg_report *report;
-	const char *file; /* name of the config file, for messages */
+	const char *file;               /* name of the config file, for messages */
+	const char *rule;               /* the running rule's name */
+	const struct rg_json *settings; /* the running rule's settings (borrowed) */
+	enum rg_action action;          /* the running rule's action: FIX or REJECT */
 };
 
 struct rg_rule {
 	const char *name;
+	/*
+	 * Validates the rule's settings other than "action" (NULL: the rule
+	 * takes no settings). `path` is the settings' JSON path in `file`.
+	 */
+	int (*check)(const struct rg_json *settings, const char *file, const char *path,
+		     struct rg_error **err);
 	int (*apply)(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err);
 };
 
@@ -30,24 +41,45 @@ struct rg_rule {
 extern const struct rg_rule rg_rule_caps;
 extern const struct rg_rule rg_rule_seccomp;
 extern const struct rg_rule rg_rule_process;
+extern const struct rg_rule rg_rule_user;
 extern const struct rg_rule rg_rule_resources;
 extern const struct rg_rule rg_rule_annotate;
 
+/* The rule table, in enforcement order. */
+const struct rg_rule *const *rg_rules_all(size_t *ret_n);
+const struct rg_rule *rg_rule_find(const char *name);
+
 /*
- * Runs every rule in the fixed order of the rule table. Returns 0 when the
- * spec may run (possibly changed); -EPERM with *err set when a rule recorded
- * violations; another negative errno when the spec could not be enforced.
+ * Runs every rule whose action is not off, in table order. Returns 0 when
+ * the spec may run (possibly changed); -EPERM with *err set when a rule
+ * recorded violations; another negative errno when the spec could not be
+ * enforced.
  */
 int rg_enforce(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err);
 
+/* ---- helpers for rules ---- */
+
 /*
- * Helpers for rules: get or create the object at key (error if the member
- * exists with another type). `path` is the JSON path of obj for messages.
+ * Gets or creates the object at key (error if the member exists with
+ * another type). `path` is the JSON path of obj for messages.
  */
 struct rg_json *rg_rule_object(struct rg_json *obj, const char *key, const char *file,
 			       const char *path, bool create, struct rg_error **err);
 /* Records a change of path from `before` (NULL: absent) to `after` (NULL: removed). */
-void rg_rule_record(struct rg_rule_ctx *ctx, const char *rule, const char *path,
-		    const struct rg_json *before, const struct rg_json *after);
+void rg_rule_record(struct rg_rule_ctx *ctx, const char *path, const struct rg_json *before,
+		    const struct rg_json *after);
+/*
+ * Called by a rule that found path non-compliant. With action fix returns
+ * true (the rule then rewrites and records); with reject records a violation
+ * with the formatted reason and returns false.
+ */
+bool rg_rule_may_fix(struct rg_rule_ctx *ctx, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Settings helpers: validate that settings has only `keys` (NULL-terminated) besides "action". */
+int rg_settings_only(const struct rg_json *settings, const char *const *keys, const char *file,
+		     const char *path, struct rg_error **err);
+/* Reads an integer setting; returns def when absent. */
+long long rg_settings_int(const struct rg_json *settings, const char *key, long long def);
 
 #endif

@@ -28,6 +28,12 @@ void rg_spec_close(struct rg_bundle *b);
 int rg_spec_load(struct rg_bundle *b, struct rg_json **ret, struct rg_error **err);
 
 /*
+ * Reads and parses any config.json-shaped file (for explain): the same size
+ * cap, parser limits and key checks, but no ownership checks.
+ */
+int rg_spec_load_file(const char *path, struct rg_json **ret, struct rg_error **err);
+
+/*
  * Refuses keys that runc would read differently from runguard: a key that
  * equals an OCI spec field name except for case (Go's decoder matches fields
  * case-insensitively, and also folds U+017F to 's' and U+212A to 'k').
