@@ -114,10 +114,16 @@ static int ceil_set(struct rg_json *caps, const char *set, struct rg_rule_ctx *c
 		}
 		if (strlen(name) != arr->u.items[i]->u.s.len || rg_caps_lookup(name) < 0) {
 			rg_buf_free(&extra);
+			/* Quote plainly unless the name hides control bytes or a NUL. */
+			bool is_plain = strlen(name) == arr->u.items[i]->u.s.len;
+			for (const char *c = name; is_plain && *c; c++)
+				is_plain = (unsigned char)*c >= 0x20;
+			_cleanup_free_ char *shown = is_plain ? rg_xasprintf("'%s'", name)
+							      : rg_json_brief(arr->u.items[i]);
 			return rg_error_set(err, EINVAL,
-					    "%s: %s[%zu]: unknown capability '%s' (names are "
+					    "%s: %s[%zu]: unknown capability %s (names are "
 					    "spelled CAP_UPPER_CASE)",
-					    ctx->file, path, i, name);
+					    ctx->file, path, i, shown);
 		}
 		if (!in_ceiling(allow, name))
 			rg_buf_printf(&extra, "%s%s", extra.len ? ", " : "", name);

@@ -317,6 +317,12 @@ static int read_config(const char *path, char **ret, size_t *ret_len, struct rg_
 		return rg_error_set(err, errno, "%s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return rg_error_set(err, EINVAL, "%s: not a regular file", path);
+	/* Whoever can write the policy can switch it off. */
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return rg_error_set(err, EPERM,
+				    "%s: must be owned by root (or the caller) and writable by "
+				    "nobody else (owner uid %u, mode %04o)",
+				    path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 	if ((size_t)st.st_size > CONFIG_MAX_SIZE)
 		return rg_error_set(err, EFBIG, "%s: larger than the limit of %u bytes", path,
 				    CONFIG_MAX_SIZE);

@@ -484,10 +484,14 @@ static int on_end(void *ctx)
 	if (f->node->type == RG_JSON_OBJECT) {
 		const char *dup = find_duplicate(f->node);
 		if (dup) {
-			/* Report at the object's path, naming the key. */
+			/* Report at the object's path, naming the member's full path too. */
+			struct rg_buf at = {0};
 			free(f->key);
 			f->key = NULL;
-			return fail(p, "duplicate key \"%s\" (runc would use the last one)", dup);
+			path_of_stack(p, &at);
+			_cleanup_free_ char *where = rg_buf_steal(&at);
+			return fail(p, "duplicate key \"%s\" (%s.%s; runc would use the last one)",
+				    dup, where, dup);
 		}
 	}
 	free(f->key);

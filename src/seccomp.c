@@ -27,33 +27,40 @@ static bool is_allow_action(const char *a)
 	return a && (rg_streq(a, "SCMP_ACT_ALLOW") || rg_streq(a, "SCMP_ACT_LOG"));
 }
 
-/* True when the profile lets every syscall through. */
+/*
+ * True when the profile lets every syscall through: an allowing (or, as runc
+ * reads it, empty: seccomp disabled) defaultAction and no rule that denies a
+ * named syscall.
+ */
 static int allows_everything(const struct rg_json *sc, const char *file, bool *ret,
 			     struct rg_error **err)
 {
 	const struct rg_json *def = rg_json_get(sc, "defaultAction");
 	const char *a = rg_json_str(def);
+	const struct rg_json *calls = rg_json_get(sc, "syscalls");
 
 	if (def && !a)
 		return rg_error_set(err, EINVAL,
-				    "%s: .linux.seccomp.defaultAction: expected a string, got %s",
-				    file, rg_json_type_name(def->type));
-	if (!is_allow_action(a)) {
-		*ret = false;
-		return 0;
-	}
-	const struct rg_json *calls = rg_json_get(sc, "syscalls");
+				    "%s: .linux.seccomp.defaultAction: expected a string, got %s", file,
+				    rg_json_type_name(def->type));
 	if (calls && calls->type != RG_JSON_NULL && calls->type != RG_JSON_ARRAY)
 		return rg_error_set(err, EINVAL,
 				    "%s: .linux.seccomp.syscalls: expected an array, got %s", file,
 				    rg_json_type_name(calls->type));
-	for (size_t i = 0; calls && calls->type == RG_JSON_ARRAY && i < calls->n; i++) {
-		const struct rg_json *e = calls->u.items[i];
-		if (!rg_json_is(e, RG_JSON_OBJECT))
+	for (size_t i = 0; calls && calls->type == RG_JSON_ARRAY && i < calls->n; i++)
+		if (!rg_json_is(calls->u.items[i], RG_JSON_OBJECT))
 			return rg_error_set(err, EINVAL,
 					    "%s: .linux.seccomp.syscalls[%zu]: expected an object",
 					    file, i);
-		if (!is_allow_action(rg_json_str(rg_json_get(e, "action")))) {
+	if (a && *a && !is_allow_action(a)) {
+		*ret = false;
+		return 0;
+	}
+	for (size_t i = 0; calls && calls->type == RG_JSON_ARRAY && i < calls->n; i++) {
+		const struct rg_json *e = calls->u.items[i];
+		const struct rg_json *names = rg_json_get(e, "names");
+		bool has_names = rg_json_is(names, RG_JSON_ARRAY) && names->n > 0;
+		if (has_names && !is_allow_action(rg_json_str(rg_json_get(e, "action")))) {
 			*ret = false;
 			return 0;
 		}

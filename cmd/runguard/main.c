@@ -58,49 +58,65 @@ static int fail(const struct rg_cli *cli, struct rg_error *err)
 	return EXIT_REFUSED;
 }
 
-/* Positional arguments after the subcommand. */
-static int own_args(const struct rg_cli *cli, int argc, char *argv[], char **ret, int max)
+static int cmd_info(int argc, char *argv[])
 {
-	int n = 0;
-	for (int i = cli->subcmd_index + 1; i < argc; i++) {
-		if (n >= max)
-			return -1;
-		ret[n++] = argv[i];
+	struct rg_error *err = NULL;
+	if (argc != 0) {
+		rg_log_stderr("usage: runguard info");
+		return EXIT_USAGE;
 	}
-	return n;
+	if (rg_guard_info(stdout, &err) < 0)
+		return fail(NULL, err);
+	return 0;
 }
+
+static int cmd_check_config(int argc, char *argv[])
+{
+	struct rg_error *err = NULL;
+	if (argc > 1) {
+		rg_log_stderr("usage: runguard check-config [FILE]");
+		return EXIT_USAGE;
+	}
+	if (rg_guard_check_config(argc ? argv[0] : NULL, stdout, &err) < 0)
+		return fail(NULL, err);
+	return 0;
+}
+
+static int cmd_explain(int argc, char *argv[])
+{
+	struct rg_error *err = NULL;
+	if (argc != 1) {
+		rg_log_stderr("usage: runguard explain BUNDLE|FILE");
+		return EXIT_USAGE;
+	}
+	int r = rg_guard_explain(argv[0], stdout, stderr, &err);
+	if (r < 0)
+		return fail(NULL, err);
+	return r == 1 ? EXIT_EXPLAIN_REJECT : 0;
+}
+
+/* runguard's own commands; each gets the arguments after its name. The
+ * names must stay in step with own_subcommands in src/cli.c. */
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char *argv[]);
+} own_commands[] = {
+	{"info", cmd_info},
+	{"check-config", cmd_check_config},
+	{"explain", cmd_explain},
+};
 
 static int run_own(const struct rg_cli *cli, int argc, char *argv[])
 {
-	struct rg_error *err = NULL;
-	char *args[2] = {NULL, NULL};
-	int n;
-
 	if (!cli->subcmd) {
 		fputs(usage, stdout);
 		return 0;
 	}
-	n = own_args(cli, argc, argv, args, 1);
-	if (rg_streq(cli->subcmd, "info") && n == 0) {
-		if (rg_guard_info(stdout, &err) < 0)
-			return fail(NULL, err);
-		return 0;
-	}
-	if (rg_streq(cli->subcmd, "check-config") && n >= 0) {
-		if (rg_guard_check_config(args[0], stdout, &err) < 0)
-			return fail(NULL, err);
-		return 0;
-	}
-	if (rg_streq(cli->subcmd, "explain") && n == 1) {
-		int r = rg_guard_explain(args[0], stdout, stderr, &err);
-		if (r < 0)
-			return fail(NULL, err);
-		return r == 1 ? EXIT_EXPLAIN_REJECT : 0;
-	}
-	rg_log_stderr("usage: runguard %s%s", cli->subcmd,
-		      rg_streq(cli->subcmd, "explain")	       ? " BUNDLE|FILE"
-		      : rg_streq(cli->subcmd, "check-config") ? " [FILE]"
-							       : "");
+	for (size_t i = 0; i < RG_ARRAY_SIZE(own_commands); i++)
+		if (rg_streq(cli->subcmd, own_commands[i].name))
+			return own_commands[i].fn(argc - cli->subcmd_index - 1,
+						  argv + cli->subcmd_index + 1);
+	rg_log_stderr("unknown command %s", cli->subcmd);
 	return EXIT_USAGE;
 }
 

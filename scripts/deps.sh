@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Installs the Debian 12 packages runguard needs to build, test and demo.
+# Idempotent and fast when everything is present: dpkg-query first, apt-get
+# only for what is missing.
+set -euo pipefail
+
+PACKAGES=(
+	# build
+	build-essential pkg-config libyajl-dev libseccomp-dev libcap-dev libselinux1-dev
+	# unit tests, formatting, sanitizer builds
+	libcmocka-dev clang clang-format
+	# integration tests and demo: real containers on a busybox-static rootfs
+	bats runc busybox-static jq libcap2-bin util-linux mount coreutils diffutils procps
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	if [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null)" != ii* ]]; then
+		missing+=("$p")
+	fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+	echo "deps: all ${#PACKAGES[@]} packages present"
+	exit 0
+fi
+
+echo "deps: installing: ${missing[*]}"
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then
+	command -v sudo >/dev/null || { echo "deps: not root and no sudo; install: ${missing[*]}" >&2; exit 1; }
+	SUDO=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -q
+"${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Runs every test on a fresh Debian 12 machine (as root): installs the
+# dependencies, builds, runs `make check` (C unit tests + bats integration
+# tests against real runc), then the same with the ASan+UBSan build, and ends
+# with one line "N passed, N failed" summing all of it. Exits non-zero on any
+# failure. RUNGUARD_STRICT=1 makes skipped integration tests fail.
+set -uo pipefail
+
+cd "$(dirname "$0")/.." || exit 2
+logdir=$(mktemp -d)
+trap 'rm -rf "$logdir"' EXIT
+
+passed=0
+failed=0
+problems=()
+
+finish() {
+	if [[ ${#problems[@]} -gt 0 ]]; then
+		printf 'problem: %s\n' "${problems[@]}"
+	fi
+	echo "$passed passed, $failed failed"
+	if [[ $failed -eq 0 && ${#problems[@]} -eq 0 ]]; then
+		exit 0
+	fi
+	exit 1
+}
+
+# count LOG LABEL MAKE_STATUS: adds the unit and bats results in LOG.
+count() {
+	local log=$1 label=$2 rc=$3 u_ok u_nok b_ok b_nok b_plan missing
+	# "unit: N passed, N failed" from tests/run-unit.sh
+	read -r u_ok u_nok < <(sed -nE 's/^unit: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" |
+		awk '{ a += $1; b += $2 } END { print a + 0, b + 0 }')
+	# bats TAP at column 0 (the unit output is indented)
+	b_ok=$(grep -cE '^ok [0-9]+' "$log")
+	b_nok=$(grep -cE '^not ok [0-9]+' "$log")
+	b_plan=$(sed -nE 's/^1\.\.([0-9]+)$/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+	missing=$((b_plan - b_ok - b_nok))
+	((missing > 0)) || missing=0
+	local skipped
+	skipped=$(grep -cE '^ok [0-9]+ .*# skip' "$log")
+	echo "== $label: unit $u_ok passed, $u_nok failed; integration $b_ok passed ($skipped skipped), $b_nok failed$( ((missing)) && echo ", $missing did not run")"
+	passed=$((passed + u_ok + b_ok))
+	failed=$((failed + u_nok + b_nok + missing))
+	if [[ $rc -ne 0 && $((u_nok + b_nok + missing)) -eq 0 ]]; then
+		problems+=("$label: make exited $rc with no failing test counted (build or harness error)")
+	fi
+	if ! grep -qE '^unit: ' "$log"; then
+		problems+=("$label: the unit tests did not run")
+	fi
+	if [[ $b_plan -eq 0 ]]; then
+		problems+=("$label: the integration tests did not run")
+	fi
+}
+
+echo "== dependencies"
+if ! bash scripts/deps.sh; then
+	problems+=("scripts/deps.sh failed")
+	finish
+fi
+
+echo "== make"
+if ! make; then
+	problems+=("make failed")
+	finish
+fi
+
+echo "== make check"
+make -k check 2>&1 | tee "$logdir/check.log"
+rc=${PIPESTATUS[0]}
+count "$logdir/check.log" "make check" "$rc"
+
+echo "== make check SANITIZE=1"
+make -k check SANITIZE=1 2>&1 | tee "$logdir/check-san.log"
+rc=${PIPESTATUS[0]}
+count "$logdir/check-san.log" "make check SANITIZE=1" "$rc"
+
+finish

@@ -1,0 +1,239 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# Every subcommand but create/run/restore is the real runc's: same stdout,
+# same exit status, argv forwarded untouched, no JSON parsed. Plus
+# runguard's own `info` and `--help`.
+
+load helpers
+
+# same_as_runc ARGS...: runguard ARGS and runc ARGS give the same exit
+# status and stdout, and the same stderr once runc's timestamps are dropped.
+same_as_runc() {
+	local rs ro re
+	real_runc "$@"
+	rs=$status ro=$output re=$(strip_time <<<"$stderr")
+	rg "$@"
+	[[ "$status" == "$rs" ]] || { die "exit status $status, runc's is $rs"; return 1; }
+	[[ "$output" == "$ro" ]] || { die "stdout differs from runc's:"$'\n'"$ro"; return 1; }
+	[[ "$(strip_time <<<"$stderr")" == "$re" ]] || { die "stderr differs from runc's:"$'\n'"$re"; return 1; }
+}
+
+# start_sleeper VAR: a running container (created by the real runc) in $STATE.
+start_sleeper() {
+	local id
+	new_id id
+	[[ -d "$BUNDLE" ]] || make_bundle "$BUNDLE" sleep 3600
+	real_runc --root "$STATE" run -d -b "$BUNDLE" "$id"
+	assert_status 0 || return 1
+	wait_status "$STATE" "$id" running || return 1
+	printf -v "$1" '%s' "$id"
+}
+
+@test "passthrough: state (created, running, missing container)" {
+	make_bundle "$BUNDLE" sleep 3600
+	local a b
+	new_id a
+	real_runc --root "$STATE" create -b "$BUNDLE" "$a"
+	assert_status 0
+	same_as_runc --root "$STATE" state "$a"
+	[[ "$(jq -r .status <<<"$output")" == created ]]
+	start_sleeper b
+	same_as_runc --root "$STATE" state "$b"
+	[[ "$(jq -r .status <<<"$output")" == running ]]
+	same_as_runc --root "$STATE" state no-such-container
+	[[ "$status" -ne 0 ]]
+}
+
+@test "passthrough: list (table, -q, --format json, -f json, empty root)" {
+	local a b
+	start_sleeper a
+	start_sleeper b
+	same_as_runc --root "$STATE" list
+	assert_contains "$output" "$a"
+	same_as_runc --root "$STATE" list -q
+	[[ "$(sort <<<"$output")" == "$(printf '%s\n' "$a" "$b" | sort)" ]]
+	same_as_runc --root "$STATE" list --format json
+	[[ "$(jq length <<<"$output")" == 2 ]]
+	same_as_runc --root "$STATE" list -f json
+	same_as_runc --root "$T/empty-root" list
+	same_as_runc --root "$STATE" list --no-such-flag
+	[[ "$status" -ne 0 ]]
+}
+
+@test "passthrough: kill and delete behave as runc's" {
+	local a b
+	start_sleeper a
+	start_sleeper b
+	rg --root "$STATE" kill "$a" KILL
+	assert_status 0
+	[[ -z "$output" ]]
+	real_runc --root "$STATE" kill "$b" KILL
+	assert_status 0
+	wait_status "$STATE" "$a" stopped
+	wait_status "$STATE" "$b" stopped
+	same_as_runc --root "$STATE" kill no-such-container KILL
+	[[ "$status" -ne 0 ]]
+
+	rg --root "$STATE" delete "$a"
+	assert_status 0
+	[[ -z "$output" ]]
+	real_runc --root "$STATE" delete "$b"
+	assert_status 0
+	assert_no_containers
+	same_as_runc --root "$STATE" delete "$a"
+	[[ "$status" -ne 0 ]]
+}
+
+@test "passthrough: delete -f of a running container" {
+	local a
+	start_sleeper a
+	rg --root "$STATE" delete -f "$a"
+	assert_status 0
+	[[ -z "$output" ]]
+	assert_no_containers
+}
+
+@test "passthrough: exec into a running container" {
+	local a ro
+	start_sleeper a
+	real_runc --root "$STATE" exec "$a" sh -c 'echo exec-ok; id -u'
+	assert_status 0
+	ro=$output
+	rg --root "$STATE" exec "$a" sh -c 'echo exec-ok; id -u'
+	assert_status 0
+	[[ "$output" == "$ro" ]] || die "exec output differs: '$output' vs '$ro'"
+	[[ "$output" == $'exec-ok\n0' ]]
+}
+
+@test "passthrough: state/kill/delete parse no JSON (bundle config.json corrupted after create)" {
+	local a
+	start_sleeper a
+	printf '{ this is not json' >"$BUNDLE/config.json"
+	same_as_runc --root "$STATE" state "$a"
+	[[ "$(jq -r .status <<<"$output")" == running ]]
+	rg --root "$STATE" kill "$a" KILL
+	assert_status 0
+	wait_status "$STATE" "$a" stopped
+	rg --root "$STATE" delete "$a"
+	assert_status 0
+	assert_no_containers
+	[[ "$(cat "$BUNDLE/config.json")" == '{ this is not json' ]]
+}
+
+@test "passthrough: spec writes the same config.json as runc spec" {
+	mkdir -p "$T/a" "$T/b" "$T/c" "$T/d"
+	(cd "$T/a" && "$REAL_RUNC" spec)
+	cd "$T/b"
+	rg spec
+	assert_status 0
+	[[ -z "$output" ]]
+	cmp "$T/a/config.json" "$T/b/config.json" || die "spec output differs"
+	# --rootless and --bundle forms
+	"$REAL_RUNC" spec --rootless --bundle "$T/c"
+	rg spec --rootless --bundle "$T/d"
+	assert_status 0
+	cmp "$T/c/config.json" "$T/d/config.json" || die "spec --rootless output differs"
+	# runc refuses to overwrite; so does runguard, identically
+	cd "$T/b"
+	same_as_runc spec
+	[[ "$status" -ne 0 ]]
+	cd "$BATS_TEST_DIRNAME"
+}
+
+@test "passthrough: features is runc's, verbatim" {
+	same_as_runc features
+	assert_status 0
+	jq -e .ociVersionMax <<<"$output" >/dev/null
+}
+
+@test "passthrough: --version starts with runc's version (go-runc parses the first line)" {
+	real_runc --version
+	local ro=$output
+	rg --version
+	assert_status 0
+	[[ "${lines[0]}" == "runc version "* ]] || die "first line is '${lines[0]}'"
+	[[ "${lines[0]}" == "$(head -n 1 <<<"$ro")" ]] || die "first line differs from runc's"
+	# every line runc prints is there, in order, at the start
+	[[ "$output" == "$ro"* ]] || die "runc's --version output is not forwarded verbatim"
+	rg -v
+	assert_status 0
+	[[ "${lines[0]}" == "runc version "* ]] || die "-v: first line is '${lines[0]}'"
+}
+
+@test "passthrough: argv reaches the real runtime untouched (unknown flags, odd values, -- )" {
+	make_spy
+	local args=(--root "$STATE" --log "$T/log file" --log-format json --debug list --format json -q)
+	RUNGUARD_RUNTIME=$SPY rg "${args[@]}"
+	local want
+	want="argv:$(printf ' %q' "${args[@]}")"
+	[[ "$(head -n 1 "$SPY_LOG")" == "$want" ]] || die "forwarded: $(head -n 1 "$SPY_LOG")"$'\n'"wanted:    $want"
+	[[ "$(sed -n 2p "$SPY_LOG")" != "marker: <unset>" ]] || die "RUNGUARD_ACTIVE not set for the real runtime"
+
+	: >"$SPY_LOG"
+	args=(-root "$STATE" state -- --weird-id)
+	RUNGUARD_RUNTIME=$SPY rg "${args[@]}"
+	want="argv:$(printf ' %q' "${args[@]}")"
+	[[ "$(head -n 1 "$SPY_LOG")" == "$want" ]] || die "forwarded: $(head -n 1 "$SPY_LOG")"$'\n'"wanted:    $want"
+
+	: >"$SPY_LOG"
+	args=(--root "$STATE" events --stats --interval 1s no-such-container)
+	RUNGUARD_RUNTIME=$SPY rg "${args[@]}"
+	want="argv:$(printf ' %q' "${args[@]}")"
+	[[ "$(head -n 1 "$SPY_LOG")" == "$want" ]] || die "forwarded: $(head -n 1 "$SPY_LOG")"$'\n'"wanted:    $want"
+}
+
+@test "passthrough: create's argv is forwarded unchanged after enforcement" {
+	make_bundle "$BUNDLE" true
+	make_spy
+	local id
+	new_id id
+	local args=(--root "$STATE" --log "$T/runtime.log" --log-format json create --pid-file "$T/pid" --bundle "$BUNDLE" "$id")
+	RUNGUARD_RUNTIME=$SPY rg "${args[@]}"
+	assert_status 0
+	local want
+	want="argv:$(printf ' %q' "${args[@]}")"
+	[[ "$(head -n 1 "$SPY_LOG")" == "$want" ]] || die "forwarded: $(head -n 1 "$SPY_LOG")"$'\n'"wanted:    $want"
+	[[ -s "$T/pid" ]]
+	[[ "$(container_status "$STATE" "$id")" == created ]]
+	[[ -n "$(jq -r '.annotations["run.runguard.policy"] // empty' "$BUNDLE/config.json")" ]]
+}
+
+@test "own: runguard --help exits 0 and mentions info" {
+	rg --help
+	assert_status 0
+	assert_contains "$output$stderr" info "--help output"
+}
+
+@test "own: runguard info prints version, config path, policy digest and the real runtime" {
+	rg info
+	assert_status 0
+	local info=$output$'\n'$stderr version
+	version=$(sed -n 's/^VERSION ?= *//p' "$BATS_TEST_DIRNAME/../../Makefile")
+	[[ -n "$version" ]] && assert_contains "$info" "$version" "info"
+	assert_contains "$info" config "info"
+	grep -qF -e "$REAL_RUNC" -e "$(readlink -f "$REAL_RUNC")" <<<"$info" || die "info does not name the real runtime $REAL_RUNC"
+	local rv
+	rv=$("$REAL_RUNC" --version | head -n 1 | awk '{print $3}')
+	assert_contains "$info" "$rv" "info (runtime version)"
+	grep -qE '[0-9a-f]{12,}' <<<"$info" || die "no policy digest in info"
+
+	# the digest in info is the one stamped into config.json
+	make_bundle "$BUNDLE" true
+	local id ann digest
+	new_id id
+	rg --root "$STATE" create -b "$BUNDLE" "$id"
+	assert_status 0
+	ann=$(jq -r '.annotations["run.runguard.policy"]' "$BUNDLE/config.json")
+	digest=$(grep -oE '[0-9a-f]{12,}' <<<"$ann" | head -n 1)
+	[[ -n "$digest" ]] || die "no digest in annotation '$ann'"
+	assert_contains "$info" "$digest" "info (policy digest of the annotation)"
+}
+
+@test "own: runguard info names RUNGUARD_RUNTIME when set" {
+	make_spy
+	RUNGUARD_RUNTIME=$SPY rg info
+	assert_status 0
+	assert_contains "$output$stderr" "$SPY" "info"
+	[[ ! -s "$SPY_LOG" ]] || grep -q -- '--version' "$SPY_LOG" || die "info ran the runtime with: $(cat "$SPY_LOG")"
+}

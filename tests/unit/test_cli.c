@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests for the runtime argv model (rg_cli_scan). The cases are data:
+ * one table row per argv, with what runc/crun would make of it. Every row
+ * also checks that the argv is left exactly as it came (same pointers, same
+ * bytes) and that the strings in the result are borrowed from argv.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "runguard/cli.h"
+#include "runguard/error.h"
+#include "runguard/util.h"
+
+#define MAX_ARGS 24
+
+struct cli_case {
+	const char *name;
+	const char *argv[MAX_ARGS]; /* NULL-terminated; argv[0] is added by the test */
+	int ret; /* 0 or -EINVAL */
+	const char *err_contains; /* for ret < 0: a substring of the message */
+	enum rg_cli_kind kind;
+	int subcmd_index; /* -1 when there is no subcommand */
+	const char *subcmd;
+	const char *bundle;
+	const char *container_id;
+	const char *root;
+	const char *log_path;
+	enum rg_log_format log_format;
+	bool is_debug;
+	const char *config_flag;
+};
+
+/* argv after argv[0]; the test prepends "runc". */
+#define ARGS(...) .argv = {__VA_ARGS__, NULL}
+#define NOARGS .argv = {NULL}
+#define PASS(idx, sub) .kind = RG_CLI_PASSTHROUGH, .subcmd_index = (idx), .subcmd = (sub)
+#define NOSUB .kind = RG_CLI_PASSTHROUGH, .subcmd_index = -1, .subcmd = NULL
+#define ENF(idx, sub, id)                                                                          \
+	.kind = RG_CLI_ENFORCE, .subcmd_index = (idx), .subcmd = (sub), .container_id = (id)
+#define FAIL(substr) .ret = -EINVAL, .err_contains = (substr)
+
+static const struct cli_case cases[] = {
+    /* ---- global flags ---- */
+    {"global: --flag value",
+     ARGS("--root", "/r", "--log", "/l", "--log-format", "json", "state", "c1"), PASS(7, "state"),
+     .root = "/r", .log_path = "/l", .log_format = RG_LOG_JSON},
+    {"global: --flag=value", ARGS("--root=/r", "--log=/l", "--log-format=json", "list"),
+     PASS(4, "list"), .root = "/r", .log_path = "/l", .log_format = RG_LOG_JSON},
+    {"global: Go-style -root x", ARGS("-root", "/r", "-log", "/l", "list"), PASS(5, "list"),
+     .root = "/r", .log_path = "/l"},
+    {"global: Go-style -root=x", ARGS("-root=/r", "-log-format=text", "list"), PASS(3, "list"),
+     .root = "/r", .log_format = RG_LOG_TEXT},
+    {"global: empty value --root=", ARGS("--root=", "list"), PASS(2, "list"), .root = ""},
+    {"global: unknown log format is text", ARGS("--log-format", "xml", "list"), PASS(3, "list"),
+     .log_format = RG_LOG_TEXT},
+    {"global: last --log-format wins", ARGS("--log-format=json", "--log-format=text", "list"),
+     PASS(3, "list"), .log_format = RG_LOG_TEXT},
+    {"global: bool flags take no value",
+     ARGS("--debug", "--systemd-cgroup", "--root", "/r", "create", "-b", "/b", "c1"),
+     ENF(5, "create", "c1"), .bundle = "/b", .root = "/r", .is_debug = true},
+    {"global: Go-style bool -debug", ARGS("-debug", "create", "c1"), ENF(2, "create", "c1"),
+     .is_debug = true},
+    {"global: value flags of runc and crun",
+     ARGS("--rootless", "true", "--criu", "/usr/sbin/criu", "--cgroup-manager", "systemd",
+	  "--log-level", "debug", "create", "--bundle", "/b", "c1"),
+     ENF(9, "create", "c1"), .bundle = "/b"},
+    {"global: -- before the subcommand",
+     ARGS("--root", "/r", "--", "create", "--bundle", "/b", "c1"), ENF(4, "create", "c1"),
+     .bundle = "/b", .root = "/r"},
+    {"global: -- alone then a passthrough subcommand", ARGS("--", "state", "c1"), PASS(2, "state")},
+    {"global: a flag value that reads 'create' is a value", ARGS("--log", "create", "state", "c1"),
+     PASS(3, "state"), .log_path = "create"},
+    {"global: no arguments", NOARGS, NOSUB},
+
+    /* ---- enforced subcommands and their bundle ---- */
+    {"create --bundle x", ARGS("create", "--bundle", "/b", "c1"), ENF(1, "create", "c1"),
+     .bundle = "/b"},
+    {"create -b x", ARGS("create", "-b", "/b", "c1"), ENF(1, "create", "c1"), .bundle = "/b"},
+    {"create --bundle=x", ARGS("create", "--bundle=/b", "c1"), ENF(1, "create", "c1"),
+     .bundle = "/b"},
+    {"create -bundle x (Go-style)", ARGS("create", "-bundle", "/b", "c1"), ENF(1, "create", "c1"),
+     .bundle = "/b"},
+    {"create -b=x", ARGS("create", "-b=/b", "c1"), ENF(1, "create", "c1"), .bundle = "/b"},
+    {"create --bundle=x with '=' in the value", ARGS("create", "--bundle=/b=c", "c1"),
+     ENF(1, "create", "c1"), .bundle = "/b=c"},
+    {"create: flags after the container id", ARGS("create", "c1", "--bundle", "/b"),
+     ENF(1, "create", "c1"), .bundle = "/b"},
+    {"create: flags on both sides of the id",
+     ARGS("create", "--pid-file", "/p", "c1", "--console-socket", "/s", "-b", "/b"),
+     ENF(1, "create", "c1"), .bundle = "/b"},
+    {"create: -- then the id", ARGS("create", "--bundle", "/b", "--", "c1"), ENF(1, "create", "c1"),
+     .bundle = "/b"},
+    {"create: -- then a dash-leading id", ARGS("create", "-b", "/b", "--", "-c1"),
+     ENF(1, "create", "-c1"), .bundle = "/b"},
+    {"create: after --, --bundle is positional", ARGS("create", "--", "c1", "--bundle", "/b"),
+     ENF(1, "create", "c1"), .bundle = NULL},
+    {"create: default bundle is NULL", ARGS("create", "c1"), ENF(1, "create", "c1"),
+     .bundle = NULL},
+    {"create: other value flags do not set the bundle", ARGS("create", "--console-socket=/s", "c1"),
+     ENF(1, "create", "c1"), .bundle = NULL},
+    {"create: last --bundle wins (as Go's flag package)",
+     ARGS("create", "-b", "/a", "--bundle", "/b", "c1"), ENF(1, "create", "c1"), .bundle = "/b"},
+    {"create: the value of --bundle may start with a dash", ARGS("create", "--bundle", "-x", "c1"),
+     ENF(1, "create", "c1"), .bundle = "-x"},
+    {"create: first positional is the id", ARGS("create", "c1", "extra"), ENF(1, "create", "c1")},
+    {"create: crun --config", ARGS("create", "--config", "/c.json", "c1"), ENF(1, "create", "c1"),
+     .config_flag = "/c.json"},
+    {"create: crun -f=", ARGS("create", "-f=/c.json", "-b", "/b", "c1"), ENF(1, "create", "c1"),
+     .bundle = "/b", .config_flag = "/c.json"},
+    {"run with runc's flags",
+     ARGS("run", "-d", "--pid-file", "/p", "--console-socket", "/s", "--no-subreaper", "--keep",
+	  "--no-pivot", "--no-new-keyring", "--preserve-fds", "3", "-b", "/b", "c1"),
+     ENF(1, "run", "c1"), .bundle = "/b"},
+    {"run: bool flag with =value", ARGS("run", "--detach=true", "c1"), ENF(1, "run", "c1")},
+    {"restore with criu flags",
+     ARGS("restore", "--image-path", "/img", "--work-path", "/w", "--tcp-established",
+	  "--manage-cgroups-mode", "soft", "--bundle", "/b", "c1"),
+     ENF(1, "restore", "c1"), .bundle = "/b"},
+
+    /* ---- passthrough subcommands ---- */
+    {"state", ARGS("state", "c1"), PASS(1, "state")},
+    {"list", ARGS("list", "--format", "json"), PASS(1, "list")},
+    {"kill with a signal", ARGS("kill", "c1", "KILL"), PASS(1, "kill")},
+    {"kill --all", ARGS("kill", "--all", "c1", "9"), PASS(1, "kill")},
+    {"delete -f", ARGS("delete", "-f", "c1"), PASS(1, "delete")},
+    {"exec with unknown flags", ARGS("exec", "--tty", "--no-such-flag", "-e", "A=B", "c1", "sh"),
+     PASS(1, "exec")},
+    {"exec whose command is 'create'", ARGS("exec", "--bogus", "c1", "create"), PASS(1, "exec")},
+    {"spec", ARGS("spec", "--rootless"), PASS(1, "spec")},
+    {"features", ARGS("features"), PASS(1, "features")},
+    {"update", ARGS("update", "--memory", "1M", "c1"), PASS(1, "update")},
+    {"checkpoint", ARGS("checkpoint", "--image-path", "/i", "--leave-running", "c1"),
+     PASS(1, "checkpoint")},
+    {"ps", ARGS("ps", "c1", "--", "-ef"), PASS(1, "ps")},
+    {"events", ARGS("events", "--stats", "c1"), PASS(1, "events")},
+    {"pause", ARGS("pause", "c1"), PASS(1, "pause")},
+    {"resume", ARGS("resume", "c1"), PASS(1, "resume")},
+    {"runc help subcommand", ARGS("help"), PASS(1, "help")},
+    {"subcommand names are case-sensitive", ARGS("CREATE", "--bogus", "c1"), PASS(1, "CREATE")},
+    {"--version", ARGS("--version"), NOSUB},
+    {"-v", ARGS("-v"), NOSUB},
+    {"crun -V", ARGS("-V"), NOSUB},
+    {"--root then --version", ARGS("--root", "/r", "--version"), NOSUB, .root = "/r"},
+
+    /* ---- unknown or incomplete global flags ---- */
+    {"unknown global flag, no enforced word: passthrough", ARGS("--bogus", "state", "c1"), NOSUB},
+    {"unknown Go-style global flag, no enforced word", ARGS("-bogus=1", "list"), NOSUB},
+    {"unknown global flag before create: error", ARGS("--bogus", "create", "c1"), FAIL("--bogus")},
+    {"unknown global flag before run: error", ARGS("--bogus", "x", "run", "c1"), FAIL("--bogus")},
+    {"unknown global flag, restore later: error", ARGS("--root", "/r", "-x", "list", "restore"),
+     FAIL("-x")},
+    {"crun-style abbreviated global flag before create: error", ARGS("--ro", "/r", "create", "c1"),
+     FAIL("--ro")},
+    {"global flag without its value: passthrough", ARGS("--root"), NOSUB},
+    {"global flag without its value, create earlier: error", ARGS("--log", "create", "--root"),
+     FAIL("--root")},
+
+    /* ---- malformed enforced argv ---- */
+    {"unknown flag on create: error", ARGS("create", "--bogus", "c1"), FAIL("--bogus")},
+    {"unknown flag with value on run: error", ARGS("run", "--bogus=1", "-b", "/b", "c1"),
+     FAIL("--bogus=1")},
+    {"unknown flag after the id: error", ARGS("create", "c1", "--bogus"), FAIL("--bogus")},
+    {"argp-style attached value -b/path: error", ARGS("create", "-b/b", "c1"), FAIL("-b/b")},
+    {"argp-style abbreviation --bund: error", ARGS("create", "--bund", "/b", "c1"), FAIL("--bund")},
+    {"global flag after create: error", ARGS("create", "--root", "/r", "c1"), FAIL("--root")},
+    {"missing value: create id --bundle", ARGS("create", "c1", "--bundle"), FAIL("--bundle")},
+    {"missing value: create id -b", ARGS("create", "c1", "-b"), FAIL("-b")},
+    {"missing value: restore id --image-path", ARGS("restore", "c1", "--image-path"),
+     FAIL("--image-path")},
+
+    /* ---- enforced words that create nothing ---- */
+    {"create --help", ARGS("create", "--help"), PASS(1, "create")},
+    {"create -h with an id", ARGS("create", "-h", "c1"), PASS(1, "create"), .container_id = "c1"},
+    {"create without an id", ARGS("create"), PASS(1, "create")},
+    {"create --bundle x without an id", ARGS("create", "--bundle", "/b"), PASS(1, "create"),
+     .bundle = "/b"},
+    {"run -d without an id", ARGS("run", "-d"), PASS(1, "run")},
+
+    /* ---- runguard's own commands ---- */
+    {"info", ARGS("info"), .kind = RG_CLI_OWN, .subcmd_index = 1, .subcmd = "info"},
+    {"info after global flags", ARGS("--root", "/r", "info"), .kind = RG_CLI_OWN, .subcmd_index = 3,
+     .subcmd = "info", .root = "/r"},
+    {"--help alone", ARGS("--help"), .kind = RG_CLI_OWN, .subcmd_index = -1},
+    {"-h alone", ARGS("-h"), .kind = RG_CLI_OWN, .subcmd_index = -1},
+    {"--help with a subcommand is the runtime's", ARGS("--help", "state"), PASS(2, "state")},
+    {"--help with other global flags is the runtime's", ARGS("--root", "/r", "--help"), NOSUB,
+     .root = "/r"},
+};
+
+static int count_args(const struct cli_case *c)
+{
+	int n = 0;
+	while (c->argv[n])
+		n++;
+	return n;
+}
+
+/* True when p points into one of the argv strings (borrowed, not copied). */
+static bool borrowed_from(const char *p, char *const argv[], int argc)
+{
+	for (int i = 0; i < argc; i++) {
+		size_t len = strlen(argv[i]);
+		if (p >= argv[i] && p <= argv[i] + len)
+			return true;
+	}
+	return false;
+}
+
+static void check_str(const char *field, const char *want, const char *got, char *const argv[],
+		      int argc)
+{
+	if (!want) {
+		if (got)
+			fail_msg("%s: want NULL, got '%s'", field, got);
+		return;
+	}
+	if (!got)
+		fail_msg("%s: want '%s', got NULL", field, want);
+	if (strcmp(want, got) != 0)
+		fail_msg("%s: want '%s', got '%s'", field, want, got);
+	if (!borrowed_from(got, argv, argc))
+		fail_msg("%s: '%s' is not borrowed from argv", field, got);
+}
+
+static void run_case(void **state)
+{
+	const struct cli_case *c = *state;
+	int argc = count_args(c) + 1;
+	/* Writable copies, as the kernel hands them to main(). */
+	char **argv = rg_xcalloc((size_t)argc + 1, sizeof(*argv));
+	char **saved_ptr = rg_xcalloc((size_t)argc + 1, sizeof(*saved_ptr));
+	char **saved_str = rg_xcalloc((size_t)argc + 1, sizeof(*saved_str));
+	struct rg_error *err = NULL;
+	struct rg_cli cli, before;
+
+	argv[0] = rg_xstrdup("runc");
+	for (int i = 1; i < argc; i++)
+		argv[i] = rg_xstrdup(c->argv[i - 1]);
+	for (int i = 0; i <= argc; i++) {
+		saved_ptr[i] = argv[i];
+		saved_str[i] = argv[i] ? rg_xstrdup(argv[i]) : NULL;
+	}
+	memset(&cli, 0xa5, sizeof(cli));
+	memcpy(&before, &cli, sizeof(cli));
+
+	int r = rg_cli_scan(argc, argv, &cli, &err);
+
+	/* argv untouched: same pointers, same bytes, still NULL-terminated. */
+	for (int i = 0; i <= argc; i++) {
+		assert_ptr_equal(argv[i], saved_ptr[i]);
+		if (saved_str[i])
+			assert_string_equal(argv[i], saved_str[i]);
+	}
+
+	if (c->ret < 0) {
+		assert_int_equal(r, c->ret);
+		assert_non_null(err);
+		assert_non_null(err->msg);
+		if (c->err_contains && !strstr(err->msg, c->err_contains))
+			fail_msg("error '%s' does not mention '%s'", err->msg, c->err_contains);
+		/* ret_* out-parameters are written only on success. */
+		assert_memory_equal(&cli, &before, sizeof(cli));
+	} else {
+		if (r != 0)
+			fail_msg("rg_cli_scan returned %d: %s", r, err ? err->msg : "(no error)");
+		assert_null(err);
+		assert_int_equal(cli.kind, c->kind);
+		assert_int_equal(cli.subcmd_index, c->subcmd_index);
+		check_str("subcmd", c->subcmd, cli.subcmd, argv, argc);
+		if (c->subcmd)
+			assert_ptr_equal(cli.subcmd, argv[c->subcmd_index]);
+		check_str("bundle", c->bundle, cli.bundle, argv, argc);
+		check_str("container_id", c->container_id, cli.container_id, argv, argc);
+		check_str("root", c->root, cli.root, argv, argc);
+		check_str("log_path", c->log_path, cli.log_path, argv, argc);
+		check_str("config_flag", c->config_flag, cli.config_flag, argv, argc);
+		assert_int_equal(cli.log_format, c->log_format);
+		assert_int_equal(cli.is_debug, c->is_debug);
+	}
+
+	rg_error_free(err);
+	for (int i = 0; i < argc; i++) {
+		free(argv[i]);
+		free(saved_str[i]);
+	}
+	free(argv);
+	free(saved_ptr);
+	free(saved_str);
+}
+
+/* err may be NULL: the error is then only returned. */
+static void test_null_err(void **state)
+{
+	char *argv[] = {(char *)"runc", (char *)"create", (char *)"--bogus", (char *)"c1", NULL};
+	struct rg_cli cli;
+
+	(void)state;
+	assert_int_equal(rg_cli_scan(4, argv, &cli, NULL), -EINVAL);
+}
+
+int main(void)
+{
+	size_t n = RG_ARRAY_SIZE(cases);
+	struct CMUnitTest *tests = rg_xcalloc(n + 1, sizeof(*tests));
+
+	for (size_t i = 0; i < n; i++) {
+		tests[i].name = cases[i].name;
+		tests[i].test_func = run_case;
+		tests[i].initial_state = (void *)&cases[i];
+	}
+	tests[n].name = "err may be NULL";
+	tests[n].test_func = test_null_err;
+
+	int failed = _cmocka_run_group_tests("cli", tests, n + 1, NULL, NULL);
+	free(tests);
+	return failed;
+}

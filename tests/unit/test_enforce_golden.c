@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Golden enforcement cases: for every directory tests/golden/enforce-*
+ * (other golden cases belong to other drivers), parse in.json, check its
+ * keys as rg_spec_load() does, run rg_enforce() with the default policy (an
+ * explicit configuration file holding `{}`) on an injected host (amd64,
+ * Linux 6.1, so the result does not depend on the machine), emit it
+ * indented and compare byte for byte with out.json. out.json must also be a
+ * fixed point: enforcing it again changes nothing.
+ *
+ * out.json holds the policy stamp, run.runguard.policy = "<profile>@sha256:...",
+ * whose digest covers the profile's rules (profiles/baseline.json) and the
+ * seccomp profile text (profiles/seccomp-default.json). Any change to either
+ * changes every out.json here, as does any change to the default seccomp
+ * profile's syscall lists. Regenerate with
+ *
+ *     RG_UPDATE_GOLDEN=1 build/tests/test_enforce_golden
+ *
+ * and then read the diff (git diff tests/golden/enforce-*) before committing:
+ * a wrong golden file is worse than none.
+ *
+ * Run from the top of the repository, or set RG_GOLDEN_DIR.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "runguard/error.h"
+#include "runguard/host.h"
+#include "runguard/json.h"
+#include "runguard/policy.h"
+#include "runguard/report.h"
+#include "runguard/rules.h"
+#include "runguard/spec.h"
+#include "runguard/util.h"
+
+#define CASE_PREFIX "enforce-"
+#define HINT "regenerate with RG_UPDATE_GOLDEN=1 after checking the diff"
+
+static const struct rg_host host = {"SCMP_ARCH_X86_64", "amd64", 6, 1, -1};
+static struct rg_policy policy;
+static char tmpdir[] = "/tmp/rg-test-enforce-golden-XXXXXX";
+
+static const char *golden_dir(void)
+{
+	const char *d = getenv("RG_GOLDEN_DIR");
+	return d && *d ? d : "tests/golden";
+}
+
+static bool is_update(void)
+{
+	const char *u = getenv("RG_UPDATE_GOLDEN");
+	return u && rg_streq(u, "1");
+}
+
+/* Reads a whole file; NULL with errno set on error. */
+static char *read_file(const char *path, size_t *ret_len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct rg_buf b = {0};
+	char chunk[65536];
+
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rg_buf_free(&b);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		rg_buf_append(&b, chunk, (size_t)n);
+	}
+	rg_buf_append(&b, "", 0);
+	*ret_len = b.len;
+	return rg_buf_steal(&b);
+}
+
+static int write_file(const char *path, const char *text, size_t len)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	return rg_write_all(fd, text, len);
+}
+
+/* Where the first difference is, and a command to see all of them. */
+static void report_diff(const char *name, const char *out_path, const char *want, size_t want_len,
+			const char *got, size_t got_len)
+{
+	size_t i = 0, line = 1, col = 1;
+	while (i < want_len && i < got_len && want[i] == got[i]) {
+		if (want[i] == '\n')
+			line++, col = 1;
+		else
+			col++;
+		i++;
+	}
+	char *got_path = rg_xasprintf("%s/%s.out.json", tmpdir, name);
+	/* Kept after the run so the diff can be read; the directory is left behind then. */
+	bool is_saved = write_file(got_path, got, got_len) == 0;
+	print_error("%s differs from the enforced in.json at line %zu, column %zu\n"
+		    "  want: %.*s\n"
+		    "  got:  %.*s\n"
+		    "  see:  diff -u %s %s\n"
+		    "  %s\n",
+		    out_path, line, col, (int)strcspn(want + i - (col - 1), "\n"),
+		    want + i - (col - 1), (int)strcspn(got + i - (col - 1), "\n"),
+		    got + i - (col - 1), out_path, is_saved ? got_path : "(could not save)", HINT);
+	free(got_path);
+}
+
+static int enforce(struct rg_json *spec, struct rg_report *report, struct rg_error **err)
+{
+	struct rg_rule_ctx ctx = {
+	    .policy = &policy, .host = &host, .report = report, .file = "config.json"};
+	return rg_enforce(spec, &ctx, err);
+}
+
+static void run_case(void **state)
+{
+	const char *name = *state;
+	char *in_path = rg_xasprintf("%s/%s/in.json", golden_dir(), name);
+	char *out_path = rg_xasprintf("%s/%s/out.json", golden_dir(), name);
+	size_t in_len = 0, want_len = 0, got_len = 0, again_len = 0;
+	struct rg_error *err = NULL;
+	struct rg_report report = {0}, again_report = {0};
+	struct rg_json *spec = NULL, *out = NULL;
+	char *in = NULL, *want = NULL, *got = NULL, *again = NULL;
+	bool ok = false;
+
+	in = read_file(in_path, &in_len);
+	if (!in) {
+		print_error("cannot read %s: %s\n", in_path, strerror(errno));
+		goto done;
+	}
+	spec = rg_json_parse(in, in_len, in_path, NULL, &err);
+	if (!spec || rg_spec_check_keys(spec, in_path, &err) < 0 ||
+	    enforce(spec, &report, &err) < 0) {
+		print_error("%s: %s\n", in_path, err ? err->msg : "?");
+		goto done;
+	}
+	got = rg_json_emit(spec, true, &got_len);
+
+	if (is_update()) {
+		int r = write_file(out_path, got, got_len);
+		if (r < 0) {
+			print_error("cannot write %s: %s\n", out_path, strerror(-r));
+			goto done;
+		}
+		print_message("# updated %s (%zu changes); check it by hand\n", out_path,
+			      report.n_changes);
+	}
+	want = read_file(out_path, &want_len);
+	if (!want) {
+		print_error("cannot read %s: %s; %s\n", out_path, strerror(errno), HINT);
+		goto done;
+	}
+	if (got_len != want_len || memcmp(got, want, got_len) != 0) {
+		report_diff(name, out_path, want, want_len, got, got_len);
+		goto done;
+	}
+
+	/* out.json is a fixed point: enforcing it again changes nothing. */
+	out = rg_json_parse(want, want_len, out_path, NULL, &err);
+	if (!out || enforce(out, &again_report, &err) < 0) {
+		print_error("%s: %s\n", out_path, err ? err->msg : "?");
+		goto done;
+	}
+	again = rg_json_emit(out, true, &again_len);
+	if (again_report.n_changes != 0 || again_len != want_len ||
+	    memcmp(again, want, want_len) != 0) {
+		print_error("%s: enforcing it again changed %s (%zu changes)\n", out_path,
+			    again_report.n_changes ? again_report.changes[0].path : "the text",
+			    again_report.n_changes);
+		goto done;
+	}
+	ok = true;
+done:
+	free(again);
+	rg_json_free(out);
+	rg_report_free(&again_report);
+	free(want);
+	free(got);
+	rg_report_free(&report);
+	rg_json_free(spec);
+	rg_error_free(err);
+	free(in);
+	free(in_path);
+	free(out_path);
+	assert_true(ok);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The default policy, from an explicit configuration file holding `{}`. */
+static int load_policy(void)
+{
+	struct rg_error *err = NULL;
+
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return -1;
+	}
+	char *cfg = rg_xasprintf("%s/config.json", tmpdir);
+	int r = write_file(cfg, "{}\n", 3);
+	if (r == 0)
+		r = rg_policy_load(cfg, &policy, &err);
+	if (r < 0)
+		fprintf(stderr, "test_enforce_golden: policy: %s\n", err ? err->msg : strerror(-r));
+	unlink(cfg);
+	free(cfg);
+	rg_error_free(err);
+	return r;
+}
+
+int main(void)
+{
+	const char *dir = golden_dir();
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		fprintf(stderr,
+			"test_enforce_golden: cannot open %s: %s (run from the repository top)\n",
+			dir, strerror(errno));
+		return 1;
+	}
+	for (struct dirent *e; (e = readdir(d));) {
+		if (!rg_startswith(e->d_name, CASE_PREFIX))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			names = rg_xrealloc(names, cap * sizeof(*names));
+		}
+		names[n++] = rg_xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (n == 0) {
+		/* No cases is a broken checkout, not a pass. */
+		fprintf(stderr, "test_enforce_golden: no " CASE_PREFIX "* cases in %s\n", dir);
+		return 1;
+	}
+	qsort(names, n, sizeof(*names), cmp_str);
+
+	int failed = 1;
+	struct CMUnitTest *tests = rg_xcalloc(n, sizeof(*tests));
+	if (load_policy() == 0) {
+		for (size_t i = 0; i < n; i++) {
+			tests[i].name = names[i];
+			tests[i].test_func = run_case;
+			tests[i].initial_state = names[i];
+		}
+		failed = _cmocka_run_group_tests("enforce-golden", tests, n, NULL, NULL);
+	}
+	/* Keep the directory when it holds an enforced output to diff against. */
+	rmdir(tmpdir);
+
+	rg_policy_free(&policy);
+	free(tests);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return failed ? 1 : 0;
+}
