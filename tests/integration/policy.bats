@@ -304,3 +304,12 @@ last_audit() {
 	assert_status 0
 	assert_contains "$stderr" "warning" stderr
 }
+
+@test "check-config: the commented example in contrib/config/config.json is valid" {
+	cp "$BATS_TEST_DIRNAME/../../contrib/config/config.json" "$T/example.json"
+	chmod 0644 "$T/example.json"
+	rg check-config "$T/example.json"
+	assert_status 0
+	[[ "$(jq -r .mode <<<"$output")" == enforce ]]
+	[[ "$(jq -r '.selectors | length' <<<"$output")" -ge 1 ]]
+}
