@@ -12,7 +12,7 @@ PACKAGES=(
 	# unit tests, formatting, sanitizer builds
 	libcmocka-dev clang clang-format
 	# integration tests and demo: real containers on a busybox-static rootfs
-	bats runc busybox-static jq libcap2-bin util-linux mount coreutils diffutils procps
+	bats runc busybox-static jq libcap2-bin util-linux mount coreutils diffutils procps python3
 )
 
 missing=()
