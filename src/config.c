@@ -41,16 +41,14 @@ static int __attribute__((format(printf, 4, 5)))
 cfg_error(const struct src *s, const struct rg_json *at, struct rg_error **err, const char *fmt, ...)
 {
 	va_list ap;
-	_cleanup_free_ char *m = NULL;
 
 	va_start(ap, fmt);
-	if (vasprintf(&m, fmt, ap) < 0)
-		m = NULL;
+	_cleanup_free_ char *m = rg_xvasprintf(fmt, ap);
 	va_end(ap);
 	if (at && s->buf)
 		return rg_error_set(err, EINVAL, "%s:%zu: %s", s->name,
-				    rg_json_line(s->buf, s->len, at->pos), m ? m : "error");
-	return rg_error_set(err, EINVAL, "%s: %s", s->name, m ? m : "error");
+				    rg_json_line(s->buf, s->len, at->pos), m);
+	return rg_error_set(err, EINVAL, "%s: %s", s->name, m);
 }
 
 const char *rg_mode_name(enum rg_mode m)
@@ -354,37 +352,26 @@ void rg_config_free(struct rg_config *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int rg_config_load(const char *path, struct rg_config *ret, struct rg_error **err)
+/* The configuration an absent file means: the embedded default policy. */
+static void config_defaults(struct rg_config *c, const char *path)
 {
-	struct rg_config c = {.mode = RG_MODE_ENFORCE};
-	bool is_explicit = path != NULL;
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0;
+	*c = (struct rg_config){.mode = RG_MODE_ENFORCE};
+	c->path = rg_xstrdup(path);
+	c->profile = rg_xstrdup(RG_DEFAULT_PROFILE);
+	c->audit_file = rg_xstrdup(RG_AUDIT_DEFAULT_PATH);
+}
 
-	if (!path) {
-		path = getenv("RUNGUARD_CONFIG");
-		is_explicit = path && *path;
-		if (!is_explicit)
-			path = RG_CONFIG_DEFAULT_PATH;
-	}
-	c.path = rg_xstrdup(path);
-	c.profile = rg_xstrdup(RG_DEFAULT_PROFILE);
-	c.audit_file = rg_xstrdup(RG_AUDIT_DEFAULT_PATH);
+int rg_config_parse_buffer(const char *name, const char *buf, size_t len, struct rg_config *ret,
+			   struct rg_error **err)
+{
+	struct rg_config c;
+	int r;
 
-	int r = read_config(path, &buf, &len, err);
-	if (r == -ENOENT && !is_explicit) {
-		*ret = c;
-		return 0;
-	}
-	if (r == -ENOENT)
-		r = rg_error_set(err, ENOENT, "%s: %s", path, strerror(ENOENT));
-	if (r < 0)
-		goto fail;
-
+	config_defaults(&c, name);
 	const struct rg_json_parse_opts opts = {.allow_comments = true};
-	const struct src s = {path, buf, len};
+	const struct src s = {name, buf, len};
 	c.is_loaded = true;
-	c.tree = rg_json_parse(buf, len, path, &opts, err);
+	c.tree = rg_json_parse(buf, len, name, &opts, err);
 	if (!c.tree) {
 		r = -EINVAL;
 		goto fail;
@@ -404,4 +391,28 @@ int rg_config_load(const char *path, struct rg_config *ret, struct rg_error **er
 fail:
 	rg_config_free(&c);
 	return r;
+}
+
+int rg_config_load(const char *path, struct rg_config *ret, struct rg_error **err)
+{
+	bool is_explicit = path != NULL;
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+
+	if (!path) {
+		path = getenv("RUNGUARD_CONFIG");
+		is_explicit = path && *path;
+		if (!is_explicit)
+			path = RG_CONFIG_DEFAULT_PATH;
+	}
+	int r = read_config(path, &buf, &len, err);
+	if (r == -ENOENT && !is_explicit) {
+		config_defaults(ret, path);
+		return 0;
+	}
+	if (r == -ENOENT)
+		return rg_error_set(err, ENOENT, "%s: %s", path, strerror(ENOENT));
+	if (r < 0)
+		return r;
+	return rg_config_parse_buffer(path, buf, len, ret, err);
 }

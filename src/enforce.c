@@ -61,12 +61,10 @@ bool rg_rule_may_fix(struct rg_rule_ctx *ctx, const char *path, const char *fmt,
 	if (ctx->action == RG_ACTION_FIX)
 		return true;
 	va_list ap;
-	_cleanup_free_ char *m = NULL;
 	va_start(ap, fmt);
-	if (vasprintf(&m, fmt, ap) < 0)
-		m = NULL;
+	_cleanup_free_ char *m = rg_xvasprintf(fmt, ap);
 	va_end(ap);
-	rg_report_violation(ctx->report, ctx->rule, path, "%s", m ? m : "not allowed");
+	rg_report_violation(ctx->report, ctx->rule, path, "%s", m);
 	return false;
 }
 

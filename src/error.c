@@ -18,11 +18,8 @@ int rg_error_set(struct rg_error **err, int code, const char *fmt, ...)
 	struct rg_error *e = rg_xcalloc(1, sizeof(*e));
 	va_list ap;
 	va_start(ap, fmt);
-	if (vasprintf(&e->msg, fmt, ap) < 0)
-		e->msg = NULL;
+	e->msg = rg_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!e->msg)
-		e->msg = rg_xstrdup("(no message)");
 	e->code = code;
 	*err = e;
 	return ret;
@@ -33,13 +30,9 @@ void rg_error_prefix(struct rg_error *err, const char *fmt, ...)
 	if (!err)
 		return;
 	va_list ap;
-	char *prefix = NULL;
 	va_start(ap, fmt);
-	if (vasprintf(&prefix, fmt, ap) < 0)
-		prefix = NULL;
+	char *prefix = rg_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!prefix)
-		return;
 	char *m = rg_xasprintf("%s: %s", prefix, err->msg);
 	free(prefix);
 	free(err->msg);

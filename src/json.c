@@ -314,11 +314,9 @@ static int __attribute__((format(printf, 2, 3))) fail(struct parser *p, const ch
 		rg_buf_putc(&b, '.');
 	rg_buf_puts(&b, ": ");
 	va_start(ap, fmt);
-	_cleanup_free_ char *m = NULL;
-	if (vasprintf(&m, fmt, ap) < 0)
-		m = NULL;
+	_cleanup_free_ char *m = rg_xvasprintf(fmt, ap);
 	va_end(ap);
-	rg_buf_puts(&b, m ? m : "error");
+	rg_buf_puts(&b, m);
 	free(p->error);
 	p->error = rg_buf_steal(&b);
 	return 0;

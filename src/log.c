@@ -48,13 +48,10 @@ void rg_log_stderr(const char *fmt, ...)
 {
 	va_list ap;
 	struct rg_buf b = {0};
-	_cleanup_free_ char *m = NULL;
-
 	va_start(ap, fmt);
-	if (vasprintf(&m, fmt, ap) < 0)
-		m = NULL;
+	_cleanup_free_ char *m = rg_xvasprintf(fmt, ap);
 	va_end(ap);
-	rg_buf_printf(&b, "runguard: %s\n", m ? m : "(no message)");
+	rg_buf_printf(&b, "runguard: %s\n", m);
 	(void)rg_write_all(STDERR_FILENO, b.data, b.len);
 	rg_buf_free(&b);
 }

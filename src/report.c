@@ -21,17 +21,15 @@ void rg_report_violation(struct rg_report *r, const char *rule, const char *path
 			 ...)
 {
 	va_list ap;
-	char *msg = NULL;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	char *msg = rg_xvasprintf(fmt, ap);
 	va_end(ap);
 	r->violations = rg_xrealloc(r->violations, (r->n_violations + 1) * sizeof(*r->violations));
 	struct rg_violation *v = &r->violations[r->n_violations++];
 	v->rule = rg_xstrdup(rule);
 	v->path = rg_xstrdup(path);
-	v->msg = msg ? msg : rg_xstrdup("violation");
+	v->msg = msg;
 }
 
 void rg_report_free(struct rg_report *r)

@@ -54,16 +54,22 @@ char *rg_xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *rg_xvasprintf(const char *fmt, va_list ap)
+{
+	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		rg_oom();
+	return s;
+}
+
 char *rg_xasprintf(const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
 
 	va_start(ap, fmt);
-	int r = vasprintf(&s, fmt, ap);
+	char *s = rg_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		rg_oom();
 	return s;
 }
 

@@ -2,6 +2,7 @@
 #ifndef RUNGUARD_UTIL_H
 #define RUNGUARD_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -55,6 +56,7 @@ void *rg_xrealloc(void *p, size_t n);
 char *rg_xstrdup(const char *s);
 char *rg_xstrndup(const char *s, size_t n);
 char *rg_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *rg_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 static inline bool rg_streq(const char *a, const char *b)
 {
