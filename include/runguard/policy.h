@@ -73,6 +73,14 @@ struct rg_policy {
  * name the file, line when known, and JSON path.
  */
 int rg_config_load(const char *path, struct rg_config *ret, struct rg_error **err);
+/*
+ * Parses and validates a configuration held in buf[0..len) (no file access,
+ * no ownership checks); `name` stands for the file in messages and becomes
+ * ret->path. Used by rg_config_load and by the fuzz target. Fills *ret only
+ * on success; returns a negative errno with *err set otherwise.
+ */
+int rg_config_parse_buffer(const char *name, const char *buf, size_t len, struct rg_config *ret,
+			   struct rg_error **err);
 void rg_config_free(struct rg_config *c);
 
 /*
