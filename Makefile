@@ -23,6 +23,11 @@ BUILD ?= build
 ifeq ($(SANITIZE),1)
 BUILD := build-san
 endif
+# FUZZ=1 (used by `make fuzz`): clang, libFuzzer instrumentation, ASan+UBSan.
+ifeq ($(FUZZ),1)
+BUILD := build-fuzz
+CC := clang
+endif
 
 PKGS := yajl libseccomp libcap libselinux
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -40,6 +45,12 @@ ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -U_FORTIFY_SOURCE -O1
 ALL_LDFLAGS += -fsanitize=address,undefined
 endif
+# -Wno-error: the warning gate is the gcc build; clang's extra warnings are shown, not fatal.
+ifeq ($(FUZZ),1)
+ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all -U_FORTIFY_SOURCE -O1 -Wno-error
+ALL_LDFLAGS += -fsanitize=address,undefined
+endif
 
 LIB_SRC := $(wildcard src/*.c)
 LIB_OBJ := $(patsubst src/%.c,$(BUILD)/src/%.o,$(LIB_SRC)) $(BUILD)/src/embed.o
@@ -47,7 +58,11 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 HEADERS := $(wildcard include/runguard/*.h)
 
-.PHONY: all check unit integration install uninstall clean format format-check
+FUZZ_TARGETS := fuzz_spec fuzz_config fuzz_cli
+FUZZ_TIME ?= 600
+
+.PHONY: all check unit integration install install-config uninstall clean format format-check
+.PHONY: fuzz fuzz-smoke fuzz-bins bench
 
 all: $(BUILD)/runguard
 
@@ -76,6 +91,28 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librunguard.a $(HEADERS)
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/librunguard.a \
 		$(ALL_LDFLAGS) $(PKG_LIBS) -lcmocka
 
+# The replay test compiles the fuzz targets in.
+$(BUILD)/tests/test_fuzz_replay: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/librunguard.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/librunguard.a \
+		$(ALL_LDFLAGS) $(PKG_LIBS)
+
+fuzz-bins: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
+
+# Each target runs FUZZ_TIME seconds on its seed corpus and kept crashers.
+fuzz:
+	$(MAKE) FUZZ=1 fuzz-bins
+	tests/fuzz/run.sh build-fuzz $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_TIME=60
+
+bench: $(BUILD)/runguard
+	bench/run.sh $(CURDIR)/$(BUILD)/runguard
+
 unit: $(BUILD)/runguard $(UNIT_BIN)
 	@tests/run-unit.sh $(BUILD) $(UNIT_BIN)
 
@@ -84,19 +121,59 @@ integration: $(BUILD)/runguard
 
 check: unit integration
 
-install: $(BUILD)/runguard
-	install -D -m 0755 $(BUILD)/runguard $(DESTDIR)$(BINDIR)/runguard
-	install -D -m 0644 profiles/seccomp-default.json $(DESTDIR)$(DATADIR)/profiles/seccomp-default.json
-	install -D -m 0644 doc/runguard.8 $(DESTDIR)$(MANDIR)/man8/runguard.8
+# `make install` installs the binary, every shipped profile, the man page and
+# examples (the commented configuration and the engine snippets from contrib/)
+# under PREFIX. It writes nothing under SYSCONFDIR: with no configuration file
+# runguard enforces its embedded default, and a copy of the example would
+# change the policy (it exempts kube-system, for one). `make install-config`
+# copies the example to $(SYSCONFDIR)/runguard/config.json, never over an
+# existing file; runguard reads /etc/runguard/config.json (or
+# $RUNGUARD_CONFIG) whatever SYSCONFDIR says. INSTALL_BIN installs another
+# build of the binary (the tests install the one under test).
+INSTALL_BIN ?= $(BUILD)/runguard
+PROFILES := $(wildcard profiles/*.json)
+EXAMPLES := config/config.json containerd/config.toml crio/10-runguard.conf \
+	podman/containers.conf kubernetes/runtimeclass.yaml
 
+install: $(INSTALL_BIN)
+	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/runguard
+	install -d -m 0755 $(DESTDIR)$(DATADIR)/profiles
+	install -m 0644 $(PROFILES) $(DESTDIR)$(DATADIR)/profiles/
+	for f in $(EXAMPLES); do \
+		install -D -m 0644 contrib/$$f $(DESTDIR)$(DATADIR)/examples/$$f || exit 1; \
+	done
+	install -D -m 0644 doc/runguard.8 $(DESTDIR)$(MANDIR)/man8/runguard.8
+	install -D -m 0644 profiles/apparmor/runguard-default \
+		$(DESTDIR)$(DATADIR)/apparmor/runguard-default
+
+install-config:
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/runguard/config.json ]; then \
+		echo "$(DESTDIR)$(SYSCONFDIR)/runguard/config.json exists; not overwritten"; \
+	else \
+		install -D -m 0644 contrib/config/config.json $(DESTDIR)$(SYSCONFDIR)/runguard/config.json; \
+		echo "installed $(DESTDIR)$(SYSCONFDIR)/runguard/config.json: review it, then" \
+			"runguard check-config"; \
+	fi
+	@# The AppArmor profile the apparmor rule sets, where AppArmor loads it at boot.
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/apparmor.d/runguard-default ]; then \
+		echo "$(DESTDIR)$(SYSCONFDIR)/apparmor.d/runguard-default exists; not overwritten"; \
+	else \
+		install -D -m 0644 profiles/apparmor/runguard-default \
+			$(DESTDIR)$(SYSCONFDIR)/apparmor.d/runguard-default; \
+		echo "installed $(DESTDIR)$(SYSCONFDIR)/apparmor.d/runguard-default: load it with" \
+			"apparmor_parser -r $(SYSCONFDIR)/apparmor.d/runguard-default"; \
+	fi
+
+# Leaves $(SYSCONFDIR)/runguard (the operator's configuration) alone.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/runguard $(DESTDIR)$(MANDIR)/man8/runguard.8
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-FORMAT_FILES := $(wildcard src/*.c include/runguard/*.h cmd/runguard/*.c tests/unit/*.c)
+FORMAT_FILES := $(wildcard src/*.c include/runguard/*.h cmd/runguard/*.c tests/unit/*.c \
+	tests/fuzz/*.c tests/fuzz/*.h bench/*.c)
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:

@@ -9,10 +9,19 @@ set -euo pipefail
 PACKAGES=(
 	# build
 	build-essential pkg-config libyajl-dev libseccomp-dev libcap-dev libselinux1-dev
-	# unit tests, formatting, sanitizer builds
-	libcmocka-dev clang clang-format
+	# unit tests, formatting, sanitizer builds; libFuzzer (make fuzz) is only
+	# a Recommends of clang here
+	libcmocka-dev clang clang-format libclang-rt-14-dev
 	# integration tests and demo: real containers on a busybox-static rootfs
 	bats runc busybox-static jq libcap2-bin util-linux mount coreutils diffutils procps python3
+	# engine tests (podman.bats, containerd.bats, cri.bats, contrib.bats,
+	# install.bats): the engines, a CRI v1 client on gRPC, TOML/YAML checks,
+	# man page and packaging checks
+	podman conmon containerd protobuf-compiler python3-protobuf python3-grpcio python3-yaml
+	man-db dpkg-dev debhelper fakeroot
+	# docker.bats (dockerd 20.10), and apparmor_parser to check the shipped
+	# AppArmor profile (configure.bats)
+	docker.io apparmor
 )
 
 missing=()

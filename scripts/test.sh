@@ -6,6 +6,8 @@
 # tests against real runc), then the same with the ASan+UBSan build, and ends
 # with one line "N passed, N failed" summing all of it. Exits non-zero on any
 # failure. RUNGUARD_STRICT=1 makes skipped integration tests fail.
+# FUZZ_SMOKE=1 (CI sets it) also runs `make fuzz-smoke`: each libFuzzer
+# target for 60 s, each counted as one test.
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 2
@@ -76,5 +78,19 @@ echo "== make check SANITIZE=1"
 make -k check SANITIZE=1 2>&1 | tee "$logdir/check-san.log"
 rc=${PIPESTATUS[0]}
 count "$logdir/check-san.log" "make check SANITIZE=1" "$rc"
+
+if [[ "${FUZZ_SMOKE:-0}" == 1 ]]; then
+	echo "== make fuzz-smoke"
+	make fuzz-smoke 2>&1 | tee "$logdir/fuzz.log"
+	rc=${PIPESTATUS[0]}
+	f_ok=$(grep -cE '^fuzz: [a-z_]+: ok' "$logdir/fuzz.log")
+	f_nok=$(grep -cE '^fuzz: [a-z_]+: (FAILED|.* is missing)' "$logdir/fuzz.log")
+	echo "== make fuzz-smoke: $f_ok passed, $f_nok failed"
+	passed=$((passed + f_ok))
+	failed=$((failed + f_nok))
+	if [[ $rc -ne 0 && $f_nok -eq 0 ]]; then
+		problems+=("make fuzz-smoke exited $rc with no failing target counted (build error?)")
+	fi
+fi
 
 finish

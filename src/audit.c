@@ -83,6 +83,8 @@ char *rg_audit_line(const struct rg_config *cfg, const struct rg_cli *cli,
 	rg_json_set(o, "command", str_or_null(cli->subcmd));
 	rg_json_set(o, "id", str_or_null(cli->container_id));
 	rg_json_set(o, "bundle", str_or_null(d->config_name));
+	if (d->input) /* exec's process file, update's resources file or "-" */
+		rg_json_set(o, "input", rg_json_new_string(d->input));
 	struct rg_json *ann = rg_json_new(RG_JSON_OBJECT);
 	for (size_t i = 0; i < RG_ARRAY_SIZE(identifying); i++) {
 		const char *v = rg_json_str(rg_json_get(d->annotations, identifying[i]));
@@ -95,6 +97,8 @@ char *rg_audit_line(const struct rg_config *cfg, const struct rg_cli *cli,
 	rg_json_set(o, "selected", str_or_null(d->has_policy ? d->policy.reason : NULL));
 	rg_json_set(o, "mode", rg_json_new_string(rg_mode_name(d->has_policy ? d->policy.mode
 									     : cfg->mode)));
+	/* With SELinux off the selinux rule leaves labels alone; say so. */
+	rg_json_set(o, "selinux", str_or_null(d->selinux));
 	rg_json_set(o, "decision", rg_json_new_string(d->verdict ? d->verdict : "error"));
 	rg_json_set(o, "changes", changes_json(&d->report));
 	rg_json_set(o, "violations", violations_json(&d->report));

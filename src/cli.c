@@ -5,7 +5,9 @@
  * come as "--flag value" or "--flag=value", bool flags take no separate
  * value, and "--" ends the flags. crun (argp) accepts the double-dash forms
  * of the same names. This module reads argv without changing it; the argv is
- * forwarded to the real runtime as it came.
+ * forwarded to the real runtime as it came, except where exec or update
+ * enforcement must drop a flag or clamp a value (struct rg_argv: a copy
+ * with those items replaced or removed, nothing reordered).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -77,8 +79,86 @@ static const struct flag enforce_flags[] = {
     {"h", false},
 };
 
-static const char *const enforced_subcommands[] = {"create", "run", "restore"};
-static const char *const own_subcommands[] = {"info", "check-config", "explain"};
+/*
+ * Flags of exec and update with their short aliases: runc 1.1's, plus
+ * crun's and newer runc's, so that a flag either runtime knows is read with
+ * the right arity. Anything else refuses (fail closed).
+ */
+struct sub_flag {
+	const char *name;
+	const char *alias;
+	bool takes_value;
+};
+
+static const struct sub_flag exec_flags[] = {
+    {"console-socket", NULL, true},
+    {"pidfd-socket", NULL, true}, /* runc 1.2 */
+    {"cwd", NULL, true},
+    {"env", "e", true},
+    {"tty", "t", false}, /* crun: --tty[=VALUE] */
+    {"user", "u", true},
+    {"additional-gids", "g", true},
+    {"process", "p", true},
+    {"detach", "d", false},
+    {"pid-file", NULL, true},
+    {"process-label", NULL, true},
+    {"apparmor", NULL, true},
+    {"no-new-privs", NULL, false},
+    {"cap", "c", true},
+    {"preserve-fds", NULL, true},
+    {"cgroup", NULL, true},
+    {"ignore-paused", NULL, false},
+    {"help", "h", false},
+    {"usage", "?", false}, /* crun (argp) */
+};
+
+static const struct sub_flag update_flags[] = {
+    {"resources", "r", true},
+    {"blkio-weight", NULL, true},
+    {"cpu-period", NULL, true},
+    {"cpu-quota", NULL, true},
+    {"cpu-burst", NULL, true}, /* runc 1.2 */
+    {"cpu-share", NULL, true},
+    {"cpu-rt-period", NULL, true},
+    {"cpu-rt-runtime", NULL, true},
+    {"cpu-idle", NULL, true}, /* runc 1.2 */
+    {"cpuset-cpus", NULL, true},
+    {"cpuset-mems", NULL, true},
+    {"kernel-memory", NULL, true},
+    {"kernel-memory-tcp", NULL, true},
+    {"memory", NULL, true},
+    {"memory-reservation", NULL, true},
+    {"memory-swap", NULL, true},
+    {"pids-limit", NULL, true},
+    {"l3-cache-schema", NULL, true},
+    {"mem-bw-schema", NULL, true},
+    {"help", "h", false},
+    {"usage", "?", false}, /* crun (argp) */
+};
+
+/*
+ * How a subcommand's flags are read. runc's exec sets urfave/cli's
+ * SkipArgReorder and crun's uses ARGP_IN_ORDER: flags end at the first
+ * positional (the container id), and everything after it is the command,
+ * whose own "-c" is no --cap. runc's update lets urfave/cli move known
+ * flags in front of the positionals, so flags may follow the id there.
+ */
+struct sub_syntax {
+	const char *subcmd;
+	enum rg_cli_kind kind;
+	const struct sub_flag *flags;
+	size_t n_flags;
+	bool is_in_order;
+};
+
+static const struct sub_syntax guarded_subcommands[] = {
+    {"exec", RG_CLI_EXEC, exec_flags, RG_ARRAY_SIZE(exec_flags), true},
+    {"update", RG_CLI_UPDATE, update_flags, RG_ARRAY_SIZE(update_flags), false},
+};
+
+static const char *const enforced_subcommands[] = {"create", "run", "restore", "exec", "update"};
+static const char *const own_subcommands[] = {"info", "check-config", "explain", "configure",
+					      "doctor"};
 
 static bool in_list(const char *s, const char *const *list, size_t n)
 {
@@ -133,6 +213,25 @@ static const struct flag *find_enforce_flag(const char *name, size_t len)
 	for (size_t i = 0; i < RG_ARRAY_SIZE(enforce_flags); i++)
 		if (name_is(name, len, enforce_flags[i].name))
 			return &enforce_flags[i];
+	return NULL;
+}
+
+static const struct sub_syntax *find_syntax(const char *subcmd)
+{
+	for (size_t i = 0; i < RG_ARRAY_SIZE(guarded_subcommands); i++)
+		if (rg_streq(subcmd, guarded_subcommands[i].subcmd))
+			return &guarded_subcommands[i];
+	return NULL;
+}
+
+static const struct sub_flag *find_sub_flag(const struct sub_syntax *syn, const char *name,
+					    size_t len)
+{
+	for (size_t i = 0; i < syn->n_flags; i++) {
+		const struct sub_flag *f = &syn->flags[i];
+		if (name_is(name, len, f->name) || (f->alias && name_is(name, len, f->alias)))
+			return f;
+	}
 	return NULL;
 }
 
@@ -209,8 +308,10 @@ static int scan_enforced(int argc, char *const argv[], int sub, struct rg_cli *c
 			continue;
 		}
 		if (only_positional || !split_flag(argv[i], &name, &len, &value)) {
-			if (!c->container_id)
+			if (!c->container_id) {
 				c->container_id = argv[i];
+				c->id_index = i;
+			}
 			continue;
 		}
 		const struct flag *f = find_enforce_flag(name, len);
@@ -235,9 +336,240 @@ static int scan_enforced(int argc, char *const argv[], int sub, struct rg_cli *c
 	return 0;
 }
 
+/* What one reading of an exec or update command line found. */
+struct walk {
+	struct rg_cli_flag *flags;
+	size_t n;
+	int id_index; /* -1: none */
+	bool is_help;
+};
+
+/*
+ * Reads the items argv[order[0..n)] as flags, the way Go's flag package
+ * (stop_at_positional) or argp without ARGP_IN_ORDER (not) does: a value
+ * flag takes the next item whatever it looks like, "--" ends the flags.
+ * Refuses unknown flags and missing values.
+ */
+static int read_flags(char *const argv[], const int *order, int n, bool stop_at_positional,
+		      const struct sub_syntax *syn, struct walk *w, struct rg_error **err)
+{
+	bool only_positional = false;
+
+	for (int k = 0; k < n; k++) {
+		int i = order[k];
+		const char *name, *value;
+		size_t len;
+		if (!only_positional && rg_streq(argv[i], "--")) {
+			only_positional = true;
+			continue;
+		}
+		if (only_positional || !split_flag(argv[i], &name, &len, &value)) {
+			if (w->id_index < 0)
+				w->id_index = i;
+			/* exec: what follows is the command and its arguments. */
+			only_positional = only_positional || stop_at_positional;
+			continue;
+		}
+		const struct sub_flag *f = find_sub_flag(syn, name, len);
+		if (!f)
+			return rg_error_set(
+			    err, EINVAL,
+			    "%s: unknown flag '%s': refusing to guess what the runtime "
+			    "would make of it",
+			    syn->subcmd, argv[i]);
+		int value_index = i;
+		if (f->takes_value && !value) {
+			if (k + 1 >= n)
+				return rg_error_set(err, EINVAL, "%s: flag '%s' needs a value",
+						    syn->subcmd, argv[i]);
+			value_index = order[++k];
+			value = argv[value_index];
+		}
+		if (rg_streq(f->name, "help") || rg_streq(f->name, "usage"))
+			w->is_help = true;
+		w->flags = rg_xrealloc(w->flags, (w->n + 1) * sizeof(*w->flags));
+		w->flags[w->n++] = (struct rg_cli_flag){
+		    .name = f->name, .value = value, .index = i, .value_index = value_index};
+	}
+	return 0;
+}
+
+/*
+ * urfave/cli 1.22.1's reorderArgs (runc 1.1 vendors it) for commands without
+ * SkipArgReorder: items starting with '-' (but "-") move to the front in
+ * order, each pulling along the next item if that does not start with '-'
+ * and the flag has no "="; "--" and all after it stay behind.
+ */
+static void runc_reorder(int argc, char *const argv[], int sub, int *order)
+{
+	int n_flags = 0, n_other = 0;
+	_cleanup_free_ int *other = rg_xcalloc((size_t)argc, sizeof(int));
+	bool is_value_next = false;
+
+	for (int i = sub + 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (rg_streq(a, "--")) {
+			for (; i < argc; i++)
+				other[n_other++] = i;
+			break;
+		}
+		if (is_value_next && a[0] != '-') {
+			is_value_next = false;
+			order[n_flags++] = i;
+			continue;
+		}
+		is_value_next = false;
+		if (!rg_streq(a, "-") && a[0] == '-') {
+			order[n_flags++] = i;
+			is_value_next = !strchr(a, '=');
+		} else {
+			other[n_other++] = i;
+		}
+	}
+	memcpy(order + n_flags, other, (size_t)n_other * sizeof(int));
+}
+
+static bool same_walk(const struct walk *a, const struct walk *b)
+{
+	if (a->n != b->n || a->id_index != b->id_index || a->is_help != b->is_help)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->flags[i].name != b->flags[i].name || a->flags[i].value != b->flags[i].value)
+			return false;
+	return true;
+}
+
+/*
+ * Reads the flags of exec or update after argv[sub]. exec: in order, up to
+ * the id. update: as runc reads it (reordered, then Go's flag package) and
+ * as crun's argp reads it (options anywhere); where the two disagree
+ * (`update c1 -r -`: runc reads the file "c1" for container "-") there is
+ * no telling which reading applies, so refuse.
+ */
+static int walk_sub(int argc, char *const argv[], int sub, const struct sub_syntax *syn,
+		    struct walk *ret, struct rg_error **err)
+{
+	int n = argc - sub - 1;
+	_cleanup_free_ int *order = rg_xcalloc(n > 0 ? (size_t)n : 1, sizeof(int));
+	struct walk w = {.id_index = -1}, other = {.id_index = -1};
+
+	for (int k = 0; k < n; k++)
+		order[k] = sub + 1 + k;
+	int r = read_flags(argv, order, n, syn->is_in_order, syn, &w, err);
+	if (r == 0 && !syn->is_in_order) {
+		runc_reorder(argc, argv, sub, order);
+		r = read_flags(argv, order, n, true, syn, &other, err);
+		if (r == 0 && !same_walk(&w, &other))
+			r = rg_error_set(
+			    err, EINVAL,
+			    "%s: runc and crun would read these arguments differently "
+			    "(put the flags, as --flag=value, before the container id)",
+			    syn->subcmd);
+	}
+	free(other.flags);
+	if (r < 0) {
+		free(w.flags);
+		return r;
+	}
+	*ret = w;
+	return 0;
+}
+
+/* Fills c from the walk: the id, --process, --resources. */
+static void apply_walk(char *const argv[], const struct walk *w, struct rg_cli *c)
+{
+	if (w->id_index >= 0) {
+		c->container_id = argv[w->id_index];
+		c->id_index = w->id_index;
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		if (rg_streq(w->flags[i].name, "process"))
+			c->process = w->flags[i].value;
+		else if (rg_streq(w->flags[i].name, "resources"))
+			c->resources = w->flags[i].value;
+	}
+}
+
+int rg_cli_flags(int argc, char *const argv[], const struct rg_cli *cli, struct rg_cli_flag **ret,
+		 size_t *ret_n, struct rg_error **err)
+{
+	const struct sub_syntax *syn = cli->subcmd ? find_syntax(cli->subcmd) : NULL;
+	struct walk w;
+
+	if (!syn || cli->subcmd_index < 0)
+		return rg_error_set(err, EINVAL, "no exec or update command line");
+	int r = walk_sub(argc, argv, cli->subcmd_index, syn, &w, err);
+	if (r < 0)
+		return r;
+	*ret = w.flags;
+	*ret_n = w.n;
+	return 0;
+}
+
+int rg_cli_parse_bool(const char *s, bool *ret)
+{
+	static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
+	static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
+
+	if (!s)
+		return -EINVAL;
+	if (in_list(s, yes, RG_ARRAY_SIZE(yes))) {
+		*ret = true;
+		return 0;
+	}
+	if (in_list(s, no, RG_ARRAY_SIZE(no))) {
+		*ret = false;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+void rg_argv_init(struct rg_argv *a, int argc, char *const argv[])
+{
+	*a = (struct rg_argv){.argc = argc};
+	a->v = rg_xcalloc((size_t)argc + 1, sizeof(char *));
+	for (int i = 0; i < argc; i++)
+		a->v[i] = argv[i];
+}
+
+void rg_argv_set(struct rg_argv *a, int i, char *value)
+{
+	a->owned = rg_xrealloc(a->owned, (a->n_owned + 1) * sizeof(char *));
+	a->owned[a->n_owned++] = value;
+	a->v[i] = value;
+	a->is_changed = true;
+}
+
+void rg_argv_remove(struct rg_argv *a, int i)
+{
+	a->v[i] = NULL;
+	a->is_changed = true;
+}
+
+char **rg_argv_vector(struct rg_argv *a)
+{
+	int o = 0;
+	for (int i = 0; i < a->argc; i++)
+		if (a->v[i])
+			a->v[o++] = a->v[i];
+	for (int i = o; i <= a->argc; i++)
+		a->v[i] = NULL;
+	a->argc = o;
+	return a->v;
+}
+
+void rg_argv_free(struct rg_argv *a)
+{
+	for (size_t i = 0; i < a->n_owned; i++)
+		free(a->owned[i]);
+	free(a->owned);
+	free(a->v);
+	*a = (struct rg_argv){0};
+}
+
 int rg_cli_scan(int argc, char *const argv[], struct rg_cli *ret, struct rg_error **err)
 {
-	struct rg_cli c = {.kind = RG_CLI_PASSTHROUGH, .subcmd_index = -1};
+	struct rg_cli c = {.kind = RG_CLI_PASSTHROUGH, .subcmd_index = -1, .id_index = -1};
 	bool is_help = false;
 	const char *bad = NULL;
 
@@ -263,6 +595,16 @@ int rg_cli_scan(int argc, char *const argv[], struct rg_cli *ret, struct rg_erro
 	c.subcmd = argv[sub];
 	if (in_list(c.subcmd, own_subcommands, RG_ARRAY_SIZE(own_subcommands))) {
 		c.kind = RG_CLI_OWN;
+	} else if (find_syntax(c.subcmd)) {
+		const struct sub_syntax *syn = find_syntax(c.subcmd);
+		struct walk w;
+		int r = walk_sub(argc, argv, sub, syn, &w, err);
+		if (r < 0)
+			return r;
+		apply_walk(argv, &w, &c);
+		free(w.flags);
+		/* "exec --help" or no container id: the runtime prints usage. */
+		c.kind = (w.is_help || !c.container_id) ? RG_CLI_PASSTHROUGH : syn->kind;
 	} else if (in_list(c.subcmd, enforced_subcommands, RG_ARRAY_SIZE(enforced_subcommands))) {
 		bool sub_help = false;
 		int r = scan_enforced(argc, argv, sub, &c, &sub_help, err);

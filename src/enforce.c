@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The rule table and the helpers rules share. Adding a rule: one line here. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +10,14 @@
 #include "runguard/util.h"
 
 /* Fixed order: capabilities first, since seccomp resolves against the final
- * capabilities; annotate last, since it summarises the others. */
+ * capabilities; annotations (which strips runtime-specific ones) before
+ * annotate, which stamps runguard's own and summarises the others, last. */
 static const struct rg_rule *const rule_table[] = {
-	&rg_rule_caps, &rg_rule_seccomp,   &rg_rule_process,
-	&rg_rule_user, &rg_rule_resources, &rg_rule_annotate,
+    &rg_rule_caps,	 &rg_rule_seccomp,  &rg_rule_seccomp_deny, &rg_rule_selinux,
+    &rg_rule_process,	 &rg_rule_user,	    &rg_rule_resources,	   &rg_rule_paths,
+    &rg_rule_namespaces, &rg_rule_mounts,   &rg_rule_devices,	   &rg_rule_sysctls,
+    &rg_rule_rlimits,	 &rg_rule_hooks,    &rg_rule_annotations,  &rg_rule_rootfs,
+    &rg_rule_apparmor,	 &rg_rule_annotate,
 };
 
 const struct rg_rule *const *rg_rules_all(size_t *ret_n)
@@ -87,6 +92,24 @@ long long rg_settings_int(const struct rg_json *settings, const char *key, long 
 	long long v;
 	const struct rg_json *j = rg_json_get(settings, key);
 	return j && rg_json_int64(j, &v) == 0 ? v : def;
+}
+
+int rg_rule_uint64(const struct rg_json *j, unsigned long long *ret)
+{
+	unsigned long long v = 0;
+
+	if (!j || j->type != RG_JSON_NUMBER || !j->u.s.text[0])
+		return -EINVAL;
+	for (const char *p = j->u.s.text; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (ULLONG_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*ret = v;
+	return 0;
 }
 
 int rg_enforce(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)

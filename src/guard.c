@@ -10,6 +10,7 @@
 #include "runguard/patch.h"
 #include "runguard/rules.h"
 #include "runguard/runtime.h"
+#include "runguard/selinux.h"
 #include "runguard/spec.h"
 #include "runguard/util.h"
 
@@ -20,12 +21,13 @@ void rg_decision_free(struct rg_decision *d)
 	rg_report_free(&d->report);
 	rg_json_free(d->annotations);
 	free(d->config_name);
+	free(d->input);
 	memset(d, 0, sizeof(*d));
 }
 
 /* Selects the policy for spec and runs the rules on it. */
-static int decide(struct rg_json *spec, const struct rg_config *cfg, const char *file,
-		  struct rg_decision *d, struct rg_error **err)
+static int decide(struct rg_json *spec, const struct rg_config *cfg, struct rg_selinux_host *sh,
+		  const char *file, struct rg_decision *d, struct rg_error **err)
 {
 	struct rg_host host;
 	const struct rg_json *ann = rg_json_get(spec, "annotations");
@@ -37,6 +39,9 @@ static int decide(struct rg_json *spec, const struct rg_config *cfg, const char 
 		return r;
 	d->has_policy = true;
 	rg_host_detect(&host);
+	/* A dry run (audit, warn, explain) reserves no MCS categories. */
+	rg_selinux_host_attach(sh, &host, d->policy.mode != RG_MODE_ENFORCE || !sh->id);
+	d->selinux = sh->facts.state;
 	struct rg_rule_ctx ctx = {
 		.policy = &d->policy, .host = &host, .report = &d->report, .file = file};
 	return rg_enforce(spec, &ctx, err);
@@ -58,11 +63,13 @@ int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg,
 	r = rg_spec_open(cli->bundle, &b, err);
 	if (r < 0)
 		return r;
+	struct rg_selinux_host sh;
+	rg_selinux_host_init(&sh, cli, cfg->runtime);
 	d->config_name = rg_xstrdup(b.config_name);
 	r = rg_spec_load(&b, &spec, err);
 	if (r < 0)
 		goto out;
-	r = decide(spec, cfg, b.config_name, d, err);
+	r = decide(spec, cfg, &sh, b.config_name, d, err);
 	bool is_dry = d->has_policy && d->policy.mode != RG_MODE_ENFORCE;
 	if (is_dry && (r == 0 || r == -EPERM)) {
 		/* audit/warn: record what would have happened, change nothing. */
@@ -88,6 +95,10 @@ int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg,
 	}
 	d->verdict = d->report.n_changes ? "fixed" : "unchanged";
 out:
+	/* Not started: a reservation made for it goes back now, not at the next collection. */
+	if (r < 0)
+		rg_selinux_host_rollback(&sh);
+	rg_selinux_host_free(&sh);
 	rg_spec_close(&b);
 	return r;
 }
@@ -194,7 +205,10 @@ static int explain_spec(struct rg_json *spec, const struct rg_config *cfg, const
 	struct rg_error *verr = NULL;
 	_cleanup_json_ struct rg_json *orig = rg_json_clone(spec);
 
-	int r = decide(spec, cfg, name, &d, &verr);
+	struct rg_selinux_host sh;
+	rg_selinux_host_init(&sh, NULL, cfg->runtime);
+	int r = decide(spec, cfg, &sh, name, &d, &verr);
+	rg_selinux_host_free(&sh);
 	if (r < 0 && r != -EPERM) {
 		*err = verr;
 		rg_decision_free(&d);

@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Adapter: host facts for the rules, read once from uname(2). */
+/* Adapter: host facts for the rules, read once from uname(2), sysconf(3), getrlimit(2) and
+ * kernel.pid_max, and the namespace and path look-ups the namespaces and mounts rules need
+ * (the rules do no I/O). */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
+#include "runguard/apparmor.h"
 #include "runguard/host.h"
 #include "runguard/util.h"
 
@@ -43,12 +52,113 @@ static const char *go_arch_of(const char *machine)
 	return NULL;
 }
 
+/* OCI namespace type -> name under /proc/<pid>/ns/, or NULL. */
+static const char *ns_proc_name(const char *type)
+{
+	static const char *const same[] = {"pid", "ipc", "uts", "user", "cgroup", "time"};
+
+	if (rg_streq(type, "network"))
+		return "net";
+	if (rg_streq(type, "mount"))
+		return "mnt";
+	for (size_t i = 0; i < RG_ARRAY_SIZE(same); i++)
+		if (rg_streq(type, same[i]))
+			return same[i];
+	return NULL;
+}
+
+/*
+ * A namespace is identified by the device and inode of its nsfs file, which
+ * stat(2) reaches through /proc/<pid>/ns/<name> and through bind mounts of
+ * it alike (/run/netns/x). "The host" is PID 1's namespace and runguard's
+ * own: an engine normally runs in the host's, and joining the engine's
+ * namespace is no more private than joining PID 1's.
+ */
+int rg_host_ns_is_host(const char *type, const char *path)
+{
+	const char *proc = ns_proc_name(type);
+	struct stat st, host;
+
+	if (!proc)
+		return -EINVAL;
+	if (stat(path, &st) < 0)
+		return -errno;
+	static const char *const pids[] = {"1", "self"};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(pids); i++) {
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/%s/ns/%s", pids[i], proc);
+		if (stat(p, &host) == 0 && host.st_dev == st.st_dev && host.st_ino == st.st_ino)
+			return 1;
+	}
+	return 0;
+}
+
+int rg_host_resolve_path(const char *path, char **ret)
+{
+	char *r = realpath(path, NULL);
+	if (!r)
+		return -errno;
+	*ret = r;
+	return 0;
+}
+
+/* kernel.pid_max, or 0 when it cannot be read. */
+static long long read_pid_max(void)
+{
+	_cleanup_close_ int fd = open("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	char buf[32];
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *end = NULL;
+	long long v = strtoll(buf, &end, 10);
+	return end != buf && v > 0 ? v : 0;
+}
+
+/*
+ * The totals the resources rule resolves percentages against and the hard
+ * limits the real runtime will inherit from this process (it is exec'd
+ * with the same limits).
+ */
+static void detect_resources(struct rg_host *ret)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (pages > 0 && page_size > 0)
+		ret->memory_bytes = (unsigned long long)pages * (unsigned long long)page_size;
+	if (cpus > 0)
+		ret->cpus = (unsigned)cpus;
+	ret->pid_max = read_pid_max();
+	ret->has_rlimits = true;
+	for (int i = 0; i < RG_HOST_NRLIMITS; i++) {
+		struct rlimit rl;
+		/* A limit this kernel does not know cannot be raised by anyone. */
+		if (i >= RLIM_NLIMITS || getrlimit(i, &rl) < 0) {
+			ret->rlimit_hard[i] = RG_HOST_RLIM_INFINITY;
+			continue;
+		}
+		ret->rlimit_hard[i] = rl.rlim_max == RLIM_INFINITY
+					  ? RG_HOST_RLIM_INFINITY
+					  : (unsigned long long)rl.rlim_max;
+	}
+}
+
 void rg_host_detect(struct rg_host *ret)
 {
 	struct utsname u;
 
 	memset(ret, 0, sizeof(*ret));
 	ret->selinux_enabled = -1;
+	ret->ns_is_host = rg_host_ns_is_host;
+	ret->resolve_path = rg_host_resolve_path;
+	detect_resources(ret);
+	rg_host_detect_apparmor(ret);
 	if (uname(&u) < 0)
 		return;
 	ret->seccomp_arch = rg_host_seccomp_arch(u.machine);

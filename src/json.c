@@ -30,6 +30,8 @@ struct parser {
 	unsigned depth;
 	unsigned max_depth;
 	const char *name;
+	const char *buf; /* the whole text, for checks on a token's raw form */
+	size_t len;
 	char *error; /* our own reason when a callback cancels */
 };
 
@@ -396,10 +398,68 @@ static bool is_strict_utf8(const unsigned char *s, size_t len)
 	return true;
 }
 
+static unsigned hex4(const char *s)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = s[i];
+		v = v << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+/*
+ * yajl decodes a high-surrogate escape ("\ud800") that no low-surrogate
+ * escape follows into "?", or, before another "\u" escape, into a made-up
+ * code point; Go, and so runc, reads U+FFFD. The string runguard checks and
+ * writes back would not be the one runc applies, so such strings are
+ * refused. Only a decoded string that holds '?' or a 4-byte sequence can
+ * come from one; its raw token ends just before yajl's offset (the whole
+ * text is in one buffer), and begins at the first unescaped quote before.
+ */
+static bool has_lone_surrogate(const struct parser *p, const unsigned char *s, size_t len)
+{
+	bool is_suspect = memchr(s, '?', len) != NULL;
+	for (size_t i = 0; i < len && !is_suspect; i++)
+		is_suspect = s[i] >= 0xf0;
+	size_t end = p->h ? yajl_get_bytes_consumed(p->h) : 0;
+	if (!is_suspect || end < 2 || end > p->len || p->buf[end - 1] != '"')
+		return false;
+	size_t start = end - 1;
+	while (start-- > 0) {
+		size_t bs = 0;
+		while (p->buf[start] == '"' && bs < start && p->buf[start - 1 - bs] == '\\')
+			bs++;
+		if (p->buf[start] == '"' && bs % 2 == 0)
+			break;
+	}
+	const char *t = p->buf + start + 1, *e = p->buf + end - 1;
+	for (; t < e; t++) {
+		if (*t != '\\')
+			continue;
+		if (t + 5 < e && t[1] == 'u') {
+			unsigned cp = hex4(t + 2);
+			if (cp >= 0xdc00 && cp <= 0xdfff)
+				return true;
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				if (t + 11 >= e || t[6] != '\\' || t[7] != 'u' || hex4(t + 8) < 0xdc00 ||
+				    hex4(t + 8) > 0xdfff)
+					return true;
+				t += 6;
+			}
+			t += 4;
+		}
+		t++; /* the escaped character */
+	}
+	return false;
+}
+
 static int on_string(void *ctx, const unsigned char *s, size_t len)
 {
 	if (!is_strict_utf8(s, len))
 		return fail(ctx, "%s", "invalid UTF-8 in a string");
+	if (has_lone_surrogate(ctx, s, len))
+		return fail(ctx, "%s", "unpaired UTF-16 surrogate escape in a string (runc reads U+FFFD)");
 	return attach(ctx, rg_json_new_stringn((const char *)s, len));
 }
 
@@ -434,6 +494,8 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 	struct frame *f = &p->stack[p->depth - 1];
 	if (!is_strict_utf8(key, len))
 		return fail(p, "%s", "invalid UTF-8 in a key");
+	if (has_lone_surrogate(p, key, len))
+		return fail(p, "%s", "unpaired UTF-16 surrogate escape in a key (runc reads U+FFFD)");
 	free(f->key);
 	f->key = rg_xstrndup((const char *)key, len);
 	f->key_len = len;
@@ -555,6 +617,8 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 
 	p.max_depth = max_depth;
 	p.name = name;
+	p.buf = buf;
+	p.len = len;
 	p.stack = rg_xcalloc(max_depth + 1, sizeof(*p.stack));
 
 	yajl_handle h = yajl_alloc(&callbacks, NULL, &p);

@@ -10,39 +10,52 @@
 
 #include "runguard/audit.h"
 #include "runguard/cli.h"
+#include "runguard/configure.h"
+#include "runguard/doctor.h"
+#include "runguard/execproc.h"
 #include "runguard/guard.h"
 #include "runguard/log.h"
 #include "runguard/policy.h"
 #include "runguard/runtime.h"
+#include "runguard/selinux.h"
+#include "runguard/update.h"
 #include "runguard/util.h"
 
 static const char usage[] =
-	"Usage: runguard [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
-	"\n"
-	"runguard is an OCI runtime that hardens containers: for create, run and\n"
-	"restore it enforces its policy on the bundle's config.json, then executes\n"
-	"the real runtime (runc or crun) with the same arguments. Every other\n"
-	"command and option is passed to the real runtime unchanged.\n"
-	"\n"
-	"runguard's own commands:\n"
-	"  info                    version, configuration, policy digest, real runtime\n"
-	"  check-config [FILE]     validate a configuration, print the effective policy\n"
-	"  explain BUNDLE|FILE     print the JSON Patch enforcement would apply\n"
-	"                          (stdout) and a summary (stderr); exit 3 if it\n"
-	"                          would be refused\n"
-	"\n"
-	"Options handled by runguard itself:\n"
-	"  -h, --help  show this help (alone, before any command)\n"
-	"\n"
-	"Everything else, including --version and `help`, is the real runtime's.\n"
-	"\n"
-	"Environment:\n"
-	"  RUNGUARD_CONFIG   configuration file (default " RG_CONFIG_DEFAULT_PATH ")\n"
-	"  RUNGUARD_RUNTIME  absolute path of the real runtime\n"
-	"\n"
-	"Exit status: the real runtime's; 1 when runguard refuses or fails;\n"
-	"2 for a usage error of runguard's own commands.\n"
-	"See runguard(8).\n";
+    "Usage: runguard [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "runguard is an OCI runtime that hardens containers: for create, run and\n"
+    "restore it enforces its policy on the bundle's config.json, then executes\n"
+    "the real runtime (runc or crun) with the same arguments. exec (the process\n"
+    "file and --cap, --no-new-privs, --user, --process-label, --apparmor) and\n"
+    "update (resource limits) are held to the container's policy. Every other\n"
+    "command and option is passed to the real runtime unchanged.\n"
+    "\n"
+    "runguard's own commands:\n"
+    "  info                    version, configuration, policy digest, real runtime\n"
+    "  check-config [FILE]     validate a configuration, print the effective policy\n"
+    "  explain BUNDLE|FILE     print the JSON Patch enforcement would apply\n"
+    "                          (stdout) and a summary (stderr); exit 3 if it\n"
+    "                          would be refused\n"
+    "  configure ENGINE        add the runguard runtime to containerd, crio,\n"
+    "                          podman or docker (--default, --dry-run,\n"
+    "                          --config-dir DIR, --file FILE, --binary PATH)\n"
+    "  doctor                  check that engines really run runguard (--json,\n"
+    "                          --canary, --engine E, --root-dir DIR); exit 1\n"
+    "                          when a problem is found\n"
+    "\n"
+    "Options handled by runguard itself:\n"
+    "  -h, --help  show this help (alone, before any command)\n"
+    "\n"
+    "Everything else, including --version and `help`, is the real runtime's.\n"
+    "\n"
+    "Environment:\n"
+    "  RUNGUARD_CONFIG   configuration file (default " RG_CONFIG_DEFAULT_PATH ")\n"
+    "  RUNGUARD_RUNTIME  absolute path of the real runtime\n"
+    "\n"
+    "Exit status: the real runtime's; 1 when runguard refuses or fails;\n"
+    "2 for a usage error of runguard's own commands.\n"
+    "See runguard(8).\n";
 
 #define EXIT_REFUSED 1
 #define EXIT_USAGE 2
@@ -95,15 +108,54 @@ static int cmd_explain(int argc, char *argv[])
 	return r == 1 ? EXIT_EXPLAIN_REJECT : 0;
 }
 
+static int cmd_configure(int argc, char *argv[])
+{
+	struct rg_error *err = NULL;
+	struct rg_configure_opts o;
+	_cleanup_free_ char *binary = NULL;
+	bool is_dry_run;
+	if (rg_configure_parse_args(argc, argv, &o, &is_dry_run, &binary, &err) < 0) {
+		rg_log_stderr(
+		    "configure: %s\nusage: runguard configure containerd|crio|podman|docker "
+		    "[--default] [--dry-run] [--config-dir DIR] [--file FILE] "
+		    "[--binary PATH]",
+		    err->msg);
+		rg_error_free(err);
+		return EXIT_USAGE;
+	}
+	if (rg_configure_run(&o, is_dry_run, stdout, &err) < 0)
+		return fail(NULL, err);
+	return 0;
+}
+
+static int cmd_doctor(int argc, char *argv[])
+{
+	struct rg_error *err = NULL;
+	struct rg_doctor_opts o;
+	if (rg_doctor_parse_args(argc, argv, &o, &err) < 0) {
+		rg_log_stderr(
+		    "doctor: %s\nusage: runguard doctor [--json] [--canary] [--engine E]... "
+		    "[--root-dir DIR] [--require-default] [--canary-image IMAGE] "
+		    "[--canary-cmd CMD] [--canary-timeout SECONDS]",
+		    err->msg);
+		rg_error_free(err);
+		return EXIT_USAGE;
+	}
+	int r = rg_doctor_run(&o, stdout, &err);
+	if (r < 0)
+		return fail(NULL, err);
+	return r;
+}
+
 /* runguard's own commands; each gets the arguments after its name. The
  * names must stay in step with own_subcommands in src/cli.c. */
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char *argv[]);
 } own_commands[] = {
-	{"info", cmd_info},
-	{"check-config", cmd_check_config},
-	{"explain", cmd_explain},
+    {"info", cmd_info},	      {"check-config", cmd_check_config},
+    {"explain", cmd_explain}, {"configure", cmd_configure},
+    {"doctor", cmd_doctor},
 };
 
 static int run_own(const struct rg_cli *cli, int argc, char *argv[])
@@ -121,8 +173,8 @@ static int run_own(const struct rg_cli *cli, int argc, char *argv[])
 }
 
 /* Writes the audit record; an unwritable destination stops the container only if required. */
-static int audit(const struct rg_config *cfg, const struct rg_cli *cli,
-		 const struct rg_decision *d, const char *error_msg)
+static int audit(const struct rg_config *cfg, const struct rg_cli *cli, const struct rg_decision *d,
+		 const char *error_msg)
 {
 	struct rg_error *err = NULL;
 	_cleanup_free_ char *line = rg_audit_line(cfg, cli, d, error_msg);
@@ -138,41 +190,68 @@ static int audit(const struct rg_config *cfg, const struct rg_cli *cli,
 
 static void warn_findings(const struct rg_cli *cli, const struct rg_decision *d)
 {
+	/* exec and update findings are about their flags and input, not config.json. */
+	_cleanup_free_ char *where = cli->kind == RG_CLI_ENFORCE
+					 ? rg_xstrdup(d->config_name ? d->config_name : "")
+					 : rg_xasprintf("%s %s", cli->subcmd, cli->container_id);
 	for (size_t i = 0; i < d->report.n_changes; i++) {
 		const struct rg_change *c = &d->report.changes[i];
-		rg_log_stderr("warning: %s: %s: would change %s -> %s (rule %s)", d->config_name,
-			      c->path, c->before ? c->before : "(absent)",
-			      c->after ? c->after : "(removed)", c->rule);
+		rg_log_stderr("warning: %s: %s: would change %s -> %s (rule %s)", where, c->path,
+			      c->before ? c->before : "(absent)", c->after ? c->after : "(removed)",
+			      c->rule);
 	}
 	for (size_t i = 0; i < d->report.n_violations; i++) {
 		const struct rg_violation *v = &d->report.violations[i];
-		rg_log_stderr("warning: %s: %s: would refuse: %s (rule %s)", d->config_name,
-			      v->path, v->msg, v->rule);
+		rg_log_stderr("warning: %s: %s: would refuse: %s (rule %s)", where, v->path, v->msg,
+			      v->rule);
 	}
 	_cleanup_free_ char *summary = rg_guard_summary(d);
 	rg_log_runtime(cli, "warning", summary);
 }
 
-/* The create path: enforce, audit, then exec. Any error stops here: fail closed. */
-static int run_enforced(const struct rg_cli *cli, char *argv[])
+/*
+ * Decides create/run/restore, exec or update. *a is the argv for the real
+ * runtime: the original, unless exec drops a flag or update clamps a value.
+ */
+static int decide(const struct rg_cli *cli, int argc, char *argv[], const struct rg_config *cfg,
+		  const char *runtime, struct rg_decision *d, struct rg_argv *a,
+		  struct rg_error **err)
+{
+	switch (cli->kind) {
+	case RG_CLI_EXEC:
+		return rg_execproc_guard(cli, argc, argv, cfg, runtime, d, a, err);
+	case RG_CLI_UPDATE:
+		return rg_update_guard(cli, argc, argv, cfg, runtime, d, a, err);
+	case RG_CLI_ENFORCE:
+	default:
+		rg_argv_init(a, argc, argv);
+		return rg_guard_enforce(cli, cfg, d, err);
+	}
+}
+
+/* The enforced paths: decide, audit, then exec. Any error stops here: fail closed. */
+static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 {
 	struct rg_error *err = NULL;
 	struct rg_config cfg;
 	struct rg_decision d = {0};
+	struct rg_argv a = {0};
 	_cleanup_free_ char *runtime = NULL;
 
 	if (rg_config_load(NULL, &cfg, &err) < 0)
 		return fail(cli, err);
 	/* Find the runtime before touching config.json: no runtime, no change. */
 	if (rg_runtime_find(cfg.runtime, &runtime, &err) < 0 ||
-	    rg_guard_enforce(cli, &cfg, &d, &err) < 0) {
+	    decide(cli, argc, argv, &cfg, runtime, &d, &a, &err) < 0) {
 		audit(&cfg, cli, &d, err->msg);
+		rg_argv_free(&a);
 		rg_decision_free(&d);
 		rg_config_free(&cfg);
 		return fail(cli, err);
 	}
 	if (audit(&cfg, cli, &d, NULL) < 0) {
 		rg_error_set(&err, EIO, "audit log required by the configuration but not writable");
+		rg_argv_free(&a);
 		rg_decision_free(&d);
 		rg_config_free(&cfg);
 		return fail(cli, err);
@@ -185,7 +264,8 @@ static int run_enforced(const struct rg_cli *cli, char *argv[])
 		rg_log_stderr("%s", summary + sizeof("runguard: ") - 1);
 	rg_decision_free(&d);
 	rg_config_free(&cfg);
-	rg_runtime_exec(runtime, argv, &err);
+	rg_runtime_exec(runtime, rg_argv_vector(&a), &err);
+	rg_argv_free(&a);
 	return fail(cli, err);
 }
 
@@ -206,6 +286,9 @@ static int run_passthrough(const struct rg_cli *cli, char *argv[])
 	rg_config_free(&cfg);
 	if (r < 0)
 		return fail(cli, err);
+	/* delete gives the container's MCS categories back: cheap, and never fails the delete. */
+	if (cli->subcmd && rg_streq(cli->subcmd, "delete"))
+		rg_selinux_on_delete(cli, argv, runtime);
 	rg_runtime_exec(runtime, argv, &err);
 	return fail(cli, err);
 }
@@ -226,7 +309,9 @@ int main(int argc, char *argv[])
 	case RG_CLI_OWN:
 		return run_own(&cli, argc, argv);
 	case RG_CLI_ENFORCE:
-		return run_enforced(&cli, argv);
+	case RG_CLI_EXEC:
+	case RG_CLI_UPDATE:
+		return run_enforced(&cli, argc, argv);
 	case RG_CLI_PASSTHROUGH:
 	default:
 		return run_passthrough(&cli, argv);

@@ -16,6 +16,8 @@ enum rg_cli_kind {
 	RG_CLI_PASSTHROUGH, /* exec the real runtime, parse no JSON */
 	RG_CLI_ENFORCE, /* create, run, restore: enforce config.json, then exec */
 	RG_CLI_OWN, /* one of runguard's own commands (info, --help) */
+	RG_CLI_EXEC, /* exec: enforce the process (--process file, --cap, ...), then exec */
+	RG_CLI_UPDATE, /* update: clamp or refuse resource limits, then exec */
 };
 
 enum rg_log_format {
@@ -34,6 +36,9 @@ struct rg_cli {
 	const char *bundle; /* --bundle/-b, borrowed, or NULL (= ".") */
 	const char *container_id; /* first positional after the subcommand, or NULL */
 	const char *config_flag; /* crun's --config/-f, borrowed, or NULL */
+	int id_index; /* argv index of container_id, or -1 */
+	const char *process; /* exec --process/-p, borrowed, or NULL */
+	const char *resources; /* update --resources/-r, borrowed, or NULL ("-": stdin) */
 };
 
 /*
@@ -47,5 +52,51 @@ struct rg_cli {
  * On success fills *ret and returns 0.
  */
 int rg_cli_scan(int argc, char *const argv[], struct rg_cli *ret, struct rg_error **err);
+
+/* One flag of an exec or update command line, as the runtime will read it. */
+struct rg_cli_flag {
+	const char *name; /* canonical long name (static), e.g. "cap" for -c */
+	const char *value; /* borrowed from argv; NULL for a bool flag without "=value" */
+	int index; /* argv index of the flag */
+	int value_index; /* argv index of the value; == index for "--flag=value" and bool flags */
+};
+
+/*
+ * The flags of the exec or update command that rg_cli_scan classified as
+ * RG_CLI_EXEC or RG_CLI_UPDATE, in the order the runtime applies them (for
+ * a repeated flag the last one wins, except the list flags --cap, --env,
+ * --additional-gids, --cgroup). exec's flags end at the container id (what
+ * follows is the command); update's may also follow the id. *ret is an
+ * owned array (free() it) of borrowed strings; *ret_n its length.
+ */
+int rg_cli_flags(int argc, char *const argv[], const struct rg_cli *cli, struct rg_cli_flag **ret,
+		 size_t *ret_n, struct rg_error **err);
+
+/* Go's strconv.ParseBool, which runc uses for "--flag=value" of bool flags. */
+int rg_cli_parse_bool(const char *s, bool *ret);
+
+/*
+ * An argv for the real runtime that differs from the original only where
+ * enforcement must change it: an item replaced (a clamped value) or removed
+ * (a dropped "--cap X" pair). Items are borrowed from the original argv or
+ * owned by the struct. Edits use the original indices; rg_argv_vector()
+ * compacts it into the NULL-terminated vector to exec.
+ */
+struct rg_argv {
+	int argc;
+	char **v; /* NULL entries are removed items */
+	char **owned;
+	size_t n_owned;
+	bool is_changed;
+};
+
+void rg_argv_init(struct rg_argv *a, int argc, char *const argv[]);
+/* Replaces item i with value (ownership taken). */
+void rg_argv_set(struct rg_argv *a, int i, char *value);
+/* Removes item i. */
+void rg_argv_remove(struct rg_argv *a, int i);
+/* The NULL-terminated vector without removed items; borrowed from a, valid until rg_argv_free. */
+char **rg_argv_vector(struct rg_argv *a);
+void rg_argv_free(struct rg_argv *a);
 
 #endif

@@ -20,6 +20,10 @@ struct rg_decision {
 	char *config_name;           /* <bundle>/config.json */
 	const char *verdict;         /* "unchanged", "fixed", "rejected", "would-fix",
 					"would-reject", "error" */
+	/* SELinux on the host ("enforcing", "disabled", ...; static), or NULL: not determined */
+	const char *selinux;
+	char *input;                 /* exec --process / update --resources file ("-":
+					stdin), or NULL */
 };
 
 void rg_decision_free(struct rg_decision *d);

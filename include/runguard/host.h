@@ -2,6 +2,15 @@
 #ifndef RUNGUARD_HOST_H
 #define RUNGUARD_HOST_H
 
+#include <stdbool.h>
+
+struct rg_selinux_facts;
+
+/* Resource limits captured from runguard's own process (Linux has 16: RLIM_NLIMITS). */
+#define RG_HOST_NRLIMITS 16
+/* RLIM_INFINITY as rg_host stores it, and as OCI writes it (uint64 max). */
+#define RG_HOST_RLIM_INFINITY 18446744073709551615ULL
+
 /*
  * Facts about the host that rules need, gathered once by an adapter so that
  * the rules themselves stay free of I/O (and tests can inject their own).
@@ -12,10 +21,73 @@ struct rg_host {
 	int kernel_major;
 	int kernel_minor;
 	int selinux_enabled; /* -1 unknown */
+	/*
+	 * Whether the namespace file `path` is the host's own namespace of OCI
+	 * type `type` ("pid", "network", ...): 1 yes, 0 no, a negative errno
+	 * when it cannot be told. NULL: the namespaces rule cannot tell either
+	 * and refuses every namespace joined by path (fail closed).
+	 */
+	int (*ns_is_host)(const char *type, const char *path);
+	/*
+	 * Resolves symlinks in an absolute host path (realpath), for the mounts
+	 * rule's deny list; *ret is malloc'd. 0 or a negative errno. NULL: the
+	 * rule compares the lexically normalised path only.
+	 */
+	int (*resolve_path)(const char *path, char **ret);
+	/*
+	 * Totals the resources rule resolves percentages against. 0 means
+	 * unknown (an injected test host that does not set them): settings
+	 * given as a percentage are then not applied, absolute ones still are.
+	 */
+	unsigned long long memory_bytes; /* physical memory */
+	unsigned cpus; /* online CPUs */
+	long long pid_max; /* kernel.pid_max */
+	/*
+	 * runguard's own hard limits, indexed by RLIMIT_* number: the real
+	 * runtime is exec'd with exactly these, and without CAP_SYS_RESOURCE it
+	 * cannot raise a container's limit above them. Infinity is
+	 * RG_HOST_RLIM_INFINITY. has_rlimits false: unknown, the rlimits rule
+	 * does nothing.
+	 */
+	bool has_rlimits;
+	unsigned long long rlimit_hard[RG_HOST_NRLIMITS];
+	/*
+	 * SELinux contexts and the MCS allocator for the selinux rule
+	 * (include/runguard/selinux.h); used only when selinux_enabled is 1.
+	 * NULL: none, the rule treats SELinux as off.
+	 */
+	const struct rg_selinux_facts *selinux;
+	/*
+	 * AppArmor, for the apparmor rule (include/runguard/apparmor.h): 1 when
+	 * the LSM is enabled, 0 when not or unknown (an injected test host
+	 * that does not set it: the rule then changes nothing).
+	 */
+	int apparmor_enabled;
+	/*
+	 * Whether AppArmor profile `name` is loaded: 1 yes, 0 no, a negative
+	 * errno when that cannot be told. NULL: cannot be told (the rule
+	 * refuses rather than leave a container unconfined).
+	 */
+	int (*apparmor_is_loaded)(const char *name);
 };
 
-/* Fills *ret from uname(2). */
+/*
+ * Fills *ret from uname(2), with ns_is_host = rg_host_ns_is_host and
+ * resolve_path = rg_host_resolve_path; memory and CPUs from sysconf(3),
+ * pid_max from /proc/sys/kernel/pid_max, hard limits from getrlimit(2). A
+ * fact that cannot be read is left unknown (0 / false).
+ */
 void rg_host_detect(struct rg_host *ret);
+
+/*
+ * Compares device and inode of `path` with /proc/1/ns/<ns> and
+ * /proc/self/ns/<ns> (the host as PID 1 and as runguard itself see it).
+ * -EINVAL for an unknown type, -errno when path cannot be stat'ed.
+ */
+int rg_host_ns_is_host(const char *type, const char *path);
+
+/* realpath(3) of path into *ret (caller frees); 0 or -errno. */
+int rg_host_resolve_path(const char *path, char **ret);
 
 /* SCMP_ARCH_* name for a uname machine string, or NULL. */
 const char *rg_host_seccomp_arch(const char *machine);

@@ -40,9 +40,21 @@ struct rg_rule {
 /* Each rule module exports one of these. */
 extern const struct rg_rule rg_rule_caps;
 extern const struct rg_rule rg_rule_seccomp;
+extern const struct rg_rule rg_rule_seccomp_deny;
+extern const struct rg_rule rg_rule_selinux;
 extern const struct rg_rule rg_rule_process;
 extern const struct rg_rule rg_rule_user;
 extern const struct rg_rule rg_rule_resources;
+extern const struct rg_rule rg_rule_paths;
+extern const struct rg_rule rg_rule_namespaces;
+extern const struct rg_rule rg_rule_mounts;
+extern const struct rg_rule rg_rule_devices;
+extern const struct rg_rule rg_rule_sysctls;
+extern const struct rg_rule rg_rule_rlimits;
+extern const struct rg_rule rg_rule_hooks;
+extern const struct rg_rule rg_rule_annotations;
+extern const struct rg_rule rg_rule_rootfs;
+extern const struct rg_rule rg_rule_apparmor;
 extern const struct rg_rule rg_rule_annotate;
 
 /* The rule table, in enforcement order. */
@@ -81,5 +93,12 @@ int rg_settings_only(const struct rg_json *settings, const char *const *keys, co
 		     const char *path, struct rg_error **err);
 /* Reads an integer setting; returns def when absent. */
 long long rg_settings_int(const struct rg_json *settings, const char *key, long long def);
+
+/*
+ * Reads a number node as an unsigned 64-bit integer, as Go decodes a uint64
+ * (OCI rlimits, seccomp argument values, cpu period and shares): digits
+ * only, no sign, fraction or exponent. 0, -EINVAL or -ERANGE.
+ */
+int rg_rule_uint64(const struct rg_json *j, unsigned long long *ret);
 
 #endif

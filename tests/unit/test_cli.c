@@ -21,7 +21,7 @@
 #include "runguard/error.h"
 #include "runguard/util.h"
 
-#define MAX_ARGS 24
+#define MAX_ARGS 48
 
 struct cli_case {
 	const char *name;
@@ -38,6 +38,8 @@ struct cli_case {
 	enum rg_log_format log_format;
 	bool is_debug;
 	const char *config_flag;
+	const char *process;
+	const char *resources;
 };
 
 /* argv after argv[0]; the test prepends "runc". */
@@ -48,6 +50,10 @@ struct cli_case {
 #define ENF(idx, sub, id)                                                                          \
 	.kind = RG_CLI_ENFORCE, .subcmd_index = (idx), .subcmd = (sub), .container_id = (id)
 #define FAIL(substr) .ret = -EINVAL, .err_contains = (substr)
+#define EXEC(idx, id)                                                                              \
+	.kind = RG_CLI_EXEC, .subcmd_index = (idx), .subcmd = "exec", .container_id = (id)
+#define UPD(idx, id)                                                                               \
+	.kind = RG_CLI_UPDATE, .subcmd_index = (idx), .subcmd = "update", .container_id = (id)
 
 static const struct cli_case cases[] = {
     /* ---- global flags ---- */
@@ -133,12 +139,8 @@ static const struct cli_case cases[] = {
     {"kill with a signal", ARGS("kill", "c1", "KILL"), PASS(1, "kill")},
     {"kill --all", ARGS("kill", "--all", "c1", "9"), PASS(1, "kill")},
     {"delete -f", ARGS("delete", "-f", "c1"), PASS(1, "delete")},
-    {"exec with unknown flags", ARGS("exec", "--tty", "--no-such-flag", "-e", "A=B", "c1", "sh"),
-     PASS(1, "exec")},
-    {"exec whose command is 'create'", ARGS("exec", "--bogus", "c1", "create"), PASS(1, "exec")},
     {"spec", ARGS("spec", "--rootless"), PASS(1, "spec")},
     {"features", ARGS("features"), PASS(1, "features")},
-    {"update", ARGS("update", "--memory", "1M", "c1"), PASS(1, "update")},
     {"checkpoint", ARGS("checkpoint", "--image-path", "/i", "--leave-running", "c1"),
      PASS(1, "checkpoint")},
     {"ps", ARGS("ps", "c1", "--", "-ef"), PASS(1, "ps")},
@@ -151,6 +153,77 @@ static const struct cli_case cases[] = {
     {"-v", ARGS("-v"), NOSUB},
     {"crun -V", ARGS("-V"), NOSUB},
     {"--root then --version", ARGS("--root", "/r", "--version"), NOSUB, .root = "/r"},
+
+    /* ---- exec: flags end at the container id; the rest is the command ---- */
+    {"exec: command flags are not exec's", ARGS("exec", "c1", "sh", "-c", "echo --cap"),
+     EXEC(1, "c1")},
+    {"exec: common flags",
+     ARGS("exec", "--tty", "-e", "A=B", "-u", "1000:1000", "--cwd", "/", "c1", "sh"),
+     EXEC(1, "c1")},
+    {"exec: every runc 1.1 flag",
+     ARGS("exec", "--console-socket", "/s", "--env=X=1", "-t", "--user=0", "--additional-gids", "5",
+	  "-g", "6", "-d", "--pid-file", "/p", "--process-label", "l", "--apparmor", "a",
+	  "--no-new-privs", "--preserve-fds", "2", "--cgroup", "x", "--ignore-paused", "c1",
+	  "true"),
+     EXEC(1, "c1")},
+    {"exec -p", ARGS("exec", "-p", "/p.json", "c1"), EXEC(1, "c1"), .process = "/p.json"},
+    {"exec --process=", ARGS("exec", "--process=/p.json", "c1"), EXEC(1, "c1"),
+     .process = "/p.json"},
+    {"exec -process (Go-style)", ARGS("exec", "-process", "/p", "c1"), EXEC(1, "c1"),
+     .process = "/p"},
+    {"exec: last --process wins", ARGS("exec", "-p", "/a", "--process", "/b", "c1"), EXEC(1, "c1"),
+     .process = "/b"},
+    {"exec: --process after the id is the command's", ARGS("exec", "c1", "--process", "/p"),
+     EXEC(1, "c1")},
+    {"exec: --cap forms",
+     ARGS("exec", "--cap", "CAP_A", "--cap=CAP_B", "-c", "CAP_C", "c1", "true"), EXEC(1, "c1")},
+    {"exec: Go bool with =value", ARGS("exec", "--no-new-privs=false", "--tty=true", "c1", "true"),
+     EXEC(1, "c1")},
+    {"exec: value may start with a dash", ARGS("exec", "-e", "-weird", "c1", "true"),
+     EXEC(1, "c1")},
+    {"exec: -- then the id", ARGS("exec", "-d", "--", "c1", "ls"), EXEC(1, "c1")},
+    {"exec: -- then a dash-leading id", ARGS("exec", "--", "-c1", "ls"), EXEC(1, "-c1")},
+    {"exec: global flags first", ARGS("--root", "/r", "exec", "-p", "/p", "c1"), EXEC(3, "c1"),
+     .root = "/r", .process = "/p"},
+    {"exec: crun's --usage", ARGS("exec", "--usage"), PASS(1, "exec")},
+    {"exec --help", ARGS("exec", "--help"), PASS(1, "exec")},
+    {"exec -h with an id", ARGS("exec", "-h", "c1", "true"), PASS(1, "exec"), .container_id = "c1"},
+    {"exec without an id", ARGS("exec"), PASS(1, "exec")},
+    {"exec -d without an id", ARGS("exec", "-d"), PASS(1, "exec")},
+    {"exec with an unknown flag: error",
+     ARGS("exec", "--tty", "--no-such-flag", "-e", "A=B", "c1", "sh"), FAIL("--no-such-flag")},
+    {"exec whose command is 'create', unknown flag: error", ARGS("exec", "--bogus", "c1", "create"),
+     FAIL("--bogus")},
+    {"exec: clustered short flags: error", ARGS("exec", "-td", "c1", "sh"), FAIL("-td")},
+    {"exec: argp-style attached value: error", ARGS("exec", "-cCAP_SYS_ADMIN", "c1", "sh"),
+     FAIL("-cCAP_SYS_ADMIN")},
+    {"exec: abbreviated flag: error", ARGS("exec", "--proc", "/p", "c1"), FAIL("--proc")},
+    {"exec: --cap without a value: error", ARGS("exec", "--cap"), FAIL("--cap")},
+    {"exec: unknown global flag: error", ARGS("--bogus", "exec", "c1", "true"), FAIL("--bogus")},
+
+    /* ---- update: flags anywhere, as runc reorders them ---- */
+    {"update --memory", ARGS("update", "--memory", "1M", "c1"), UPD(1, "c1")},
+    {"update: flags after the id", ARGS("update", "c1", "--memory", "1G", "--pids-limit=5"),
+     UPD(1, "c1")},
+    {"update -r -", ARGS("update", "-r", "-", "c1"), UPD(1, "c1"), .resources = "-"},
+    {"update --resources=file", ARGS("update", "--resources=/r.json", "c1"), UPD(1, "c1"),
+     .resources = "/r.json"},
+    {"update: negative value", ARGS("update", "--memory", "-1", "c1"), UPD(1, "c1")},
+    {"update: -- then the id", ARGS("update", "--memory=1G", "--", "c1"), UPD(1, "c1")},
+    {"update: extra positional (runc refuses it)", ARGS("update", "c1", "c2"), UPD(1, "c1")},
+    {"update: every flag",
+     ARGS("update", "--blkio-weight", "10", "--cpu-period", "100", "--cpu-quota", "5",
+	  "--cpu-share", "3", "--cpu-rt-period", "1", "--cpu-rt-runtime", "1", "--cpuset-cpus", "0",
+	  "--cpuset-mems", "0", "--kernel-memory", "1", "--kernel-memory-tcp", "1",
+	  "--memory-reservation", "1", "--memory-swap", "2", "--l3-cache-schema", "x",
+	  "--mem-bw-schema", "y", "--cpu-burst", "1", "--cpu-idle", "1", "c1"),
+     UPD(1, "c1")},
+    {"update --help", ARGS("update", "--help"), PASS(1, "update")},
+    {"update without an id", ARGS("update"), PASS(1, "update")},
+    {"update --memory without an id", ARGS("update", "--memory", "1G"), PASS(1, "update")},
+    {"update: runc and crun disagree: error", ARGS("update", "c1", "-r", "-"), FAIL("differently")},
+    {"update: unknown flag: error", ARGS("update", "--bogus", "1", "c1"), FAIL("--bogus")},
+    {"update: missing value: error", ARGS("update", "c1", "-r"), FAIL("-r")},
 
     /* ---- unknown or incomplete global flags ---- */
     {"unknown global flag, no enforced word: passthrough", ARGS("--bogus", "state", "c1"), NOSUB},
@@ -284,6 +357,10 @@ static void run_case(void **state)
 		check_str("root", c->root, cli.root, argv, argc);
 		check_str("log_path", c->log_path, cli.log_path, argv, argc);
 		check_str("config_flag", c->config_flag, cli.config_flag, argv, argc);
+		check_str("process", c->process, cli.process, argv, argc);
+		check_str("resources", c->resources, cli.resources, argv, argc);
+		if (c->container_id)
+			assert_string_equal(argv[cli.id_index], c->container_id);
 		assert_int_equal(cli.log_format, c->log_format);
 		assert_int_equal(cli.is_debug, c->is_debug);
 	}

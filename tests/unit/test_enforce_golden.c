@@ -19,6 +19,14 @@
  * and then read the diff (git diff tests/golden/enforce-*) before committing:
  * a wrong golden file is worse than none.
  *
+ * A case may also hold
+ *
+ *   config.json  a runguard configuration for this case instead of `{}`
+ *                (its policy digest is then the one stamped in out.json);
+ *   error.txt    the exact refusal message expected instead of an out.json
+ *                (updated by RG_UPDATE_GOLDEN=1 only when it already exists,
+ *                so a case never turns into an expected refusal by accident).
+ *
  * Run from the top of the repository, or set RG_GOLDEN_DIR.
  */
 #include <dirent.h>
@@ -49,7 +57,18 @@
 #define CASE_PREFIX "enforce-"
 #define HINT "regenerate with RG_UPDATE_GOLDEN=1 after checking the diff"
 
-static const struct rg_host host = {"SCMP_ARCH_X86_64", "amd64", 6, 1, -1};
+/* The host's own namespaces, as this injected host sees them: /proc/1/ns/<anything>. */
+static int fake_ns_is_host(const char *type, const char *path)
+{
+	return strncmp(path, "/proc/1/ns/", 11) == 0 ? 1 : 0;
+}
+
+static const struct rg_host host = {.seccomp_arch = "SCMP_ARCH_X86_64",
+				    .go_arch = "amd64",
+				    .kernel_major = 6,
+				    .kernel_minor = 1,
+				    .selinux_enabled = -1,
+				    .ns_is_host = fake_ns_is_host};
 static struct rg_policy policy;
 static char tmpdir[] = "/tmp/rg-test-enforce-golden-XXXXXX";
 
@@ -125,11 +144,48 @@ static void report_diff(const char *name, const char *out_path, const char *want
 	free(got_path);
 }
 
-static int enforce(struct rg_json *spec, struct rg_report *report, struct rg_error **err)
+static int enforce(const struct rg_policy *p, struct rg_json *spec, struct rg_report *report,
+		   struct rg_error **err)
 {
 	struct rg_rule_ctx ctx = {
-	    .policy = &policy, .host = &host, .report = report, .file = "config.json"};
+	    .policy = p, .host = &host, .report = report, .file = "config.json"};
 	return rg_enforce(spec, &ctx, err);
+}
+
+/* A case with error.txt: enforcement must fail with exactly that message. */
+static bool check_refusal(const char *name, int r, const struct rg_error *err)
+{
+	char *path = rg_xasprintf("%s/%s/error.txt", golden_dir(), name);
+	size_t len = 0;
+	char *want = NULL;
+	bool ok = false;
+
+	if (r >= 0) {
+		print_error("%s: expected a refusal, enforcement succeeded\n", path);
+		goto done;
+	}
+	const char *got = err ? err->msg : "?";
+	if (is_update()) {
+		char *text = rg_xasprintf("%s\n", got);
+		if (write_file(path, text, strlen(text)) == 0)
+			print_message("# updated %s; check it by hand\n", path);
+		free(text);
+	}
+	want = read_file(path, &len);
+	if (!want) {
+		print_error("cannot read %s: %s\n", path, strerror(errno));
+		goto done;
+	}
+	if (len > 0 && want[len - 1] == '\n')
+		want[--len] = '\0';
+	ok = rg_streq(want, got);
+	if (!ok)
+		print_error("%s: refusal differs\n  want: %s\n  got:  %s\n  %s\n", path, want, got,
+			    HINT);
+done:
+	free(want);
+	free(path);
+	return ok;
 }
 
 static void run_case(void **state)
@@ -143,6 +199,19 @@ static void run_case(void **state)
 	struct rg_json *spec = NULL, *out = NULL;
 	char *in = NULL, *want = NULL, *got = NULL, *again = NULL;
 	bool ok = false;
+	struct rg_policy case_policy = {0};
+	const struct rg_policy *p = &policy;
+	char *cfg_path = rg_xasprintf("%s/%s/config.json", golden_dir(), name);
+	char *err_path = rg_xasprintf("%s/%s/error.txt", golden_dir(), name);
+	bool is_refusal = access(err_path, F_OK) == 0;
+
+	if (access(cfg_path, F_OK) == 0) {
+		if (rg_policy_load(cfg_path, &case_policy, &err) < 0) {
+			print_error("%s: %s\n", cfg_path, err ? err->msg : "?");
+			goto done;
+		}
+		p = &case_policy;
+	}
 
 	in = read_file(in_path, &in_len);
 	if (!in) {
@@ -150,8 +219,16 @@ static void run_case(void **state)
 		goto done;
 	}
 	spec = rg_json_parse(in, in_len, in_path, NULL, &err);
-	if (!spec || rg_spec_check_keys(spec, in_path, &err) < 0 ||
-	    enforce(spec, &report, &err) < 0) {
+	if (!spec || rg_spec_check_keys(spec, in_path, &err) < 0) {
+		print_error("%s: %s\n", in_path, err ? err->msg : "?");
+		goto done;
+	}
+	int rc = enforce(p, spec, &report, &err);
+	if (is_refusal) {
+		ok = check_refusal(name, rc, err);
+		goto done;
+	}
+	if (rc < 0) {
 		print_error("%s: %s\n", in_path, err ? err->msg : "?");
 		goto done;
 	}
@@ -178,7 +255,7 @@ static void run_case(void **state)
 
 	/* out.json is a fixed point: enforcing it again changes nothing. */
 	out = rg_json_parse(want, want_len, out_path, NULL, &err);
-	if (!out || enforce(out, &again_report, &err) < 0) {
+	if (!out || enforce(p, out, &again_report, &err) < 0) {
 		print_error("%s: %s\n", out_path, err ? err->msg : "?");
 		goto done;
 	}
@@ -192,6 +269,9 @@ static void run_case(void **state)
 	}
 	ok = true;
 done:
+	rg_policy_free(&case_policy);
+	free(cfg_path);
+	free(err_path);
 	free(again);
 	rg_json_free(out);
 	rg_report_free(&again_report);

@@ -620,6 +620,37 @@ static void test_invalid_utf8_strict(void **state)
 		fail_msg("%d invalid UTF-8 input(s) accepted", accepted);
 }
 
+/*
+ * Escaped UTF-16 surrogates that do not pair up: yajl makes "?" or an
+ * invented code point of them, Go (runc) U+FFFD. Refused; real pairs, and
+ * text that only looks like an escape, are fine.
+ */
+static void test_unpaired_surrogate_escapes(void **state)
+{
+	static const char *const bad[] = {
+	    "\"\\ud800\"",	 "\"\\ud800AB\"",    "\"\\ud800\\u0041\"",
+	    "\"x?\\\\\\udbff\"", "{\"k\\ud800\":1}", "[\"a\",{\"b\":\"\\\"\\ud800\"}]",
+	    "\"\\udc00\"",
+	};
+	static const char *const good[] = {
+	    "\"\\ud83d\\ude00?\"",
+	    "\"\\\\ud800?\"",
+	    "{\"\\\\\":\"\\udbff\\udfff\"}",
+	    "\"?\"",
+	};
+	(void)state;
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(bad); i++) {
+		char *msg = NULL;
+		struct rg_json *j = try_parse(bad[i], strlen(bad[i]), NULL, &msg);
+		if (j)
+			fail_msg("unpaired surrogate accepted: %s", bad[i]);
+		free(msg);
+	}
+	for (size_t i = 0; i < RG_ARRAY_SIZE(good); i++)
+		rg_json_free(parse_ok(good[i]));
+}
+
 /* ---- tree editing ---- */
 
 static void test_get_set_remove(void **state)
@@ -1001,6 +1032,7 @@ int main(void)
 	    cmocka_unit_test(test_truncated_position),
 	    cmocka_unit_test(test_comments_option),
 	    cmocka_unit_test(test_invalid_utf8_strict),
+	    cmocka_unit_test(test_unpaired_surrogate_escapes),
 	    cmocka_unit_test(test_get_set_remove),
 	    cmocka_unit_test(test_array_ops),
 	    cmocka_unit_test(test_clone_equal),

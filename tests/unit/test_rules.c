@@ -6,7 +6,8 @@
  * configuration file holding `{}` in a temporary directory (so neither
  * $RUNGUARD_CONFIG nor /etc/runguard/config.json can change the outcome), and
  * an injected host (amd64 / Linux 6.1 unless a test says otherwise), so the
- * results do not depend on the machine the tests run on.
+ * results do not depend on the machine the tests run on. Runs of all rules
+ * use that policy with the isolation rules adjusted (ALL_RULES_CONFIG).
  *
  * Everything a test allocates is registered with track()/track_json() and
  * freed by the per-test teardown, so a failing assertion (which longjmps out
@@ -47,19 +48,42 @@
 
 /* ---- hosts ---- */
 
-static const struct rg_host host_amd64 = {"SCMP_ARCH_X86_64", "amd64", 6, 1, -1};
-static const struct rg_host host_arm64 = {"SCMP_ARCH_AARCH64", "arm64", 6, 1, -1};
-static const struct rg_host host_s390x = {"SCMP_ARCH_S390X", "s390x", 6, 1, -1};
+/* The host's own namespaces, as the injected hosts see them: /proc/1/ns/<anything>. */
+static int fake_ns_is_host(const char *type, const char *path)
+{
+	return rg_startswith(path, "/proc/1/ns/") ? 1 : 0;
+}
+
+#define HOST(arch, go)                                                                             \
+	{                                                                                          \
+		.seccomp_arch = (arch), .go_arch = (go), .kernel_major = 6, .kernel_minor = 1,     \
+		.selinux_enabled = -1, .ns_is_host = fake_ns_is_host,                              \
+	}
+static const struct rg_host host_amd64 = HOST("SCMP_ARCH_X86_64", "amd64");
+static const struct rg_host host_arm64 = HOST("SCMP_ARCH_AARCH64", "arm64");
+static const struct rg_host host_s390x = HOST("SCMP_ARCH_S390X", "s390x");
 /* What rg_host_detect() leaves for a machine it does not know. */
-static const struct rg_host host_unknown = {NULL, NULL, 6, 1, -1};
+static const struct rg_host host_unknown = HOST(NULL, NULL);
 /* A name libseccomp-style but absent from the profile's archMap. */
-static const struct rg_host host_odd = {"SCMP_ARCH_FOO", "foo", 6, 1, -1};
+static const struct rg_host host_odd = HOST("SCMP_ARCH_FOO", "foo");
 
 /* ---- fixture: temp dir, default policy ---- */
 
 static char tmpdir[] = "/tmp/rg-test-rules-XXXXXX";
 static char empty_config[256];
 static struct rg_policy policy;
+/*
+ * For runs of all rules: the default policy but for the namespaces rule,
+ * which refuses the many specs here that list no namespaces (they would
+ * share the host's), and the mounts, devices and hooks rules fixing rather
+ * than refusing what the golden inputs hold (the privileged shape, the
+ * podman-like hook). Those rules are tested on their own in
+ * test_rules_isolation.c.
+ */
+#define ALL_RULES_CONFIG                                                                           \
+	"{\"rules\":{\"namespaces\":{\"action\":\"off\"},\"mounts\":{\"action\":\"fix\"},"         \
+	"\"devices\":{\"action\":\"fix\"},\"hooks\":{\"action\":\"fix\"}}}\n"
+static struct rg_policy policy_all;
 
 /* ---- per-test scratch, freed by teardown ---- */
 
@@ -231,7 +255,7 @@ static int run_policy(const struct rg_policy *p, const struct rg_rule *rule, str
 
 static int run(const struct rg_rule *rule, struct rg_json *spec, const struct rg_host *host)
 {
-	return run_policy(&policy, rule, spec, host);
+	return run_policy(rule ? &policy : &policy_all, rule, spec, host);
 }
 
 #define expect_ok(r) expect_ok_at(r, __FILE__, __LINE__)
@@ -913,8 +937,9 @@ static struct rg_policy *load_policy_with_profile(const char *name, const char *
 {
 	char *prof_path = tmp_path(track(rg_xasprintf("%s.profile.json", name)));
 	char *cfg_path = tmp_path(track(rg_xasprintf("%s.config.json", name)));
-	char *cfg =
-	    track(rg_xasprintf("{\"rules\":{\"seccomp\":{\"profile\":\"%s\"}}}", prof_path));
+	char *cfg = track(rg_xasprintf(
+	    "{\"rules\":{\"seccomp\":{\"profile\":\"%s\"},\"namespaces\":{\"action\":\"off\"}}}",
+	    prof_path));
 
 	write_file(prof_path, profile, len);
 	write_file(cfg_path, cfg, strlen(cfg));
@@ -1339,13 +1364,15 @@ static void test_enforce_keeps_unknown_fields(void **state)
 	assert_non_null(find_change(".linux.seccomp"));
 	assert_non_null(find_change(".process.noNewPrivileges"));
 	assert_non_null(find_change(".linux.resources.pids.limit"));
+	assert_non_null(find_change(".linux.maskedPaths"));
+	assert_non_null(find_change(".linux.readonlyPaths"));
 	assert_non_null(find_change(STAMP_PATH));
 	/* and the summary of what the other rules changed */
 	assert_non_null(find_change(CHANGES_PATH));
-	assert_int_equal(report.n_changes, 6);
+	assert_int_equal(report.n_changes, 8);
 	assert_int_equal(report.n_violations, 0);
 	assert_json(rg_json_get(at(spec, ".annotations"), "run.runguard.changes"),
-		    "\"capabilities:1,seccomp:1,noNewPrivileges:1,resources:1\"");
+		    "\"capabilities:1,seccomp:1,noNewPrivileges:1,resources:1,paths:2\"");
 }
 
 /* ================= rg_spec_check_keys ================= */
@@ -1620,7 +1647,8 @@ static void test_policy_load_errors(void **state)
 static void test_action_reject(void **state)
 {
 	static const char cfg[] = "{\"rules\":{\"capabilities\":{\"action\":\"reject\"},"
-				  "\"noNewPrivileges\":{\"action\":\"reject\"}}}";
+				  "\"noNewPrivileges\":{\"action\":\"reject\"},"
+				  "\"namespaces\":{\"action\":\"off\"}}}";
 	char *path = tmp_path("reject.json");
 	write_file(path, cfg, strlen(cfg));
 	const struct rg_policy *p = load_policy(path);
@@ -1650,7 +1678,9 @@ static void test_action_reject(void **state)
 static void test_action_off(void **state)
 {
 	static const char cfg[] = "{\"rules\":{\"resources\":{\"action\":\"off\"},"
-				  "\"seccomp\":{\"action\":\"off\"}}}";
+				  "\"seccomp\":{\"action\":\"off\"},"
+				  "\"namespaces\":{\"action\":\"off\"},"
+				  "\"paths\":{\"action\":\"off\"}}}";
 	char *path = tmp_path("off.json");
 	write_file(path, cfg, strlen(cfg));
 	const struct rg_policy *p = load_policy(path);
@@ -1682,12 +1712,22 @@ static int setup_fixture(void)
 		rg_error_free(e);
 		return -1;
 	}
+	char all_config[300];
+	snprintf(all_config, sizeof(all_config), "%s/all-rules.json", tmpdir);
+	fd = open(all_config, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || rg_write_all(fd, ALL_RULES_CONFIG, strlen(ALL_RULES_CONFIG)) < 0 ||
+	    close(fd) < 0 || rg_policy_load(all_config, &policy_all, &e) < 0) {
+		fprintf(stderr, "policy %s: %s\n", all_config, e ? e->msg : strerror(errno));
+		rg_error_free(e);
+		return -1;
+	}
 	return 0;
 }
 
 static void teardown_fixture(void)
 {
 	rg_policy_free(&policy);
+	rg_policy_free(&policy_all);
 	DIR *d = opendir(tmpdir);
 	if (d) {
 		for (struct dirent *de; (de = readdir(d));)

@@ -1,0 +1,150 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# bench/run.sh [RUNGUARD_BIN]: what runguard costs, measured in one run,
+# printed as a table of figures and ratios (Markdown, for README.md).
+#
+#   1. create path of runguard alone (RUNGUARD_RUNTIME=/bin/true) for a
+#      config.json of ~3 KB (runc spec), ~40 KB (a full seccomp profile) and
+#      ~400 KB (bench/make-configs.sh), config.json put back unenforced before
+#      every run, against /bin/true as the floor of one process start; the
+#      same with fsync(2) made a no-op (LD_PRELOAD) to show its share, and
+#      on an already enforced config.json (nothing to save);
+#   2. end to end: `runguard run` against `runc run` of the same trivial
+#      busybox container (runc gets the config runguard would write, so both
+#      start the same hardened container), interleaved, ratio of medians;
+#   3. passthrough: `runguard state` against `runc state`;
+#   4. peak RSS of runguard on the 400 KB config.
+#
+# Targets (reported, not asserted): own create-path cost < 1 ms at 40 KB,
+# end-to-end ratio < 1.02, passthrough overhead < 0.3 ms, peak RSS < 4 MiB.
+# Run it on an otherwise idle machine, as root (runc needs it).
+# BENCH_RUNS (default 200) sets the runs per figure, BENCH_E2E_RUNS (default
+# 60) those of the end-to-end pair.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+rg=$(readlink -f "${1:-$here/../build/runguard}")
+runs=${BENCH_RUNS:-200}
+e2e_runs=${BENCH_E2E_RUNS:-60}
+runc=${REAL_RUNC:-}
+if [[ -z "$runc" ]]; then
+	for runc in /usr/bin/runc /usr/sbin/runc /usr/local/bin/runc /usr/local/sbin/runc; do
+		[[ -x "$runc" ]] && break
+	done
+fi
+[[ -x "$rg" ]] || { echo "bench: no runguard binary at $rg (make first)" >&2; exit 2; }
+[[ -x "$runc" ]] || { echo "bench: runc not found" >&2; exit 2; }
+busybox=$(command -v busybox || echo /bin/busybox)
+
+tmp=$(mktemp -d /tmp/rg-bench.XXXXXX)
+state=$tmp/state
+cid=
+cleanup() {
+	[[ -z "$cid" ]] || "$runc" --root "$state" delete -f "$cid" >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+cc -O2 -o "$tmp/rgbench" "$here/rgbench.c"
+cc -O2 -shared -fPIC -o "$tmp/nofsync.so" "$here/nofsync.c"
+"$here/make-configs.sh" "$tmp/configs" >/dev/null
+# The audit record is part of the create path: write it, to a file of ours.
+printf '{"audit": {"file": "%s/audit.log"}}\n' "$tmp" >"$tmp/rg.json"
+export RUNGUARD_CONFIG=$tmp/rg.json
+mkdir -m 0711 "$state"
+
+# bench ARGS...: runs rgbench, prints its lines.
+bench() {
+	"$tmp/rgbench" "$@"
+}
+
+# field LINES N CMD: column N (2 = median ... 6 = rss) of cmdCMD's line.
+field() {
+	awk -v c="cmd$3" -v n="$2" '$1 == c { print $n }' <<<"$1"
+}
+
+ms() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }'; }
+sub_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (a - b) / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", b > 0 ? 100 * a / b : 0 }'; }
+
+echo "runguard benchmark: $("$rg" --version 2>/dev/null | head -n 1 || true); $("$runc" --version | head -n 1)"
+echo "$(nproc) CPUs, $(uname -r), $runs runs per figure (median, p10-p90 in brackets), file system of $tmp: $(stat -f -c %T "$tmp")"
+echo
+
+# ---- 1. create path ------------------------------------------------------
+rows=()
+declare -A own
+for size in small medium large; do
+	b=$tmp/b-$size
+	mkdir -m 0755 "$b"
+	src=$tmp/configs/$size.json
+	cp "$src" "$b/config.json"
+	bytes=$(stat -c %s "$src")
+	# Enforced once, for the "already enforced" figure.
+	RUNGUARD_RUNTIME=/bin/true "$rg" create -b "$b" warm
+	cp "$b/config.json" "$tmp/enforced-$size.json"
+	out=$(RUNGUARD_RUNTIME=/bin/true bench -n "$runs" -w 10 -c "$src:$b/config.json" \
+		/bin/true ::: "$rg" create -b "$b" bench)
+	# The same with fsync a no-op; /bin/true gets the shim too, a fair floor.
+	out_nf=$(RUNGUARD_RUNTIME=/bin/true LD_PRELOAD="$tmp/nofsync.so" bench -n "$runs" -w 10 \
+		-c "$src:$b/config.json" /bin/true ::: "$rg" create -b "$b" bench)
+	out2=$(RUNGUARD_RUNTIME=/bin/true bench -n "$runs" -w 10 -c "$tmp/enforced-$size.json:$b/config.json" \
+		/bin/true ::: "$rg" create -b "$b" bench)
+	floor=$(field "$out" 2 0)
+	t_rg=$(field "$out" 2 1)
+	own[$size]=$(sub_ms "$t_rg" "$floor")
+	own_nf=$(sub_ms "$(field "$out_nf" 2 1)" "$(field "$out_nf" 2 0)")
+	fsync_ms=$(awk -v a="${own[$size]}" -v b="$own_nf" 'BEGIN { printf "%.3f", a - b }')
+	idem=$(sub_ms "$(field "$out2" 2 1)" "$(field "$out2" 2 0)")
+	rows+=("| create path, $size config.json ($((bytes / 1024)) KB) | $(ms "$t_rg") ms [$(ms "$(field "$out" 3 1)")-$(ms "$(field "$out" 4 1)")] | $(ms "$floor") ms | **${own[$size]} ms** | $own_nf ms | $fsync_ms ms ($(pct "$fsync_ms" "${own[$size]}")) | $idem ms |")
+	if [[ $size == large ]]; then
+		rss_large=$(field "$out" 6 1)
+		rss_floor=$(field "$out" 6 0)
+	fi
+done
+
+# ---- 2. end to end --------------------------------------------------------
+mkdir -p "$tmp/rootfs/bin" "$tmp/rootfs/proc" "$tmp/rootfs/dev" "$tmp/rootfs/sys"
+cp "$busybox" "$tmp/rootfs/bin/busybox"
+ln -s busybox "$tmp/rootfs/bin/true"
+ln -s busybox "$tmp/rootfs/bin/sleep"
+for who in rg runc; do
+	mkdir -m 0755 "$tmp/e2e-$who"
+	cp -al "$tmp/rootfs" "$tmp/e2e-$who/rootfs"
+	jq '.process.terminal = false | .process.args = ["true"]' "$tmp/configs/small.json" \
+		>"$tmp/e2e-$who/config.json"
+done
+cp "$tmp/e2e-rg/config.json" "$tmp/e2e-orig.json"
+# runc gets exactly what runguard writes.
+RUNGUARD_RUNTIME=/bin/true "$rg" create -b "$tmp/e2e-runc" warm
+out=$(bench -n "$e2e_runs" -w 3 -c "$tmp/e2e-orig.json:$tmp/e2e-rg/config.json" \
+	"$runc" --root "$state" run -b "$tmp/e2e-runc" bench-runc \
+	::: "$rg" --root "$state" run -b "$tmp/e2e-rg" bench-rg)
+e2e_runc=$(field "$out" 2 0)
+e2e_rg=$(field "$out" 2 1)
+
+# ---- 3. passthrough -------------------------------------------------------
+cid=bench-state
+jq '.process.args = ["sleep", "1000"]' "$tmp/e2e-runc/config.json" >"$tmp/state.json"
+cp "$tmp/state.json" "$tmp/e2e-runc/config.json"
+"$runc" --root "$state" create -b "$tmp/e2e-runc" "$cid" </dev/null >/dev/null 2>&1
+out=$(bench -n "$runs" -w 10 "$runc" --root "$state" state "$cid" ::: "$rg" --root "$state" state "$cid")
+st_runc=$(field "$out" 2 0)
+st_rg=$(field "$out" 2 1)
+
+# ---- table ------------------------------------------------------------------
+echo "| measurement | runguard | /bin/true (floor) | runguard's own cost | own cost without fsync | fsync's share | own cost, already enforced (no save) |"
+echo "|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
+echo
+echo "| measurement | runguard | runc | difference | ratio |"
+echo "|---|---|---|---|---|"
+echo "| end to end: \`run\` of a busybox \`true\` container | $(ms "$e2e_rg") ms | $(ms "$e2e_runc") ms | $(sub_ms "$e2e_rg" "$e2e_runc") ms | **$(ratio "$e2e_rg" "$e2e_runc")** |"
+echo "| passthrough: \`state\` | $(ms "$st_rg") ms | $(ms "$st_runc") ms | **$(sub_ms "$st_rg" "$st_runc") ms** | $(ratio "$st_rg" "$st_runc") |"
+echo
+echo "peak RSS of runguard create on the large config: **$((rss_large / 1024)).$(((rss_large % 1024) * 10 / 1024)) MiB** ($rss_large KiB; /bin/true alone: $rss_floor KiB)"
+echo
+echo "targets: own create-path cost < 1 ms at 40 KB: ${own[medium]} ms; end-to-end ratio < 1.02: $(ratio "$e2e_rg" "$e2e_runc");" \
+	"passthrough overhead < 0.3 ms: $(sub_ms "$st_rg" "$st_runc") ms; peak RSS < 4 MiB: $rss_large KiB"

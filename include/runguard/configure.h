@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RUNGUARD_CONFIGURE_H
+#define RUNGUARD_CONFIGURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "runguard/error.h"
+
+/*
+ * `runguard configure ENGINE`: adds a runtime named "runguard" to a
+ * container engine's configuration, the way that engine expects it, with
+ * the options of the engine's existing runc runtime copied over so that it
+ * behaves as runc did:
+ *
+ *   containerd  a CRI runtime handler (runc shim v2, options.BinaryName).
+ *               containerd 1.x replaces a plugin's *whole* section with the
+ *               one of the last file that sets it (imports are not merged
+ *               key by key), so the handler goes into the file that already
+ *               holds the CRI plugin's settings (config.toml, edited in
+ *               place), and into the drop-in conf.d/runguard.toml, imported
+ *               from config.toml, only when no file sets any.
+ *   crio        the drop-in crio.conf.d/10-runguard.conf.
+ *   podman      the drop-in containers.conf.d/runguard.conf.
+ *   docker      daemon.json's "runtimes" (a JSON edit that keeps every other
+ *               key, in order).
+ *
+ * Idempotent: when nothing would change it says "already configured" and
+ * writes nothing. Every file it changes is first copied to a timestamped
+ * backup; every write is atomic. Malformed input files are errors naming
+ * the file and line, and nothing is written.
+ */
+
+#define RG_CONFIGURE_NAME "runguard"
+
+struct rg_configure_opts {
+	const char *engine; /* "containerd", "crio", "podman" or "docker" */
+	const char *config_dir; /* NULL: the engine's (/etc/containerd, /etc/crio, ...) */
+	const char *file; /* NULL: the main file in config_dir */
+	const char *binary; /* absolute path of runguard as the engine will run it */
+	bool is_default; /* also make runguard the engine's default runtime */
+};
+
+/* One file the change writes: before (NULL: does not exist yet) and after. */
+struct rg_configure_file {
+	char *path;
+	char *before;
+	size_t before_len;
+	char *after;
+	size_t after_len;
+	mode_t new_mode; /* for a file that does not exist yet */
+};
+
+struct rg_configure_plan {
+	struct rg_configure_file *files; /* only files whose content changes */
+	size_t n_files;
+	char **notes; /* things the operator should know, one line each */
+	size_t n_notes;
+	const char *restart; /* how to make the engine read it (static) */
+};
+
+/*
+ * Parses configure's arguments (after "configure"): ENGINE [--default]
+ * [--dry-run] [--config-dir DIR] [--file FILE] [--binary PATH]. Without
+ * --binary, the running runguard (/proc/self/exe, resolved). *ret_binary
+ * owns the binary path *ret points at. -EINVAL with *err set on a usage error.
+ */
+int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *ret,
+			    bool *ret_dry_run, char **ret_binary, struct rg_error **err);
+
+/* The names configure knows, NULL-terminated (static). */
+extern const char *const rg_configure_engines[];
+
+/*
+ * Reads the engine's configuration and computes the change, writing
+ * nothing. Returns 0 and fills *ret (free with rg_configure_plan_free), or
+ * a negative errno with *err set (unknown engine, malformed file, a layout
+ * it cannot edit safely).
+ */
+int rg_configure_plan(const struct rg_configure_opts *o, struct rg_configure_plan *ret,
+		      struct rg_error **err);
+void rg_configure_plan_free(struct rg_configure_plan *p);
+
+/*
+ * Writes the plan: for each file, a backup of the old content (when there
+ * is one), then an atomic replacement; parent directories of new files are
+ * created. Reports each step on out. On an error the files already written
+ * stay written (each has its backup) and *err says which file failed.
+ */
+int rg_configure_apply(const struct rg_configure_plan *p, FILE *out, struct rg_error **err);
+
+/* The plan as unified diffs (for --dry-run). */
+void rg_configure_print_diff(const struct rg_configure_plan *p, FILE *out);
+
+/*
+ * The whole command: plan, then print the diff (dry run) or apply, and the
+ * notes and the restart hint. Returns 0 or a negative errno with *err set.
+ */
+int rg_configure_run(const struct rg_configure_opts *o, bool is_dry_run, FILE *out,
+		     struct rg_error **err);
+
+/* ---- for the engine planners (src/configure*.c) ---- */
+
+void rg_configure_add_file(struct rg_configure_plan *p, const char *path, const char *before,
+			   size_t before_len, const char *after, size_t after_len, mode_t new_mode);
+void rg_configure_note(struct rg_configure_plan *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int rg_configure_containerd(const struct rg_configure_opts *o, struct rg_configure_plan *p,
+			    struct rg_error **err);
+int rg_configure_docker(const struct rg_configure_opts *o, struct rg_configure_plan *p,
+			struct rg_error **err);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RUNGUARD_FILEIO_H
+#define RUNGUARD_FILEIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "runguard/error.h"
+
+/*
+ * Whole-file helpers for the configuration files of other programs that
+ * `runguard configure` edits and `runguard doctor` reads: size-capped reads,
+ * atomic replacement, timestamped backups and a unified diff for --dry-run.
+ */
+
+/*
+ * Reads the regular file at path (at most max bytes, else -EFBIG) into a
+ * NUL-terminated buffer. A missing file is -ENOENT *without* setting *err,
+ * so callers can treat it as "absent"; any other failure sets *err naming
+ * the file. *ret is owned by the caller.
+ */
+int rg_file_read(const char *path, size_t max, char **ret, size_t *ret_len, struct rg_error **err);
+
+/*
+ * Replaces (or creates) path with data[0..len) atomically: a temporary file
+ * with a random name in the same directory, the old file's mode and owner
+ * (new_mode for a new file), fsync, rename over path, fsync of the
+ * directory. On failure path is untouched and the temporary file removed.
+ */
+int rg_file_replace(const char *path, const char *data, size_t len, mode_t new_mode,
+		    struct rg_error **err);
+
+/*
+ * Copies path to "<path>.runguard-bak-<UTC yyyymmddThhmmssZ>" (a "-N"
+ * suffix when that exists), with the same mode, and fsyncs it. The suffix
+ * keeps backups out of drop-in globs such as conf.d/\*.toml and
+ * crio.conf.d/\*.conf. *ret_backup (owned) names the copy.
+ */
+int rg_file_backup(const char *path, char **ret_backup, struct rg_error **err);
+
+/* mkdir -p: creates path and missing parents with mode. */
+int rg_mkdir_p(const char *path, mode_t mode, struct rg_error **err);
+
+/*
+ * A unified diff from a to b (either may be NULL: an absent file), with
+ * labels as the ---/+++ names: one hunk spanning the changed lines with
+ * three lines of context. Empty string when equal. Caller frees.
+ */
+char *rg_text_diff(const char *label_a, const char *a, size_t alen, const char *label_b,
+		   const char *b, size_t blen);
+
+/* True when path names an existing file of any type. */
+bool rg_file_exists(const char *path);
+
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RUNGUARD_PARTIAL_H
+#define RUNGUARD_PARTIAL_H
+
+#include <stdbool.h>
+
+#include "runguard/error.h"
+#include "runguard/guard.h"
+#include "runguard/host.h"
+#include "runguard/json.h"
+#include "runguard/policy.h"
+#include "runguard/report.h"
+
+/*
+ * exec and update change a running container piecemeal: a process, a flag,
+ * a few resource values. They are held to the same rules as create by
+ * building a partial spec from what they ask for and running the relevant
+ * rules on it; this module is that plumbing.
+ */
+
+/*
+ * Runs the rule named `rule` on spec under policy p, with the rule's action
+ * and settings, recording into report (`file` names the input in the
+ * rule's messages). A rule that is off, or not in this build, does nothing.
+ * Returns 0, or the rule's negative errno with *err set.
+ */
+int rg_partial_run(const struct rg_policy *p, const struct rg_host *host, const char *rule,
+		   struct rg_json *spec, const char *file, struct rg_report *report,
+		   struct rg_error **err);
+
+/*
+ * Copies into `to` the changes and violations of `from` whose path is
+ * `path`, under the path `shown` instead. Returns how many were copied.
+ */
+size_t rg_partial_take(struct rg_report *to, const struct rg_report *from, const char *path,
+		       const char *shown);
+
+/*
+ * Copies every entry of `from` into `to`, dropping `prefix` from the front
+ * of paths that start with it.
+ */
+void rg_partial_take_all(struct rg_report *to, const struct rg_report *from, const char *prefix);
+
+/* "<what>: refused by policy <name>: <path>: <msg> (rule <r>); ..." Caller frees. */
+char *rg_partial_refusal(const char *what, const struct rg_policy *p, const struct rg_report *r);
+
+/*
+ * Sets d->verdict from d's report and the policy's mode, as create does:
+ * in enforce mode violations refuse (-EPERM, *err says why, `what` first)
+ * and changes are "fixed"; in audit and warn mode nothing refuses and the
+ * verdict is "would-reject", "would-fix" or "unchanged". Returns 0 or
+ * -EPERM. *ret_apply tells whether the changes are to be applied.
+ */
+int rg_partial_conclude(struct rg_decision *d, const char *what, bool *ret_apply,
+			struct rg_error **err);
+
+#endif

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RUNGUARD_SELINUX_H
+#define RUNGUARD_SELINUX_H
+
+#include <stdbool.h>
+
+#include "runguard/cli.h"
+#include "runguard/error.h"
+#include "runguard/host.h"
+
+/*
+ * SELinux for the selinux rule (src/selinux.c), which stays free of I/O:
+ * the facts it needs and the MCS allocator come in through struct
+ * rg_selinux_facts, filled by the adapter in src/selinux_host.c (libselinux,
+ * the reservation store of src/mcs.c) or, in tests, by hand.
+ */
+
+/* Annotations that put a container into a pod (containerd's CRI plugin, CRI-O). */
+#define RG_ANN_SANDBOX_ID_CRI "io.kubernetes.cri.sandbox-id"
+#define RG_ANN_SANDBOX_ID_CRIO "io.kubernetes.cri-o.SandboxID"
+#define RG_ANN_TYPE_CRI "io.kubernetes.cri.container-type"
+#define RG_ANN_TYPE_CRIO "io.kubernetes.cri-o.ContainerType"
+
+/*
+ * Test-only switches (see selinux_host.c). They are honoured only while the
+ * kernel reports SELinux disabled, so on a real SELinux host none of them can
+ * change anything: forcing "enabled" only adds confinement there.
+ */
+#define RG_ENV_SELINUX_FORCE "RUNGUARD_SELINUX_FORCE"
+#define RG_ENV_LXC_CONTEXTS "RUNGUARD_LXC_CONTEXTS"
+#define RG_ENV_MCS_DIR "RUNGUARD_MCS_DIR"
+#define RG_ENV_CRASH_AFTER_RESERVE "RUNGUARD_TEST_CRASH_AFTER_RESERVE"
+
+/*
+ * Reserves MCS categories "cA,cB" (A < B) unique on this node for the
+ * container being created. Containers of one pod share their sandbox's
+ * categories: sandbox_id is the pod's sandbox id from the annotations (NULL:
+ * none), is_sandbox says the container is the sandbox itself. *ret_cats is
+ * owned by the caller. Negative errno with *err set on failure.
+ */
+struct rg_mcs_alloc {
+	int (*reserve)(void *data, const char *sandbox_id, bool is_sandbox, char **ret_cats,
+		       struct rg_error **err);
+	void *data;
+};
+
+/* What the selinux rule knows about the host. Strings are borrowed. */
+struct rg_selinux_facts {
+	const char *state; /* for the audit record: "enforcing", "disabled", ... */
+	const char *contexts_path; /* the lxc_contexts file read, or NULL */
+	const char *process_label; /* its "process" context, or NULL */
+	const char *file_label; /* its "file" context, or NULL */
+	const char *contexts_error; /* why the contexts are unusable, or NULL */
+	struct rg_mcs_alloc mcs; /* reserve NULL: no allocator */
+};
+
+/* An SELinux context split into its parts (owned strings). */
+struct rg_selinux_label {
+	char *user;
+	char *role;
+	char *type;
+	char *level; /* "s0", "s0:c1,c2", "s0-s0:c0.c1023", ... */
+};
+
+/*
+ * Splits "user:role:type:level". False (and *ret untouched) unless user, role
+ * and type are non-empty SELinux identifiers and level is a well-formed MLS
+ * level or range, the whole at most 1024 bytes.
+ */
+bool rg_selinux_label_parse(const char *s, struct rg_selinux_label *ret);
+void rg_selinux_label_free(struct rg_selinux_label *l);
+
+enum rg_selinux_level_kind {
+	RG_SELINUX_LEVEL_OWN, /* one sensitivity and explicit categories: "s0:c1,c2" */
+	RG_SELINUX_LEVEL_NO_CATS, /* "s0": shared with every container */
+	RG_SELINUX_LEVEL_RANGE, /* "s0-s0:c0.c1023", "s0:c0.c5": a range, not its own */
+};
+
+/* Classifies a level that rg_selinux_label_parse() accepted. */
+enum rg_selinux_level_kind rg_selinux_level_kind(const char *level);
+
+/*
+ * Reads an lxc_contexts file (selinux_lxc_contexts_path()): lines
+ * `key = "context"`, blank lines and `#`/`;` comments. Returns its "process"
+ * and "file" contexts (owned by the caller); a missing, unreadable, oversized
+ * or malformed file, a duplicate or missing entry, or a context that is not
+ * user:role:type:level is an error naming file and line.
+ */
+int rg_selinux_read_contexts(const char *path, char **ret_process, char **ret_file,
+			     struct rg_error **err);
+
+/* True when the test switches are honoured: RUNGUARD_SELINUX_FORCE=1 on a host without SELinux. */
+bool rg_selinux_is_test_mode(void);
+
+/*
+ * The adapter for one create (or explain): SELinux state and contexts read
+ * once, and an allocator that reserves in the MCS store for this container
+ * (or, when dry, only picks a free pair). Owned; rg_selinux_host_free().
+ */
+struct rg_selinux_host {
+	struct rg_selinux_facts facts;
+	char *contexts_path;
+	char *process_label;
+	char *file_label;
+	char *contexts_error;
+	const char *id; /* container id (borrowed from argv), or NULL */
+	const char *root; /* --root (borrowed), or NULL: the runtime's default */
+	const char *runtime; /* configured runtime path (borrowed), or NULL */
+	char *mcs_dir;
+	char *reserved_root; /* set once this process wrote a reservation, for rollback */
+	bool is_enabled; /* SELinux on (or forced on for tests) */
+	bool is_dry;
+};
+
+/* Detects SELinux (and reads the contexts when it is on). cli may be NULL (explain). */
+void rg_selinux_host_init(struct rg_selinux_host *sh, const struct rg_cli *cli,
+			  const char *configured_runtime);
+/* Points host at sh's facts; dry: reserve nothing (audit/warn mode, explain). */
+void rg_selinux_host_attach(struct rg_selinux_host *sh, struct rg_host *host, bool is_dry);
+/* The create failed after a reservation: give it back (best effort). */
+void rg_selinux_host_rollback(struct rg_selinux_host *sh);
+void rg_selinux_host_free(struct rg_selinux_host *sh);
+
+/*
+ * Passthrough `delete`: releases the container's MCS reservation, if it has
+ * one, before the real runtime deletes it. Never fails: anything it cannot do
+ * is left to the store's garbage collection. `runtime` is the real runtime
+ * (for its default --root).
+ */
+void rg_selinux_on_delete(const struct rg_cli *cli, char *const argv[], const char *runtime);
+
+/* The runtime's state directory: root made absolute, or runc's/crun's default. Caller frees. */
+char *rg_selinux_runtime_root(const char *root, const char *runtime);
+
+#endif

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RUNGUARD_UPDATE_H
+#define RUNGUARD_UPDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "runguard/cli.h"
+#include "runguard/error.h"
+#include "runguard/guard.h"
+#include "runguard/host.h"
+#include "runguard/json.h"
+#include "runguard/policy.h"
+#include "runguard/report.h"
+
+/*
+ * `update`: a running container's limits can be changed (Kubernetes'
+ * in-place resize goes through here), but not past the maxima its policy's
+ * "resources" rule sets at create. The values update asks for (--memory,
+ * --cpu-quota, --cpu-share, --pids-limit, or the memory, cpu, pids and
+ * unified members of a --resources file or stdin) are run through that
+ * rule: above the maximum is clamped (fix) or refused (reject); "unlimited"
+ * (-1) gets the rule's default as at create; 0, which runc reads as "leave
+ * as is", is left alone.
+ */
+
+struct rg_update_check {
+	const struct rg_policy *policy;
+	const struct rg_host *host;
+	const struct rg_json *container; /* its config.json: the cpu period and quota it has */
+	struct rg_report *report; /* findings go here */
+};
+
+/*
+ * Checks update's flags; clamped values are written into *a in place of
+ * the value given (same argv shape). Returns 0, or -EINVAL with *err set
+ * for a value runc would not parse either.
+ */
+int rg_update_check_flags(const struct rg_update_check *x, const struct rg_cli_flag *flags,
+			  size_t n, struct rg_argv *a, struct rg_error **err);
+
+/*
+ * Checks a resources object (runc's `update -r` JSON, a LinuxResources) in
+ * place; `name` names it in messages. Returns 0 or a negative errno.
+ */
+int rg_update_check_resources(const struct rg_update_check *x, struct rg_json *res,
+			      const char *name, struct rg_error **err);
+
+/*
+ * runc's size syntax for --memory and --memory-swap (docker/go-units 0.4
+ * RAMInBytes): digits with an optional fraction, an optional space, an
+ * optional unit k, m, g, t or p (binary, any case), an optional "i" and an
+ * optional "b"; or "-1". *ret_over when the value does not fit an int64.
+ * Returns 0 or -EINVAL.
+ */
+int rg_update_parse_ram(const char *s, long long *ret, bool *ret_over);
+
+/*
+ * The update path: finds the container, selects its policy, checks flags
+ * and the --resources file or stdin; in enforce mode rewrites the file and
+ * builds *ret_argv (always initialised). With `-r -` stdin has been read:
+ * it is replaced by a memfd holding the (possibly enforced) JSON, so the
+ * runtime reads an equivalent stdin. Returns 0, -EPERM when refused, or
+ * another negative errno.
+ */
+int rg_update_guard(const struct rg_cli *cli, int argc, char *const argv[],
+		    const struct rg_config *cfg, const char *runtime, struct rg_decision *d,
+		    struct rg_argv *ret_argv, struct rg_error **err);
+
+#endif

@@ -1,0 +1,705 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `runguard configure ENGINE`: the driver (arguments, plan, diff, backup,
+ * atomic write) and the drop-in planners for CRI-O and podman. containerd's
+ * (config.toml, edited in place) is in configure_containerd.c, Docker's
+ * (daemon.json) in configure_docker.c.
+ */
+#include <errno.h>
+#include <glob.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runguard/configure.h"
+#include "runguard/fileio.h"
+#include "runguard/toml.h"
+#include "runguard/util.h"
+
+const char *const rg_configure_engines[] = {"containerd", "crio", "podman", "docker", NULL};
+
+void rg_configure_add_file(struct rg_configure_plan *p, const char *path, const char *before,
+			   size_t before_len, const char *after, size_t after_len, mode_t new_mode)
+{
+	p->files = rg_xrealloc(p->files, (p->n_files + 1) * sizeof(*p->files));
+	struct rg_configure_file *f = &p->files[p->n_files++];
+	*f = (struct rg_configure_file){.path = rg_xstrdup(path),
+					.before_len = before ? before_len : 0,
+					.after_len = after_len,
+					.new_mode = new_mode};
+	f->before = before ? rg_xstrndup(before, before_len) : NULL;
+	f->after = rg_xstrndup(after, after_len);
+}
+
+void rg_configure_note(struct rg_configure_plan *p, const char *fmt, ...)
+{
+	va_list ap;
+	char *m = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	va_end(ap);
+	if (!m)
+		return;
+	p->notes = rg_xrealloc(p->notes, (p->n_notes + 1) * sizeof(char *));
+	p->notes[p->n_notes++] = m;
+}
+
+void rg_configure_plan_free(struct rg_configure_plan *p)
+{
+	for (size_t i = 0; i < p->n_files; i++) {
+		free(p->files[i].path);
+		free(p->files[i].before);
+		free(p->files[i].after);
+	}
+	free(p->files);
+	for (size_t i = 0; i < p->n_notes; i++)
+		free(p->notes[i]);
+	free(p->notes);
+	memset(p, 0, sizeof(*p));
+}
+
+/* ---- TOML drop-in engines: CRI-O and podman ---- */
+
+struct tfile {
+	char *path;
+	char *text;
+	size_t len;
+	bool exists;
+	struct rg_toml *doc;
+};
+
+static void tfile_free(struct tfile *f)
+{
+	free(f->path);
+	free(f->text);
+	rg_toml_free(f->doc);
+	memset(f, 0, sizeof(*f));
+}
+
+static int tfile_load(const char *path, struct tfile *f, struct rg_error **err)
+{
+	*f = (struct tfile){.path = rg_xstrdup(path)};
+	int r = rg_file_read(path, RG_TOML_MAX_SIZE, &f->text, &f->len, err);
+	if (r == -ENOENT) {
+		f->text = rg_xstrdup("");
+		r = 0;
+	} else if (r == 0) {
+		f->exists = true;
+	}
+	if (r == 0)
+		r = rg_toml_parse(path, f->text, f->len, &f->doc, err);
+	return r;
+}
+
+/* The configuration files in the order the engine reads them (existing ones only). */
+struct tset {
+	struct tfile f[64];
+	size_t n;
+};
+
+static void tset_free(struct tset *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		tfile_free(&s->f[i]);
+	s->n = 0;
+}
+
+static int tset_add(struct tset *s, const char *path, struct rg_error **err)
+{
+	if (s->n == RG_ARRAY_SIZE(s->f))
+		return rg_error_set(err, E2BIG, "%s: too many configuration files", path);
+	int r = tfile_load(path, &s->f[s->n], err);
+	if (r < 0) {
+		tfile_free(&s->f[s->n]);
+		return r;
+	}
+	if (!s->f[s->n].exists) {
+		tfile_free(&s->f[s->n]);
+		return 0;
+	}
+	s->n++;
+	return 0;
+}
+
+/* Adds dir/\*.conf in lexical order, except `skip`. */
+static int tset_add_dir(struct tset *s, const char *dir, const char *skip, struct rg_error **err)
+{
+	_cleanup_free_ char *pat = rg_xasprintf("%s/*.conf", dir);
+	glob_t g = {0};
+	int r = 0;
+
+	if (glob(pat, 0, NULL, &g) == 0)
+		for (size_t i = 0; i < g.gl_pathc && r == 0; i++)
+			if (!rg_streq(g.gl_pathv[i], skip))
+				r = tset_add(s, g.gl_pathv[i], err);
+	globfree(&g);
+	return r;
+}
+
+/* The last value of table.key across the set, decoded as a string array (NULL: unset). */
+static int tset_strings(const struct tset *s, const char *table, const char *key, char ***ret,
+			size_t *ret_n, struct rg_error **err)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	for (size_t i = s->n; i-- > 0;) {
+		const struct rg_toml_item *it = rg_toml_get(s->f[i].doc, table, key);
+		if (!it)
+			continue;
+		if (rg_toml_decode_strings(s->f[i].text + it->value_start,
+					   it->value_end - it->value_start, ret, ret_n) < 0)
+			return rg_error_set(err, EINVAL, "%s:%u: %s: expected an array of strings",
+					    s->f[i].path, it->line, key);
+		return 0;
+	}
+	return 0;
+}
+
+static char *tset_string(const struct tset *s, const char *table, const char *key)
+{
+	for (size_t i = s->n; i-- > 0;) {
+		const struct rg_toml_item *it = rg_toml_get(s->f[i].doc, table, key);
+		char *v = NULL;
+		if (it && rg_toml_decode_string(s->f[i].text + it->value_start,
+						it->value_end - it->value_start, &v) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+static bool strv_has(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rg_streq(v[i], s))
+			return true;
+	return false;
+}
+
+/* Records a generated drop-in in the plan if its content differs. */
+static void plan_generated(struct rg_configure_plan *p, const struct tfile *old, const char *text)
+{
+	size_t len = strlen(text);
+	if (old->exists && old->len == len && memcmp(old->text, text, len) == 0)
+		return;
+	rg_configure_add_file(p, old->path, old->exists ? old->text : NULL, old->len, text, len,
+			      0644);
+}
+
+static char *dir_of(const char *path)
+{
+	_cleanup_free_ char *d = rg_xstrdup(path);
+	return rg_xstrdup(dirname(d));
+}
+
+/* A list with `name` added (if missing), as a TOML array. */
+static char *list_plus(char *const *v, size_t n, const char *name)
+{
+	char **all = rg_xcalloc(n + 2, sizeof(char *));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		all[k++] = v[i];
+	if (!strv_has(v, n, name))
+		all[k++] = (char *)name;
+	char *out = rg_toml_quote_array(all, k);
+	free(all);
+	return out;
+}
+
+/*
+ * podman: containers.conf.d/runguard.conf with the runtime's path and, for
+ * the runtime_supports_* lists that name runc, the effective list plus
+ * runguard (a drop-in replaces a list, it does not extend it).
+ */
+/* The podman drop-in's text, from the effective configuration s and the old drop-in. */
+static int podman_dropin(const struct rg_configure_opts *o, const struct tset *s,
+			 const struct tfile *old, char **ret, struct rg_error **err)
+{
+	static const struct {
+		const char *key;
+		const char *const builtin[6];
+	} lists[] = {
+	    /* containers/common 0.50's defaults (podman 4.3, Debian 12). */
+	    {"runtime_supports_json", {"crun", "runc", "kata", "runsc", "krun", NULL}},
+	    {"runtime_supports_nocgroups", {"crun", "krun", NULL}},
+	    {"runtime_supports_kvm", {"kata", "krun", NULL}},
+	};
+	struct rg_buf b = {0};
+
+	rg_buf_puts(&b, "# podman: the OCI runtime \"runguard\", runc under runguard's policy.\n"
+			"# Written by `runguard configure podman`. Use it with\n"
+			"# `podman --runtime runguard`, or make it the default with `runtime`.\n"
+			"[engine]\n");
+	for (size_t i = 0; i < RG_ARRAY_SIZE(lists); i++) {
+		char **v = NULL;
+		size_t n = 0;
+		int r = tset_strings(s, "engine", lists[i].key, &v, &n, err);
+		if (r < 0) {
+			rg_buf_free(&b);
+			return r;
+		}
+		if (!v) {
+			for (n = 0; lists[i].builtin[n]; n++)
+				;
+			v = rg_xcalloc(n + 1, sizeof(char *));
+			for (size_t k = 0; k < n; k++)
+				v[k] = rg_xstrdup(lists[i].builtin[k]);
+		}
+		/* The runtime supports what runc supports. */
+		if (strv_has(v, n, "runc")) {
+			_cleanup_free_ char *l = list_plus(v, n, RG_CONFIGURE_NAME);
+			rg_buf_printf(&b, "%s = %s\n", lists[i].key, l);
+		}
+		rg_toml_strv_free(v);
+	}
+	/* --default, or kept from an earlier --default run. */
+	char *cur = NULL;
+	const struct rg_toml_item *it = rg_toml_get(old->doc, "engine", "runtime");
+	if (it && rg_toml_decode_string(old->text + it->value_start,
+					it->value_end - it->value_start, &cur) < 0)
+		cur = NULL;
+	if (o->is_default || (cur && rg_streq(cur, RG_CONFIGURE_NAME)))
+		rg_buf_printf(&b, "runtime = \"%s\"\n", RG_CONFIGURE_NAME);
+	free(cur);
+	_cleanup_free_ char *bin = rg_toml_quote(o->binary);
+	rg_buf_printf(&b, "\n[engine.runtimes]\n%s = [%s]\n", RG_CONFIGURE_NAME, bin);
+	*ret = rg_buf_steal(&b);
+	return 0;
+}
+
+/*
+ * podman: containers.conf.d/runguard.conf with the runtime's path and, for
+ * the runtime_supports_* lists that name runc, the effective list plus
+ * runguard (a drop-in replaces a list, it does not extend it).
+ */
+static int plan_podman(const struct rg_configure_opts *o, struct rg_configure_plan *p,
+		       struct rg_error **err)
+{
+	const char *dir = o->config_dir ? o->config_dir : "/etc/containers";
+	_cleanup_free_ char *main_path =
+	    o->file ? rg_xstrdup(o->file) : rg_xasprintf("%s/containers.conf", dir);
+	_cleanup_free_ char *main_dir = o->config_dir ? rg_xstrdup(dir) : dir_of(main_path);
+	_cleanup_free_ char *dropdir = rg_xasprintf("%s/containers.conf.d", main_dir);
+	_cleanup_free_ char *dropin = rg_xasprintf("%s/%s.conf", dropdir, RG_CONFIGURE_NAME);
+	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *def = NULL;
+	struct tset s = {0};
+	struct tfile old = {0};
+	int r = 0;
+
+	p->restart = "podman reads containers.conf at every command: nothing to restart (but "
+		     "restart podman.service or podman.socket if you use the API service)";
+	if (!o->config_dir && !o->file)
+		r = tset_add(&s, "/usr/share/containers/containers.conf", err);
+	if (r == 0)
+		r = tset_add(&s, main_path, err);
+	if (r == 0)
+		r = tset_add_dir(&s, dropdir, dropin, err);
+	if (r == 0)
+		r = tfile_load(dropin, &old, err);
+	if (r == 0)
+		r = podman_dropin(o, &s, &old, &text, err);
+	if (r == 0) {
+		plan_generated(p, &old, text);
+		/* The effective default, our drop-in included. */
+		if (old.exists)
+			r = tset_add(&s, dropin, err);
+		def = tset_string(&s, "engine", "runtime");
+		if (r == 0 && !o->is_default && (!def || !rg_streq(def, RG_CONFIGURE_NAME)))
+			rg_configure_note(
+			    p,
+			    "podman's default runtime stays %s: use `podman --runtime "
+			    "%s`, or run again with --default",
+			    def ? def : "crun (built-in)", RG_CONFIGURE_NAME);
+	}
+	/* With --default: a drop-in sorted after ours would override it. */
+	for (size_t i = 0; r == 0 && o->is_default && i < s.n; i++) {
+		const struct rg_toml_item *it = rg_toml_get(s.f[i].doc, "engine", "runtime");
+		if (it && strcmp(s.f[i].path, dropin) > 0 &&
+		    strncmp(s.f[i].path, dropdir, strlen(dropdir)) == 0)
+			rg_configure_note(
+			    p, "%s:%u sets engine.runtime after %s: it overrides --default",
+			    s.f[i].path, it->line, dropin);
+	}
+	tfile_free(&old);
+	tset_free(&s);
+	return r;
+}
+
+/* One table's keys as "key = value" lines, later files overriding earlier ones. */
+struct lines_kv {
+	char **keys;
+	char **lines;
+	size_t n;
+};
+
+static void lines_set(struct lines_kv *l, const char *key, const char *line)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (rg_streq(l->keys[i], key)) {
+			free(l->lines[i]);
+			l->lines[i] = rg_xstrdup(line);
+			return;
+		}
+	}
+	l->keys = rg_xrealloc(l->keys, (l->n + 1) * sizeof(char *));
+	l->lines = rg_xrealloc(l->lines, (l->n + 1) * sizeof(char *));
+	l->keys[l->n] = rg_xstrdup(key);
+	l->lines[l->n++] = rg_xstrdup(line);
+}
+
+static void lines_free(struct lines_kv *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->keys[i]);
+		free(l->lines[i]);
+	}
+	free(l->keys);
+	free(l->lines);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The sub-tables of a CRI-O runtime (relative paths; "" is the runtime's own table). */
+struct subtables {
+	char *rel[16];
+	struct lines_kv kv[16];
+	size_t n;
+};
+
+static struct lines_kv *subtable(struct subtables *st, const char *rel)
+{
+	for (size_t i = 0; i < st->n; i++)
+		if (rg_streq(st->rel[i], rel))
+			return &st->kv[i];
+	if (st->n == RG_ARRAY_SIZE(st->rel))
+		return NULL;
+	st->rel[st->n] = rg_xstrdup(rel);
+	memset(&st->kv[st->n], 0, sizeof(st->kv[0]));
+	return &st->kv[st->n++];
+}
+
+static void subtables_free(struct subtables *st)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		free(st->rel[i]);
+		lines_free(&st->kv[i]);
+	}
+	st->n = 0;
+}
+
+/* Collects the runtime table `src` and its sub-tables from every file, keys verbatim. */
+static void collect_runtime(const struct tset *s, const char *src, struct subtables *st)
+{
+	size_t n = strlen(src);
+	for (size_t f = 0; f < s->n; f++) {
+		const struct rg_toml *d = s->f[f].doc;
+		for (size_t i = 0; i < d->n; i++) {
+			const struct rg_toml_item *it = &d->items[i];
+			if (it->kind != RG_TOML_KEYVAL || !rg_toml_is_under(it->table, src))
+				continue;
+			struct lines_kv *kv = subtable(st, it->table + n);
+			if (!kv)
+				continue;
+			size_t a = it->start + it->indent;
+			_cleanup_free_ char *line =
+			    rg_xstrndup(s->f[f].text + a, it->value_end - a);
+			lines_set(kv, it->key, line);
+		}
+	}
+}
+
+/* The CRI-O drop-in's text. */
+static char *crio_dropin(const struct rg_configure_opts *o, const struct tset *s,
+			 const struct tfile *old, const char *def)
+{
+	const char *src_name = def && !rg_streq(def, RG_CONFIGURE_NAME) ? def : "runc";
+	_cleanup_free_ char *src = rg_toml_join("crio.runtime.runtimes", src_name);
+	_cleanup_free_ char *h = rg_toml_join("crio.runtime.runtimes", RG_CONFIGURE_NAME);
+	_cleanup_free_ char *bin = rg_toml_quote(o->binary);
+	_cleanup_free_ char *l_path = rg_xasprintf("runtime_path = %s", bin);
+	struct subtables st = {0};
+	struct rg_buf b = {0};
+
+	collect_runtime(s, src, &st);
+	if (st.n == 0 && !rg_streq(src_name, "runc")) {
+		free(src);
+		src = rg_toml_join("crio.runtime.runtimes", "runc");
+		collect_runtime(s, src, &st);
+	}
+	struct lines_kv *own = subtable(&st, "");
+	lines_set(own, "runtime_path", l_path);
+	/* Its own state directory (runc's is /run/runc). */
+	lines_set(own, "runtime_root", "runtime_root = \"/run/runguard\"");
+	bool has_type = false;
+	for (size_t i = 0; i < own->n; i++)
+		has_type = has_type || rg_streq(own->keys[i], "runtime_type");
+	if (!has_type)
+		lines_set(own, "runtime_type", "runtime_type = \"oci\"");
+
+	rg_buf_puts(&b, "# CRI-O: the runtime handler \"runguard\", runc under runguard's policy.\n"
+			"# Written by `runguard configure crio`; pods select it with a\n"
+			"# RuntimeClass whose handler is \"runguard\".\n");
+	char *cur = NULL;
+	const struct rg_toml_item *it = rg_toml_get(old->doc, "crio.runtime", "default_runtime");
+	if (it && rg_toml_decode_string(old->text + it->value_start,
+					it->value_end - it->value_start, &cur) < 0)
+		cur = NULL;
+	if (o->is_default || (cur && rg_streq(cur, RG_CONFIGURE_NAME)))
+		rg_buf_printf(&b, "[crio.runtime]\ndefault_runtime = \"%s\"\n\n",
+			      RG_CONFIGURE_NAME);
+	free(cur);
+	for (size_t i = 0; i < st.n; i++) {
+		rg_buf_printf(&b, "%s[%s%s]\n", i ? "\n" : "", h, st.rel[i]);
+		for (size_t k = 0; k < st.kv[i].n; k++)
+			rg_buf_printf(&b, "%s\n", st.kv[i].lines[k]);
+	}
+	subtables_free(&st);
+	return rg_buf_steal(&b);
+}
+
+/*
+ * CRI-O: crio.conf.d/10-runguard.conf, a runtime "runguard" with the keys
+ * of the runc runtime (runtime_type, monitor settings, allowed_annotations,
+ * ...), runtime_path = runguard and its own state directory.
+ */
+static int plan_crio(const struct rg_configure_opts *o, struct rg_configure_plan *p,
+		     struct rg_error **err)
+{
+	const char *dir = o->config_dir ? o->config_dir : "/etc/crio";
+	_cleanup_free_ char *main_path =
+	    o->file ? rg_xstrdup(o->file) : rg_xasprintf("%s/crio.conf", dir);
+	_cleanup_free_ char *main_dir = o->config_dir ? rg_xstrdup(dir) : dir_of(main_path);
+	_cleanup_free_ char *dropdir = rg_xasprintf("%s/crio.conf.d", main_dir);
+	_cleanup_free_ char *dropin = rg_xasprintf("%s/10-%s.conf", dropdir, RG_CONFIGURE_NAME);
+	struct tset s = {0};
+	struct tfile old = {0};
+
+	p->restart = "restart CRI-O to load it: systemctl restart crio";
+	int r = tset_add(&s, main_path, err);
+	if (r == 0)
+		r = tset_add_dir(&s, dropdir, dropin, err);
+	if (r == 0)
+		r = tfile_load(dropin, &old, err);
+	if (r == 0) {
+		_cleanup_free_ char *def = tset_string(&s, "crio.runtime", "default_runtime");
+		_cleanup_free_ char *text = crio_dropin(o, &s, &old, def);
+		plan_generated(p, &old, text);
+		_cleanup_free_ char *mine = tset_string(&(struct tset){.n = 1, .f = {old}},
+							"crio.runtime", "default_runtime");
+		bool is_ours = mine && rg_streq(mine, RG_CONFIGURE_NAME);
+		if (!o->is_default && !is_ours && (!def || !rg_streq(def, RG_CONFIGURE_NAME)))
+			rg_configure_note(p,
+					  "pods run through runguard when they name the handler "
+					  "(RuntimeClass with handler: runguard); --default makes "
+					  "it CRI-O's default_runtime");
+	}
+	tfile_free(&old);
+	tset_free(&s);
+	return r;
+}
+
+/* ---- the driver ---- */
+
+int rg_configure_plan(const struct rg_configure_opts *o, struct rg_configure_plan *ret,
+		      struct rg_error **err)
+{
+	struct rg_configure_plan p = {0};
+	int r;
+
+	if (!o->binary || o->binary[0] != '/')
+		return rg_error_set(err, EINVAL,
+				    "the runguard binary must be an absolute path, got "
+				    "'%s'",
+				    o->binary ? o->binary : "");
+	if (!o->engine)
+		return rg_error_set(err, EINVAL, "no engine named");
+	if (rg_streq(o->engine, "containerd"))
+		r = rg_configure_containerd(o, &p, err);
+	else if (rg_streq(o->engine, "crio") || rg_streq(o->engine, "cri-o"))
+		r = plan_crio(o, &p, err);
+	else if (rg_streq(o->engine, "podman"))
+		r = plan_podman(o, &p, err);
+	else if (rg_streq(o->engine, "docker"))
+		r = rg_configure_docker(o, &p, err);
+	else
+		r = rg_error_set(err, EINVAL,
+				 "unknown engine '%s' (known: containerd, crio, podman, docker)",
+				 o->engine);
+	if (r < 0) {
+		rg_configure_plan_free(&p);
+		return r;
+	}
+	if (access(o->binary, X_OK) < 0)
+		rg_configure_note(&p,
+				  "%s is not an executable file (yet): the engine will fail to "
+				  "start containers with this runtime until it is",
+				  o->binary);
+	*ret = p;
+	return 0;
+}
+
+void rg_configure_print_diff(const struct rg_configure_plan *p, FILE *out)
+{
+	for (size_t i = 0; i < p->n_files; i++) {
+		const struct rg_configure_file *f = &p->files[i];
+		_cleanup_free_ char *d = rg_text_diff(f->path, f->before, f->before_len, f->path,
+						      f->after, f->after_len);
+		fputs(d, out);
+	}
+}
+
+int rg_configure_apply(const struct rg_configure_plan *p, FILE *out, struct rg_error **err)
+{
+	for (size_t i = 0; i < p->n_files; i++) {
+		const struct rg_configure_file *f = &p->files[i];
+		_cleanup_free_ char *backup = NULL;
+		_cleanup_free_ char *dir = dir_of(f->path);
+		int r = 0;
+		if (f->before) {
+			/* Changed since planning: the plan is stale; refuse rather than lose it. */
+			_cleanup_free_ char *now = NULL;
+			size_t len = 0;
+			r = rg_file_read(f->path, 64u * 1024u * 1024u, &now, &len, err);
+			if (r == -ENOENT ||
+			    (r == 0 && (len != f->before_len || memcmp(now, f->before, len) != 0)))
+				r = rg_error_set(err, EAGAIN,
+						 "%s: changed while runguard configure ran; run it "
+						 "again",
+						 f->path);
+			if (r == 0)
+				r = rg_file_backup(f->path, &backup, err);
+		} else {
+			r = rg_mkdir_p(dir, 0755, err);
+			/* Written since planning: refuse to clobber it without a backup. */
+			if (r == 0 && rg_file_exists(f->path))
+				r = rg_error_set(
+				    err, EEXIST,
+				    "%s: appeared while runguard configure ran; run it "
+				    "again",
+				    f->path);
+		}
+		if (r == 0)
+			r = rg_file_replace(f->path, f->after, f->after_len, f->new_mode, err);
+		if (r < 0)
+			return r;
+		if (backup)
+			fprintf(out, "updated %s (backup: %s)\n", f->path, backup);
+		else
+			fprintf(out, "created %s\n", f->path);
+	}
+	return 0;
+}
+
+int rg_configure_run(const struct rg_configure_opts *o, bool is_dry_run, FILE *out,
+		     struct rg_error **err)
+{
+	struct rg_configure_plan p;
+	int r = rg_configure_plan(o, &p, err);
+
+	if (r < 0)
+		return r;
+	if (p.n_files == 0) {
+		fprintf(out, "%s: already configured (runtime \"%s\" -> %s); nothing to change\n",
+			o->engine, RG_CONFIGURE_NAME, o->binary);
+	} else if (is_dry_run) {
+		rg_configure_print_diff(&p, out);
+		fprintf(out, "dry run: nothing written\n");
+	} else {
+		r = rg_configure_apply(&p, out, err);
+	}
+	for (size_t i = 0; r == 0 && i < p.n_notes; i++)
+		fprintf(out, "note: %s\n", p.notes[i]);
+	if (r == 0 && p.n_files > 0)
+		fprintf(out, "%s%s\n", is_dry_run ? "once applied: " : "", p.restart);
+	rg_configure_plan_free(&p);
+	return r;
+}
+
+static int opt_value(int argc, char *argv[], int *i, const char *name, const char **ret,
+		     struct rg_error **err)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+	if (a[n] == '=') {
+		*ret = a + n + 1;
+	} else if (*i + 1 < argc) {
+		*ret = argv[++*i];
+	} else {
+		return rg_error_set(err, EINVAL, "%s needs a value", name);
+	}
+	if (!**ret)
+		return rg_error_set(err, EINVAL, "%s: empty value", name);
+	return 0;
+}
+
+static bool opt_is(const char *a, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
+}
+
+int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *ret,
+			    bool *ret_dry_run, char **ret_binary, struct rg_error **err)
+{
+	struct rg_configure_opts o = {0};
+	const char *binary = NULL;
+	bool dry = false;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		int r = 0;
+		if (rg_streq(a, "--default"))
+			o.is_default = true;
+		else if (rg_streq(a, "--dry-run"))
+			dry = true;
+		else if (opt_is(a, "--config-dir"))
+			r = opt_value(argc, argv, &i, "--config-dir", &o.config_dir, err);
+		else if (opt_is(a, "--file"))
+			r = opt_value(argc, argv, &i, "--file", &o.file, err);
+		else if (opt_is(a, "--binary"))
+			r = opt_value(argc, argv, &i, "--binary", &binary, err);
+		else if (a[0] == '-')
+			r = rg_error_set(err, EINVAL, "unknown option '%s'", a);
+		else if (o.engine)
+			r = rg_error_set(err, EINVAL, "one engine at a time (got '%s' and '%s')",
+					 o.engine, a);
+		else
+			o.engine = a;
+		if (r < 0)
+			return r;
+	}
+	if (!o.engine)
+		return rg_error_set(err, EINVAL,
+				    "no engine named (containerd, crio, podman, docker)");
+	bool known = false;
+	for (size_t i = 0; rg_configure_engines[i]; i++)
+		known = known || rg_streq(o.engine, rg_configure_engines[i]);
+	if (!known && !rg_streq(o.engine, "cri-o"))
+		return rg_error_set(err, EINVAL,
+				    "unknown engine '%s' (known: containerd, crio, podman, docker)",
+				    o.engine);
+	char *bin;
+	if (binary) {
+		if (binary[0] != '/')
+			return rg_error_set(err, EINVAL,
+					    "--binary must be an absolute path, got '%s'", binary);
+		bin = rg_xstrdup(binary);
+	} else {
+		bin = realpath("/proc/self/exe", NULL);
+		if (!bin)
+			return rg_error_set(err, errno,
+					    "/proc/self/exe: %s; name the binary with "
+					    "--binary",
+					    strerror(errno));
+	}
+	o.binary = bin;
+	*ret = o;
+	*ret_dry_run = dry;
+	*ret_binary = bin;
+	return 0;
+}

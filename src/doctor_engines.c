@@ -1,0 +1,629 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What each engine's configuration says it will run, read the way the
+ * engine reads it (under a root directory, for tests):
+ *
+ *   containerd  config.toml and its imports (globs, relative paths), version
+ *               2; the CRI plugin section of the *last* file that sets it,
+ *               as containerd 1.x does; handlers of type io.containerd.runc.v2
+ *               and their options.BinaryName; default_runtime_name.
+ *   crio        crio.conf, then crio.conf.d/\*.conf in lexical order, key by
+ *               key; [crio.runtime.runtimes.NAME] runtime_path (empty: NAME
+ *               looked up in the system directories); default_runtime.
+ *   podman      $CONTAINERS_CONF alone, else /usr/share/containers/
+ *               containers.conf, /etc/containers/containers.conf and
+ *               containers.conf.d/\*.conf; [engine.runtimes] NAME = [paths]
+ *               (the first that exists); [engine] runtime.
+ *   docker      daemon.json "runtimes" NAME.path and "default-runtime".
+ *
+ * TOML is read with the line-oriented reader of toml.h: [table] headers
+ * and key = value lines. A handler written with dotted keys or as an inline
+ * table is not seen (and so reported missing): doctor errs on the side of
+ * "not proven".
+ */
+#include <errno.h>
+#include <glob.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runguard/doctor.h"
+#include "runguard/fileio.h"
+#include "runguard/json.h"
+#include "runguard/toml.h"
+#include "runguard/util.h"
+
+#define CRI "plugins.\"io.containerd.grpc.v1.cri\""
+#define CRI_CONTAINERD CRI ".containerd"
+#define RUNTIMES CRI ".containerd.runtimes"
+#define RUNC_V2 "io.containerd.runc.v2"
+
+struct dfile {
+	char *path;
+	char *text;
+	size_t len;
+	struct rg_toml *doc;
+};
+
+struct dset {
+	struct dfile f[64];
+	size_t n;
+};
+
+static void dset_free(struct dset *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->f[i].path);
+		free(s->f[i].text);
+		rg_toml_free(s->f[i].doc);
+	}
+	s->n = 0;
+}
+
+static char *rooted(const char *root, const char *path)
+{
+	if (!root || !*root || rg_streq(root, "/"))
+		return rg_xstrdup(path);
+	return rg_xasprintf("%s%s", root, path);
+}
+
+static void add_msg(char ***list, size_t *n, const char *fmt, va_list ap)
+{
+	char *m = NULL;
+	if (vasprintf(&m, fmt, ap) < 0 || !m)
+		return;
+	*list = rg_xrealloc(*list, (*n + 1) * sizeof(char *));
+	(*list)[(*n)++] = m;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+problem(struct rg_engine_view *v, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_msg(&v->problems, &v->n_problems, fmt, ap);
+	va_end(ap);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+warning(struct rg_engine_view *v, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_msg(&v->warnings, &v->n_warnings, fmt, ap);
+	va_end(ap);
+}
+
+static bool exists_rooted(const char *root, const char *path)
+{
+	_cleanup_free_ char *p = rooted(root, path);
+	return rg_file_exists(p);
+}
+
+static bool any_binary(const char *root, const char *name)
+{
+	static const char *const dirs[] = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+					   "/usr/bin",	      "/sbin",		"/bin"};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(dirs); i++) {
+		_cleanup_free_ char *p = rg_xasprintf("%s/%s", dirs[i], name);
+		if (exists_rooted(root, p))
+			return true;
+	}
+	return false;
+}
+
+/* Loads a TOML file into the set; absent files are skipped, broken ones are problems. */
+static struct dfile *dload(struct rg_engine_view *v, struct dset *s, const char *path)
+{
+	struct rg_error *err = NULL;
+	struct dfile f = {0};
+
+	if (s->n == RG_ARRAY_SIZE(s->f))
+		return NULL;
+	for (size_t i = 0; i < s->n; i++)
+		if (rg_streq(s->f[i].path, path))
+			return NULL;
+	int r = rg_file_read(path, RG_TOML_MAX_SIZE, &f.text, &f.len, &err);
+	if (r == -ENOENT)
+		return NULL;
+	if (r == 0)
+		r = rg_toml_parse(path, f.text, f.len, &f.doc, &err);
+	if (r < 0) {
+		problem(v, "%s", err ? err->msg : "cannot read");
+		rg_error_free(err);
+		free(f.text);
+		return NULL;
+	}
+	f.path = rg_xstrdup(path);
+	s->f[s->n] = f;
+	if (v->n_files < RG_ARRAY_SIZE(v->files))
+		v->files[v->n_files++] = rg_xstrdup(path);
+	return &s->f[s->n++];
+}
+
+static char *dstring(const struct dfile *f, const char *table, const char *key,
+		     const struct rg_toml_item **ret_it)
+{
+	const struct rg_toml_item *it = rg_toml_get(f->doc, table, key);
+	char *s = NULL;
+	if (ret_it)
+		*ret_it = it;
+	if (it && rg_toml_decode_string(f->text + it->value_start, it->value_end - it->value_start,
+					&s) < 0)
+		s = NULL;
+	return s;
+}
+
+/* The name of a direct child of prefix (path is exactly prefix.NAME), or NULL. */
+static char *child_name(const char *path, const char *prefix)
+{
+	const char *rest = NULL;
+	char *name = rg_toml_child(path, prefix, &rest);
+	if (name && *rest) {
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
+static struct rg_engine_handler *add_handler(struct rg_engine_view *v, const char *name,
+					     const char *binary, const char *where)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		if (rg_streq(v->h[i].name, name)) {
+			free(v->h[i].binary);
+			free(v->h[i].where);
+			v->h[i].binary = binary ? rg_xstrdup(binary) : NULL;
+			v->h[i].where = rg_xstrdup(where);
+			return &v->h[i];
+		}
+	}
+	v->h = rg_xrealloc(v->h, (v->n + 1) * sizeof(*v->h));
+	struct rg_engine_handler *h = &v->h[v->n++];
+	*h = (struct rg_engine_handler){.name = rg_xstrdup(name),
+					.binary = binary ? rg_xstrdup(binary) : NULL,
+					.where = rg_xstrdup(where)};
+	return h;
+}
+
+/* Decides whether each handler's binary is runguard. */
+static void judge_all(struct rg_engine_view *v, const char *root)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		struct rg_engine_handler *h = &v->h[i];
+		free(h->why);
+		h->why = NULL;
+		if (!h->binary || !*h->binary) {
+			h->is_runguard = 0;
+			h->why = rg_xstrdup("no binary set: the engine's built-in runc");
+		} else if (h->binary[0] != '/') {
+			h->is_runguard = -1;
+			h->why =
+			    rg_xasprintf("'%s' is not an absolute path (looked up in $PATH when "
+					 "used)",
+					 h->binary);
+		} else {
+			int r = rg_doctor_is_runguard(root, h->binary, &h->why);
+			h->is_runguard = r < 0 ? -1 : r;
+		}
+		h->is_default = v->default_name && rg_streq(h->name, v->default_name);
+	}
+}
+
+static void set_default(struct rg_engine_view *v, char *name, const char *where)
+{
+	free(v->default_name);
+	free(v->default_where);
+	v->default_name = name;
+	v->default_where = rg_xstrdup(where);
+}
+
+/* ---- containerd ---- */
+
+static void ctd_imports(struct rg_engine_view *v, struct dset *s, const struct dfile *f,
+			const char *root)
+{
+	const struct rg_toml_item *it = rg_toml_get(f->doc, "", "imports");
+	char **list = NULL;
+	size_t n = 0;
+
+	if (!it)
+		return;
+	if (rg_toml_decode_strings(f->text + it->value_start, it->value_end - it->value_start,
+				   &list, &n) < 0) {
+		problem(v, "%s:%u: imports: expected an array of strings", f->path, it->line);
+		return;
+	}
+	_cleanup_free_ char *d = rg_xstrdup(f->path);
+	const char *dir = dirname(d);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *p =
+		    list[i][0] == '/' ? rooted(root, list[i]) : rg_xasprintf("%s/%s", dir, list[i]);
+		glob_t g = {0};
+		if (!strpbrk(p, "*?[")) {
+			if (!rg_file_exists(p))
+				problem(v,
+					"%s:%u: imports %s, which does not exist: containerd will "
+					"not start",
+					f->path, it->line, p);
+			dload(v, s, p);
+			continue;
+		}
+		if (glob(p, 0, NULL, &g) == 0)
+			for (size_t k = 0; k < g.gl_pathc; k++)
+				dload(v, s, g.gl_pathv[k]);
+		globfree(&g);
+	}
+	rg_toml_strv_free(list);
+}
+
+/* A handler table may be written as [RUNTIMES.NAME], or only as [RUNTIMES.NAME.options]. */
+static bool seen_name(const struct rg_engine_view *v, size_t from, const char *name)
+{
+	for (size_t i = from; i < v->n; i++)
+		if (rg_streq(v->h[i].name, name))
+			return true;
+	return false;
+}
+
+static void ctd_handlers(struct rg_engine_view *v, const struct dfile *f, bool is_ignored)
+{
+	size_t first = v->n;
+	for (size_t i = 0; i < f->doc->n; i++) {
+		const struct rg_toml_item *it = &f->doc->items[i];
+		if (it->kind != RG_TOML_TABLE)
+			continue;
+		_cleanup_free_ char *name = rg_toml_child(it->path, RUNTIMES, NULL);
+		if (!name || seen_name(v, first, name))
+			continue;
+		_cleanup_free_ char *table = rg_toml_join(RUNTIMES, name);
+		_cleanup_free_ char *type = dstring(f, table, "runtime_type", NULL);
+		if (type && !rg_streq(type, RUNC_V2))
+			continue;
+		_cleanup_free_ char *opts = rg_xasprintf("%s.options", table);
+		const struct rg_toml_item *bit;
+		_cleanup_free_ char *bin = dstring(f, opts, "BinaryName", &bit);
+		_cleanup_free_ char *where =
+		    rg_xasprintf("%s:%u", f->path, bit ? bit->line : it->line);
+		struct rg_engine_handler *h = add_handler(v, name, bin, where);
+		h->is_ignored = is_ignored;
+		free(h->runc_root);
+		h->runc_root = dstring(f, opts, "Root", NULL);
+		const struct rg_toml_item *sc = rg_toml_get(f->doc, opts, "SystemdCgroup");
+		bool b = false;
+		h->is_systemd_cgroup =
+		    sc &&
+		    rg_toml_decode_bool(f->text + sc->value_start, sc->value_end - sc->value_start,
+					&b) == 0 &&
+		    b;
+	}
+}
+
+static void inspect_containerd(struct rg_engine_view *v, const char *root)
+{
+	_cleanup_free_ char *main_path = rooted(root, "/etc/containerd/config.toml");
+	struct dset s = {0};
+
+	v->is_found = rg_file_exists(main_path) || any_binary(root, "containerd");
+	if (!v->is_found)
+		return;
+	set_default(v, rg_xstrdup("runc"), "built-in");
+	struct dfile *m = dload(v, &s, main_path);
+	if (!m) {
+		if (!rg_file_exists(main_path))
+			warning(v,
+				"%s does not exist: containerd runs with its built-in "
+				"configuration",
+				main_path);
+		dset_free(&s);
+		return;
+	}
+	const struct rg_toml_item *ver = rg_toml_get(m->doc, "", "version");
+	_cleanup_free_ char *vs = ver ? rg_toml_raw(m->doc, ver) : NULL;
+	if (!vs || !rg_streq(vs, "2")) {
+		problem(v, "%s: configuration version %s: runguard doctor reads version 2 only",
+			m->path, vs ? vs : "1 (no `version` key)");
+		dset_free(&s);
+		return;
+	}
+	for (size_t i = 0; i < s.n; i++)
+		ctd_imports(v, &s, &s.f[i], root);
+	const struct dfile *eff = NULL;
+	size_t n_holders = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		if (rg_toml_first_under(s.f[i].doc, CRI)) {
+			eff = &s.f[i];
+			n_holders++;
+		}
+	}
+	if (n_holders > 1)
+		warning(v,
+			"the CRI plugin is configured in %zu files: containerd 1.x uses only the "
+			"section of the last one loaded, %s",
+			n_holders, eff->path);
+	for (size_t i = 0; i < s.n; i++)
+		if (rg_toml_first_under(s.f[i].doc, CRI))
+			ctd_handlers(v, &s.f[i], &s.f[i] != eff);
+	if (eff) {
+		const struct rg_toml_item *it;
+		char *def = dstring(eff, CRI_CONTAINERD, "default_runtime_name", &it);
+		if (def) {
+			_cleanup_free_ char *where = rg_xasprintf("%s:%u", eff->path, it->line);
+			set_default(v, def, where);
+		}
+	}
+	judge_all(v, root);
+	for (size_t i = 0; i < v->n; i++) {
+		struct rg_engine_handler *h = &v->h[i];
+		h->is_default = h->is_default && !h->is_ignored;
+		if (h->is_ignored && h->is_runguard == 1)
+			problem(v,
+				"handler %s (%s) is ignored: containerd 1.x takes the CRI plugin's "
+				"whole section from %s",
+				h->name, h->where, eff->path);
+	}
+	dset_free(&s);
+}
+
+/* ---- CRI-O ---- */
+
+static void inspect_crio(struct rg_engine_view *v, const char *root)
+{
+	_cleanup_free_ char *main_path = rooted(root, "/etc/crio/crio.conf");
+	_cleanup_free_ char *dir = rooted(root, "/etc/crio/crio.conf.d");
+	_cleanup_free_ char *pat = rg_xasprintf("%s/*.conf", dir);
+	struct dset s = {0};
+	glob_t g = {0};
+
+	v->is_found = rg_file_exists(main_path) || rg_file_exists(dir) || any_binary(root, "crio");
+	if (!v->is_found)
+		return;
+	set_default(v, rg_xstrdup("runc"), "built-in (runc before CRI-O 1.29, crun after)");
+	dload(v, &s, main_path);
+	if (glob(pat, 0, NULL, &g) == 0)
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			dload(v, &s, g.gl_pathv[i]);
+	globfree(&g);
+	for (size_t f = 0; f < s.n; f++) {
+		const struct dfile *df = &s.f[f];
+		for (size_t i = 0; i < df->doc->n; i++) {
+			const struct rg_toml_item *it = &df->doc->items[i];
+			if (it->kind != RG_TOML_TABLE)
+				continue;
+			_cleanup_free_ char *name = child_name(it->path, "crio.runtime.runtimes");
+			if (!name)
+				continue;
+			const struct rg_toml_item *pit;
+			_cleanup_free_ char *bin = dstring(df, it->path, "runtime_path", &pit);
+			struct rg_engine_handler *h = NULL;
+			for (size_t k = 0; k < v->n && !h; k++)
+				if (rg_streq(v->h[k].name, name))
+					h = &v->h[k];
+			/* Key by key: a later table without runtime_path keeps the earlier one. */
+			if (h && !pit)
+				continue;
+			_cleanup_free_ char *where =
+			    rg_xasprintf("%s:%u", df->path, pit ? pit->line : it->line);
+			add_handler(v, name, bin, where);
+		}
+		const struct rg_toml_item *dit;
+		char *def = dstring(df, "crio.runtime", "default_runtime", &dit);
+		if (def) {
+			_cleanup_free_ char *where = rg_xasprintf("%s:%u", df->path, dit->line);
+			set_default(v, def, where);
+		}
+	}
+	/* An empty runtime_path: CRI-O finds the runtime by its name. */
+	for (size_t i = 0; i < v->n; i++) {
+		struct rg_engine_handler *h = &v->h[i];
+		if (h->binary && *h->binary)
+			continue;
+		static const char *const dirs[] = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+						   "/usr/bin",	      "/sbin",		"/bin"};
+		for (size_t k = 0; k < RG_ARRAY_SIZE(dirs); k++) {
+			_cleanup_free_ char *p = rg_xasprintf("%s/%s", dirs[k], h->name);
+			if (exists_rooted(root, p)) {
+				free(h->binary);
+				h->binary = steal_ptr(&p);
+				break;
+			}
+		}
+	}
+	judge_all(v, root);
+	dset_free(&s);
+}
+
+/* ---- podman ---- */
+
+static void inspect_podman(struct rg_engine_view *v, const char *root)
+{
+	const char *env = getenv("CONTAINERS_CONF");
+	_cleanup_free_ char *etc = rooted(root, "/etc/containers/containers.conf");
+	_cleanup_free_ char *dir = rooted(root, "/etc/containers/containers.conf.d");
+	struct dset s = {0};
+
+	v->is_found = (env && *env) || rg_file_exists(etc) || rg_file_exists(dir) ||
+		      any_binary(root, "podman");
+	if (!v->is_found)
+		return;
+	set_default(v, rg_xstrdup("crun"), "built-in");
+	if (env && *env) {
+		dload(v, &s, env);
+	} else {
+		_cleanup_free_ char *usr = rooted(root, "/usr/share/containers/containers.conf");
+		_cleanup_free_ char *pat = rg_xasprintf("%s/*.conf", dir);
+		glob_t g = {0};
+		dload(v, &s, usr);
+		dload(v, &s, etc);
+		if (glob(pat, 0, NULL, &g) == 0)
+			for (size_t i = 0; i < g.gl_pathc; i++)
+				dload(v, &s, g.gl_pathv[i]);
+		globfree(&g);
+	}
+	char **json = NULL;
+	size_t n_json = 0;
+	for (size_t f = 0; f < s.n; f++) {
+		const struct dfile *df = &s.f[f];
+		for (size_t i = 0; i < df->doc->n; i++) {
+			const struct rg_toml_item *it = &df->doc->items[i];
+			if (it->kind != RG_TOML_KEYVAL || !rg_streq(it->table, "engine.runtimes"))
+				continue;
+			_cleanup_free_ char *name = child_name(it->path, "engine.runtimes");
+			char **paths = NULL;
+			size_t n = 0;
+			if (!name || rg_toml_decode_strings(df->text + it->value_start,
+							    it->value_end - it->value_start, &paths,
+							    &n) < 0) {
+				problem(v, "%s:%u: expected NAME = [\"path\", ...]", df->path,
+					it->line);
+				continue;
+			}
+			/* podman uses the first path that exists. */
+			const char *bin = n ? paths[0] : NULL;
+			for (size_t k = 0; k < n; k++) {
+				if (exists_rooted(root, paths[k])) {
+					bin = paths[k];
+					break;
+				}
+			}
+			_cleanup_free_ char *where = rg_xasprintf("%s:%u", df->path, it->line);
+			add_handler(v, name, bin, where);
+			rg_toml_strv_free(paths);
+		}
+		const struct rg_toml_item *dit;
+		char *def = dstring(df, "engine", "runtime", &dit);
+		if (def) {
+			_cleanup_free_ char *where = rg_xasprintf("%s:%u", df->path, dit->line);
+			set_default(v, def, where);
+		}
+		const struct rg_toml_item *jit =
+		    rg_toml_get(df->doc, "engine", "runtime_supports_json");
+		char **l = NULL;
+		size_t nl = 0;
+		if (jit &&
+		    rg_toml_decode_strings(df->text + jit->value_start,
+					   jit->value_end - jit->value_start, &l, &nl) == 0) {
+			rg_toml_strv_free(json);
+			json = l;
+			n_json = nl;
+		}
+	}
+	/* `runtime` may also be a path. */
+	if (v->default_name && v->default_name[0] == '/')
+		add_handler(v, v->default_name, v->default_name, v->default_where);
+	judge_all(v, root);
+	for (size_t i = 0; i < v->n; i++) {
+		bool listed = false;
+		for (size_t k = 0; json && k < n_json; k++)
+			listed = listed || rg_streq(json[k], v->h[i].name);
+		if (v->h[i].is_runguard == 1 && json && !listed)
+			warning(v,
+				"runtime %s is not in engine.runtime_supports_json: podman will "
+				"show a generic error instead of runguard's message on a refusal",
+				v->h[i].name);
+	}
+	rg_toml_strv_free(json);
+	dset_free(&s);
+}
+
+/* ---- Docker ---- */
+
+static void inspect_docker(struct rg_engine_view *v, const char *root)
+{
+	_cleanup_free_ char *path = rooted(root, "/etc/docker/daemon.json");
+	_cleanup_free_ char *text = NULL;
+	_cleanup_json_ struct rg_json *tree = NULL;
+	struct rg_error *err = NULL;
+	size_t len = 0;
+
+	v->is_found = rg_file_exists(path) || any_binary(root, "dockerd");
+	if (!v->is_found)
+		return;
+	set_default(v, rg_xstrdup("runc"), "built-in");
+	v->docker_exec_root = rg_xstrdup("/run/docker");
+	int r = rg_file_read(path, RG_JSON_MAX_SIZE, &text, &len, &err);
+	if (r == -ENOENT)
+		return;
+	if (r == 0)
+		tree = rg_json_parse(text, len, path, NULL, &err);
+	if (!tree || !rg_json_is(tree, RG_JSON_OBJECT)) {
+		problem(v, "%s", err ? err->msg : "daemon.json: expected a JSON object");
+		rg_error_free(err);
+		return;
+	}
+	if (v->n_files < RG_ARRAY_SIZE(v->files))
+		v->files[v->n_files++] = rg_xstrdup(path);
+	const struct rg_json *rts = rg_json_get(tree, "runtimes");
+	for (size_t i = 0; rg_json_is(rts, RG_JSON_OBJECT) && i < rts->n; i++) {
+		const struct rg_json_member *m = &rts->u.members[i];
+		_cleanup_free_ char *where =
+		    rg_xasprintf("%s:%zu", path, rg_json_line(text, len, m->value->pos));
+		add_handler(v, m->key, rg_json_str(rg_json_get(m->value, "path")), where);
+	}
+	const struct rg_json *def = rg_json_get(tree, "default-runtime");
+	if (rg_json_str(def)) {
+		_cleanup_free_ char *where =
+		    rg_xasprintf("%s:%zu", path, rg_json_line(text, len, def->pos));
+		set_default(v, rg_xstrdup(rg_json_str(def)), where);
+	}
+	const char *er = rg_json_str(rg_json_get(tree, "exec-root"));
+	if (er) {
+		free(v->docker_exec_root);
+		v->docker_exec_root = rg_xstrdup(er);
+	}
+	judge_all(v, root);
+}
+
+void rg_engine_inspect(const char *engine, const char *root, struct rg_engine_view *ret)
+{
+	*ret = (struct rg_engine_view){.engine = engine};
+	if (rg_streq(engine, "containerd"))
+		inspect_containerd(ret, root);
+	else if (rg_streq(engine, "crio"))
+		inspect_crio(ret, root);
+	else if (rg_streq(engine, "podman"))
+		inspect_podman(ret, root);
+	else if (rg_streq(engine, "docker"))
+		inspect_docker(ret, root);
+}
+
+void rg_engine_view_free(struct rg_engine_view *v)
+{
+	for (size_t i = 0; i < v->n_files; i++)
+		free(v->files[i]);
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->h[i].name);
+		free(v->h[i].binary);
+		free(v->h[i].where);
+		free(v->h[i].why);
+		free(v->h[i].runc_root);
+	}
+	free(v->h);
+	free(v->default_name);
+	free(v->default_where);
+	for (size_t i = 0; i < v->n_problems; i++)
+		free(v->problems[i]);
+	free(v->problems);
+	for (size_t i = 0; i < v->n_warnings; i++)
+		free(v->warnings[i]);
+	free(v->warnings);
+	free(v->docker_exec_root);
+	memset(v, 0, sizeof(*v));
+}
+
+const struct rg_engine_handler *rg_engine_canary_handler(const struct rg_engine_view *v)
+{
+	const struct rg_engine_handler *best = NULL;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct rg_engine_handler *h = &v->h[i];
+		if (h->is_runguard != 1 || h->is_ignored)
+			continue;
+		if (!best || rg_streq(h->name, "runguard"))
+			best = h;
+	}
+	return best;
+}

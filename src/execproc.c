@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The exec path: hold a new process in a running container to the policy
+ * the container was created under. (src/runtime.c's rg_runtime_exec is the
+ * execv of the real runtime; this is runc's `exec` subcommand.)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runguard/argfile.h"
+#include "runguard/caps.h"
+#include "runguard/container.h"
+#include "runguard/execproc.h"
+#include "runguard/partial.h"
+#include "runguard/spec.h"
+#include "runguard/util.h"
+
+/* The container's value of process.<key>, or "" when unset. */
+static const char *container_process_str(const struct rg_exec_check *x, const char *key)
+{
+	const char *s = rg_json_str(rg_json_get(rg_json_get(x->container, "process"), key));
+	return s ? s : "";
+}
+
+/*
+ * An LSM label other than the container's is refused whatever the rule's
+ * action: there is nothing to fix it to but the container's own, which is
+ * what leaving it out gives. Only a policy that turns the rule off lets it
+ * through. (A policy without the rule checks too.)
+ */
+static bool is_lsm_checked(const struct rg_policy *p, const char *rule)
+{
+	return !rg_policy_rule(p, rule) || rg_policy_action(p, rule) != RG_ACTION_OFF;
+}
+
+static void check_lsm(const struct rg_exec_check *x, const char *rule, const char *key,
+		      const char *value, const char *shown)
+{
+	const char *have = container_process_str(x, key);
+
+	if (!value || !*value || rg_streq(value, have) || !is_lsm_checked(x->policy, rule))
+		return;
+	_cleanup_free_ char *had = *have ? rg_xasprintf("'%s'", have) : rg_xstrdup("none");
+	rg_report_violation(x->report, rule, shown,
+			    "'%s' is not the container's %s (%s): the process would leave the "
+			    "container's confinement",
+			    value, key, had);
+}
+
+/*
+ * Runs `rule` on a partial spec made from one flag. Returns 1 when the rule
+ * objects (its violations are copied to x->report under `shown`), 0 when
+ * not, or a negative errno. *ret_fix: the rule would fix (not refuse) it.
+ */
+static int probe(const struct rg_exec_check *x, const char *rule, struct rg_json *spec,
+		 const char *shown, bool *ret_fix, struct rg_error **err)
+{
+	struct rg_report tmp = {0};
+	int r = rg_partial_run(x->policy, x->host, rule, spec, "exec", &tmp, err);
+
+	if (r < 0) {
+		rg_report_free(&tmp);
+		return r;
+	}
+	for (size_t i = 0; i < tmp.n_violations; i++)
+		rg_report_violation(x->report, tmp.violations[i].rule, shown, "%s",
+				    tmp.violations[i].msg);
+	bool is_bad = tmp.n_changes > 0 || tmp.n_violations > 0;
+	*ret_fix = tmp.n_changes > 0 && tmp.n_violations == 0;
+	rg_report_free(&tmp);
+	return is_bad;
+}
+
+/* Removes the flag (and its separate value) from the argv, and records it. */
+static void drop_flag(const struct rg_exec_check *x, const char *rule, const struct rg_cli_flag *f,
+		      const char *shown, struct rg_argv *a)
+{
+	_cleanup_json_ struct rg_json *v = f->value ? rg_json_new_string(f->value) : NULL;
+	_cleanup_free_ char *before = v ? rg_json_brief(v) : rg_xstrdup("true");
+	rg_report_change(x->report, rule, shown, before, NULL);
+	for (int i = f->index; i <= f->value_index; i++)
+		rg_argv_remove(a, i);
+}
+
+/* {"process": proc} plus the container's uidMappings, which the user rule reads. Owns proc. */
+static struct rg_json *wrap_process(const struct rg_exec_check *x, struct rg_json *proc)
+{
+	struct rg_json *spec = rg_json_new(RG_JSON_OBJECT);
+	rg_json_set(spec, "process", proc);
+	const struct rg_json *maps = rg_json_get(rg_json_get(x->container, "linux"), "uidMappings");
+	if (maps) {
+		struct rg_json *linux_ = rg_json_new(RG_JSON_OBJECT);
+		rg_json_set(linux_, "uidMappings", rg_json_clone(maps));
+		rg_json_set(spec, "linux", linux_);
+	}
+	return spec;
+}
+
+/* A partial spec whose process has just {key: value} (owned). */
+static struct rg_json *partial_process(const struct rg_exec_check *x, const char *key,
+				       struct rg_json *value)
+{
+	struct rg_json *proc = rg_json_new(RG_JSON_OBJECT);
+	rg_json_set(proc, key, value);
+	return wrap_process(x, proc);
+}
+
+static int check_cap(const struct rg_exec_check *x, const struct rg_cli_flag *f, struct rg_argv *a,
+		     struct rg_error **err)
+{
+	if (rg_caps_lookup(f->value) < 0)
+		return rg_error_set(err, EINVAL,
+				    "exec --cap '%s': unknown capability (names are spelled "
+				    "CAP_UPPER_CASE)",
+				    f->value);
+	struct rg_json *set = rg_json_new(RG_JSON_ARRAY);
+	rg_json_append(set, rg_json_new_string(f->value));
+	struct rg_json *caps = rg_json_new(RG_JSON_OBJECT);
+	rg_json_set(caps, "bounding", set);
+	_cleanup_json_ struct rg_json *spec = partial_process(x, "capabilities", caps);
+	bool is_fix;
+	int r = probe(x, "capabilities", spec, "--cap", &is_fix, err);
+	if (r > 0 && is_fix)
+		drop_flag(x, "capabilities", f, "--cap", a);
+	return r < 0 ? r : 0;
+}
+
+static int check_nnp(const struct rg_exec_check *x, const struct rg_cli_flag *f, struct rg_argv *a,
+		     struct rg_error **err)
+{
+	bool v = true;
+	if (f->value && rg_cli_parse_bool(f->value, &v) < 0)
+		return rg_error_set(err, EINVAL, "exec --no-new-privs=%s: not a boolean", f->value);
+	_cleanup_json_ struct rg_json *spec =
+	    partial_process(x, "noNewPrivileges", rg_json_new_bool(v));
+	bool is_fix;
+	int r = probe(x, "noNewPrivileges", spec, "--no-new-privs", &is_fix, err);
+	if (r > 0 && is_fix)
+		drop_flag(x, "noNewPrivileges", f, "--no-new-privs", a);
+	return r < 0 ? r : 0;
+}
+
+/* Go's strconv.Atoi: optional sign, decimal digits, in range. */
+static bool parse_atoi(const char *s, size_t len, long long *ret)
+{
+	size_t i = (len > 0 && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
+	if (i == len || len > 20)
+		return false;
+	for (size_t k = i; k < len; k++)
+		if (s[k] < '0' || s[k] > '9')
+			return false;
+	_cleanup_free_ char *t = rg_xstrndup(s, len);
+	errno = 0;
+	*ret = strtoll(t, NULL, 10);
+	return errno == 0;
+}
+
+static int check_user(const struct rg_exec_check *x, const struct rg_cli_flag *f, struct rg_argv *a,
+		      struct rg_error **err)
+{
+	long long uid, gid;
+	size_t n = strcspn(f->value, ":");
+
+	/* runc refuses what it cannot parse, so that cannot run as anyone. */
+	if (!*f->value || !parse_atoi(f->value, n, &uid) ||
+	    (f->value[n] && !parse_atoi(f->value + n + 1, strlen(f->value + n + 1), &gid)))
+		return 0;
+	/* runc stores uint32(uid): 4294967296 is root too. */
+	char text[16];
+	snprintf(text, sizeof(text), "%u", (unsigned)(unsigned long long)uid);
+	struct rg_json *user = rg_json_new(RG_JSON_OBJECT);
+	rg_json_set(user, "uid", rg_json_new_number(text));
+	_cleanup_json_ struct rg_json *spec = partial_process(x, "user", user);
+	bool is_fix;
+	int r = probe(x, "user", spec, "--user", &is_fix, err);
+	if (r > 0 && is_fix)
+		drop_flag(x, "user", f, "--user", a);
+	return r < 0 ? r : 0;
+}
+
+int rg_execproc_check_flags(const struct rg_exec_check *x, const struct rg_cli_flag *flags,
+			    size_t n, struct rg_argv *a, struct rg_error **err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct rg_cli_flag *f = &flags[i];
+		int r = 0;
+		if (rg_streq(f->name, "cap"))
+			r = check_cap(x, f, a, err);
+		else if (rg_streq(f->name, "no-new-privs"))
+			r = check_nnp(x, f, a, err);
+		else if (rg_streq(f->name, "user"))
+			r = check_user(x, f, a, err);
+		else if (rg_streq(f->name, "process-label"))
+			check_lsm(x, "selinux", "selinuxLabel", f->value, "--process-label");
+		else if (rg_streq(f->name, "apparmor"))
+			check_lsm(x, "apparmor", "apparmorProfile", f->value, "--apparmor");
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The rules of config.json's process that a process file is held to. */
+static const char *const process_rules[] = {"capabilities", "noNewPrivileges", "user", "rlimits"};
+
+int rg_execproc_check_process(const struct rg_exec_check *x, struct rg_json **process,
+			      const char *name, struct rg_error **err)
+{
+	struct rg_json *p = *process;
+
+	if (!rg_json_is(p, RG_JSON_OBJECT))
+		return rg_error_set(err, EINVAL, "%s: .: expected a process object, got %s", name,
+				    rg_json_type_name(p->type));
+	/* Go matches keys case-insensitively: "Capabilities" would be runc's too. */
+	int r = rg_spec_check_keys(p, name, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < 2; i++) {
+		static const char *const keys[] = {"selinuxLabel", "apparmorProfile"};
+		const struct rg_json *v = rg_json_get(p, keys[i]);
+		if (v && v->type != RG_JSON_STRING)
+			return rg_error_set(err, EINVAL, "%s: .%s: expected a string, got %s", name,
+					    keys[i], rg_json_type_name(v->type));
+	}
+	/* The rules see {"process": <file>, "linux": {"uidMappings": <container's>}}. */
+	_cleanup_json_ struct rg_json *spec = wrap_process(x, steal_ptr(process));
+	struct rg_report tmp = {0};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(process_rules) && r == 0; i++)
+		r = rg_partial_run(x->policy, x->host, process_rules[i], spec, name, &tmp, err);
+	/* Paths relative to the file: ".process.user.uid" is the file's ".user.uid". */
+	rg_partial_take_all(x->report, &tmp, ".process");
+	rg_report_free(&tmp);
+	*process = rg_json_clone(rg_json_get(spec, "process"));
+	if (r < 0)
+		return r;
+	check_lsm(x, "selinux", "selinuxLabel", rg_json_str(rg_json_get(*process, "selinuxLabel")),
+		  ".selinuxLabel");
+	check_lsm(x, "apparmor", "apparmorProfile",
+		  rg_json_str(rg_json_get(*process, "apparmorProfile")), ".apparmorProfile");
+	return 0;
+}
+
+/* Loads, checks and (when apply) rewrites the --process file. */
+static int guard_process_file(const struct rg_exec_check *x, const char *path, struct rg_argfile *f,
+			      struct rg_json **ret, struct rg_error **err)
+{
+	int r = rg_argfile_load(path, "exec --process", RG_JSON_MAX_SIZE, f, err);
+	if (r < 0)
+		return r;
+	*ret = rg_json_parse(f->text, f->len, path, NULL, err);
+	if (!*ret)
+		return -EINVAL;
+	return rg_execproc_check_process(x, ret, path, err);
+}
+
+static int save_process(struct rg_argfile *f, const struct rg_json *process, struct rg_error **err)
+{
+	size_t len = 0;
+	_cleanup_free_ char *text = rg_json_emit(process, false, &len);
+	text = rg_xrealloc(text, len + 2);
+	text[len++] = '\n';
+	text[len] = '\0';
+	return rg_argfile_replace(f, text, len, err);
+}
+
+int rg_execproc_guard(const struct rg_cli *cli, int argc, char *const argv[],
+		      const struct rg_config *cfg, const char *runtime, struct rg_decision *d,
+		      struct rg_argv *ret_argv, struct rg_error **err)
+{
+	struct rg_container c = {0};
+	struct rg_argfile f = {.dirfd = -1};
+	_cleanup_json_ struct rg_json *process = NULL;
+	_cleanup_free_ struct rg_cli_flag *flags = NULL;
+	_cleanup_free_ char *what = rg_xasprintf("exec %s", cli->container_id);
+	struct rg_host host;
+	size_t n = 0;
+	bool is_apply = false;
+
+	rg_argv_init(ret_argv, argc, argv);
+	d->verdict = "error";
+	if (cli->process)
+		d->input = rg_xstrdup(cli->process);
+	int r = rg_container_lookup(runtime, cli, &c, err);
+	if (r < 0)
+		goto out;
+	d->config_name = rg_xstrdup(c.config_name);
+	const struct rg_json *ann = rg_json_get(c.spec, "annotations");
+	if (rg_json_is(ann, RG_JSON_OBJECT))
+		d->annotations = rg_json_clone(ann);
+	r = rg_policy_select(cfg, d->annotations, &d->policy, err);
+	if (r < 0)
+		goto out;
+	d->has_policy = true;
+	rg_host_detect(&host);
+	const struct rg_exec_check x = {&d->policy, &host, c.spec, &d->report};
+	r = rg_cli_flags(argc, argv, cli, &flags, &n, err);
+	if (r == 0)
+		r = rg_execproc_check_flags(&x, flags, n, ret_argv, err);
+	size_t n_flag_changes = d->report.n_changes;
+	if (r == 0 && cli->process)
+		r = guard_process_file(&x, cli->process, &f, &process, err);
+	if (r == 0)
+		r = rg_partial_conclude(d, what, &is_apply, err);
+	if (r < 0 || !is_apply) {
+		/* Refused, failed or a dry run: the runtime gets the argv as it came. */
+		rg_argv_free(ret_argv);
+		rg_argv_init(ret_argv, argc, argv);
+		goto out;
+	}
+	/* Only a file whose process changed is rewritten. */
+	if (process && d->report.n_changes > n_flag_changes)
+		r = save_process(&f, process, err);
+out:
+	if (r < 0 && !rg_streq(d->verdict, "rejected"))
+		d->verdict = "error";
+	rg_argfile_close(&f);
+	rg_container_free(&c);
+	return r;
+}

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Whole-file helpers: capped reads, atomic replacement, backups, a unified diff. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runguard/fileio.h"
+#include "runguard/util.h"
+
+int rg_file_read(const char *path, size_t max, char **ret, size_t *ret_len, struct rg_error **err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	struct rg_buf b = {0};
+	char chunk[16384];
+
+	if (fd < 0 && errno == ENOENT)
+		return -ENOENT;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return rg_error_set(err, errno, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return rg_error_set(err, EINVAL, "%s: not a regular file", path);
+	/* To EOF, not to st_size: /proc and /sys files say 0 or 4096. */
+	for (;;) {
+		ssize_t r = read(fd, chunk, sizeof(chunk));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			rg_buf_free(&b);
+			return rg_error_set(err, e, "%s: read: %s", path, strerror(e));
+		}
+		if (r == 0)
+			break;
+		if (b.len + (size_t)r > max) {
+			rg_buf_free(&b);
+			return rg_error_set(err, EFBIG, "%s: larger than %zu bytes", path, max);
+		}
+		rg_buf_append(&b, chunk, (size_t)r);
+	}
+	rg_buf_append(&b, "", 0);
+	*ret_len = b.len;
+	*ret = rg_buf_steal(&b);
+	return 0;
+}
+
+bool rg_file_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+int rg_mkdir_p(const char *path, mode_t mode, struct rg_error **err)
+{
+	_cleanup_free_ char *p = rg_xstrdup(path);
+	size_t n = strlen(p);
+
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			return rg_error_set(err, errno, "mkdir %s: %s", p, strerror(errno));
+		struct stat st;
+		if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
+			return rg_error_set(err, ENOTDIR, "%s: not a directory", p);
+		*s = c;
+		if (c == '\0')
+			return 0;
+	}
+}
+
+static int fsync_dir_of(const char *path)
+{
+	_cleanup_free_ char *d = rg_xstrdup(path);
+	_cleanup_close_ int fd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Writes data to a new file `tmp` (O_EXCL) with mode and owner, fsynced. */
+static int write_new(const char *tmp, const char *data, size_t len, mode_t mode, uid_t uid,
+		     gid_t gid, bool set_owner, struct rg_error **err)
+{
+	_cleanup_close_ int fd =
+	    open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode & 07777);
+	if (fd < 0)
+		return rg_error_set(err, errno, "%s: %s", tmp, strerror(errno));
+	int r = rg_write_all(fd, data, len);
+	if (r == 0 && fchmod(fd, mode & 07777) < 0)
+		r = -errno;
+	if (r == 0 && set_owner && fchown(fd, uid, gid) < 0)
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return rg_error_set(err, -r, "%s: %s", tmp, strerror(-r));
+	}
+	return 0;
+}
+
+int rg_file_replace(const char *path, const char *data, size_t len, mode_t new_mode,
+		    struct rg_error **err)
+{
+	struct stat st;
+	bool exists = stat(path, &st) == 0;
+	unsigned char rnd[6];
+
+	if (exists && !S_ISREG(st.st_mode))
+		return rg_error_set(err, EINVAL, "%s: not a regular file", path);
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return rg_error_set(err, errno ? errno : EIO, "getrandom: %s", strerror(errno));
+	_cleanup_free_ char *tmp = rg_xasprintf("%s.rg-tmp-%02x%02x%02x%02x%02x%02x", path, rnd[0],
+						rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
+	int r = write_new(tmp, data, len, exists ? st.st_mode : new_mode, exists ? st.st_uid : 0,
+			  exists ? st.st_gid : 0, exists, err);
+	if (r < 0)
+		return r;
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return rg_error_set(err, e, "rename %s -> %s: %s", tmp, path, strerror(e));
+	}
+	r = fsync_dir_of(path);
+	if (r < 0)
+		return rg_error_set(err, -r, "%s: fsync of the directory: %s", path, strerror(-r));
+	return 0;
+}
+
+int rg_file_backup(const char *path, char **ret_backup, struct rg_error **err)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	struct stat st;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	int r = rg_file_read(path, 64u * 1024u * 1024u, &data, &len, err);
+	if (r == -ENOENT)
+		return rg_error_set(err, ENOENT, "%s: %s", path, strerror(ENOENT));
+	if (r < 0)
+		return r;
+	if (stat(path, &st) < 0)
+		return rg_error_set(err, errno, "%s: %s", path, strerror(errno));
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	for (int i = 0; i < 100; i++) {
+		_cleanup_free_ char *name =
+		    i ? rg_xasprintf("%s.runguard-bak-%s-%d", path, stamp, i)
+		      : rg_xasprintf("%s.runguard-bak-%s", path, stamp);
+		struct rg_error *e = NULL;
+		r = write_new(name, data, len, st.st_mode, st.st_uid, st.st_gid, true, &e);
+		if (r == -EEXIST) {
+			rg_error_free(e);
+			continue;
+		}
+		if (r < 0) {
+			*err = e;
+			return r;
+		}
+		*ret_backup = steal_ptr(&name);
+		return 0;
+	}
+	return rg_error_set(err, EEXIST, "%s: too many backups named %s.runguard-bak-%s*", path,
+			    path, stamp);
+}
+
+struct lines {
+	const char **p;
+	size_t *len;
+	size_t n;
+};
+
+static void split_lines(const char *s, size_t n, struct lines *ret)
+{
+	*ret = (struct lines){0};
+	size_t cap = 0;
+	for (size_t i = 0; s && i < n;) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t l = nl ? (size_t)(nl - (s + i)) + 1 : n - i;
+		if (ret->n == cap) {
+			cap = cap ? cap * 2 : 32;
+			ret->p = rg_xrealloc(ret->p, cap * sizeof(*ret->p));
+			ret->len = rg_xrealloc(ret->len, cap * sizeof(*ret->len));
+		}
+		ret->p[ret->n] = s + i;
+		ret->len[ret->n++] = l;
+		i += l;
+	}
+}
+
+static bool line_eq(const struct lines *a, size_t i, const struct lines *b, size_t j)
+{
+	return a->len[i] == b->len[j] && memcmp(a->p[i], b->p[j], a->len[i]) == 0;
+}
+
+static void put_line(struct rg_buf *out, char mark, const char *p, size_t len)
+{
+	rg_buf_putc(out, mark);
+	rg_buf_append(out, p, len);
+	if (len == 0 || p[len - 1] != '\n')
+		rg_buf_puts(out, "\n\\ No newline at end of file\n");
+}
+
+/* "start,count" of a unified-diff range (start is the line before an empty range). */
+static void put_range(struct rg_buf *out, size_t start, size_t count)
+{
+	rg_buf_printf(out, "%zu,%zu", count ? start + 1 : start, count);
+}
+
+char *rg_text_diff(const char *label_a, const char *a, size_t alen, const char *label_b,
+		   const char *b, size_t blen)
+{
+	struct lines la, lb;
+	struct rg_buf out = {0};
+	size_t pre = 0, suf = 0;
+
+	split_lines(a, alen, &la);
+	split_lines(b, blen, &lb);
+	while (pre < la.n && pre < lb.n && line_eq(&la, pre, &lb, pre))
+		pre++;
+	while (suf < la.n - pre && suf < lb.n - pre &&
+	       line_eq(&la, la.n - 1 - suf, &lb, lb.n - 1 - suf))
+		suf++;
+	if (pre == la.n && pre == lb.n && (a != NULL) == (b != NULL)) {
+		free(la.p);
+		free(la.len);
+		free(lb.p);
+		free(lb.len);
+		return rg_xstrdup("");
+	}
+	size_t ctx_a = pre < 3 ? pre : 3, ctx_z = suf < 3 ? suf : 3;
+	size_t a0 = pre - ctx_a, a1 = la.n - suf + ctx_z, b0 = pre - ctx_a, b1 = lb.n - suf + ctx_z;
+
+	rg_buf_printf(&out, "--- %s\n+++ %s\n@@ -", a ? label_a : "/dev/null",
+		      b ? label_b : "/dev/null");
+	put_range(&out, a0, a1 - a0);
+	rg_buf_puts(&out, " +");
+	put_range(&out, b0, b1 - b0);
+	rg_buf_puts(&out, " @@\n");
+	for (size_t i = a0; i < pre; i++)
+		put_line(&out, ' ', la.p[i], la.len[i]);
+	for (size_t i = pre; i < la.n - suf; i++)
+		put_line(&out, '-', la.p[i], la.len[i]);
+	for (size_t i = pre; i < lb.n - suf; i++)
+		put_line(&out, '+', lb.p[i], lb.len[i]);
+	for (size_t i = la.n - suf; i < a1; i++)
+		put_line(&out, ' ', la.p[i], la.len[i]);
+	free(la.p);
+	free(la.len);
+	free(lb.p);
+	free(lb.len);
+	return rg_buf_steal(&out);
+}

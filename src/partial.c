@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Rules run on a partial spec, for exec and update. */
+#include <errno.h>
+#include <string.h>
+
+#include "runguard/partial.h"
+#include "runguard/rules.h"
+#include "runguard/util.h"
+
+int rg_partial_run(const struct rg_policy *p, const struct rg_host *host, const char *rule,
+		   struct rg_json *spec, const char *file, struct rg_report *report,
+		   struct rg_error **err)
+{
+	const struct rg_rule *r = rg_rule_find(rule);
+	enum rg_action a = rg_policy_action(p, rule);
+
+	if (!r || a == RG_ACTION_OFF)
+		return 0;
+	struct rg_rule_ctx ctx = {
+	    .policy = p,
+	    .host = host,
+	    .report = report,
+	    .file = file,
+	    .rule = r->name,
+	    .settings = rg_policy_rule(p, rule),
+	    .action = a,
+	};
+	return r->apply(spec, &ctx, err);
+}
+
+size_t rg_partial_take(struct rg_report *to, const struct rg_report *from, const char *path,
+		       const char *shown)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < from->n_changes; i++) {
+		const struct rg_change *c = &from->changes[i];
+		if (rg_streq(c->path, path)) {
+			rg_report_change(to, c->rule, shown, c->before, c->after);
+			n++;
+		}
+	}
+	for (size_t i = 0; i < from->n_violations; i++) {
+		const struct rg_violation *v = &from->violations[i];
+		if (rg_streq(v->path, path)) {
+			rg_report_violation(to, v->rule, shown, "%s", v->msg);
+			n++;
+		}
+	}
+	return n;
+}
+
+static const char *unprefixed(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return strncmp(path, prefix, n) == 0 ? path + n : path;
+}
+
+void rg_partial_take_all(struct rg_report *to, const struct rg_report *from, const char *prefix)
+{
+	for (size_t i = 0; i < from->n_changes; i++) {
+		const struct rg_change *c = &from->changes[i];
+		rg_report_change(to, c->rule, unprefixed(c->path, prefix), c->before, c->after);
+	}
+	for (size_t i = 0; i < from->n_violations; i++) {
+		const struct rg_violation *v = &from->violations[i];
+		rg_report_violation(to, v->rule, unprefixed(v->path, prefix), "%s", v->msg);
+	}
+}
+
+char *rg_partial_refusal(const char *what, const struct rg_policy *p, const struct rg_report *r)
+{
+	struct rg_buf b = {0};
+
+	rg_buf_printf(&b, "%s: refused by policy %s:", what, p->name);
+	for (size_t i = 0; i < r->n_violations; i++) {
+		const struct rg_violation *v = &r->violations[i];
+		rg_buf_printf(&b, "%s %s: %s (rule %s)", i ? ";" : "", v->path, v->msg, v->rule);
+	}
+	return rg_buf_steal(&b);
+}
+
+int rg_partial_conclude(struct rg_decision *d, const char *what, bool *ret_apply,
+			struct rg_error **err)
+{
+	bool is_dry = d->policy.mode != RG_MODE_ENFORCE;
+
+	*ret_apply = false;
+	if (d->report.n_violations) {
+		d->verdict = is_dry ? "would-reject" : "rejected";
+		if (is_dry)
+			return 0;
+		_cleanup_free_ char *msg = rg_partial_refusal(what, &d->policy, &d->report);
+		return rg_error_set(err, EPERM, "%s", msg);
+	}
+	if (!d->report.n_changes) {
+		d->verdict = "unchanged";
+		return 0;
+	}
+	d->verdict = is_dry ? "would-fix" : "fixed";
+	*ret_apply = !is_dry;
+	return 0;
+}

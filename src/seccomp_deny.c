@@ -1,0 +1,628 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The seccompDeny rule: a must-deny set that every seccomp profile is made
+ * to honour, whatever the engine sent (an old containerd's RuntimeDefault, a
+ * hand-written profile, a denylist with defaultAction SCMP_ACT_ALLOW).
+ *
+ *   "seccompDeny": {"syscalls": ["keyctl", ...], "denyCloneNewUser": true}
+ *
+ * A syscall is "permitted" when an entry with a permissive action (anything
+ * but ERRNO, KILL*, TRAP: ALLOW and LOG run it, TRACE and NOTIFY let another
+ * process run it) names it, or when the default action is permissive and no
+ * unconditional denying entry names it. fix removes the permitted names
+ * from permissive entries (dropping entries left with no names) and adds
+ * one SCMP_ACT_ERRNO (EPERM) entry for them; reject refuses the container.
+ *
+ * clone cannot be denied outright (nothing could fork), only clone with
+ * CLONE_NEWUSER in its flags: argument 1 on s390/s390x, 0 elsewhere. runc
+ * ANDs the conditions of an entry unless two share an argument index, in
+ * which case each condition becomes a rule of its own (OR); an entry
+ * allowing clone is rewritten, under those semantics, so that it cannot
+ * match a flags value with CLONE_NEWUSER (a masked-eq condition is added or
+ * merged into the one on the flags argument; an entry that cannot be so
+ * narrowed is dropped), and an ERRNO entry for
+ * (flags & CLONE_NEWUSER) == CLONE_NEWUSER is added. clone3 passes its flags
+ * in memory, out of the filter's reach: a permitted clone3 is made to fail
+ * with ENOSYS, on which libc falls back to clone.
+ *
+ * libseccomp lets an unconditional rule for a syscall override conditional
+ * ones, so the added entries win over any other entry for the same syscall.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "runguard/rules.h"
+#include "runguard/util.h"
+
+#define SC ".linux.seccomp"
+#define NEWUSER ((unsigned long long)CLONE_NEWUSER)
+
+static const char *const default_deny[] = {
+    "keyctl",
+    "add_key",
+    "request_key",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "open_by_handle_at",
+    "unshare",
+};
+
+/* What the rule found wrong in one profile. */
+struct findings {
+	struct rg_buf list; /* human list of what is permitted */
+	const char **names; /* permitted names that need an ERRNO entry */
+	size_t n_names;
+	bool is_clone_open; /* clone with CLONE_NEWUSER permitted */
+	bool needs_clone_rule; /* ... and no ERRNO entry for it yet */
+	bool needs_clone3_rule;
+	bool is_any;
+};
+
+static bool is_permissive(const char *action)
+{
+	static const char *const denying[] = {"SCMP_ACT_ERRNO", "SCMP_ACT_KILL",
+					      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL_PROCESS",
+					      "SCMP_ACT_TRAP"};
+	for (size_t i = 0; action && i < RG_ARRAY_SIZE(denying); i++)
+		if (rg_streq(action, denying[i]))
+			return false;
+	return true;
+}
+
+static const char *entry_action(const struct rg_json *e)
+{
+	return rg_json_str(rg_json_get(e, "action"));
+}
+
+static bool has_args(const struct rg_json *e)
+{
+	const struct rg_json *a = rg_json_get(e, "args");
+	return rg_json_is(a, RG_JSON_ARRAY) && a->n > 0;
+}
+
+static bool names_has(const struct rg_json *e, const char *name)
+{
+	const struct rg_json *names = rg_json_get(e, "names");
+	for (size_t i = 0; rg_json_is(names, RG_JSON_ARRAY) && i < names->n; i++) {
+		const char *s = rg_json_str(names->u.items[i]);
+		if (s && rg_streq(s, name))
+			return true;
+	}
+	return false;
+}
+
+/* ---- reading the profile ---- */
+
+static int check_cond(const struct rg_json *c, const char *file, const char *path,
+		      struct rg_error **err)
+{
+	static const char *const uint_keys[] = {"index", "value", "valueTwo"};
+	unsigned long long v;
+
+	if (!rg_json_is(c, RG_JSON_OBJECT))
+		return rg_error_set(err, EINVAL, "%s: %s: expected an object", file, path);
+	for (size_t k = 0; k < RG_ARRAY_SIZE(uint_keys); k++) {
+		const struct rg_json *j = rg_json_get(c, uint_keys[k]);
+		if (j && rg_rule_uint64(j, &v) < 0)
+			return rg_error_set(err, EINVAL, "%s: %s.%s: expected an unsigned integer",
+					    file, path, uint_keys[k]);
+	}
+	if (!rg_json_str(rg_json_get(c, "op")))
+		return rg_error_set(err, EINVAL, "%s: %s.op: expected a string", file, path);
+	if (rg_rule_uint64(rg_json_get(c, "index"), &v) < 0 || v > 5)
+		return rg_error_set(err, EINVAL, "%s: %s.index: expected an argument index 0-5",
+				    file, path);
+	return 0;
+}
+
+/* Types of what the rule reads: syscalls[], their names, action and args. */
+static int check_entries(const struct rg_json *calls, const char *file, struct rg_error **err)
+{
+	for (size_t i = 0; i < calls->n; i++) {
+		const struct rg_json *e = calls->u.items[i];
+		if (!rg_json_is(e, RG_JSON_OBJECT))
+			return rg_error_set(
+			    err, EINVAL, "%s: " SC ".syscalls[%zu]: expected an object", file, i);
+		const struct rg_json *names = rg_json_get(e, "names");
+		if (names && names->type != RG_JSON_NULL && names->type != RG_JSON_ARRAY)
+			return rg_error_set(err, EINVAL,
+					    "%s: " SC ".syscalls[%zu].names: expected an array",
+					    file, i);
+		for (size_t k = 0; rg_json_is(names, RG_JSON_ARRAY) && k < names->n; k++)
+			if (!rg_json_str(names->u.items[k]))
+				return rg_error_set(err, EINVAL,
+						    "%s: " SC
+						    ".syscalls[%zu].names[%zu]: expected a "
+						    "string",
+						    file, i, k);
+		const struct rg_json *act = rg_json_get(e, "action");
+		if (act && !rg_json_str(act))
+			return rg_error_set(err, EINVAL,
+					    "%s: " SC ".syscalls[%zu].action: expected a string",
+					    file, i);
+		const struct rg_json *args = rg_json_get(e, "args");
+		if (args && args->type != RG_JSON_NULL && args->type != RG_JSON_ARRAY)
+			return rg_error_set(err, EINVAL,
+					    "%s: " SC ".syscalls[%zu].args: expected an array",
+					    file, i);
+		for (size_t k = 0; rg_json_is(args, RG_JSON_ARRAY) && k < args->n; k++) {
+			char path[80];
+			snprintf(path, sizeof(path), SC ".syscalls[%zu].args[%zu]", i, k);
+			int r = check_cond(args->u.items[k], file, path, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static unsigned long long cond_u64(const struct rg_json *c, const char *key)
+{
+	unsigned long long v = 0;
+	if (rg_rule_uint64(rg_json_get(c, key), &v) < 0)
+		v = 0;
+	return v;
+}
+
+/* The profile denies `name` outright: an unconditional denying entry names it. */
+static bool is_covered(const struct rg_json *calls, const char *name)
+{
+	for (size_t i = 0; i < calls->n; i++) {
+		const struct rg_json *e = calls->u.items[i];
+		if (!is_permissive(entry_action(e)) && !has_args(e) && names_has(e, name))
+			return true;
+	}
+	return false;
+}
+
+static bool is_allowed_by_entry(const struct rg_json *calls, const char *name)
+{
+	for (size_t i = 0; i < calls->n; i++) {
+		const struct rg_json *e = calls->u.items[i];
+		if (is_permissive(entry_action(e)) && names_has(e, name))
+			return true;
+	}
+	return false;
+}
+
+/* ---- clone ---- */
+
+static struct rg_json *newuser_cond(unsigned idx, unsigned long long datum)
+{
+	char text[24];
+	struct rg_json *c = rg_json_new(RG_JSON_OBJECT);
+	snprintf(text, sizeof(text), "%u", idx);
+	rg_json_set(c, "index", rg_json_new_number(text));
+	snprintf(text, sizeof(text), "%llu", NEWUSER);
+	rg_json_set(c, "value", rg_json_new_number(text));
+	snprintf(text, sizeof(text), "%llu", datum);
+	rg_json_set(c, "valueTwo", rg_json_new_number(text));
+	rg_json_set(c, "op", rg_json_new_string("SCMP_CMP_MASKED_EQ"));
+	return c;
+}
+
+enum cond_fate { COND_SAFE, COND_MERGE, COND_DROP };
+
+/* Whether a condition on the flags argument can let CLONE_NEWUSER through. */
+static enum cond_fate cond_fate(const struct rg_json *c)
+{
+	const char *op = rg_json_str(rg_json_get(c, "op"));
+	unsigned long long v = cond_u64(c, "value"), v2 = cond_u64(c, "valueTwo");
+
+	if (rg_streq(op, "SCMP_CMP_EQ"))
+		return v & NEWUSER ? COND_DROP : COND_SAFE;
+	if (rg_streq(op, "SCMP_CMP_MASKED_EQ")) {
+		/* value is the mask, valueTwo the datum (as runc passes them to libseccomp). */
+		if ((v2 & ~v) != 0)
+			return COND_SAFE; /* never matches */
+		if (v & NEWUSER)
+			return v2 & NEWUSER ? COND_DROP : COND_SAFE;
+		return COND_MERGE;
+	}
+	if (rg_streq(op, "SCMP_CMP_LT"))
+		return v <= NEWUSER ? COND_SAFE : COND_DROP;
+	if (rg_streq(op, "SCMP_CMP_LE"))
+		return v < NEWUSER ? COND_SAFE : COND_DROP;
+	/* NE, GT, GE and anything unknown cannot be narrowed in one condition. */
+	return COND_DROP;
+}
+
+static bool has_shared_index(const struct rg_json *args)
+{
+	for (size_t i = 0; i < args->n; i++)
+		for (size_t k = i + 1; k < args->n; k++)
+			if (cond_u64(args->u.items[i], "index") ==
+			    cond_u64(args->u.items[k], "index"))
+				return true;
+	return false;
+}
+
+/*
+ * Appends to `out` entries equivalent under runc to the permissive clone-only
+ * entry e, except that none can match flags with CLONE_NEWUSER.
+ */
+static void fix_clone_entry(const struct rg_json *e, unsigned idx, struct rg_json *out)
+{
+	const struct rg_json *args = rg_json_get(e, "args");
+	size_t n = rg_json_is(args, RG_JSON_ARRAY) ? args->n : 0;
+	struct rg_json *copy;
+
+	if (n > 1 && has_shared_index(args)) {
+		/* runc makes each condition a rule of its own: fix them one by one. */
+		for (size_t i = 0; i < n; i++) {
+			_cleanup_json_ struct rg_json *one = rg_json_clone(e);
+			struct rg_json *a = rg_json_new(RG_JSON_ARRAY);
+			rg_json_append(a, rg_json_clone(args->u.items[i]));
+			rg_json_set(one, "args", a);
+			fix_clone_entry(one, idx, out);
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct rg_json *c = args->u.items[i];
+		if (cond_u64(c, "index") != idx)
+			continue;
+		switch (cond_fate(c)) {
+		case COND_SAFE:
+			rg_json_append(out, rg_json_clone(e));
+			return;
+		case COND_MERGE:
+			copy = rg_json_clone(e);
+			char text[24];
+			snprintf(text, sizeof(text), "%llu", cond_u64(c, "value") | NEWUSER);
+			rg_json_set(rg_json_get(copy, "args")->u.items[i], "value",
+				    rg_json_new_number(text));
+			rg_json_append(out, copy);
+			return;
+		case COND_DROP:
+		default:
+			return;
+		}
+	}
+	copy = rg_json_clone(e);
+	struct rg_json *a = rg_json_get(copy, "args");
+	if (!rg_json_is(a, RG_JSON_ARRAY)) {
+		a = rg_json_new(RG_JSON_ARRAY);
+		rg_json_set(copy, "args", a);
+	}
+	rg_json_append(a, newuser_cond(idx, 0));
+	rg_json_append(out, copy);
+}
+
+/* A clone-only copy of e (same action, args, errnoRet...). */
+static struct rg_json *clone_only(const struct rg_json *e)
+{
+	struct rg_json *c = rg_json_clone(e);
+	struct rg_json *names = rg_json_new(RG_JSON_ARRAY);
+	rg_json_append(names, rg_json_new_string("clone"));
+	rg_json_set(c, "names", names);
+	return c;
+}
+
+/* The permissive entry e lets clone(CLONE_NEWUSER) through. */
+static bool is_clone_entry_open(const struct rg_json *e, unsigned idx)
+{
+	if (!is_permissive(entry_action(e)) || !names_has(e, "clone"))
+		return false;
+	_cleanup_json_ struct rg_json *only = clone_only(e);
+	_cleanup_json_ struct rg_json *fixed = rg_json_new(RG_JSON_ARRAY);
+	fix_clone_entry(only, idx, fixed);
+	return fixed->n != 1 || !rg_json_equal(fixed->u.items[0], only);
+}
+
+/* A denying entry for clone that is unconditional or exactly our CLONE_NEWUSER rule. */
+static bool is_clone_covered(const struct rg_json *calls, unsigned idx)
+{
+	_cleanup_json_ struct rg_json *want = newuser_cond(idx, NEWUSER);
+	for (size_t i = 0; i < calls->n; i++) {
+		const struct rg_json *e = calls->u.items[i];
+		const struct rg_json *args = rg_json_get(e, "args");
+		if (is_permissive(entry_action(e)) || !names_has(e, "clone"))
+			continue;
+		if (!has_args(e))
+			return true;
+		if (args->n == 1 && cond_u64(args->u.items[0], "index") == idx &&
+		    rg_streq(rg_json_str(rg_json_get(args->u.items[0], "op")),
+			     "SCMP_CMP_MASKED_EQ") &&
+		    cond_u64(args->u.items[0], "value") == NEWUSER &&
+		    cond_u64(args->u.items[0], "valueTwo") == NEWUSER)
+			return true;
+	}
+	return false;
+}
+
+/* ---- the rule ---- */
+
+static unsigned clone_flags_index(const struct rg_host *h)
+{
+	const char *a = h->seccomp_arch;
+	return a && (rg_streq(a, "SCMP_ARCH_S390X") || rg_streq(a, "SCMP_ARCH_S390")) ? 1 : 0;
+}
+
+static void note(struct findings *f, const char *what)
+{
+	rg_buf_printf(&f->list, "%s%s", f->list.len ? ", " : "", what);
+	f->is_any = true;
+}
+
+static void find(const struct rg_json *calls, bool is_default_open, const struct rg_json *deny,
+		 bool is_clone_on, unsigned idx, struct findings *f)
+{
+	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny);
+
+	f->names = rg_xcalloc(n + 1, sizeof(*f->names));
+	for (size_t i = 0; i < n; i++) {
+		const char *name = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
+		bool is_seen = false;
+		for (size_t k = 0; name && deny && k < i && !is_seen; k++) {
+			const char *other = rg_json_str(deny->u.items[k]);
+			is_seen = other && rg_streq(name, other);
+		}
+		if (!name || is_seen)
+			continue;
+		bool is_covered_ = is_covered(calls, name);
+		if (!is_allowed_by_entry(calls, name) && (!is_default_open || is_covered_))
+			continue;
+		note(f, name);
+		if (!is_covered_)
+			f->names[f->n_names++] = name;
+	}
+	if (!is_clone_on)
+		return;
+	bool is_clone_covered_ = is_clone_covered(calls, idx);
+	for (size_t i = 0; i < calls->n && !f->is_clone_open; i++)
+		f->is_clone_open = is_clone_entry_open(calls->u.items[i], idx);
+	if (is_default_open && !is_clone_covered_)
+		f->is_clone_open = true;
+	if (f->is_clone_open) {
+		note(f, "clone with CLONE_NEWUSER");
+		f->needs_clone_rule = !is_clone_covered_;
+	}
+	bool is_clone3_covered = is_covered(calls, "clone3");
+	if (is_allowed_by_entry(calls, "clone3") || (is_default_open && !is_clone3_covered)) {
+		note(f, "clone3 (its flags are out of the filter's reach)");
+		f->needs_clone3_rule = !is_clone3_covered;
+	}
+}
+
+static bool is_denied_name(const char *name, const struct rg_json *deny, bool is_clone_on)
+{
+	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny);
+	if (!name)
+		return false;
+	if (is_clone_on && rg_streq(name, "clone3"))
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		const char *d = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
+		if (d && rg_streq(name, d))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The fixed replacement(s) of permissive entry e, appended to out: names on
+ * the deny list removed (the entry dropped when none is left), clone split
+ * out and narrowed when it lets CLONE_NEWUSER through.
+ */
+static void fix_entry(const struct rg_json *e, const struct rg_json *deny, bool is_clone_on,
+		      unsigned idx, struct rg_json *out)
+{
+	struct rg_json *copy = rg_json_clone(e);
+	struct rg_json *names = rg_json_get(copy, "names");
+	bool is_clone_open = is_clone_on && is_clone_entry_open(e, idx);
+	bool is_removed = false;
+
+	for (size_t i = rg_json_is(names, RG_JSON_ARRAY) ? names->n : 0; i-- > 0;) {
+		const char *n = rg_json_str(names->u.items[i]);
+		if (is_denied_name(n, deny, is_clone_on) ||
+		    (is_clone_open && n && rg_streq(n, "clone"))) {
+			rg_json_array_remove(names, i);
+			is_removed = true;
+		}
+	}
+	/* An entry is dropped only when this left it without names. */
+	if (!is_removed || (rg_json_is(names, RG_JSON_ARRAY) && names->n > 0))
+		rg_json_append(out, copy);
+	else
+		rg_json_free(copy);
+	if (is_clone_open) {
+		_cleanup_json_ struct rg_json *only = clone_only(e);
+		fix_clone_entry(only, idx, out);
+	}
+}
+
+static struct rg_json *errno_entry(const char **names, size_t n, int errnum)
+{
+	char text[16];
+	struct rg_json *e = rg_json_new(RG_JSON_OBJECT);
+	struct rg_json *arr = rg_json_new(RG_JSON_ARRAY);
+
+	for (size_t i = 0; i < n; i++)
+		rg_json_append(arr, rg_json_new_string(names[i]));
+	rg_json_set(e, "names", arr);
+	rg_json_set(e, "action", rg_json_new_string("SCMP_ACT_ERRNO"));
+	snprintf(text, sizeof(text), "%d", errnum);
+	rg_json_set(e, "errnoRet", rg_json_new_number(text));
+	return e;
+}
+
+static void record_entry(struct rg_rule_ctx *ctx, size_t i, const struct rg_json *before,
+			 const struct rg_json *after)
+{
+	char path[48];
+	snprintf(path, sizeof(path), SC ".syscalls[%zu]", i);
+	rg_rule_record(ctx, path, before, after);
+}
+
+/* Rewrites the permissive entries and appends the denying ones. */
+static void fix(struct rg_json *sc, struct rg_json *calls, const struct findings *f,
+		const struct rg_json *deny, bool is_clone_on, unsigned idx, struct rg_rule_ctx *ctx)
+{
+	struct rg_json *out = rg_json_new(RG_JSON_ARRAY);
+
+	for (size_t i = 0; i < calls->n; i++) {
+		const struct rg_json *e = calls->u.items[i];
+		if (!is_permissive(entry_action(e))) {
+			rg_json_append(out, rg_json_clone(e));
+			continue;
+		}
+		size_t at = out->n;
+		fix_entry(e, deny, is_clone_on, idx, out);
+		if (out->n == at + 1 && rg_json_equal(out->u.items[at], e))
+			continue;
+		record_entry(ctx, i, e, out->n > at ? out->u.items[at] : NULL);
+		for (size_t k = at + 1; k < out->n; k++)
+			record_entry(ctx, k, NULL, out->u.items[k]);
+	}
+	struct rg_json *add[3] = {NULL, NULL, NULL};
+	if (f->n_names > 0)
+		add[0] = errno_entry(f->names, f->n_names, EPERM);
+	if (f->needs_clone_rule) {
+		static const char *const clone_name[] = {"clone"};
+		add[1] = errno_entry((const char **)clone_name, 1, EPERM);
+		struct rg_json *args = rg_json_new(RG_JSON_ARRAY);
+		rg_json_append(args, newuser_cond(idx, NEWUSER));
+		rg_json_set(add[1], "args", args);
+	}
+	if (f->needs_clone3_rule) {
+		static const char *const clone3_name[] = {"clone3"};
+		add[2] = errno_entry((const char **)clone3_name, 1, ENOSYS);
+	}
+	for (size_t k = 0; k < RG_ARRAY_SIZE(add); k++) {
+		if (!add[k])
+			continue;
+		record_entry(ctx, out->n, NULL, add[k]);
+		rg_json_append(out, add[k]);
+	}
+	rg_json_set(sc, "syscalls", out);
+}
+
+/* The profile's parts the rule reads, with their types checked. */
+static int get_profile(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_json **ret_sc,
+		       const char **ret_def, struct rg_error **err)
+{
+	struct rg_json *linux_ = rg_rule_object(spec, "linux", ctx->file, "", false, err);
+	if (!linux_ && *err)
+		return -EINVAL;
+	struct rg_json *sc = rg_json_get(linux_, "seccomp");
+	if (sc && sc->type != RG_JSON_NULL && sc->type != RG_JSON_OBJECT)
+		return rg_error_set(err, EINVAL, "%s: " SC ": expected an object, got %s",
+				    ctx->file, rg_json_type_name(sc->type));
+	const struct rg_json *def = rg_json_get(sc, "defaultAction");
+	if (def && !rg_json_str(def))
+		return rg_error_set(err, EINVAL,
+				    "%s: " SC ".defaultAction: expected a string, got %s",
+				    ctx->file, rg_json_type_name(def->type));
+	const struct rg_json *calls = rg_json_get(sc, "syscalls");
+	if (calls && calls->type != RG_JSON_NULL && calls->type != RG_JSON_ARRAY)
+		return rg_error_set(err, EINVAL, "%s: " SC ".syscalls: expected an array, got %s",
+				    ctx->file, rg_json_type_name(calls->type));
+	if (rg_json_is(calls, RG_JSON_ARRAY)) {
+		int r = check_entries(calls, ctx->file, err);
+		if (r < 0)
+			return r;
+	}
+	*ret_sc = rg_json_is(sc, RG_JSON_OBJECT) ? sc : NULL;
+	*ret_def = rg_json_str(def);
+	return 0;
+}
+
+static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)
+{
+	const struct rg_json *deny = rg_json_get(ctx->settings, "syscalls");
+	const struct rg_json *dc = rg_json_get(ctx->settings, "denyCloneNewUser");
+	bool is_clone_on = !dc || dc->type == RG_JSON_TRUE;
+	unsigned idx = clone_flags_index(ctx->host);
+	struct rg_json *sc = NULL;
+	const char *def = NULL;
+	_cleanup_json_ struct rg_json *none = rg_json_new(RG_JSON_ARRAY);
+
+	if (!rg_json_is(deny, RG_JSON_ARRAY))
+		deny = NULL;
+	int r = get_profile(spec, ctx, &sc, &def, err);
+	if (r < 0)
+		return r;
+	const struct rg_json *calls = rg_json_get(sc, "syscalls");
+	if (!rg_json_is(calls, RG_JSON_ARRAY))
+		calls = none;
+	/*
+	 * No profile, or runc's "disabled" (no default action, no syscalls):
+	 * no filter to hold to the set. Filling that gap is the seccomp rule's
+	 * job; with it off, the operator chose no seccomp.
+	 */
+	if (!sc || ((!def || !*def) && calls->n == 0))
+		return 0;
+	/* An empty default action with rules fails in runc; read it as allowing. */
+	bool is_default_open = is_permissive(def);
+	struct findings f = {0};
+	find(calls, is_default_open, deny, is_clone_on, idx, &f);
+	if (f.is_any &&
+	    rg_rule_may_fix(ctx, SC, "seccomp profile permits syscalls that must be denied: %s",
+			    f.list.data)) {
+		if (!def || !*def) {
+			struct rg_json *after = rg_json_new_string("SCMP_ACT_ALLOW");
+			rg_rule_record(ctx, SC ".defaultAction", rg_json_get(sc, "defaultAction"),
+				       after);
+			rg_json_set(sc, "defaultAction", after);
+		}
+		if (!rg_json_is(rg_json_get(sc, "syscalls"), RG_JSON_ARRAY))
+			rg_json_set(sc, "syscalls", rg_json_new(RG_JSON_ARRAY));
+		fix(sc, rg_json_get(sc, "syscalls"), &f, deny, is_clone_on, idx, ctx);
+	}
+	rg_buf_free(&f.list);
+	free(f.names);
+	return r;
+}
+
+static int seccomp_deny_check(const struct rg_json *settings, const char *file, const char *path,
+			      struct rg_error **err)
+{
+	static const char *const keys[] = {"syscalls", "denyCloneNewUser", NULL};
+	int r = rg_settings_only(settings, keys, file, path, err);
+	if (r < 0)
+		return r;
+	const struct rg_json *dc = rg_json_get(settings, "denyCloneNewUser");
+	if (dc && !rg_json_is_bool(dc))
+		return rg_error_set(err, EINVAL, "%s: %s.denyCloneNewUser: expected a boolean",
+				    file, path);
+	const struct rg_json *calls = rg_json_get(settings, "syscalls");
+	if (!calls)
+		return 0;
+	if (!rg_json_is(calls, RG_JSON_ARRAY))
+		return rg_error_set(
+		    err, EINVAL, "%s: %s.syscalls: expected an array of syscall names", file, path);
+	for (size_t i = 0; i < calls->n; i++) {
+		const struct rg_json *j = calls->u.items[i];
+		const char *n = rg_json_str(j);
+		if (!n || strlen(n) != j->u.s.len)
+			return rg_error_set(err, EINVAL,
+					    "%s: %s.syscalls[%zu]: expected a syscall name", file,
+					    path, i);
+		if (rg_streq(n, "clone") || rg_streq(n, "clone3"))
+			return rg_error_set(err, EINVAL,
+					    "%s: %s.syscalls[%zu]: '%s' cannot be denied outright "
+					    "(nothing could start a process or thread); "
+					    "denyCloneNewUser covers clone with CLONE_NEWUSER",
+					    file, path, i, n);
+		if (seccomp_syscall_resolve_name(n) == __NR_SCMP_ERROR)
+			return rg_error_set(err, EINVAL,
+					    "%s: %s.syscalls[%zu]: unknown syscall '%s'", file,
+					    path, i, n);
+	}
+	return 0;
+}
+
+const struct rg_rule rg_rule_seccomp_deny = {"seccompDeny", seccomp_deny_check, seccomp_deny_apply};

@@ -1,0 +1,293 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# `runguard configure ENGINE` on copies of the engine configurations in
+# tests/fixtures/engines: what it writes is read back by the engine itself
+# where the engine is installed (`containerd config dump`) and by python3's
+# tomllib otherwise (CRI-O is not packaged for Debian 12); it is idempotent,
+# backs up what it edits, prints a diff with --dry-run and leaves malformed
+# files alone. The real-engine round trips are in docker.bats (configure,
+# then SIGHUP) and doctor.bats. Also: the shipped AppArmor profile parses.
+
+load helpers
+
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+FIXTURES=$REPO/tests/fixtures/engines
+PY=/usr/bin/python3
+BIN=/usr/local/sbin/runguard
+
+# fixture ENGINE CASE: a copy of the fixture in $T/ENGINE-CASE; prints its path.
+fixture() {
+	local d=$T/$1-$2
+	cp -a "$FIXTURES/$1/$2" "$d"
+	printf '%s' "$d"
+}
+
+# cfg ENGINE DIR ARGS...: runguard configure, with a binary that need not exist.
+configure() {
+	local engine=$1 dir=$2
+	shift 2
+	rg configure "$engine" --config-dir "$dir" --binary "$BIN" "$@"
+}
+
+# tree_sums DIR: every file under DIR with its checksum (to prove nothing changed).
+tree_sums() {
+	(cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+}
+
+# py FILE... -- PYTHON: runs PYTHON with the files in sys.argv[1:].
+py() {
+	local files=()
+	while [[ "$1" != -- ]]; do
+		files+=("$1")
+		shift
+	done
+	shift
+	run_cmd "$PY" -c "$1" "${files[@]}"
+}
+
+# dump DIR: containerd's own merged view of DIR/config.toml, as TOML in $T/dump.toml.
+dump() {
+	run_cmd containerd --config "$1/config.toml" config dump
+	assert_status 0 || return 1
+	printf '%s\n' "$output" >"$T/dump.toml"
+}
+
+@test "configure containerd: the handler goes next to runc's, with its options; containerd reads it; idempotent" {
+	local d
+	d=$(fixture containerd runtimes)
+	cp "$d/config.toml" "$T/before.toml"
+	configure containerd "$d"
+	assert_status 0
+	assert_contains "$output" "updated $d/config.toml (backup: $d/config.toml.runguard-bak-"
+	assert_contains "$output" "systemctl restart containerd"
+	assert_contains "$output" "RuntimeClass"
+	# Only lines added: every original line is still there, in order.
+	diff "$T/before.toml" "$d/config.toml" | grep -q '^<' && die "lines removed or changed"
+	cmp "$T/before.toml" "$d"/config.toml.runguard-bak-* || die "the backup is not the original"
+	[[ ! -e "$d/conf.d" ]] || die "a drop-in, although config.toml holds the CRI section"
+
+	require_or_skip "containerd is not installed" command -v containerd
+	dump "$d"
+	py "$T/dump.toml" -- '
+import sys, tomllib
+cri = tomllib.load(open(sys.argv[1], "rb"))["plugins"]["io.containerd.grpc.v1.cri"]
+rt = cri["containerd"]["runtimes"]
+h = rt["runguard"]
+assert h["runtime_type"] == "io.containerd.runc.v2", h
+assert h["options"]["BinaryName"] == "/usr/local/sbin/runguard", h
+assert h["options"]["SystemdCgroup"] is True, h
+assert h["pod_annotations"] == ["run.runguard.profile"], h
+assert rt["runc"]["options"]["BinaryName"] == "/usr/bin/runc", rt["runc"]
+assert "kata" in rt
+assert cri["containerd"]["default_runtime_name"] == "runc"
+assert cri["cni"]["bin_dir"] == "/usr/lib/cni"
+print("ok")'
+	assert_status 0
+
+	cp "$d/config.toml" "$T/once.toml"
+	configure containerd "$d"
+	assert_status 0
+	assert_contains "$output" "already configured"
+	cmp "$T/once.toml" "$d/config.toml" || die "a second run changed config.toml"
+	[[ $(ls "$d" | grep -c runguard-bak) == 1 ]] || die "a second run made a backup"
+}
+
+@test "configure containerd: no CRI section: a drop-in imported by config.toml, runc kept; --default" {
+	local d
+	d=$(fixture containerd noimports)
+	configure containerd "$d"
+	assert_status 0
+	assert_contains "$output" "created $d/conf.d/runguard.toml"
+	grep -qxF "imports = [\"$d/conf.d/runguard.toml\"]" "$d/config.toml" || die "no imports line"
+
+	require_or_skip "containerd is not installed" command -v containerd
+	dump "$d"
+	py "$T/dump.toml" -- '
+import sys, tomllib
+c = tomllib.load(open(sys.argv[1], "rb"))
+rt = c["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["runtimes"]
+assert rt["runguard"]["options"]["BinaryName"] == "/usr/local/sbin/runguard", rt
+# Setting a runtime replaces the built-in list: the default runc must stay.
+assert rt["runc"]["runtime_type"] == "io.containerd.runc.v2", rt
+assert c["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["default_runtime_name"] == "runc"
+print("ok")'
+	assert_status 0
+
+	configure containerd "$d" --default --dry-run
+	assert_status 0
+	assert_contains "$output" "+++ $d/conf.d/runguard.toml"
+	assert_contains "$output" '+  default_runtime_name = "runguard"'
+	assert_contains "$output" "dry run: nothing written"
+	grep -q default_runtime_name "$d/conf.d/runguard.toml" && die "--dry-run wrote"
+	configure containerd "$d" --default
+	assert_status 0
+	dump "$d"
+	py "$T/dump.toml" -- '
+import sys, tomllib
+c = tomllib.load(open(sys.argv[1], "rb"))
+assert c["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["default_runtime_name"] == "runguard"
+print("ok")'
+	assert_status 0
+	configure containerd "$d" --default
+	assert_contains "$output" "already configured"
+}
+
+@test "configure containerd: Debian's config.toml: the CNI settings survive (a drop-in would have dropped them)" {
+	local d
+	d=$(fixture containerd debian)
+	configure containerd "$d" --default
+	assert_status 0
+	require_or_skip "containerd is not installed" command -v containerd
+	dump "$d"
+	py "$T/dump.toml" -- '
+import sys, tomllib
+cri = tomllib.load(open(sys.argv[1], "rb"))["plugins"]["io.containerd.grpc.v1.cri"]
+assert cri["cni"]["bin_dir"] == "/usr/lib/cni", cri["cni"]
+assert set(cri["containerd"]["runtimes"]) == {"runc", "runguard"}, cri["containerd"]["runtimes"]
+assert cri["containerd"]["default_runtime_name"] == "runguard"
+print("ok")'
+	assert_status 0
+}
+
+@test "configure crio and podman: drop-ins with runc's settings, valid TOML; --default; idempotent" {
+	local c p
+	c=$(fixture crio basic)
+	configure crio "$c"
+	assert_status 0
+	assert_contains "$output" "systemctl restart crio"
+	py "$c/crio.conf.d/10-runguard.conf" -- '
+import sys, tomllib
+h = tomllib.load(open(sys.argv[1], "rb"))["crio"]["runtime"]["runtimes"]["runguard"]
+assert h["runtime_path"] == "/usr/local/sbin/runguard", h
+assert h["runtime_type"] == "oci" and h["runtime_root"] == "/run/runguard", h
+assert h["monitor_path"] == "/usr/libexec/crio/conmon", h
+assert h["monitor_cgroup"] == "system.slice", h
+assert h["allowed_annotations"] == ["io.kubernetes.cri-o.Devices"], h
+print("ok")'
+	assert_status 0
+	configure crio "$c" --default
+	assert_status 0
+	py "$c/crio.conf.d/10-runguard.conf" -- '
+import sys, tomllib
+assert tomllib.load(open(sys.argv[1], "rb"))["crio"]["runtime"]["default_runtime"] == "runguard"
+print("ok")'
+	assert_status 0
+	configure crio "$c"
+	assert_contains "$output" "already configured"
+
+	p=$(fixture podman basic)
+	configure podman "$p" --default
+	assert_status 0
+	assert_contains "$output" "nothing to restart"
+	py "$p/containers.conf.d/runguard.conf" -- '
+import sys, tomllib
+e = tomllib.load(open(sys.argv[1], "rb"))["engine"]
+assert e["runtimes"]["runguard"] == ["/usr/local/sbin/runguard"], e
+assert e["runtime_supports_json"] == ["crun", "runc", "kata", "runguard"], e
+assert e["runtime_supports_nocgroups"] == ["crun", "runc", "runguard"], e
+assert e["runtime"] == "runguard", e
+print("ok")'
+	assert_status 0
+	configure podman "$p"
+	assert_contains "$output" "already configured"
+}
+
+@test "configure docker: daemon.json keeps every other key and its layout; --default; a new file" {
+	local d
+	d=$(fixture docker other-keys)
+	cp "$d/daemon.json" "$T/before.json"
+	configure docker "$d"
+	assert_status 0
+	assert_contains "$output" "systemctl reload docker"
+	# One line changed (a comma) and one added.
+	[[ "$(diff "$T/before.json" "$d/daemon.json" | grep -c '^>')" == 2 ]] || die "$(diff "$T/before.json" "$d/daemon.json")"
+	run_cmd jq -c '[keys_unsorted, .runtimes.runguard, .runtimes.crun]' "$d/daemon.json"
+	assert_status 0
+	[[ "$output" == '[["log-driver","log-opts","storage-driver","runtimes","exec-opts","live-restore"],{"path":"/usr/local/sbin/runguard"},{"path":"/usr/bin/crun","runtimeArgs":["--cgroup-manager=cgroupfs"]}]' ]] ||
+		die "unexpected daemon.json: $output"
+	configure docker "$d" --default
+	assert_status 0
+	run_cmd jq -r '."default-runtime"' "$d/daemon.json"
+	[[ "$output" == runguard ]] || die "default-runtime: $output"
+	configure docker "$d" --default
+	assert_contains "$output" "already configured"
+
+	mkdir "$T/empty"
+	configure docker "$T/empty"
+	assert_status 0
+	run_cmd jq -c . "$T/empty/daemon.json"
+	[[ "$output" == '{"runtimes":{"runguard":{"path":"/usr/local/sbin/runguard"}}}' ]] || die "$output"
+}
+
+@test "configure: malformed or unsupported files: an error naming the file, nothing written" {
+	local cases=(
+		"containerd malformed config.toml:4: unterminated string"
+		"containerd v1 config.toml:3: no \`version = 2\`"
+		"containerd twoholders several files"
+		"crio malformed crio.conf:1: malformed table header"
+		"podman malformed containers.conf:2: unterminated array"
+		"docker malformed daemon.json:3"
+		"docker bad-runtimes .runtimes: expected an object"
+	)
+	local c engine name what d
+	for c in "${cases[@]}"; do
+		read -r engine name what <<<"$c"
+		d=$(fixture "$engine" "$name")
+		tree_sums "$d" >"$T/sums.before"
+		configure "$engine" "$d" --default
+		assert_status 1
+		[[ -z "$output" ]] || die "$engine $name: output on stdout: $output"
+		assert_contains "$stderr" "$what" "$engine $name"
+		tree_sums "$d" >"$T/sums.after"
+		cmp "$T/sums.before" "$T/sums.after" || die "$engine $name: files changed"
+	done
+}
+
+@test "configure: usage errors exit 2" {
+	rg configure
+	assert_status 2
+	assert_contains "$stderr" "no engine named"
+	rg configure lxc
+	assert_status 2
+	assert_contains "$stderr" "unknown engine 'lxc'"
+	rg configure docker --binary runguard
+	assert_status 2
+	assert_contains "$stderr" "absolute path"
+	rg configure docker --bogus
+	assert_status 2
+	assert_contains "$stderr" "usage: runguard configure"
+}
+
+@test "configure: without --binary, the running runguard's own path" {
+	local d
+	d=$(fixture docker other-keys)
+	rg configure docker --file "$d/daemon.json"
+	assert_status 0
+	run_cmd jq -r .runtimes.runguard.path "$d/daemon.json"
+	[[ "$output" == "$RUNGUARD_BIN" ]] || die "path: $output"
+}
+
+@test "AppArmor: the shipped profile parses (apparmor_parser), and explain shows the rule on a fixture host" {
+	require_or_skip "apparmor_parser is not installed (apt-get install apparmor)" command -v apparmor_parser
+	run_cmd apparmor_parser -Q -K "$REPO/profiles/apparmor/runguard-default"
+	assert_status 0
+
+	# The rule on a host whose AppArmor state comes from fixture files.
+	make_bundle "$BUNDLE" true
+	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/enabled rg explain "$BUNDLE"
+	assert_status 0
+	local op
+	op=$(jq -c '.[] | select(.path == "/process/apparmorProfile")' <<<"$output")
+	[[ "$op" == '{"op":"add","path":"/process/apparmorProfile","value":"runguard-default"}' ]] ||
+		die "no apparmorProfile in the patch: $op"
+	# Not loaded: refused, and told how to load it.
+	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/notloaded rg explain "$BUNDLE"
+	assert_status 3
+	assert_contains "$stderr" "AppArmor profile 'runguard-default' is not loaded"
+	assert_contains "$stderr" "apparmor_parser -r /etc/apparmor.d/runguard-default"
+	# No AppArmor: nothing about it.
+	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/disabled rg explain "$BUNDLE"
+	assert_status 0
+	assert_not_contains "$output" "apparmorProfile"
+}

@@ -1,0 +1,250 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# `runguard exec` into a running container started through runguard, with
+# the real runc: a --process file (what containerd and podman pass) gets the
+# capability ceiling and no_new_privs; --cap beyond the ceiling is dropped
+# or refused; a --process-label or --apparmor other than the container's is
+# refused; every decision is one audit line.
+
+load helpers
+
+setup() {
+	rg_setup
+	AUDIT=$T/audit.log
+	use_config '{"audit": {"file": "'"$AUDIT"'"}}'
+}
+
+teardown() {
+	rg_teardown
+}
+
+# use_config JSON: the runguard configuration for what follows.
+use_config() {
+	RG_CONFIG_N=$((${RG_CONFIG_N:-0} + 1))
+	export RUNGUARD_CONFIG=$T/runguard.$RG_CONFIG_N.json
+	printf '%s\n' "$1" >"$RUNGUARD_CONFIG"
+}
+
+# start_container VAR: a running container (sleep) started by runguard run -d.
+start_container() {
+	local new
+	new_id new
+	[[ -d "$BUNDLE" ]] || make_bundle "$BUNDLE" sleep 3600
+	rg --root "$STATE" run -d -b "$BUNDLE" "$new"
+	assert_status 0 || return 1
+	wait_status "$STATE" "$new" running || return 1
+	printf -v "$1" '%s' "$new"
+}
+
+# process_file PATH JQ-FILTER: a process.json as containerd writes one, with
+# every capability, no_new_privs off, and the probe script, then FILTER.
+process_file() {
+	local caps
+	caps=$(printf '%s\n' "${ALL_CAPS[@]}" | jq -R . | jq -cs .)
+	jq -n --argjson c "$caps" --arg probe "$PROBE_SCRIPT" '{
+		terminal: false, user: {uid: 0, gid: 0}, args: ["sh", "-c", $probe],
+		env: ["PATH=/bin"], cwd: "/",
+		capabilities: {bounding: $c, effective: $c, permitted: $c, inheritable: $c},
+		noNewPrivileges: false
+	}' | jq "$2" >"$1"
+	chmod 0640 "$1"
+}
+
+# audit_last COMMAND: the last audit line of COMMAND (exec or update).
+audit_last() {
+	jq -c --arg c "$1" 'select(.command == $c)' "$AUDIT" | tail -n 1
+}
+
+# spy_calls SUBCOMMAND: the spy's argv lines that ran SUBCOMMAND.
+spy_calls() {
+	grep -E "^argv:.* $1( |$)" "$SPY_LOG" || true
+}
+
+@test "exec --process: a file asking for every capability runs within the ceiling, with no_new_privs" {
+	local id
+	start_container id
+	process_file "$T/p.json" .
+	chown 0:0 "$T/p.json"
+	local ino
+	ino=$(stat -c %i "$T/p.json")
+	rg --root "$STATE" exec --process "$T/p.json" "$id"
+	assert_status 0
+	assert_mask_within CapEff "$CEILING_MASK"
+	assert_mask_within CapBnd "$CEILING_MASK"
+	assert_mask_within CapPrm "$CEILING_MASK"
+	[[ "$(status_field NoNewPrivs)" == 1 ]] || die "NoNewPrivs is $(status_field NoNewPrivs)"
+	[[ "$(status_field CapBnd)" != 0000000000000000 ]] || die "every capability dropped"
+
+	# the file itself was enforced, replaced by rename, same owner and mode
+	[[ "$(jq -r .noNewPrivileges "$T/p.json")" == true ]]
+	jq -e '.capabilities.bounding | index("CAP_SYS_ADMIN") | not' "$T/p.json" >/dev/null
+	jq -e '.capabilities.bounding | index("CAP_KILL")' "$T/p.json" >/dev/null
+	[[ "$(stat -c '%a %u:%g' "$T/p.json")" == "640 0:0" ]]
+	[[ "$(stat -c %i "$T/p.json")" != "$ino" ]] || die "rewritten in place, not replaced"
+	[[ -z "$(find "$T" -maxdepth 1 -name '.p.json.runguard-*')" ]] || die "temporary file left"
+
+	local a
+	a=$(audit_last exec)
+	[[ "$(jq -r .decision <<<"$a")" == fixed ]] || die "audit: $a"
+	[[ "$(jq -r .id <<<"$a")" == "$id" ]]
+	[[ "$(jq -r .input <<<"$a")" == "$T/p.json" ]]
+	[[ "$(jq -r .bundle <<<"$a")" == "$BUNDLE/config.json" ]]
+	jq -e '.changes | map(.path) | index(".noNewPrivileges")' <<<"$a" >/dev/null
+	jq -e '.changes | map(.path) | index(".capabilities.bounding")' <<<"$a" >/dev/null
+}
+
+@test "exec --process: the runtime reads the enforced file (argv unchanged)" {
+	local id
+	start_container id
+	process_file "$T/p.json" '.args = ["true"]'
+	make_spy
+	local args=(--root "$STATE" exec --detach=false --process "$T/p.json" "$id")
+	RUNGUARD_RUNTIME=$SPY rg "${args[@]}"
+	assert_status 0
+	[[ "$(spy_calls exec)" == "argv:$(printf ' %q' "${args[@]}")" ]] || die "forwarded: $(spy_calls exec)"
+}
+
+@test "exec --process with capabilities set to reject: refused, file untouched, nothing ran" {
+	local id
+	start_container id
+	use_config '{"audit": {"file": "'"$AUDIT"'"}, "rules": {"capabilities": {"action": "reject"}}}'
+	process_file "$T/p.json" .
+	local before
+	before=$(sha256sum <"$T/p.json")
+	make_spy
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" exec --process "$T/p.json" "$id"
+	assert_failed_cleanly
+	assert_contains "$stderr" "CAP_SYS_ADMIN"
+	assert_contains "$stderr" "refused"
+	[[ -z "$output" ]]
+	[[ -z "$(spy_calls exec)" ]] || die "the runtime was asked to exec: $(spy_calls exec)"
+	[[ "$(sha256sum <"$T/p.json")" == "$before" ]] || die "process file changed"
+	[[ "$(jq -r .decision <<<"$(audit_last exec)")" == rejected ]]
+}
+
+@test "exec --cap beyond the ceiling (fix): the flag is dropped, the process runs without it" {
+	local id
+	start_container id
+	make_spy
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" exec --cap CAP_SYS_ADMIN --cap=CAP_KILL "$id" \
+		sh -c 'grep -E "^(Cap[A-Za-z]+|NoNewPrivs):" /proc/self/status'
+	assert_status 0
+	assert_mask_within CapEff "$CEILING_MASK"
+	assert_mask_within CapBnd "$CEILING_MASK"
+	# only the offending pair is gone; the command's own "-c" is untouched
+	local want
+	want="argv:$(printf ' %q' --root "$STATE" exec --cap=CAP_KILL "$id" sh -c \
+		'grep -E "^(Cap[A-Za-z]+|NoNewPrivs):" /proc/self/status')"
+	[[ "$(spy_calls exec)" == "$want" ]] || die "forwarded: $(spy_calls exec)"$'\n'"wanted:    $want"
+	local a
+	a=$(audit_last exec)
+	[[ "$(jq -r .decision <<<"$a")" == fixed ]]
+	[[ "$(jq -c '.changes[0] | [.rule, .path, .before, .after]' <<<"$a")" == '["capabilities","--cap","\"CAP_SYS_ADMIN\"",null]' ]] ||
+		die "audit: $a"
+}
+
+@test "exec --cap beyond the ceiling (reject): refused with a message, nothing ran" {
+	local id
+	start_container id
+	use_config '{"audit": {"file": "'"$AUDIT"'"}, "rules": {"capabilities": {"action": "reject"}}}'
+	make_spy
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" --log "$T/runtime.log" --log-format json \
+		exec --cap CAP_SYS_ADMIN "$id" sh -c 'echo ran'
+	assert_failed_cleanly
+	[[ -z "$output" ]] || die "the command ran: $output"
+	assert_contains "$stderr" "--cap"
+	assert_contains "$stderr" "CAP_SYS_ADMIN"
+	[[ -z "$(spy_calls exec)" ]] || die "the runtime was asked to exec: $(spy_calls exec)"
+	# the engine sees the refusal in the runtime log, as runc's JSON
+	jq -e 'select(.level == "error") | .msg | contains("CAP_SYS_ADMIN")' "$T/runtime.log" >/dev/null
+	local a
+	a=$(audit_last exec)
+	[[ "$(jq -r .decision <<<"$a")" == rejected ]]
+	[[ "$(jq -r '.violations[0].path' <<<"$a")" == --cap ]]
+	# within the ceiling is fine under reject too
+	rg --root "$STATE" exec --cap CAP_KILL "$id" true
+	assert_status 0
+}
+
+@test "exec --process-label or --apparmor other than the container's: refused" {
+	local id
+	start_container id
+	make_spy
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" exec --process-label system_u:system_r:spc_t:s0 "$id" true
+	assert_failed_cleanly
+	assert_contains "$stderr" "--process-label"
+	assert_contains "$stderr" "confinement"
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" exec --apparmor=unconfined "$id" true
+	assert_failed_cleanly
+	assert_contains "$stderr" "--apparmor"
+	# the same in a process file
+	process_file "$T/p.json" '.args = ["true"] | .selinuxLabel = "system_u:system_r:spc_t:s0"'
+	local before
+	before=$(sha256sum <"$T/p.json")
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" exec -p "$T/p.json" "$id"
+	assert_failed_cleanly
+	assert_contains "$stderr" ".selinuxLabel"
+	[[ "$(sha256sum <"$T/p.json")" == "$before" ]] || die "process file changed"
+	[[ -z "$(spy_calls exec)" ]] || die "the runtime was asked to exec: $(spy_calls exec)"
+	[[ "$(jq -r '.violations[0].rule' <<<"$(audit_last exec)")" == selinux ]]
+}
+
+@test "exec --no-new-privs=false is dropped: the process keeps no_new_privs" {
+	local id
+	start_container id
+	rg --root "$STATE" exec --no-new-privs=false "$id" sh -c 'grep NoNewPrivs /proc/self/status'
+	assert_status 0
+	[[ "$(status_field NoNewPrivs)" == 1 ]] || die "NoNewPrivs is $(status_field NoNewPrivs)"
+	[[ "$(jq -r '.changes[0].path' <<<"$(audit_last exec)")" == --no-new-privs ]]
+}
+
+@test "exec with nothing to enforce: argv forwarded verbatim, output as runc's" {
+	local id
+	start_container id
+	make_spy
+	local args=(--root "$STATE" exec -e FOO=bar --cwd / "$id" sh -c 'echo "$FOO"; id -u')
+	RUNGUARD_RUNTIME=$SPY rg "${args[@]}"
+	assert_status 0
+	[[ "$output" == $'bar\n0' ]] || die "output: $output"
+	[[ "$(spy_calls exec)" == "argv:$(printf ' %q' "${args[@]}")" ]] || die "forwarded: $(spy_calls exec)"
+	[[ "$(jq -r .decision <<<"$(audit_last exec)")" == unchanged ]]
+}
+
+@test "exec in audit mode: nothing changed, the audit line says what would have been" {
+	local id
+	start_container id
+	use_config '{"mode": "audit", "audit": {"file": "'"$AUDIT"'"}}'
+	# (not every capability: this host cannot grant CAP_SYS_RESOURCE, and nothing clamps here)
+	process_file "$T/p.json" '.capabilities = {bounding: ["CAP_SYS_ADMIN"], effective: ["CAP_SYS_ADMIN"],
+		permitted: ["CAP_SYS_ADMIN"]} | .args = ["grep", "CapEff", "/proc/self/status"]'
+	local before
+	before=$(sha256sum <"$T/p.json")
+	rg --root "$STATE" exec -p "$T/p.json" "$id"
+	assert_status 0
+	assert_mask_equal CapEff 0x200000
+	[[ "$(sha256sum <"$T/p.json")" == "$before" ]] || die "process file changed in audit mode"
+	local a
+	a=$(audit_last exec)
+	[[ "$(jq -r .decision <<<"$a")" == would-fix ]] || die "audit: $a"
+	[[ "$(jq -r .mode <<<"$a")" == audit ]]
+}
+
+@test "exec: unknown flags, a missing container and an unsafe process file fail cleanly" {
+	local id
+	start_container id
+	make_spy
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" exec --no-such-flag "$id" true
+	assert_failed_cleanly
+	assert_contains "$stderr" "--no-such-flag"
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" exec no-such-container true
+	assert_failed_cleanly
+	assert_contains "$stderr" "container does not exist"
+	process_file "$T/p.json" '.args = ["true"]'
+	chmod 0666 "$T/p.json"
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" exec -p "$T/p.json" "$id"
+	assert_failed_cleanly
+	assert_contains "$stderr" "writable by"
+	[[ -z "$(spy_calls exec)" ]] || die "the runtime was asked to exec: $(spy_calls exec)"
+	[[ "$(jq -r .decision <<<"$(audit_last exec)")" == error ]]
+}

@@ -1,0 +1,242 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+#
+# `runguard update` on a running container started through runguard, with
+# the real runc: values above the policy's maxima are clamped (fix) or
+# refused (reject), with flags and with `-r -` (containerd and CRI-O send
+# the resources on stdin), and the kernel's cgroup files show the result.
+
+load helpers
+
+# The maxima of these tests: 256 MiB, one CPU, 64 pids.
+LIMITS='"resources": {"memory": {"default": "128M", "max": "256M"},
+	"cpu": {"default": 0.5, "max": 1}, "pids": {"default": 32, "max": 64}}'
+MIB=1048576
+
+setup() {
+	rg_setup
+	AUDIT=$T/audit.log
+	use_config '{"audit": {"file": "'"$AUDIT"'"}, "rules": {'"$LIMITS"'}}'
+}
+
+teardown() {
+	rg_teardown
+}
+
+use_config() {
+	RG_CONFIG_N=$((${RG_CONFIG_N:-0} + 1))
+	export RUNGUARD_CONFIG=$T/runguard.$RG_CONFIG_N.json
+	printf '%s\n' "$1" >"$RUNGUARD_CONFIG"
+}
+
+# reject_config: the same maxima, action reject.
+reject_config() {
+	use_config '{"audit": {"file": "'"$AUDIT"'"}, "rules": {"resources": {"action": "reject",
+		"memory": {"max": "256M"}, "cpu": {"max": 1}, "pids": {"max": 64}}}}'
+}
+
+start_container() {
+	local new
+	new_id new
+	[[ -d "$BUNDLE" ]] || make_bundle "$BUNDLE" sleep 3600
+	rg --root "$STATE" run -d -b "$BUNDLE" "$new"
+	assert_status 0 || return 1
+	wait_status "$STATE" "$new" running || return 1
+	printf -v "$1" '%s' "$new"
+}
+
+# cg ID CONTROLLER FILE: the value of a cgroup v1 file of the container, as
+# the kernel applies it (path from its init's /proc/PID/cgroup).
+cg() {
+	local pid line path dir
+	pid=$("$REAL_RUNC" --root "$STATE" state "$1" | jq -r .pid)
+	line=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print }' "/proc/$pid/cgroup")
+	[[ -n "$line" ]] || { die "no $2 cgroup for pid $pid"; return 1; }
+	path=${line#*:*:}
+	for dir in "/sys/fs/cgroup/$(cut -d: -f2 <<<"$line")" "/sys/fs/cgroup/$2"; do
+		if [[ -r "$dir$path/$3" ]]; then
+			cat "$dir$path/$3"
+			return 0
+		fi
+	done
+	die "no $3 for $2 at $path"
+}
+
+# rg_stdin FILE ARGS...: runguard with stdin from FILE (run_cmd reads /dev/null).
+rg_stdin() {
+	local in=$1
+	shift
+	RG_RUN_N=$((${RG_RUN_N:-0} + 1))
+	RG_OUT=$T/cmd.$RG_RUN_N.out
+	RG_ERR=$T/cmd.$RG_RUN_N.err
+	status=0
+	timeout --kill-after=5 "$RG_TIMEOUT" "$RUNGUARD_BIN" "$@" <"$in" >"$RG_OUT" 2>"$RG_ERR" || status=$?
+	output=$(cat "$RG_OUT")
+	stderr=$(cat "$RG_ERR")
+	printf '# $ runguard %s < %s\n# exit %s\n' "$*" "$in" "$status" >&2
+	[[ -z "$stderr" ]] || sed 's/^/# stderr: /' <<<"$stderr" >&2
+	! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$RG_ERR" || die "sanitizer report"
+}
+
+audit_last() {
+	jq -c --arg c "$1" 'select(.command == $c)' "$AUDIT" | tail -n 1
+}
+
+spy_calls() {
+	grep -E "^argv:.* $1( |$)" "$SPY_LOG" || true
+}
+
+@test "update: the container starts with the policy's defaults" {
+	local id
+	start_container id
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((128 * MIB)) ]]
+	[[ "$(cg "$id" pids pids.max)" == 32 ]]
+	[[ "$(cg "$id" cpu cpu.cfs_quota_us)" == 50000 ]]
+}
+
+@test "update --memory above the maximum is clamped to it; below it is applied as asked" {
+	local id
+	start_container id
+	make_spy
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" update --memory 1G "$id"
+	assert_status 0
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((256 * MIB)) ]] ||
+		die "memory.limit_in_bytes is $(cg "$id" memory memory.limit_in_bytes)"
+	# the value was replaced where it stood: same argv shape
+	[[ "$(spy_calls update)" == "argv:$(printf ' %q' --root "$STATE" update --memory $((256 * MIB)) "$id")" ]] ||
+		die "forwarded: $(spy_calls update)"
+	local a
+	a=$(audit_last update)
+	[[ "$(jq -r .decision <<<"$a")" == fixed ]] || die "audit: $a"
+	[[ "$(jq -c '.changes[0] | [.rule, .path, .before, .after]' <<<"$a")" == "[\"resources\",\"--memory\",\"1073741824\",\"$((256 * MIB))\"]" ]] ||
+		die "audit: $a"
+
+	: >"$SPY_LOG"
+	local args=(--root "$STATE" update --memory=200M "$id")
+	RUNGUARD_RUNTIME=$SPY rg "${args[@]}"
+	assert_status 0
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((200 * MIB)) ]]
+	[[ "$(spy_calls update)" == "argv:$(printf ' %q' "${args[@]}")" ]] || die "forwarded: $(spy_calls update)"
+	[[ "$(jq -r .decision <<<"$(audit_last update)")" == unchanged ]]
+}
+
+@test "update --pids-limit and --cpu-quota above the maxima are clamped; -1 gets the default" {
+	local id
+	start_container id
+	rg --root "$STATE" update --pids-limit 100000 --cpu-quota=400000 "$id"
+	assert_status 0
+	[[ "$(cg "$id" pids pids.max)" == 64 ]]
+	[[ "$(cg "$id" cpu cpu.cfs_quota_us)" == 100000 ]]
+	rg --root "$STATE" update --pids-limit=-1 --cpu-quota=-1 "$id"
+	assert_status 0
+	[[ "$(cg "$id" pids pids.max)" == 32 ]]
+	[[ "$(cg "$id" cpu cpu.cfs_quota_us)" == 50000 ]]
+	# a quota within one CPU over a longer period
+	rg --root "$STATE" update --cpu-period 200000 --cpu-quota 150000 "$id"
+	assert_status 0
+	[[ "$(cg "$id" cpu cpu.cfs_quota_us)" == 150000 ]]
+	[[ "$(cg "$id" cpu cpu.cfs_period_us)" == 200000 ]]
+}
+
+@test "update above the maximum with action reject: refused, the limit unchanged" {
+	local id
+	start_container id
+	reject_config
+	make_spy
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" update --memory 1G "$id"
+	assert_failed_cleanly
+	assert_contains "$stderr" "--memory"
+	assert_contains "$stderr" "above the maximum"
+	[[ -z "$(spy_calls update)" ]] || die "the runtime was asked to update: $(spy_calls update)"
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((128 * MIB)) ]]
+	local a
+	a=$(audit_last update)
+	[[ "$(jq -r .decision <<<"$a")" == rejected ]] || die "audit: $a"
+	[[ "$(jq -r '.violations[0].path' <<<"$a")" == --memory ]]
+	# within the maximum is applied
+	rg --root "$STATE" update --memory 64M "$id"
+	assert_status 0
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((64 * MIB)) ]]
+}
+
+@test "update -r - (stdin, as containerd and CRI-O send it) is clamped; runc reads the enforced JSON" {
+	local id
+	start_container id
+	jq -n '{memory: {limit: 1073741824}, cpu: {quota: 300000, period: 100000}, pids: {limit: -1}}' >"$T/in.json"
+	rg_stdin "$T/in.json" --root "$STATE" update -r - "$id"
+	assert_status 0
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((256 * MIB)) ]]
+	[[ "$(cg "$id" cpu cpu.cfs_quota_us)" == 100000 ]]
+	[[ "$(cg "$id" pids pids.max)" == 32 ]]
+	local a
+	a=$(audit_last update)
+	[[ "$(jq -r .input <<<"$a")" == - ]]
+	[[ "$(jq -c '[.changes[].path] | sort' <<<"$a")" == '[".cpu.quota",".memory.limit",".pids.limit"]' ]] || die "audit: $a"
+
+	# within the maxima: stdin reaches runc as it came
+	jq -n '{memory: {limit: 100663296}, pids: {limit: 40}}' >"$T/in2.json"
+	rg_stdin "$T/in2.json" --root "$STATE" update --resources=- "$id"
+	assert_status 0
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == 100663296 ]]
+	[[ "$(cg "$id" pids pids.max)" == 40 ]]
+	[[ "$(jq -r .decision <<<"$(audit_last update)")" == unchanged ]]
+}
+
+@test "update -r FILE is rewritten atomically, same owner and mode" {
+	local id
+	start_container id
+	jq -n '{memory: {limit: 1073741824}, blockIO: {weight: 500}}' >"$T/r.json"
+	chmod 0600 "$T/r.json"
+	rg --root "$STATE" update -r "$T/r.json" "$id"
+	assert_status 0
+	[[ "$(jq -c . "$T/r.json")" == "{\"memory\":{\"limit\":$((256 * MIB))},\"blockIO\":{\"weight\":500}}" ]] ||
+		die "file: $(cat "$T/r.json")"
+	[[ "$(stat -c '%a %u' "$T/r.json")" == "600 0" ]]
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((256 * MIB)) ]]
+}
+
+@test "update -r - with action reject: refused before runc reads anything" {
+	local id
+	start_container id
+	reject_config
+	jq -n '{memory: {limit: 1073741824}}' >"$T/in.json"
+	make_spy
+	RUNGUARD_RUNTIME=$SPY rg_stdin "$T/in.json" --root "$STATE" update -r - "$id"
+	assert_failed_cleanly
+	assert_contains "$stderr" ".memory.limit"
+	[[ -z "$(spy_calls update)" ]] || die "the runtime was asked to update: $(spy_calls update)"
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((128 * MIB)) ]]
+}
+
+@test "update in warn mode: findings on stderr, nothing changed" {
+	local id
+	start_container id
+	use_config '{"mode": "warn", "audit": {"file": "'"$AUDIT"'"}, "rules": {'"$LIMITS"'}}'
+	rg --root "$STATE" update --memory 1G "$id"
+	assert_status 0
+	assert_contains "$stderr" "would change"
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == 1073741824 ]]
+	[[ "$(jq -r .decision <<<"$(audit_last update)")" == would-fix ]]
+}
+
+@test "update: malformed input and ambiguous argv are refused, nothing updated" {
+	local id
+	start_container id
+	make_spy
+	# runc would read the file "$id" for container "-"; crun the other way round
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" update "$id" -r -
+	assert_failed_cleanly
+	assert_contains "$stderr" "differently"
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" update --memory lots "$id"
+	assert_failed_cleanly
+	assert_contains "$stderr" "--memory"
+	printf '{"Memory": {"limit": 1073741824}}' >"$T/in.json"
+	RUNGUARD_RUNTIME=$SPY rg_stdin "$T/in.json" --root "$STATE" update -r - "$id"
+	assert_failed_cleanly
+	assert_contains "$stderr" "Memory"
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" update --memory 1G no-such-container
+	assert_failed_cleanly
+	assert_contains "$stderr" "container does not exist"
+	[[ -z "$(spy_calls update)" ]] || die "the runtime was asked to update: $(spy_calls update)"
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((128 * MIB)) ]]
+}

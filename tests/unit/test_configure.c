@@ -1,0 +1,688 @@
+/*
+ * Unit tests of `runguard configure` (src/configure*.c), the TOML reader it
+ * and doctor use (src/toml.c) and the file helpers (src/fileio.c).
+ *
+ * The engine cases run on copies of tests/fixtures/engines/<engine>/<case>
+ * in a temporary directory (run from the repo root), with a binary path
+ * that need not exist. Each checks the edited text, the backup, that a
+ * second run changes nothing, and that malformed input is an error naming
+ * the file that leaves every file as it was.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "runguard/configure.h"
+#include "runguard/fileio.h"
+#include "runguard/json.h"
+#include "runguard/toml.h"
+#include "runguard/util.h"
+
+#define FIXTURES "tests/fixtures/engines"
+#define BIN "/opt/rg test/bin/runguard"
+
+static char tmpdir[] = "/tmp/rg-test-configure-XXXXXX";
+static int case_n;
+
+/* Per-test scratch, freed by the teardown. */
+#define MAX_TRACKED 256
+static void *tracked[MAX_TRACKED];
+static size_t n_tracked;
+static struct rg_error *error;
+
+static void *track(void *p)
+{
+	assert_true(n_tracked < MAX_TRACKED);
+	tracked[n_tracked++] = p;
+	return p;
+}
+
+static int cleanup(void **state)
+{
+	for (size_t i = 0; i < n_tracked; i++)
+		free(tracked[i]);
+	n_tracked = 0;
+	rg_error_free(error);
+	error = NULL;
+	return 0;
+}
+
+static char *slurp(const char *path)
+{
+	char *text = NULL;
+	size_t len;
+	struct rg_error *e = NULL;
+	int r = rg_file_read(path, 1u << 24, &text, &len, &e);
+	rg_error_free(e);
+	return r < 0 ? NULL : track(text);
+}
+
+static void copy_tree(const char *from, const char *to)
+{
+	DIR *d = opendir(from);
+	struct dirent *de;
+	assert_non_null(d);
+	assert_int_equal(mkdir(to, 0755), 0);
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *src = track(rg_xasprintf("%s/%s", from, de->d_name));
+		char *dst = track(rg_xasprintf("%s/%s", to, de->d_name));
+		struct stat st;
+		assert_int_equal(stat(src, &st), 0);
+		if (S_ISDIR(st.st_mode)) {
+			copy_tree(src, dst);
+			continue;
+		}
+		char *text = slurp(src);
+		assert_non_null(text);
+		int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		assert_true(fd >= 0);
+		assert_int_equal(rg_write_all(fd, text, strlen(text)), 0);
+		close(fd);
+	}
+	closedir(d);
+}
+
+/* A fresh copy of a fixture case; returns its directory. */
+static char *fixture(const char *engine, const char *name)
+{
+	char *src = track(rg_xasprintf(FIXTURES "/%s/%s", engine, name));
+	char *dst = track(rg_xasprintf("%s/%d-%s-%s", tmpdir, ++case_n, engine, name));
+	copy_tree(src, dst);
+	return dst;
+}
+
+static int count_backups(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		n += strstr(de->d_name, ".runguard-bak-") != NULL;
+	closedir(d);
+	return n;
+}
+
+/* Runs configure (not a dry run) with its report in a tracked string. */
+static int configure(const char *engine, const char *dir, bool is_default, char **ret_out)
+{
+	struct rg_configure_opts o = {
+	    .engine = engine, .config_dir = dir, .binary = BIN, .is_default = is_default};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	rg_error_free(error);
+	error = NULL;
+	int r = rg_configure_run(&o, false, out, &error);
+	fclose(out);
+	track(buf);
+	if (ret_out)
+		*ret_out = buf;
+	return r;
+}
+
+static size_t changes(const char *engine, const char *dir, bool is_default)
+{
+	struct rg_configure_opts o = {
+	    .engine = engine, .config_dir = dir, .binary = BIN, .is_default = is_default};
+	struct rg_configure_plan p;
+	struct rg_error *e = NULL;
+	assert_int_equal(rg_configure_plan(&o, &p, &e), 0);
+	size_t n = p.n_files;
+	rg_configure_plan_free(&p);
+	return n;
+}
+
+#define assert_has(hay, needle) assert_has_at(hay, needle, __FILE__, __LINE__)
+static void assert_has_at(const char *hay, const char *needle, const char *file, int line)
+{
+	if (!hay || !strstr(hay, needle))
+		fail_msg("%s:%d: '%s' not found in:\n%s", file, line, needle, hay ? hay : "(null)");
+}
+
+#define assert_lacks(hay, needle)                                                                  \
+	do {                                                                                       \
+		if (strstr(hay, needle))                                                           \
+			fail_msg("unexpected '%s' in:\n%s", needle, hay);                          \
+	} while (0)
+
+/* after must be before with one insertion; returns the inserted text. */
+static char *inserted(const char *before, const char *after)
+{
+	size_t k = 0, bl = strlen(before), al = strlen(after);
+	while (k < bl && before[k] == after[k])
+		k++;
+	assert_true(al >= bl);
+	if (strcmp(after + k + (al - bl), before + k) != 0)
+		fail_msg("not a pure insertion at %zu:\n%s", k, after);
+	return track(rg_xstrndup(after + k, al - bl));
+}
+
+/* ================= TOML reader ================= */
+
+static void test_toml_norm(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"a", "a"},
+	    {" a . b ", "a.b"},
+	    {"plugins.'io.containerd.grpc.v1.cri'", "plugins.\"io.containerd.grpc.v1.cri\""},
+	    {"plugins . \"io.containerd.grpc.v1.cri\"", "plugins.\"io.containerd.grpc.v1.cri\""},
+	    {"\"runc\"", "runc"},
+	    {"\"a b\".c", "\"a b\".c"},
+	    {"\"\\u0041\"", "A"},
+	    {"''", "\"\""},
+	};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		char *n = track(rg_toml_norm(cases[i].in));
+		assert_non_null(n);
+		assert_string_equal(n, cases[i].out);
+	}
+	assert_null(rg_toml_norm("a..b"));
+	assert_null(rg_toml_norm("a b"));
+	assert_null(rg_toml_norm("\"open"));
+	assert_null(rg_toml_norm(""));
+}
+
+static void test_toml_items(void **state)
+{
+	static const char text[] = "# top\n"
+				   "version = 2 # trailing\n"
+				   "imports = [\n"
+				   "  \"a.toml\", # first\n"
+				   "  'b.toml',\n"
+				   "]\n"
+				   "s = \"\"\"multi\n"
+				   "line \\\" quote\"\"\"\n"
+				   "\n"
+				   "[ plugins . 'x.y' ]\n"
+				   "  dotted.key = true\n"
+				   "  inline = { a = 1, b = [2] }\n"
+				   "[[arr]]\n"
+				   "  k = 'v'\n";
+	struct rg_toml *t = NULL;
+	assert_int_equal(rg_toml_parse("t.toml", text, strlen(text), &t, &error), 0);
+	const struct rg_toml_item *it = rg_toml_get(t, "", "version");
+	assert_non_null(it);
+	assert_int_equal(it->line, 2);
+	char *raw = track(rg_toml_raw(t, it));
+	assert_string_equal(raw, "2");
+	it = rg_toml_get(t, "", "imports");
+	assert_non_null(it);
+	assert_int_equal(it->line, 3);
+	char **list = NULL;
+	size_t n = 0;
+	assert_int_equal(rg_toml_decode_strings(text + it->value_start,
+						it->value_end - it->value_start, &list, &n),
+			 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0], "a.toml");
+	assert_string_equal(list[1], "b.toml");
+	rg_toml_strv_free(list);
+	it = rg_toml_get(t, "", "s");
+	assert_int_equal(it->line, 7);
+	char *s = NULL;
+	assert_int_equal(
+	    rg_toml_decode_string(text + it->value_start, it->value_end - it->value_start, &s), 0);
+	assert_string_equal(s, "multi\nline \" quote");
+	free(s);
+	const struct rg_toml_item *h = rg_toml_header(t, "plugins.\"x.y\"");
+	assert_non_null(h);
+	assert_int_equal(h->line, 10);
+	it = rg_toml_get(t, "plugins.\"x.y\"", "dotted.key");
+	assert_non_null(it);
+	assert_string_equal(it->path, "plugins.\"x.y\".dotted.key");
+	bool b = false;
+	assert_int_equal(
+	    rg_toml_decode_bool(text + it->value_start, it->value_end - it->value_start, &b), 0);
+	assert_true(b);
+	assert_non_null(rg_toml_get(t, "plugins.\"x.y\"", "inline"));
+	assert_non_null(rg_toml_get(t, "arr[]", "k"));
+	assert_null(rg_toml_header(t, "arr"));
+	assert_true(rg_toml_is_under("plugins.\"x.y\".a", "plugins.\"x.y\""));
+	assert_false(rg_toml_is_under("pluginsx", "plugins"));
+	/* A new key of [plugins.'x.y'] goes after its last key, before [[arr]]. */
+	size_t end = rg_toml_section_end(t, h);
+	assert_true(strncmp(text + end, "[[arr]]", 7) == 0);
+	rg_toml_free(t);
+}
+
+static void test_toml_errors(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned line;
+		const char *what;
+	} cases[] = {
+	    {"a = \"open\n", 1, "unterminated string"},
+	    {"\n\nb = [1, 2\n", 3, "unterminated array"},
+	    {"[table\n", 1, "malformed table header"},
+	    {"[a]]\n", 1, "malformed table header"},
+	    {"x\n", 1, "expected 'key = value'"},
+	    {"k =\n", 1, "missing value"},
+	    {"a = \"\"\"never\nclosed\n", 1, "unterminated string"},
+	    {"a = ]\n", 1, "unbalanced bracket"},
+	};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		struct rg_toml *t = NULL;
+		struct rg_error *e = NULL;
+		assert_true(rg_toml_parse("f.toml", cases[i].text, strlen(cases[i].text), &t, &e) <
+			    0);
+		assert_null(t);
+		char *want = track(rg_xasprintf("f.toml:%u: ", cases[i].line));
+		char *msg = track(rg_xstrdup(e->msg));
+		rg_error_free(e);
+		assert_has(msg, want);
+		assert_has(msg, cases[i].what);
+	}
+	/* A NUL byte is named with its line. */
+	static const char nul[] = "a = 1\nb = \"x\0y\"\n";
+	struct rg_toml *t = NULL;
+	struct rg_error *e = NULL;
+	assert_true(rg_toml_parse("f.toml", nul, sizeof(nul) - 1, &t, &e) < 0);
+	char *msg = track(rg_xstrdup(e->msg));
+	rg_error_free(e);
+	assert_has(msg, "f.toml:2: NUL byte");
+}
+
+static void test_toml_decoders(void **state)
+{
+	char *s = NULL;
+	char **v = NULL;
+	size_t n = 0;
+	bool b;
+	assert_int_equal(rg_toml_decode_string("'C:\\x'", 6, &s), 0);
+	assert_string_equal(s, "C:\\x");
+	free(s);
+	assert_int_equal(rg_toml_decode_string("\"a\\tb\\u00e9\"", 12, &s), 0);
+	assert_string_equal(s, "a\tb\xc3\xa9");
+	free(s);
+	assert_int_equal(rg_toml_decode_string("'''\nraw'''", 10, &s), 0);
+	assert_string_equal(s, "raw");
+	free(s);
+	assert_int_equal(rg_toml_decode_string("\"\"\"a\\\n   b\"\"\"", 13, &s), 0);
+	assert_string_equal(s, "ab");
+	free(s);
+	assert_int_equal(rg_toml_decode_string("\"x\" y", 5, &s), -EINVAL);
+	assert_int_equal(rg_toml_decode_string("\"\\q\"", 4, &s), -EINVAL);
+	assert_int_equal(rg_toml_decode_string("42", 2, &s), -EINVAL);
+	assert_int_equal(rg_toml_decode_bool("false", 5, &b), 0);
+	assert_false(b);
+	assert_int_equal(rg_toml_decode_bool("yes", 3, &b), -EINVAL);
+	assert_int_equal(rg_toml_decode_strings("[]", 2, &v, &n), 0);
+	assert_int_equal(n, 0);
+	rg_toml_strv_free(v);
+	assert_int_equal(rg_toml_decode_strings("[1]", 3, &v, &n), -EINVAL);
+	assert_int_equal(rg_toml_decode_strings("[\"a\" \"b\"]", 9, &v, &n), -EINVAL);
+	char *q = track(rg_toml_quote("a\"b\\c\n\x01"));
+	assert_string_equal(q, "\"a\\\"b\\\\c\\n\\u0001\"");
+	char *items[] = {(char *)"x", (char *)"y z"};
+	char *a = track(rg_toml_quote_array(items, 2));
+	assert_string_equal(a, "[\"x\", \"y z\"]");
+}
+
+static void test_text_diff(void **state)
+{
+	char *d = track(rg_text_diff("a", "1\n2\n3\n", 6, "b", "1\n2\nx\n3\n", 8));
+	assert_string_equal(d, "--- a\n+++ b\n@@ -1,3 +1,4 @@\n 1\n 2\n+x\n 3\n");
+	d = track(rg_text_diff("a", NULL, 0, "b", "new\n", 4));
+	assert_string_equal(d, "--- /dev/null\n+++ b\n@@ -0,0 +1,1 @@\n+new\n");
+	d = track(rg_text_diff("a", "same\n", 5, "b", "same\n", 5));
+	assert_string_equal(d, "");
+	d = track(rg_text_diff("a", "x", 1, "b", "y", 1));
+	assert_has(d, "-x\n\\ No newline at end of file\n+y\n");
+}
+
+/* ================= containerd ================= */
+
+static void test_containerd_runtimes(void **state)
+{
+	char *dir = fixture("containerd", "runtimes");
+	char *path = track(rg_xasprintf("%s/config.toml", dir));
+	char *before = slurp(path), *out;
+
+	assert_int_equal(configure("containerd", dir, false, &out), 0);
+	char *after = slurp(path);
+	assert_has(out, "updated ");
+	assert_has(out, "systemctl restart containerd");
+	/* In place (the file holds the CRI section), after runc's tables, before kata's. */
+	char *h =
+	    strstr(after, "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runguard]");
+	assert_non_null(h);
+	assert_true(h > strstr(after, "runtimes.runc.options]"));
+	assert_true(h < strstr(after, "runtimes.kata]"));
+	/* runc's keys and options copied, BinaryName replaced. */
+	assert_has(h, "        runtime_type = \"io.containerd.runc.v2\"\n"
+		      "        privileged_without_host_devices = false\n"
+		      "        pod_annotations = [\"run.runguard.profile\"]\n"
+		      "        [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runguard."
+		      "options]\n"
+		      "          SystemdCgroup = true\n"
+		      "          BinaryName = \"" BIN "\"\n");
+	/* Everything else is byte for byte the same. */
+	assert_has(after, "          BinaryName = \"/usr/bin/runc\"\n");
+	assert_has(after, "      default_runtime_name = \"runc\"\n");
+	char *added = inserted(before, after);
+	assert_true(rg_startswith(added, "\n      # runguard: "));
+	assert_int_equal(count_backups(dir), 1);
+	assert_false(rg_file_exists(track(rg_xasprintf("%s/conf.d", dir))));
+	/* Idempotent. */
+	assert_int_equal(changes("containerd", dir, false), 0);
+	assert_int_equal(configure("containerd", dir, false, &out), 0);
+	assert_has(out, "already configured");
+	assert_int_equal(count_backups(dir), 1);
+	/* --default changes only the default. */
+	assert_int_equal(configure("containerd", dir, true, &out), 0);
+	char *def = slurp(path);
+	assert_has(def, "      default_runtime_name = \"runguard\"\n");
+	assert_int_equal(strlen(def), strlen(after) + strlen("runguard") - strlen("runc"));
+	assert_int_equal(changes("containerd", dir, true), 0);
+	/* Without --default, an earlier --default is kept. */
+	assert_int_equal(changes("containerd", dir, false), 0);
+}
+
+static void test_containerd_noimports(void **state)
+{
+	char *dir = fixture("containerd", "noimports");
+	char *path = track(rg_xasprintf("%s/config.toml", dir));
+	char *dropin = track(rg_xasprintf("%s/conf.d/runguard.toml", dir));
+	char *out;
+
+	assert_int_equal(configure("containerd", dir, false, &out), 0);
+	assert_has(out, "created ");
+	char *main_text = slurp(path);
+	char *line = track(rg_xasprintf("version = 2\nimports = [\"%s\"]\nroot = ", dropin));
+	assert_has(main_text, line);
+	char *d = slurp(dropin);
+	assert_non_null(d);
+	assert_has(d, "version = 2\n");
+	/* Setting any runtime replaces containerd's built-in list: runc is kept. */
+	assert_has(d, "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n"
+		      "  runtime_type = \"io.containerd.runc.v2\"\n");
+	assert_has(d, "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runguard]\n"
+		      "  runtime_type = \"io.containerd.runc.v2\"\n");
+	assert_has(d, "    BinaryName = \"" BIN "\"\n");
+	assert_lacks(d, "default_runtime_name");
+	assert_int_equal(count_backups(dir), 1);
+	assert_int_equal(changes("containerd", dir, false), 0);
+	/* --default goes into the drop-in, which now holds the CRI section. */
+	assert_int_equal(configure("containerd", dir, true, &out), 0);
+	d = slurp(dropin);
+	assert_has(d, "[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n"
+		      "  default_runtime_name = \"runguard\"\n");
+	assert_int_equal(changes("containerd", dir, true), 0);
+}
+
+static void test_containerd_imports_glob(void **state)
+{
+	char *dir = fixture("containerd", "imports");
+	char *path = track(rg_xasprintf("%s/config.toml", dir));
+	char *before = slurp(path);
+
+	assert_int_equal(configure("containerd", dir, false, NULL), 0);
+	/* "conf.d/\*.toml" already imports the drop-in: config.toml is unchanged. */
+	assert_string_equal(slurp(path), before);
+	assert_int_equal(count_backups(dir), 0);
+	assert_non_null(slurp(track(rg_xasprintf("%s/conf.d/runguard.toml", dir))));
+	assert_int_equal(changes("containerd", dir, false), 0);
+}
+
+static void test_containerd_debian(void **state)
+{
+	char *dir = fixture("containerd", "debian");
+	char *path = track(rg_xasprintf("%s/config.toml", dir));
+	char *before = slurp(path);
+
+	assert_int_equal(configure("containerd", dir, false, NULL), 0);
+	char *after = slurp(path);
+	/* Debian's file sets the CRI plugin (its CNI paths): edited in place, kept. */
+	assert_true(rg_startswith(after, before));
+	assert_has(after, "runtimes.runc]");
+	assert_has(after, "runtimes.runguard]");
+	assert_false(rg_file_exists(track(rg_xasprintf("%s/conf.d", dir))));
+}
+
+/* A refused configuration: an error naming `what`, and no file touched. */
+static void expect_refused(const char *engine, const char *name, const char *file, const char *what)
+{
+	char *dir = fixture(engine, name);
+	char *path = track(rg_xasprintf("%s/%s", dir, file));
+	char *before = slurp(path);
+
+	assert_true(configure(engine, dir, true, NULL) < 0);
+	assert_non_null(error);
+	assert_has(error->msg, what);
+	assert_string_equal(slurp(path), before);
+	assert_int_equal(count_backups(dir), 0);
+	assert_false(rg_file_exists(track(rg_xasprintf("%s/conf.d/runguard.toml", dir))));
+}
+
+static void test_containerd_refusals(void **state)
+{
+	expect_refused("containerd", "malformed", "config.toml",
+		       "config.toml:4: unterminated string");
+	expect_refused("containerd", "v1", "config.toml", "config.toml:3: no `version = 2`");
+	expect_refused("containerd", "twoholders", "config.toml", "conf.d/cri.toml");
+	assert_has(error->msg, "several files");
+}
+
+static void test_containerd_dry_run(void **state)
+{
+	char *dir = fixture("containerd", "runtimes");
+	char *path = track(rg_xasprintf("%s/config.toml", dir));
+	char *before = slurp(path);
+	struct rg_configure_opts o = {.engine = "containerd", .config_dir = dir, .binary = BIN};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_int_equal(rg_configure_run(&o, true, out, &error), 0);
+	fclose(out);
+	track(buf);
+	assert_has(buf, "--- ");
+	assert_has(buf,
+		   "+      [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runguard]");
+	assert_has(buf, "dry run: nothing written");
+	assert_string_equal(slurp(path), before);
+	assert_int_equal(count_backups(dir), 0);
+}
+
+/* ================= CRI-O, podman, docker ================= */
+
+static void test_crio(void **state)
+{
+	char *dir = fixture("crio", "basic");
+	char *dropin = track(rg_xasprintf("%s/crio.conf.d/10-runguard.conf", dir));
+	char *main_before = slurp(track(rg_xasprintf("%s/crio.conf", dir)));
+
+	assert_int_equal(configure("crio", dir, false, NULL), 0);
+	char *d = slurp(dropin);
+	assert_has(d, "[crio.runtime.runtimes.runguard]\n"
+		      "runtime_path = \"" BIN "\"\n"
+		      "runtime_type = \"oci\"\n"
+		      "runtime_root = \"/run/runguard\"\n"
+		      "monitor_path = \"/usr/libexec/crio/conmon\"\n"
+		      "allowed_annotations = [\n\t\"io.kubernetes.cri-o.Devices\",\n]\n"
+		      "monitor_cgroup = \"system.slice\"\n");
+	assert_lacks(d, "default_runtime");
+	assert_string_equal(slurp(track(rg_xasprintf("%s/crio.conf", dir))), main_before);
+	assert_int_equal(changes("crio", dir, false), 0);
+	assert_int_equal(configure("crio", dir, true, NULL), 0);
+	assert_has(slurp(dropin), "[crio.runtime]\ndefault_runtime = \"runguard\"\n");
+	assert_int_equal(count_backups(track(rg_xasprintf("%s/crio.conf.d", dir))), 1);
+	assert_int_equal(changes("crio", dir, false), 0);
+	expect_refused("crio", "malformed", "crio.conf", "crio.conf:1: malformed table header");
+}
+
+static void test_podman(void **state)
+{
+	char *dir = fixture("podman", "basic");
+	char *dropin = track(rg_xasprintf("%s/containers.conf.d/runguard.conf", dir));
+
+	assert_int_equal(configure("podman", dir, false, NULL), 0);
+	char *d = slurp(dropin);
+	/* The lists runc is in, with runguard added; the runtime's path. */
+	assert_has(d, "[engine]\nruntime_supports_json = [\"crun\", \"runc\", \"kata\", "
+		      "\"runguard\"]\nruntime_supports_nocgroups = [\"crun\", \"runc\", "
+		      "\"runguard\"]\n\n[engine.runtimes]\nrunguard = [\"" BIN "\"]\n");
+	assert_lacks(d, "runtime_supports_kvm");
+	assert_lacks(d, "runtime = ");
+	assert_int_equal(changes("podman", dir, false), 0);
+	assert_int_equal(configure("podman", dir, true, NULL), 0);
+	assert_has(slurp(dropin), "runtime = \"runguard\"\n");
+	assert_int_equal(changes("podman", dir, false), 0);
+	expect_refused("podman", "malformed", "containers.conf",
+		       "containers.conf:2: unterminated array");
+}
+
+static void test_docker(void **state)
+{
+	char *dir = fixture("docker", "other-keys");
+	char *path = track(rg_xasprintf("%s/daemon.json", dir));
+	char *before = slurp(path);
+
+	assert_int_equal(configure("docker", dir, false, NULL), 0);
+	char *after = slurp(path);
+	/* One line added to "runtimes", in the file's own layout. */
+	char *crun = strstr(before, "\"crun\"");
+	char *crun_end = strchr(crun, '\n');
+	char *want = track(rg_xasprintf("%.*s,\n    \"runguard\": {\"path\": \"" BIN "\"}%s",
+					(int)(crun_end - before), before, crun_end));
+	assert_string_equal(after, want);
+	/* Every key kept, in order. */
+	struct rg_json *j = rg_json_parse(after, strlen(after), "daemon.json", NULL, &error);
+	assert_non_null(j);
+	static const char *const keys[] = {"log-driver", "log-opts",  "storage-driver",
+					   "runtimes",	 "exec-opts", "live-restore"};
+	assert_int_equal(j->n, RG_ARRAY_SIZE(keys));
+	for (size_t i = 0; i < RG_ARRAY_SIZE(keys); i++)
+		assert_string_equal(j->u.members[i].key, keys[i]);
+	/* crun's arguments are crun's, not copied to a runtime that runs runc. */
+	assert_null(
+	    rg_json_get(rg_json_get(rg_json_get(j, "runtimes"), "runguard"), "runtimeArgs"));
+	rg_json_free(j);
+	assert_int_equal(changes("docker", dir, false), 0);
+	assert_int_equal(configure("docker", dir, true, NULL), 0);
+	after = slurp(path);
+	assert_has(after, "  \"live-restore\": true,\n  \"default-runtime\": \"runguard\"\n}");
+	assert_int_equal(changes("docker", dir, true), 0);
+	assert_int_equal(count_backups(dir), 2);
+	expect_refused("docker", "malformed", "daemon.json", "daemon.json:3");
+	expect_refused("docker", "bad-runtimes", "daemon.json", ".runtimes: expected an object");
+}
+
+static void test_docker_new_file(void **state)
+{
+	char *dir = track(rg_xasprintf("%s/%d-docker-new", tmpdir, ++case_n));
+	char *path = track(rg_xasprintf("%s/daemon.json", dir));
+
+	assert_int_equal(configure("docker", dir, true, NULL), 0);
+	assert_string_equal(slurp(path),
+			    "{\n\t\"runtimes\": {\n\t\t\"runguard\": {\n\t\t\t\"path\": "
+			    "\"" BIN "\"\n\t\t}\n\t},\n\t\"default-runtime\": "
+			    "\"runguard\"\n}\n");
+	assert_int_equal(count_backups(dir), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	assert_int_equal(changes("docker", dir, true), 0);
+}
+
+static void test_parse_args(void **state)
+{
+	static const struct {
+		const char *args[6];
+		const char *what;
+	} bad[] = {
+	    {{NULL}, "no engine"},
+	    {{"lxc", NULL}, "unknown engine 'lxc'"},
+	    {{"docker", "podman", NULL}, "one engine at a time"},
+	    {{"docker", "--binary", "rel/runguard", NULL}, "absolute path"},
+	    {{"docker", "--file", NULL}, "--file needs a value"},
+	    {{"docker", "--frobnicate", NULL}, "unknown option"},
+	};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(bad); i++) {
+		int argc = 0;
+		while (bad[i].args[argc])
+			argc++;
+		struct rg_configure_opts o;
+		bool dry;
+		char *bin = NULL;
+		struct rg_error *e = NULL;
+		assert_int_equal(
+		    rg_configure_parse_args(argc, (char **)bad[i].args, &o, &dry, &bin, &e),
+		    -EINVAL);
+		char *msg = track(rg_xstrdup(e->msg));
+		rg_error_free(e);
+		assert_has(msg, bad[i].what);
+	}
+	const char *good[] = {"containerd", "--dry-run", "--config-dir=/x",
+			      "--default",  "--binary",	 "/usr/sbin/rg"};
+	struct rg_configure_opts o;
+	bool dry = false;
+	char *bin = NULL;
+	assert_int_equal(rg_configure_parse_args(6, (char **)good, &o, &dry, &bin, &error), 0);
+	track(bin);
+	assert_true(dry);
+	assert_true(o.is_default);
+	assert_string_equal(o.config_dir, "/x");
+	assert_string_equal(o.binary, "/usr/sbin/rg");
+	/* Without --binary: the running program, resolved. */
+	const char *dflt[] = {"podman"};
+	assert_int_equal(rg_configure_parse_args(1, (char **)dflt, &o, &dry, &bin, &error), 0);
+	track(bin);
+	assert_true(o.binary[0] == '/');
+}
+
+static int setup_all(void **state)
+{
+	if (!mkdtemp(tmpdir))
+		return -1;
+	return 0;
+}
+
+static int teardown_all(void **state)
+{
+	char *cmd = rg_xasprintf("rm -rf '%s'", tmpdir);
+	int r = system(cmd);
+	free(cmd);
+	return r == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_teardown(test_toml_norm, cleanup),
+	    cmocka_unit_test_teardown(test_toml_items, cleanup),
+	    cmocka_unit_test_teardown(test_toml_errors, cleanup),
+	    cmocka_unit_test_teardown(test_toml_decoders, cleanup),
+	    cmocka_unit_test_teardown(test_text_diff, cleanup),
+	    cmocka_unit_test_teardown(test_containerd_runtimes, cleanup),
+	    cmocka_unit_test_teardown(test_containerd_noimports, cleanup),
+	    cmocka_unit_test_teardown(test_containerd_imports_glob, cleanup),
+	    cmocka_unit_test_teardown(test_containerd_debian, cleanup),
+	    cmocka_unit_test_teardown(test_containerd_refusals, cleanup),
+	    cmocka_unit_test_teardown(test_containerd_dry_run, cleanup),
+	    cmocka_unit_test_teardown(test_crio, cleanup),
+	    cmocka_unit_test_teardown(test_podman, cleanup),
+	    cmocka_unit_test_teardown(test_docker, cleanup),
+	    cmocka_unit_test_teardown(test_docker_new_file, cleanup),
+	    cmocka_unit_test_teardown(test_parse_args, cleanup),
+	};
+	return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}

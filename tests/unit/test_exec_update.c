@@ -1,0 +1,996 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests for exec and update: the flag reading (rg_cli_flags, the argv
+ * builder), runc's number syntaxes, the exec checks of flags and process
+ * files, the update checks of flags and resources JSON, the runtime's state
+ * output, and the argfile's trust checks and atomic rewrite.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "runguard/argfile.h"
+#include "runguard/cli.h"
+#include "runguard/container.h"
+#include "runguard/execproc.h"
+#include "runguard/policy.h"
+#include "runguard/update.h"
+#include "runguard/util.h"
+
+/* A host with round numbers: 8 GiB, 4 CPUs, pid_max 32768. */
+static const struct rg_host test_host = {
+    .seccomp_arch = "SCMP_ARCH_X86_64",
+    .go_arch = "amd64",
+    .selinux_enabled = 0,
+    .memory_bytes = 8ULL << 30,
+    .cpus = 4,
+    .pid_max = 32768,
+};
+
+/* ---- fixtures ---- */
+
+struct fixture {
+	struct rg_config cfg;
+	struct rg_policy policy;
+	struct rg_json *container;
+	struct rg_report report;
+	struct rg_argv argv;
+	char **args; /* argv as main() gets it */
+	int argc;
+	struct rg_cli cli;
+	struct rg_cli_flag *flags;
+	size_t n_flags;
+};
+
+static struct rg_json *parse(const char *text)
+{
+	struct rg_error *err = NULL;
+	struct rg_json *j = rg_json_parse(text, strlen(text), "test", NULL, &err);
+	if (!j)
+		fail_msg("parse: %s", err->msg);
+	return j;
+}
+
+/* Sets up policy from a configuration text and a container config.json. */
+static void fx_init(struct fixture *f, const char *config, const char *container)
+{
+	struct rg_error *err = NULL;
+
+	memset(f, 0, sizeof(*f));
+	if (rg_config_parse_buffer("test-config", config, strlen(config), &f->cfg, &err) < 0)
+		fail_msg("config: %s", err->msg);
+	f->container = parse(container);
+	if (rg_policy_select(&f->cfg, rg_json_get(f->container, "annotations"), &f->policy, &err) <
+	    0)
+		fail_msg("policy: %s", err->msg);
+}
+
+/* Scans "runc ARGS..." and reads its exec/update flags. */
+static void fx_argv(struct fixture *f, const char *const *args)
+{
+	struct rg_error *err = NULL;
+	int n = 0;
+
+	while (args[n])
+		n++;
+	f->argc = n + 1;
+	f->args = rg_xcalloc((size_t)f->argc + 1, sizeof(char *));
+	f->args[0] = rg_xstrdup("runc");
+	for (int i = 0; i < n; i++)
+		f->args[i + 1] = rg_xstrdup(args[i]);
+	if (rg_cli_scan(f->argc, f->args, &f->cli, &err) < 0)
+		fail_msg("scan: %s", err->msg);
+	if (rg_cli_flags(f->argc, f->args, &f->cli, &f->flags, &f->n_flags, &err) < 0)
+		fail_msg("flags: %s", err->msg);
+	rg_argv_init(&f->argv, f->argc, f->args);
+}
+
+static void fx_free(struct fixture *f)
+{
+	rg_config_free(&f->cfg);
+	rg_policy_free(&f->policy);
+	rg_json_free(f->container);
+	rg_report_free(&f->report);
+	rg_argv_free(&f->argv);
+	for (int i = 0; i < f->argc; i++)
+		free(f->args[i]);
+	free(f->args);
+	free(f->flags);
+}
+
+/* The argv the runtime would get, joined by spaces (without argv[0]). Caller frees. */
+static char *joined(struct fixture *f)
+{
+	struct rg_buf b = {0};
+	char **v = rg_argv_vector(&f->argv);
+	for (int i = 1; v[i]; i++)
+		rg_buf_printf(&b, "%s%s", i > 1 ? " " : "", v[i]);
+	rg_buf_puts(&b, "");
+	return rg_buf_steal(&b);
+}
+
+static const struct rg_change *change_at(const struct rg_report *r, const char *path)
+{
+	for (size_t i = 0; i < r->n_changes; i++)
+		if (strcmp(r->changes[i].path, path) == 0)
+			return &r->changes[i];
+	return NULL;
+}
+
+static const struct rg_violation *violation_at(const struct rg_report *r, const char *path)
+{
+	for (size_t i = 0; i < r->n_violations; i++)
+		if (strcmp(r->violations[i].path, path) == 0)
+			return &r->violations[i];
+	return NULL;
+}
+
+/* ---- rg_cli_flags and rg_argv ---- */
+
+static void test_flags_exec(void **state)
+{
+	struct fixture f;
+	(void)state;
+	fx_init(&f, "{}", "{}");
+	const char *args[] = {"--root",	     "/r", "exec", "--cap", "CAP_A", "-c",    "CAP_B",
+			      "--cap=CAP_C", "-t", "c1",   "sh",    "-c",    "--cap", NULL};
+	fx_argv(&f, args);
+	assert_int_equal(f.cli.kind, RG_CLI_EXEC);
+	assert_int_equal(f.cli.id_index, 10);
+	/* The command's "-c --cap" are not flags. */
+	assert_int_equal(f.n_flags, 4);
+	assert_string_equal(f.flags[0].name, "cap");
+	assert_string_equal(f.flags[0].value, "CAP_A");
+	assert_int_equal(f.flags[0].index, 4);
+	assert_int_equal(f.flags[0].value_index, 5);
+	assert_string_equal(f.flags[1].name, "cap"); /* -c is --cap */
+	assert_int_equal(f.flags[1].index, 6);
+	assert_string_equal(f.flags[2].value, "CAP_C");
+	assert_int_equal(f.flags[2].index, f.flags[2].value_index);
+	assert_string_equal(f.flags[3].name, "tty");
+	assert_null(f.flags[3].value);
+	fx_free(&f);
+}
+
+static void test_flags_update_reordered(void **state)
+{
+	struct fixture f;
+	(void)state;
+	fx_init(&f, "{}", "{}");
+	/* runc's urfave/cli moves the flags before "c1"; the indices stay argv's. */
+	const char *ok[] = {"update", "c1", "--memory", "1G", "--pids-limit=5", NULL};
+	fx_argv(&f, ok);
+	assert_int_equal(f.cli.kind, RG_CLI_UPDATE);
+	assert_int_equal(f.cli.id_index, 2);
+	assert_int_equal(f.n_flags, 2);
+	assert_string_equal(f.flags[0].name, "memory");
+	assert_int_equal(f.flags[0].value_index, 4);
+	assert_string_equal(f.flags[1].value, "5");
+	fx_free(&f);
+}
+
+static void test_argv_edits(void **state)
+{
+	char *in[] = {(char *)"runc",
+		      (char *)"exec",
+		      (char *)"--cap",
+		      (char *)"X",
+		      (char *)"c1",
+		      (char *)"true",
+		      NULL};
+	struct rg_argv a;
+	(void)state;
+
+	rg_argv_init(&a, 6, in);
+	assert_false(a.is_changed);
+	rg_argv_remove(&a, 2);
+	rg_argv_remove(&a, 3);
+	rg_argv_set(&a, 5, rg_xstrdup("false"));
+	assert_true(a.is_changed);
+	char **v = rg_argv_vector(&a);
+	assert_string_equal(v[0], "runc");
+	assert_string_equal(v[1], "exec");
+	assert_string_equal(v[2], "c1");
+	assert_string_equal(v[3], "false");
+	assert_null(v[4]);
+	/* the original is untouched */
+	assert_string_equal(in[2], "--cap");
+	assert_string_equal(in[5], "true");
+	rg_argv_free(&a);
+}
+
+static void test_parse_bool(void **state)
+{
+	static const char *const yes[] = {"1", "t", "T", "true", "TRUE", "True"};
+	static const char *const no[] = {"0", "f", "F", "false", "FALSE", "False"};
+	static const char *const bad[] = {"", "yes", "tRUE", "2", " true", "true "};
+	bool v;
+	(void)state;
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(yes); i++) {
+		assert_int_equal(rg_cli_parse_bool(yes[i], &v), 0);
+		assert_true(v);
+	}
+	for (size_t i = 0; i < RG_ARRAY_SIZE(no); i++) {
+		assert_int_equal(rg_cli_parse_bool(no[i], &v), 0);
+		assert_false(v);
+	}
+	for (size_t i = 0; i < RG_ARRAY_SIZE(bad); i++)
+		assert_int_equal(rg_cli_parse_bool(bad[i], &v), -EINVAL);
+}
+
+/* ---- runc's size syntax ---- */
+
+static void test_parse_ram(void **state)
+{
+	static const struct {
+		const char *in;
+		long long want; /* -2: invalid */
+		bool over;
+	} cases[] = {
+	    {"0", 0, false},
+	    {"1", 1, false},
+	    {"-1", -1, false},
+	    {"1k", 1024, false},
+	    {"1K", 1024, false},
+	    {"1kb", 1024, false},
+	    {"1KiB", 1024, false},
+	    {"1i", 1, false},
+	    {"1b", 1, false},
+	    {"2M", 2LL << 20, false},
+	    {"1 m", 1LL << 20, false},
+	    {"1.5G", 3LL << 29, false},
+	    {"1.1G", 1181116006LL, false}, /* truncated, as Go's int64(float64) */
+	    {"100g", 100LL << 30, false},
+	    {"1t", 1LL << 40, false},
+	    {"1P", 1LL << 50, false},
+	    {"8191P", 8191LL << 50, false},
+	    {"8192P", 0, true},
+	    {"99999999999999999999", 0, true},
+	    {"", -2, false},
+	    {"k", -2, false},
+	    {"-2", -2, false},
+	    {"+1", -2, false},
+	    {"1x", -2, false},
+	    {"1.", -2, false},
+	    {".5", -2, false},
+	    {"1.2.3", -2, false},
+	    {"1kk", -2, false},
+	    {"1  k", -2, false},
+	    {" 1", -2, false},
+	    {"1 ", 1, false},
+	    {"1e3", -2, false},
+	    {"0x10", -2, false},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		long long v = 0;
+		bool over = false;
+		int r = rg_update_parse_ram(cases[i].in, &v, &over);
+		if (cases[i].want == -2) {
+			if (r != -EINVAL)
+				fail_msg("'%s': accepted as %lld", cases[i].in, v);
+			continue;
+		}
+		if (r != 0)
+			fail_msg("'%s': refused", cases[i].in);
+		assert_int_equal(over, cases[i].over);
+		if (!cases[i].over && v != cases[i].want)
+			fail_msg("'%s': %lld, want %lld", cases[i].in, v, cases[i].want);
+	}
+}
+
+/* ---- exec flags ---- */
+
+static const char container_plain[] =
+    "{\"process\":{\"selinuxLabel\":\"system_u:system_r:container_t:s0:c1,c2\","
+    "\"user\":{\"uid\":1000}}}";
+
+static void exec_flags(struct fixture *f, const char *config, const char *container,
+		       const char *const *args, int want_r)
+{
+	struct rg_error *err = NULL;
+	fx_init(f, config, container);
+	fx_argv(f, args);
+	const struct rg_exec_check x = {&f->policy, &test_host, f->container, &f->report};
+	int r = rg_execproc_check_flags(&x, f->flags, f->n_flags, &f->argv, &err);
+	if (r != want_r)
+		fail_msg("check_flags: %d (%s), want %d", r, err ? err->msg : "-", want_r);
+	rg_error_free(err);
+}
+
+static void test_exec_cap_fix_drops(void **state)
+{
+	struct fixture f;
+	const char *args[] = {"exec",
+			      "--cap",
+			      "CAP_SYS_ADMIN",
+			      "--cap=CAP_KILL",
+			      "-c",
+			      "CAP_NET_ADMIN",
+			      "c1",
+			      "sh",
+			      "-c",
+			      "true",
+			      NULL};
+	(void)state;
+	exec_flags(&f, "{}", container_plain, args, 0);
+	_cleanup_free_ char *got = joined(&f);
+	assert_string_equal(got, "exec --cap=CAP_KILL c1 sh -c true");
+	assert_int_equal(f.report.n_changes, 2);
+	assert_int_equal(f.report.n_violations, 0);
+	assert_string_equal(f.report.changes[0].path, "--cap");
+	assert_string_equal(f.report.changes[0].before, "\"CAP_SYS_ADMIN\"");
+	assert_null(f.report.changes[0].after);
+	assert_string_equal(f.report.changes[0].rule, "capabilities");
+	fx_free(&f);
+}
+
+static void test_exec_cap_reject(void **state)
+{
+	struct fixture f;
+	const char *args[] = {"exec", "--cap", "CAP_SYS_ADMIN", "c1", "true", NULL};
+	(void)state;
+	exec_flags(&f, "{\"rules\":{\"capabilities\":{\"action\":\"reject\"}}}", container_plain,
+		   args, 0);
+	assert_false(f.argv.is_changed);
+	assert_int_equal(f.report.n_violations, 1);
+	assert_non_null(violation_at(&f.report, "--cap"));
+	assert_non_null(strstr(f.report.violations[0].msg, "CAP_SYS_ADMIN"));
+	fx_free(&f);
+}
+
+static void test_exec_cap_privileged_allows(void **state)
+{
+	struct fixture f;
+	const char *args[] = {"exec", "--cap", "CAP_SYS_ADMIN", "c1", "true", NULL};
+	(void)state;
+	exec_flags(&f, "{\"profile\":\"privileged\"}", container_plain, args, 0);
+	assert_false(f.argv.is_changed);
+	assert_int_equal(f.report.n_changes + f.report.n_violations, 0);
+	fx_free(&f);
+}
+
+static void test_exec_cap_unknown(void **state)
+{
+	struct fixture f;
+	const char *args[] = {"exec", "--cap", "cap_sys_admin", "c1", "true", NULL};
+	(void)state;
+	exec_flags(&f, "{}", container_plain, args, -EINVAL);
+	fx_free(&f);
+}
+
+static void test_exec_no_new_privs(void **state)
+{
+	struct fixture f;
+	const char *drop[] = {"exec", "--no-new-privs=false", "c1", "true", NULL};
+	const char *keep[] = {"exec", "--no-new-privs", "--no-new-privs=1", "c1", "true", NULL};
+	const char *bad[] = {"exec", "--no-new-privs=maybe", "c1", "true", NULL};
+	(void)state;
+
+	exec_flags(&f, "{}", container_plain, drop, 0);
+	_cleanup_free_ char *got = joined(&f);
+	assert_string_equal(got, "exec c1 true");
+	assert_non_null(change_at(&f.report, "--no-new-privs"));
+	fx_free(&f);
+
+	exec_flags(&f, "{}", container_plain, keep, 0);
+	assert_false(f.argv.is_changed);
+	assert_int_equal(f.report.n_changes + f.report.n_violations, 0);
+	fx_free(&f);
+
+	exec_flags(&f, "{}", container_plain, bad, -EINVAL);
+	fx_free(&f);
+}
+
+static void test_exec_labels(void **state)
+{
+	struct fixture f;
+	const char *same[] = {"exec",
+			      "--process-label",
+			      "system_u:system_r:container_t:s0:c1,c2",
+			      "--process-label=",
+			      "c1",
+			      "true",
+			      NULL};
+	const char *other[] = {
+	    "exec", "--process-label", "system_u:system_r:spc_t:s0", "c1", "true", NULL};
+	const char *aa[] = {"exec", "--apparmor", "unconfined", "c1", "true", NULL};
+	(void)state;
+
+	/* The last --process-label wins in runc, but each is checked: both fine here. */
+	exec_flags(&f, "{}", container_plain, same, 0);
+	assert_int_equal(f.report.n_violations, 0);
+	fx_free(&f);
+
+	exec_flags(&f, "{}", container_plain, other, 0);
+	assert_int_equal(f.report.n_violations, 1);
+	assert_string_equal(f.report.violations[0].rule, "selinux");
+	assert_string_equal(f.report.violations[0].path, "--process-label");
+	assert_false(f.argv.is_changed);
+	fx_free(&f);
+
+	/* The container has no AppArmor profile: any is a different one. */
+	exec_flags(&f, "{}", container_plain, aa, 0);
+	assert_non_null(violation_at(&f.report, "--apparmor"));
+	fx_free(&f);
+
+	/* A policy that turns the selinux rule off lets the label through. */
+	exec_flags(&f, "{\"rules\":{\"selinux\":{\"action\":\"off\"}}}", container_plain, other, 0);
+	assert_int_equal(f.report.n_violations, 0);
+	fx_free(&f);
+}
+
+static void test_exec_user(void **state)
+{
+	static const char fix[] = "{\"rules\":{\"user\":{\"action\":\"fix\"}}}";
+	static const char reject[] = "{\"rules\":{\"user\":{\"action\":\"reject\"}}}";
+	static const char mapped[] = "{\"linux\":{\"uidMappings\":[{\"containerID\":0,"
+				     "\"hostID\":100000,\"size\":65536}]}}";
+	const char *root[] = {"exec", "-u", "0:0", "c1", "true", NULL};
+	const char *wrap[] = {"exec", "--user=4294967296", "c1", "true", NULL};
+	const char *user[] = {"exec", "-u", "1000", "c1", "true", NULL};
+	const char *junk[] = {"exec", "-u", "root", "c1", "true", NULL};
+	struct fixture f;
+	(void)state;
+
+	/* Off (baseline): not looked at. */
+	exec_flags(&f, "{}", container_plain, root, 0);
+	assert_int_equal(f.report.n_changes + f.report.n_violations, 0);
+	fx_free(&f);
+
+	exec_flags(&f, fix, container_plain, root, 0);
+	_cleanup_free_ char *got = joined(&f);
+	assert_string_equal(got, "exec c1 true");
+	assert_non_null(change_at(&f.report, "--user"));
+	fx_free(&f);
+
+	/* runc stores uint32(uid): 2^32 is uid 0. */
+	exec_flags(&f, reject, container_plain, wrap, 0);
+	assert_non_null(violation_at(&f.report, "--user"));
+	fx_free(&f);
+
+	exec_flags(&f, reject, container_plain, user, 0);
+	assert_int_equal(f.report.n_violations, 0);
+	fx_free(&f);
+
+	/* runc cannot parse it, so it runs as no one: nothing to judge. */
+	exec_flags(&f, reject, container_plain, junk, 0);
+	assert_int_equal(f.report.n_violations, 0);
+	fx_free(&f);
+
+	/* Container root mapped to an unprivileged host uid. */
+	exec_flags(&f, reject, mapped, root, 0);
+	assert_int_equal(f.report.n_violations, 0);
+	fx_free(&f);
+}
+
+/* ---- exec process files ---- */
+
+static int exec_process(struct fixture *f, const char *config, const char *container,
+			const char *process, struct rg_json **ret)
+{
+	struct rg_error *err = NULL;
+	fx_init(f, config, container);
+	*ret = parse(process);
+	const struct rg_exec_check x = {&f->policy, &test_host, f->container, &f->report};
+	int r = rg_execproc_check_process(&x, ret, "p.json", &err);
+	rg_error_free(err);
+	return r;
+}
+
+static void test_exec_process_fixed(void **state)
+{
+	struct fixture f;
+	struct rg_json *p = NULL;
+	(void)state;
+
+	assert_int_equal(
+	    exec_process(&f, "{}", container_plain,
+			 "{\"args\":[\"sh\"],\"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\","
+			 "\"CAP_KILL\"],\"effective\":[\"CAP_SYS_ADMIN\"],\"ambient\":[\"CAP_SYS_"
+			 "ADMIN\"]},\"noNewPrivileges\":false,\"env\":[\"A=1\"]}",
+			 &p),
+	    0);
+	_cleanup_free_ char *text = rg_json_emit(p, false, NULL);
+	assert_string_equal(text,
+			    "{\"args\":[\"sh\"],\"capabilities\":{\"bounding\":[\"CAP_KILL\"],"
+			    "\"effective\":[],\"ambient\":[]},\"noNewPrivileges\":true,"
+			    "\"env\":[\"A=1\"]}");
+	/* Paths are the file's own. */
+	assert_non_null(change_at(&f.report, ".capabilities.bounding"));
+	assert_non_null(change_at(&f.report, ".noNewPrivileges"));
+	assert_int_equal(f.report.n_violations, 0);
+	rg_json_free(p);
+	fx_free(&f);
+}
+
+static void test_exec_process_missing_nnp(void **state)
+{
+	struct fixture f;
+	struct rg_json *p = NULL;
+	(void)state;
+
+	/* runc reads an absent noNewPrivileges as false. */
+	assert_int_equal(exec_process(&f, "{}", container_plain, "{\"args\":[\"sh\"]}", &p), 0);
+	assert_true(rg_json_get(p, "noNewPrivileges")->type == RG_JSON_TRUE);
+	rg_json_free(p);
+	fx_free(&f);
+}
+
+static void test_exec_process_labels(void **state)
+{
+	struct fixture f;
+	struct rg_json *p = NULL;
+	(void)state;
+
+	assert_int_equal(exec_process(&f, "{}", container_plain,
+				      "{\"noNewPrivileges\":true,\"selinuxLabel\":\"system_u:"
+				      "system_r:spc_t:s0\",\"apparmorProfile\":\"unconfined\"}",
+				      &p),
+			 0);
+	assert_non_null(violation_at(&f.report, ".selinuxLabel"));
+	assert_non_null(violation_at(&f.report, ".apparmorProfile"));
+	rg_json_free(p);
+	fx_free(&f);
+
+	assert_int_equal(exec_process(&f, "{}", container_plain,
+				      "{\"noNewPrivileges\":true,\"selinuxLabel\":\"system_u:"
+				      "system_r:container_t:s0:c1,c2\"}",
+				      &p),
+			 0);
+	assert_int_equal(f.report.n_violations, 0);
+	assert_int_equal(f.report.n_changes, 0);
+	rg_json_free(p);
+	fx_free(&f);
+}
+
+static void test_exec_process_user_reject(void **state)
+{
+	struct fixture f;
+	struct rg_json *p = NULL;
+	(void)state;
+
+	/* No user at all is uid 0 to runc. */
+	assert_int_equal(exec_process(&f, "{\"profile\":\"restricted\"}", container_plain,
+				      "{\"noNewPrivileges\":true}", &p),
+			 0);
+	assert_non_null(violation_at(&f.report, ".user.uid"));
+	rg_json_free(p);
+	fx_free(&f);
+}
+
+static void test_exec_process_bad(void **state)
+{
+	static const char *const bad[] = {
+	    "[]",
+	    "{\"Capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\"]}}",
+	    "{\"capabilities\":{\"bounding\":[\"cap_sys_admin\"]}}",
+	    "{\"selinuxLabel\":5}",
+	    "{\"noNewPrivileges\":\"yes\"}",
+	};
+	(void)state;
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(bad); i++) {
+		struct fixture f;
+		struct rg_json *p = NULL;
+		int r = exec_process(&f, "{}", container_plain, bad[i], &p);
+		if (r != -EINVAL)
+			fail_msg("'%s': %d, want -EINVAL", bad[i], r);
+		rg_json_free(p);
+		fx_free(&f);
+	}
+}
+
+/* ---- update flags ---- */
+
+static const char limits_fix[] =
+    "{\"rules\":{\"resources\":{\"action\":\"fix\",\"memory\":{\"default\":\"512M\",\"max\":"
+    "\"1G\"},\"cpu\":{\"max\":1},\"pids\":{\"default\":50,\"max\":100}}}}";
+static const char limits_reject[] =
+    "{\"rules\":{\"resources\":{\"action\":\"reject\",\"memory\":{\"max\":\"1G\"},\"cpu\":{"
+    "\"max\":1},\"pids\":{\"max\":100}}}}";
+static const char container_cpu[] =
+    "{\"linux\":{\"resources\":{\"cpu\":{\"quota\":100000,\"period\":100000}}}}";
+
+static void update_flags(struct fixture *f, const char *config, const char *container,
+			 const char *const *args, int want_r)
+{
+	struct rg_error *err = NULL;
+	fx_init(f, config, container);
+	fx_argv(f, args);
+	const struct rg_update_check x = {&f->policy, &test_host, f->container, &f->report};
+	int r = rg_update_check_flags(&x, f->flags, f->n_flags, &f->argv, &err);
+	if (r != want_r)
+		fail_msg("check_flags: %d (%s), want %d", r, err ? err->msg : "-", want_r);
+	rg_error_free(err);
+}
+
+static void test_update_flags_table(void **state)
+{
+	static const struct {
+		const char *config;
+		const char *args[12];
+		const char *want; /* the argv after; NULL: refused */
+	} cases[] = {
+	    {limits_fix, {"update", "--memory", "2G", "c1"}, "update --memory 1073741824 c1"},
+	    {limits_fix, {"update", "--memory=2G", "c1"}, "update --memory=1073741824 c1"},
+	    {limits_fix, {"update", "-memory=3g", "c1"}, "update -memory=1073741824 c1"},
+	    {limits_fix, {"update", "c1", "--memory", "2G"}, "update c1 --memory 1073741824"},
+	    {limits_fix, {"update", "--memory", "512M", "c1"}, "update --memory 512M c1"},
+	    {limits_fix, {"update", "--memory", "0", "c1"}, "update --memory 0 c1"},
+	    /* unlimited gets the default, as at create */
+	    {limits_fix, {"update", "--memory=-1", "c1"}, "update --memory=536870912 c1"},
+	    {limits_fix, {"update", "--memory", "-1", "c1"}, "update --memory 536870912 c1"},
+	    /* only the last of a repeated flag counts, and only it is rewritten */
+	    {limits_fix,
+	     {"update", "--memory", "2G", "--memory", "4G", "c1"},
+	     "update --memory 2G --memory 1073741824 c1"},
+	    {limits_fix, {"update", "--pids-limit", "1000", "c1"}, "update --pids-limit 100 c1"},
+	    {limits_fix, {"update", "--pids-limit", "0x400", "c1"}, "update --pids-limit 100 c1"},
+	    {limits_fix, {"update", "--pids-limit", "-1", "c1"}, "update --pids-limit 50 c1"},
+	    {limits_fix, {"update", "--pids-limit", "99", "c1"}, "update --pids-limit 99 c1"},
+	    /* one CPU over the container's period (100000) */
+	    {limits_fix, {"update", "--cpu-quota", "200000", "c1"}, "update --cpu-quota 100000 c1"},
+	    {limits_fix,
+	     {"update", "--cpu-quota", "200000", "--cpu-period", "50000", "c1"},
+	     "update --cpu-quota 50000 --cpu-period 50000 c1"},
+	    {limits_fix, {"update", "--cpu-quota", "90000", "c1"}, "update --cpu-quota 90000 c1"},
+	    {limits_fix, {"update", "--memory-swap", "10G", "c1"}, "update --memory-swap 10G c1"},
+	    /* a period alone that makes the container's quota more than one CPU */
+	    {limits_fix, {"update", "--cpu-period", "10000", "c1"}, NULL},
+	    {limits_fix,
+	     {"update", "--cpu-period", "200000", "c1"},
+	     "update --cpu-period 200000 c1"},
+	    {limits_reject, {"update", "--memory", "2G", "c1"}, NULL},
+	    {limits_reject, {"update", "--memory", "1G", "c1"}, "update --memory 1G c1"},
+	    {limits_reject, {"update", "--pids-limit", "-1", "c1"}, NULL},
+	    {"{\"profile\":\"privileged\"}",
+	     {"update", "--memory", "2000G", "c1"},
+	     "update --memory 2000G c1"},
+	    /* the host's totals are the default maxima: 8 GiB here */
+	    {"{}", {"update", "--memory", "100G", "c1"}, "update --memory 8589934592 c1"},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		struct fixture f;
+		update_flags(&f, cases[i].config, container_cpu, cases[i].args, 0);
+		_cleanup_free_ char *got = joined(&f);
+		if (!cases[i].want) {
+			if (f.report.n_violations == 0)
+				fail_msg("case %zu: not refused: %s", i, got);
+		} else {
+			if (f.report.n_violations)
+				fail_msg("case %zu: refused: %s", i, f.report.violations[0].msg);
+			if (strcmp(got, cases[i].want) != 0)
+				fail_msg("case %zu: '%s', want '%s'", i, got, cases[i].want);
+		}
+		fx_free(&f);
+	}
+}
+
+static void test_update_flags_invalid(void **state)
+{
+	static const char *const bad[][5] = {
+	    {"update", "--memory", "lots", "c1"},    {"update", "--pids-limit", "1_000", "c1"},
+	    {"update", "--cpu-quota", "0x10", "c1"}, {"update", "--cpu-period", "-5", "c1"},
+	    {"update", "--cpu-share", "+5", "c1"},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(bad); i++) {
+		struct fixture f;
+		update_flags(&f, limits_fix, container_cpu, bad[i], -EINVAL);
+		fx_free(&f);
+	}
+}
+
+static void test_update_flags_report(void **state)
+{
+	struct fixture f;
+	const char *args[] = {"update", "--memory", "2G", "c1", NULL};
+	(void)state;
+
+	update_flags(&f, limits_fix, container_cpu, args, 0);
+	assert_int_equal(f.report.n_changes, 1);
+	const struct rg_change *c = change_at(&f.report, "--memory");
+	assert_non_null(c);
+	assert_string_equal(c->rule, "resources");
+	assert_string_equal(c->before, "2147483648");
+	assert_string_equal(c->after, "1073741824");
+	fx_free(&f);
+}
+
+/* ---- update resources JSON ---- */
+
+static int update_json(struct fixture *f, const char *config, const char *in, struct rg_json **ret)
+{
+	struct rg_error *err = NULL;
+	fx_init(f, config, container_cpu);
+	*ret = parse(in);
+	const struct rg_update_check x = {&f->policy, &test_host, f->container, &f->report};
+	int r = rg_update_check_resources(&x, *ret, "-r -", &err);
+	rg_error_free(err);
+	return r;
+}
+
+static void test_update_resources(void **state)
+{
+	static const struct {
+		const char *config, *in, *want; /* want NULL: refused */
+	} cases[] = {
+	    {limits_fix,
+	     "{\"memory\":{\"limit\":2147483648,\"swap\":4294967296},\"pids\":{\"limit\":-1}}",
+	     "{\"memory\":{\"limit\":1073741824,\"swap\":4294967296},\"pids\":{\"limit\":50}}"},
+	    /* absent and 0 mean "leave as is": nothing is added */
+	    {limits_fix, "{\"memory\":{\"limit\":0},\"blockIO\":{\"weight\":10}}",
+	     "{\"memory\":{\"limit\":0},\"blockIO\":{\"weight\":10}}"},
+	    {limits_fix, "{}", "{}"},
+	    {limits_fix, "{\"cpu\":{\"quota\":-1,\"period\":50000,\"shares\":1024}}",
+	     "{\"cpu\":{\"quota\":50000,\"period\":50000,\"shares\":1024}}"},
+	    {limits_fix, "{\"memory\":null,\"cpu\":{\"quota\":null}}",
+	     "{\"memory\":null,\"cpu\":{\"quota\":null}}"},
+	    {limits_fix,
+	     "{\"unified\":{\"memory.max\":\"max\",\"pids.max\":\"5\",\"cpu.max\":\"max 100000\","
+	     "\"io.weight\":\"10\"}}",
+	     "{\"unified\":{\"memory.max\":\"1073741824\",\"pids.max\":\"5\",\"cpu.max\":\"100000 "
+	     "100000\",\"io.weight\":\"10\"}}"},
+	    {limits_reject, "{\"memory\":{\"limit\":2147483648}}", NULL},
+	    {limits_reject, "{\"unified\":{\"pids.max\":\"max\"}}", NULL},
+	    {limits_reject, "{\"memory\":{\"limit\":1073741824}}",
+	     "{\"memory\":{\"limit\":1073741824}}"},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		struct fixture f;
+		struct rg_json *j = NULL;
+		int r = update_json(&f, cases[i].config, cases[i].in, &j);
+		if (r != 0)
+			fail_msg("case %zu: error %d", i, r);
+		_cleanup_free_ char *got = rg_json_emit(j, false, NULL);
+		if (!cases[i].want) {
+			if (f.report.n_violations == 0)
+				fail_msg("case %zu: not refused: %s", i, got);
+		} else {
+			if (f.report.n_violations)
+				fail_msg("case %zu: refused: %s", i, f.report.violations[0].msg);
+			if (strcmp(got, cases[i].want) != 0)
+				fail_msg("case %zu: %s, want %s", i, got, cases[i].want);
+		}
+		rg_json_free(j);
+		fx_free(&f);
+	}
+}
+
+static void test_update_resources_paths(void **state)
+{
+	struct fixture f;
+	struct rg_json *j = NULL;
+	(void)state;
+
+	assert_int_equal(update_json(&f, limits_fix,
+				     "{\"memory\":{\"limit\":2147483648},\"unified\":{\"pids.max\":"
+				     "\"max\"}}",
+				     &j),
+			 0);
+	assert_non_null(change_at(&f.report, ".memory.limit"));
+	assert_non_null(change_at(&f.report, ".unified[\"pids.max\"]"));
+	assert_int_equal(f.report.n_changes, 2);
+	rg_json_free(j);
+	fx_free(&f);
+}
+
+static void test_update_resources_bad(void **state)
+{
+	static const char *const bad[] = {
+	    "[]",
+	    "{\"Memory\":{\"limit\":1}}",
+	    "{\"memory\":{\"LIMIT\":1}}",
+	    "{\"memory\":{\"limit\":1.5}}",
+	    "{\"memory\":{\"limit\":\"1G\"}}",
+	    "{\"cpu\":{\"period\":-1}}",
+	    "{\"memory\":5}",
+	    "{\"unified\":[]}",
+	    "{\"unified\":{\"memory.max\":5}}",
+	};
+	(void)state;
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(bad); i++) {
+		struct fixture f;
+		struct rg_json *j = NULL;
+		int r = update_json(&f, limits_fix, bad[i], &j);
+		if (r != -EINVAL)
+			fail_msg("'%s': %d, want -EINVAL", bad[i], r);
+		rg_json_free(j);
+		fx_free(&f);
+	}
+}
+
+/* ---- the runtime's state ---- */
+
+static void test_state_parse(void **state)
+{
+	static const char ok[] = "{\"ociVersion\":\"1.0.2\",\"id\":\"c1\",\"pid\":42,\"status\":"
+				 "\"running\",\"bundle\":\"/run/b\",\"rootfs\":\"/run/b/rootfs\"}";
+	static const char *const bad[] = {"{}", "{\"bundle\":\"relative\"}", "{\"bundle\":5}",
+					  "not json", "{\"bundle\":\"/a\\u0000b\"}"};
+	struct rg_container c = {0};
+	struct rg_error *err = NULL;
+	(void)state;
+
+	assert_int_equal(rg_container_parse_state(ok, strlen(ok), &c, &err), 0);
+	assert_string_equal(c.bundle, "/run/b");
+	assert_string_equal(c.status, "running");
+	rg_container_free(&c);
+	for (size_t i = 0; i < RG_ARRAY_SIZE(bad); i++) {
+		assert_int_equal(rg_container_parse_state(bad[i], strlen(bad[i]), &c, &err),
+				 -EINVAL);
+		assert_non_null(err);
+		rg_error_free(err);
+		err = NULL;
+	}
+}
+
+/* ---- argfile ---- */
+
+static char *make_dir(mode_t mode)
+{
+	char tmpl[] = "/tmp/rg-argfile-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	assert_non_null(d);
+	assert_int_equal(chmod(d, mode), 0);
+	return rg_xstrdup(d);
+}
+
+static char *put_file(const char *dir, const char *name, const char *text, mode_t mode)
+{
+	char *p = rg_xasprintf("%s/%s", dir, name);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	assert_true(fd >= 0);
+	assert_int_equal(rg_write_all(fd, text, strlen(text)), 0);
+	close(fd);
+	assert_int_equal(chmod(p, mode), 0);
+	return p;
+}
+
+static void remove_dir(char *dir)
+{
+	_cleanup_free_ char *cmd = rg_xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(dir);
+}
+
+static void test_argfile_replace(void **state)
+{
+	struct rg_argfile f;
+	struct rg_error *err = NULL;
+	struct stat before, after;
+	(void)state;
+
+	char *dir = make_dir(0700);
+	_cleanup_free_ char *p = put_file(dir, "p.json", "{\"a\":1}", 0640);
+	assert_int_equal(stat(p, &before), 0);
+	assert_int_equal(rg_argfile_load(p, "exec --process", 1024, &f, &err), 0);
+	assert_string_equal(f.text, "{\"a\":1}");
+	assert_int_equal(rg_argfile_replace(&f, "{\"a\":2}\n", 8, &err), 0);
+	rg_argfile_close(&f);
+	assert_int_equal(stat(p, &after), 0);
+	assert_int_equal(after.st_mode, before.st_mode);
+	assert_int_equal(after.st_uid, before.st_uid);
+	assert_int_equal(after.st_gid, before.st_gid);
+	assert_int_not_equal(after.st_ino, before.st_ino); /* a rename, not an overwrite */
+	assert_int_equal(rg_argfile_load(p, "x", 1024, &f, &err), 0);
+	assert_string_equal(f.text, "{\"a\":2}\n");
+	rg_argfile_close(&f);
+	remove_dir(dir);
+}
+
+static void test_argfile_replaced_meanwhile(void **state)
+{
+	struct rg_argfile f;
+	struct rg_error *err = NULL;
+	(void)state;
+
+	char *dir = make_dir(0700);
+	_cleanup_free_ char *p = put_file(dir, "p.json", "{}", 0600);
+	assert_int_equal(rg_argfile_load(p, "x", 1024, &f, &err), 0);
+	free(put_file(dir, "other", "{}", 0600));
+	_cleanup_free_ char *o = rg_xasprintf("%s/other", dir);
+	assert_int_equal(rename(o, p), 0);
+	assert_int_equal(rg_argfile_replace(&f, "{}", 2, &err), -EBUSY);
+	assert_non_null(strstr(err->msg, "replaced"));
+	rg_error_free(err);
+	rg_argfile_close(&f);
+	remove_dir(dir);
+}
+
+static void test_argfile_refusals(void **state)
+{
+	struct rg_argfile f;
+	struct rg_error *err = NULL;
+	(void)state;
+
+	/* a group-writable file */
+	char *dir = make_dir(0700);
+	_cleanup_free_ char *gw = put_file(dir, "gw.json", "{}", 0660);
+	assert_int_equal(rg_argfile_load(gw, "x", 1024, &f, &err), -EPERM);
+	rg_error_free(err);
+	err = NULL;
+	/* a symlink */
+	_cleanup_free_ char *ln = rg_xasprintf("%s/ln.json", dir);
+	assert_int_equal(symlink(gw, ln), 0);
+	assert_int_equal(rg_argfile_load(ln, "x", 1024, &f, &err), -ELOOP);
+	rg_error_free(err);
+	err = NULL;
+	/* too big */
+	_cleanup_free_ char *big = put_file(dir, "big.json", "[1,2,3,4,5,6,7,8,9]", 0600);
+	assert_int_equal(rg_argfile_load(big, "x", 8, &f, &err), -EFBIG);
+	rg_error_free(err);
+	err = NULL;
+	/* a directory */
+	assert_int_equal(rg_argfile_load(dir, "x", 1024, &f, &err), -EINVAL);
+	rg_error_free(err);
+	err = NULL;
+	remove_dir(dir);
+
+	/* a world-writable directory that is not sticky */
+	dir = make_dir(0777);
+	_cleanup_free_ char *ww = put_file(dir, "p.json", "{}", 0600);
+	assert_int_equal(rg_argfile_load(ww, "x", 1024, &f, &err), -EPERM);
+	assert_non_null(strstr(err->msg, "sticky"));
+	rg_error_free(err);
+	err = NULL;
+	/* ... and the same, sticky, as /tmp is: fine */
+	assert_int_equal(chmod(dir, 01777), 0);
+	assert_int_equal(rg_argfile_load(ww, "x", 1024, &f, &err), 0);
+	rg_argfile_close(&f);
+	remove_dir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_flags_exec),
+	    cmocka_unit_test(test_flags_update_reordered),
+	    cmocka_unit_test(test_argv_edits),
+	    cmocka_unit_test(test_parse_bool),
+	    cmocka_unit_test(test_parse_ram),
+	    cmocka_unit_test(test_exec_cap_fix_drops),
+	    cmocka_unit_test(test_exec_cap_reject),
+	    cmocka_unit_test(test_exec_cap_privileged_allows),
+	    cmocka_unit_test(test_exec_cap_unknown),
+	    cmocka_unit_test(test_exec_no_new_privs),
+	    cmocka_unit_test(test_exec_labels),
+	    cmocka_unit_test(test_exec_user),
+	    cmocka_unit_test(test_exec_process_fixed),
+	    cmocka_unit_test(test_exec_process_missing_nnp),
+	    cmocka_unit_test(test_exec_process_labels),
+	    cmocka_unit_test(test_exec_process_user_reject),
+	    cmocka_unit_test(test_exec_process_bad),
+	    cmocka_unit_test(test_update_flags_table),
+	    cmocka_unit_test(test_update_flags_invalid),
+	    cmocka_unit_test(test_update_flags_report),
+	    cmocka_unit_test(test_update_resources),
+	    cmocka_unit_test(test_update_resources_paths),
+	    cmocka_unit_test(test_update_resources_bad),
+	    cmocka_unit_test(test_state_parse),
+	    cmocka_unit_test(test_argfile_replace),
+	    cmocka_unit_test(test_argfile_replaced_meanwhile),
+	    cmocka_unit_test(test_argfile_refusals),
+	};
+	return cmocka_run_group_tests_name("exec_update", tests, NULL, NULL);
+}
