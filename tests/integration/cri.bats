@@ -193,7 +193,7 @@ GREEDY_SC='{"capabilities": {"add_capabilities": ["SYS_ADMIN", "NET_ADMIN"]},
 @test "CRI handler runguard: a selector on the pod namespace exempts kube-system, not default" {
 	rg_engine_config "$RG_ENGINE_CONFIG" '{"selectors": [
 		{"match": {"io.kubernetes.cri.sandbox-namespace": "kube-system"}, "profile": "privileged"}]}'
-	local ns pod
+	local ns
 	for ns in kube-system default; do
 		pod_config "sys-$ns" "$ns"
 		run_pod

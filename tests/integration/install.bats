@@ -129,9 +129,11 @@ expected_files() {
 	RG_TIMEOUT=600 DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" \
 		run_cmd bash -c "cd '$src' && dpkg-buildpackage -us -uc -b >'$T/deb/build.log' 2>&1"
 	[[ $status -eq 0 ]] || { tail -n 40 "$T/deb/build.log" >&2; die "dpkg-buildpackage failed"; }
-	local deb=$T/deb/runguard_0.1.0_amd64.deb
-	[[ -f "$deb" ]] || deb=$(ls "$T"/deb/runguard_*.deb | grep -v dbgsym | head -n 1)
-	[[ -f "$deb" ]] || die "no .deb built"
+	local deb f
+	for f in "$T"/deb/runguard_*.deb; do
+		[[ "$f" == *dbgsym* ]] || deb=$f
+	done
+	[[ -f "${deb:-}" ]] || die "no .deb built"
 
 	# The package holds what `make install PREFIX=/usr` installs (the man
 	# page compressed) plus Debian's doc files.

@@ -2,8 +2,9 @@
 /*
  * killer DELAY_US COMMAND [ARG...]: starts COMMAND (stdin, stdout and stderr
  * from /dev/null), sends it SIGKILL DELAY_US microseconds after the fork
- * unless it has exited by then, and reaps it. Prints "killed ELAPSED_US" when the signal took it,
- * else "exited STATUS ELAPSED_US". For crash.bats: bash's sleep is too coarse.
+ * unless it has exited by then, and reaps it. Prints "killed ELAPSED_US"
+ * when the signal took it, else "exited STATUS ELAPSED_US". For crash.bats:
+ * bash's sleep is too coarse.
  */
 #include <errno.h>
 #include <fcntl.h>
