@@ -116,8 +116,10 @@ bench: $(BUILD)/runguard
 unit: $(BUILD)/runguard $(UNIT_BIN)
 	@tests/run-unit.sh $(BUILD) $(UNIT_BIN)
 
+# BATS=... runs a subset, e.g. BATS="tests/integration/enforce.bats tests/integration/refuse.bats".
+BATS ?= tests/integration
 integration: $(BUILD)/runguard
-	RUNGUARD_BIN=$(CURDIR)/$(BUILD)/runguard bats --tap tests/integration
+	RUNGUARD_BIN=$(CURDIR)/$(BUILD)/runguard bats --tap $(BATS)
 
 check: unit integration
 

@@ -67,7 +67,7 @@ field() {
 ms() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }'; }
 sub_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (a - b) / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", b > 0 ? 100 * a / b : 0 }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", (b > 0 ? 100 * a / b : 0) }'; }
 
 echo "runguard benchmark: $("$rg" --version 2>/dev/null | head -n 1 || true); $("$runc" --version | head -n 1)"
 echo "$(nproc) CPUs, $(uname -r), $runs runs per figure (median, p10-p90 in brackets), file system of $tmp: $(stat -f -c %T "$tmp")"

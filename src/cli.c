@@ -338,7 +338,7 @@ static int scan_enforced(int argc, char *const argv[], int sub, struct rg_cli *c
 
 /* What one reading of an exec or update command line found. */
 struct walk {
-	struct rg_cli_flag *flags;
+	struct rg_cli_flag *flags; /* room for one per argv item */
 	size_t n;
 	int id_index; /* -1: none */
 	bool is_help;
@@ -387,7 +387,6 @@ static int read_flags(char *const argv[], const int *order, int n, bool stop_at_
 		}
 		if (rg_streq(f->name, "help") || rg_streq(f->name, "usage"))
 			w->is_help = true;
-		w->flags = rg_xrealloc(w->flags, (w->n + 1) * sizeof(*w->flags));
 		w->flags[w->n++] = (struct rg_cli_flag){
 		    .name = f->name, .value = value, .index = i, .value_index = value_index};
 	}
@@ -451,7 +450,10 @@ static int walk_sub(int argc, char *const argv[], int sub, const struct sub_synt
 {
 	int n = argc - sub - 1;
 	_cleanup_free_ int *order = rg_xcalloc(n > 0 ? (size_t)n : 1, sizeof(int));
+	/* At most one flag per item: allocated once (argv is attacker-sized). */
 	struct walk w = {.id_index = -1}, other = {.id_index = -1};
+	w.flags = rg_xcalloc(n > 0 ? (size_t)n : 1, sizeof(*w.flags));
+	other.flags = rg_xcalloc(n > 0 ? (size_t)n : 1, sizeof(*other.flags));
 
 	for (int k = 0; k < n; k++)
 		order[k] = sub + 1 + k;

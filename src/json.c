@@ -365,10 +365,11 @@ static int on_number(void *ctx, const char *s, size_t len)
  * points above U+10FFFF through, which Go decodes as U+FFFD: the bytes
  * runguard checked would not be the string runc applies.
  */
-static bool is_strict_utf8(const unsigned char *s, size_t len)
+static bool is_strict_utf8(const unsigned char *s, size_t len, bool *ret_has_4byte)
 {
 	size_t i = 0;
 
+	*ret_has_4byte = false;
 	while (i < len) {
 		unsigned char c = s[i];
 		if (c < 0x80) {
@@ -382,7 +383,7 @@ static bool is_strict_utf8(const unsigned char *s, size_t len)
 		else if (c >= 0xe0 && c <= 0xef)
 			n = 2, cp = c & 0x0f;
 		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3, cp = c & 0x07;
+			n = 3, cp = c & 0x07, *ret_has_4byte = true;
 		else
 			return false;
 		for (size_t k = 1; k <= n; k++) {
@@ -417,11 +418,10 @@ static unsigned hex4(const char *s)
  * come from one; its raw token ends just before yajl's offset (the whole
  * text is in one buffer), and begins at the first unescaped quote before.
  */
-static bool has_lone_surrogate(const struct parser *p, const unsigned char *s, size_t len)
+static bool has_lone_surrogate(const struct parser *p, const unsigned char *s, size_t len,
+			       bool has_4byte)
 {
-	bool is_suspect = memchr(s, '?', len) != NULL;
-	for (size_t i = 0; i < len && !is_suspect; i++)
-		is_suspect = s[i] >= 0xf0;
+	bool is_suspect = has_4byte || memchr(s, '?', len) != NULL;
 	size_t end = p->h ? yajl_get_bytes_consumed(p->h) : 0;
 	if (!is_suspect || end < 2 || end > p->len || p->buf[end - 1] != '"')
 		return false;
@@ -442,8 +442,8 @@ static bool has_lone_surrogate(const struct parser *p, const unsigned char *s, s
 			if (cp >= 0xdc00 && cp <= 0xdfff)
 				return true;
 			if (cp >= 0xd800 && cp <= 0xdbff) {
-				if (t + 11 >= e || t[6] != '\\' || t[7] != 'u' || hex4(t + 8) < 0xdc00 ||
-				    hex4(t + 8) > 0xdfff)
+				if (t + 11 >= e || t[6] != '\\' || t[7] != 'u' ||
+				    hex4(t + 8) < 0xdc00 || hex4(t + 8) > 0xdfff)
 					return true;
 				t += 6;
 			}
@@ -456,10 +456,12 @@ static bool has_lone_surrogate(const struct parser *p, const unsigned char *s, s
 
 static int on_string(void *ctx, const unsigned char *s, size_t len)
 {
-	if (!is_strict_utf8(s, len))
+	bool has_4byte;
+	if (!is_strict_utf8(s, len, &has_4byte))
 		return fail(ctx, "%s", "invalid UTF-8 in a string");
-	if (has_lone_surrogate(ctx, s, len))
-		return fail(ctx, "%s", "unpaired UTF-16 surrogate escape in a string (runc reads U+FFFD)");
+	if (has_lone_surrogate(ctx, s, len, has_4byte))
+		return fail(ctx, "%s",
+			    "unpaired UTF-16 surrogate escape in a string (runc reads U+FFFD)");
 	return attach(ctx, rg_json_new_stringn((const char *)s, len));
 }
 
@@ -492,10 +494,12 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 {
 	struct parser *p = ctx;
 	struct frame *f = &p->stack[p->depth - 1];
-	if (!is_strict_utf8(key, len))
+	bool has_4byte;
+	if (!is_strict_utf8(key, len, &has_4byte))
 		return fail(p, "%s", "invalid UTF-8 in a key");
-	if (has_lone_surrogate(p, key, len))
-		return fail(p, "%s", "unpaired UTF-16 surrogate escape in a key (runc reads U+FFFD)");
+	if (has_lone_surrogate(p, key, len, has_4byte))
+		return fail(p, "%s",
+			    "unpaired UTF-16 surrogate escape in a key (runc reads U+FFFD)");
 	free(f->key);
 	f->key = rg_xstrndup((const char *)key, len);
 	f->key_len = len;
@@ -714,10 +718,14 @@ static void emit_string(struct rg_buf *b, const char *s, size_t len)
 
 static void newline(struct rg_buf *b, bool indent, unsigned level)
 {
+	static const char tabs[] = "\n\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
+	const size_t max = sizeof(tabs) - 2;
+
 	if (!indent)
 		return;
-	rg_buf_putc(b, '\n');
-	for (unsigned i = 0; i < level; i++)
+	/* One append per line, not one per tab. */
+	rg_buf_append(b, tabs, 1 + (level < max ? level : max));
+	for (unsigned i = (unsigned)max; i < level; i++)
 		rg_buf_putc(b, '\t');
 }
 

@@ -101,28 +101,54 @@ static bool pair_is_valid(const char *s)
 
 /* ---- processes and containers ---- */
 
-/* Start time (clock ticks after boot, /proc/<pid>/stat field 22), or 0. */
-static unsigned long long proc_start(long long pid)
+/*
+ * Start time of pid (clock ticks after boot, /proc/<pid>/stat field 22):
+ * 0 with *ret set, -ENOENT when there is no such process, another negative
+ * errno when it cannot be told.
+ */
+static int proc_start(long long pid, unsigned long long *ret)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%lld/stat", pid);
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return errno == ENOENT || errno == ESRCH ? -ENOENT : -errno;
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return 0;
+	if (n < 0)
+		return errno == ESRCH ? -ENOENT : -errno;
 	buf[n] = '\0';
 	/* The command name may hold spaces and parens: fields restart after the last ')'. */
 	const char *p = strrchr(buf, ')');
+	if (p && (p[1] != ' ' || p[2] == 'Z' || p[2] == 'X'))
+		return p[1] == ' ' ? -ENOENT : -EIO; /* a zombie runs no more */
 	for (int field = 2; p && field < 22; field++)
 		p = strchr(p + 1, ' ');
-	return p ? strtoull(p + 1, NULL, 10) : 0;
+	if (!p)
+		return -EIO;
+	*ret = strtoull(p + 1, NULL, 10);
+	return 0;
 }
 
+/*
+ * Does the process that wrote a record still run? Only a definite answer
+ * lets a collection take its pair: when /proc cannot tell (or the record has
+ * no start time), the process counts as running.
+ */
 static bool process_is(long long pid, unsigned long long start)
 {
-	return pid > 0 && start > 0 && proc_start(pid) == start;
+	unsigned long long now;
+	if (pid <= 0)
+		return false;
+	int r = proc_start(pid, &now);
+	if (r == -ENOENT)
+		return false;
+	return r < 0 || start == 0 || now == start;
+}
+
+static unsigned long long own_start(void)
+{
+	unsigned long long v = 0;
+	return proc_start(getpid(), &v) == 0 ? v : 0;
 }
 
 static int read_at(int dirfd, const char *name, size_t cap, char **ret)
@@ -457,7 +483,7 @@ static int write_record(struct store *s, const char *name, const char *pair, con
 {
 	_cleanup_free_ char *text =
 	    rg_xasprintf("pair %s\nkey %s\npod %d\npid %lld %llu\nroot %s\n", pair, key,
-			 is_pod ? 1 : 0, (long long)getpid(), proc_start(getpid()), root);
+			 is_pod ? 1 : 0, (long long)getpid(), own_start(), root);
 	char tmp[64];
 	snprintf(tmp, sizeof(tmp), "tmp.%lld", (long long)getpid());
 	_cleanup_close_ int fd =

@@ -3,6 +3,7 @@
  * The bundle and its config.json: open with ownership checks, load with a
  * size cap, refuse keys runc would read differently, save atomically.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -386,12 +387,46 @@ static bool go_fold(const char *key, size_t len, char *out, size_t out_size)
 	return true;
 }
 
+/* spec_fields lower-cased (at most 63 bytes, as go_fold's output) and sorted, for bsearch. */
+struct field_key {
+	char folded[64];
+	const char *name;
+};
+
+static int cmp_field_key(const void *a, const void *b)
+{
+	return strcmp(((const struct field_key *)a)->folded, ((const struct field_key *)b)->folded);
+}
+
+static int cmp_folded(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct field_key *)elem)->folded);
+}
+
+/*
+ * Every key of the document is looked up here: a binary search over an
+ * index built on first use, not ~150 strcasecmp calls per key.
+ */
 static const char *spec_field_folding_to(const char *folded)
 {
-	for (size_t i = 0; i < RG_ARRAY_SIZE(spec_fields); i++)
-		if (strcasecmp(spec_fields[i], folded) == 0)
-			return spec_fields[i];
-	return NULL;
+	static struct field_key index[RG_ARRAY_SIZE(spec_fields)];
+	static bool is_ready;
+
+	if (!is_ready) {
+		for (size_t i = 0; i < RG_ARRAY_SIZE(spec_fields); i++) {
+			size_t k = 0;
+			for (; spec_fields[i][k] && k + 1 < sizeof(index[i].folded); k++)
+				index[i].folded[k] =
+				    (char)tolower((unsigned char)spec_fields[i][k]);
+			index[i].folded[k] = '\0';
+			index[i].name = spec_fields[i];
+		}
+		qsort(index, RG_ARRAY_SIZE(index), sizeof(index[0]), cmp_field_key);
+		is_ready = true;
+	}
+	const struct field_key *hit =
+	    bsearch(folded, index, RG_ARRAY_SIZE(index), sizeof(index[0]), cmp_folded);
+	return hit ? hit->name : NULL;
 }
 
 static bool is_map_path(const char *path)
@@ -421,6 +456,11 @@ static int check_object_keys(const struct rg_json *obj, const char *path, const 
 	return 0;
 }
 
+static bool is_container(const struct rg_json *j)
+{
+	return j->type == RG_JSON_OBJECT || j->type == RG_JSON_ARRAY;
+}
+
 static int check_keys(const struct rg_json *j, struct rg_buf *path, const char *name,
 		      struct rg_error **err)
 {
@@ -434,6 +474,9 @@ static int check_keys(const struct rg_json *j, struct rg_buf *path, const char *
 				return r;
 		}
 		for (size_t i = 0; i < j->n && r == 0; i++) {
+			/* Only objects have keys to check: skip scalars without building paths. */
+			if (!is_container(j->u.members[i].value))
+				continue;
 			rg_buf_putc(path, '.');
 			rg_buf_append(path, j->u.members[i].key, j->u.members[i].key_len);
 			r = check_keys(j->u.members[i].value, path, name, err);
@@ -442,6 +485,8 @@ static int check_keys(const struct rg_json *j, struct rg_buf *path, const char *
 		}
 	} else if (j->type == RG_JSON_ARRAY) {
 		for (size_t i = 0; i < j->n && r == 0; i++) {
+			if (!is_container(j->u.items[i]))
+				continue;
 			rg_buf_printf(path, "[%zu]", i);
 			r = check_keys(j->u.items[i], path, name, err);
 			path->len = mark;

@@ -27,11 +27,11 @@ run_one() {
 	local corpus=$build/fuzz-corpus/$t arts=$build/fuzz-artifacts/$t log=$build/fuzz-logs/$t.log
 	mkdir -p "$corpus" "$arts" "$(dirname "$log")" "tests/fuzz/regressions/$t"
 	[[ -f tests/fuzz/$t.dict ]] && dict=(-dict="tests/fuzz/$t.dict")
-	# -timeout: one input taking 10 s is a bug (quadratic paths); the RSS cap
+	# -timeout: one input taking 25 s is a bug (quadratic paths); the RSS cap
 	# catches unbounded allocation; leaks are reported (ASan's LSan).
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1} \
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-		"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+		"$bin" -max_total_time="$secs" -timeout=25 -rss_limit_mb=2048 -max_len=65536 \
 		-print_final_stats=1 -artifact_prefix="$arts/" "${dict[@]}" \
 		"$corpus" "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t" >"$log" 2>&1
 	rc=$?

@@ -245,8 +245,12 @@ EOF
 	labels=$(for ((i = 1; i <= n; i++)); do jq -r .process.selinuxLabel "$T/b/$i/config.json"; done)
 	[[ "$(grep -cE "$LABEL_RE" <<<"$labels")" == "$n" ]] || die "not all labelled"
 	[[ "$(sort -u <<<"$labels" | wc -l)" == "$n" ]] || die "duplicate levels: $(sort <<<"$labels" | uniq -d)"
-	[[ "$(count_in pairs)" == "$n" && "$(count_in ids)" == "$n" ]] ||
-		die "store: $(count_in pairs) pairs, $(count_in ids) records"
+	if [[ "$(count_in pairs)" != "$n" || "$(count_in ids)" != "$n" ]]; then
+		for ((i = 1; i <= n; i++)); do
+			[[ -n "$(record_of "par-$i")" ]] || echo "# no record for par-$i" >&2
+		done
+		die "store: $(count_in pairs) pairs, $(count_in ids) records; $(tail -5 "$T/par.err")"
+	fi
 	# Each container's level is the pair its record holds, and its mount label's.
 	for ((i = 1; i <= n; i += 37)); do
 		local l

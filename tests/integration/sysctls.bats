@@ -7,7 +7,7 @@
 
 load helpers
 
-PROBE='echo "forward=$(cat /proc/sys/net/ipv4/ip_forward)"
+PROBE='echo "somaxconn=$(cat /proc/sys/net/core/somaxconn)"
 echo "port_start=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)"
 echo "ping=$(cat /proc/sys/net/ipv4/ping_group_range | tr "\t" " ")"'
 
@@ -41,33 +41,34 @@ sysctl_bundle() {
 
 @test "sysctls: with action fix the unsafe sysctl is removed and the container runs without it (plain runc would apply it)" {
 	local id
-	# Control: plain runc applies ip_forward=1 in the container's network namespace.
-	sysctl_bundle "$T/control" '{"net.ipv4.ip_forward": "1", "net.ipv4.ip_unprivileged_port_start": "80"}'
+	# Control: plain runc applies net.core.somaxconn (per network namespace,
+	# not in the safe set) in the container's network namespace.
+	sysctl_bundle "$T/control" '{"net.core.somaxconn": "1234", "net.ipv4.ip_unprivileged_port_start": "80"}'
 	new_id id
 	real_runc --root "$STATE" run -b "$T/control" "$id"
 	assert_status 0
-	[[ "$(field forward)" == 1 ]] || die "control: ip_forward is $(field forward)"
+	[[ "$(field somaxconn)" == 1234 ]] || die "control: somaxconn is $(field somaxconn)"
 
 	printf '{"rules": {"sysctls": {"action": "fix"}}, "audit": {"file": null}}' >"$T/runguard.json"
 	export RUNGUARD_CONFIG=$T/runguard.json
-	sysctl_bundle "$BUNDLE" '{"net.ipv4.ip_forward": "1", "net.ipv4.ip_unprivileged_port_start": "80"}'
+	sysctl_bundle "$BUNDLE" '{"net.core.somaxconn": "1234", "net.ipv4.ip_unprivileged_port_start": "80"}'
 	new_id id
 	rg --root "$STATE" run -b "$BUNDLE" "$id"
 	assert_status 0
-	[[ "$(field forward)" == 0 ]] || die "ip_forward is $(field forward)"
+	[[ "$(field somaxconn)" != 1234 ]] || die "somaxconn was applied"
 	[[ "$(field port_start)" == 80 ]] || die "the safe sysctl was lost: $(field port_start)"
 	[[ "$(cfg "$BUNDLE" .linux.sysctl)" == '{"net.ipv4.ip_unprivileged_port_start":"80"}' ]]
 }
 
 @test "sysctls: a configured allow list (with a prefix entry) replaces the safe set" {
-	printf '{"rules": {"sysctls": {"allow": ["net.ipv4.ip_forw*"]}}, "audit": {"file": null}}' >"$T/runguard.json"
+	printf '{"rules": {"sysctls": {"allow": ["net.core.somax*"]}}, "audit": {"file": null}}' >"$T/runguard.json"
 	export RUNGUARD_CONFIG=$T/runguard.json
-	sysctl_bundle "$BUNDLE" '{"net.ipv4.ip_forward": "1"}'
+	sysctl_bundle "$BUNDLE" '{"net.core.somaxconn": "1234"}'
 	local id
 	new_id id
 	rg --root "$STATE" run -b "$BUNDLE" "$id"
 	assert_status 0
-	[[ "$(field forward)" == 1 ]]
+	[[ "$(field somaxconn)" == 1234 ]] || die "somaxconn is $(field somaxconn)"
 	sysctl_bundle "$T/b2" '{"net.ipv4.ip_unprivileged_port_start": "80"}'
 	expect_refused "$T/b2" '"net.ipv4.ip_unprivileged_port_start"'
 }

@@ -81,7 +81,8 @@ static size_t replay_dir(const char *dir, fuzz_fn fn)
 		names[n++] = rg_xasprintf("%s/%s", dir, e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_names);
 	size_t done = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;

@@ -314,6 +314,38 @@ static void test_gc_dead_reserver(void **state)
 	free(x);
 }
 
+/* A reserver that died but was not reaped yet (a zombie) runs no more. */
+static void test_gc_zombie_reserver(void **state)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rg_mcs_owner o = {.id = "zombie", .root = root};
+		char *cats = NULL;
+		_exit(rg_mcs_reserve(store, &o, &cats, NULL) == 1 ? 0 : 1);
+	}
+	char path[64], buf[512] = "";
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < 1000; i++) {
+		FILE *f = fopen(path, "re");
+		char *p = f && fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		if (f)
+			fclose(f);
+		if (p && p[2] == 'Z')
+			break;
+		usleep(10000);
+	}
+	assert_non_null(strstr(buf, ") Z "));
+	assert_int_equal(count("ids"), 1);
+	unsigned n = 0;
+	expect_ok(rg_mcs_gc(store, &n, &error));
+	assert_int_equal(n, 1);
+	assert_int_equal(count("pairs"), 0);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static void write_at(const char *sub, const char *name, const char *text)
 {
 	char *p = rg_xasprintf("%s/%s/%s", store, sub, name);
@@ -417,6 +449,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_release, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_release_keeps_running, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_gc_dead_reserver, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gc_zombie_reserver, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_gc_garbage, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_checks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_peek, setup, teardown),
