@@ -14,7 +14,11 @@
 #      busybox container (runc gets the config runguard would write, so both
 #      start the same hardened container), interleaved, ratio of medians;
 #   3. passthrough: `runguard state` against `runc state`;
-#   4. peak RSS of runguard on the 400 KB config.
+#   4. peak RSS of runguard on the 400 KB config;
+#   5. with valgrind installed (BENCH_CALLGRIND=0 skips it), callgrind's
+#      instruction counts of runguard's own work up to the exec, for each
+#      config and for passthrough: unlike times, they do not depend on how
+#      busy the machine is.
 #
 # Targets (reported, not asserted): own create-path cost < 1 ms at 40 KB,
 # end-to-end ratio < 1.02, passthrough overhead < 0.3 ms, peak RSS < 4 MiB.
@@ -59,7 +63,8 @@ bench() {
 	"$tmp/rgbench" "$@"
 }
 
-# field LINES N CMD: column N (2 = median ... 6 = rss) of cmdCMD's line.
+# field LINES N CMD: column N (2 = median, 3 = p10, 4 = p90, 5 = mean, 6 = peak
+# RSS, 7 = median CPU time) of cmdCMD's line.
 field() {
 	awk -v c="cmd$3" -v n="$2" '$1 == c { print $n }' <<<"$1"
 }
@@ -98,7 +103,8 @@ for size in small medium large; do
 	own_nf=$(sub_ms "$(field "$out_nf" 2 1)" "$(field "$out_nf" 2 0)")
 	fsync_ms=$(awk -v a="${own[$size]}" -v b="$own_nf" 'BEGIN { printf "%.3f", a - b }')
 	idem=$(sub_ms "$(field "$out2" 2 1)" "$(field "$out2" 2 0)")
-	rows+=("| create path, $size config.json ($((bytes / 1024)) KB) | $(ms "$t_rg") ms [$(ms "$(field "$out" 3 1)")-$(ms "$(field "$out" 4 1)")] | $(ms "$floor") ms | **${own[$size]} ms** | $own_nf ms | $fsync_ms ms ($(pct "$fsync_ms" "${own[$size]}")) | $idem ms |")
+	own_cpu=$(sub_ms "$(field "$out" 7 1)" "$(field "$out" 7 0)")
+	rows+=("| create path, $size config.json ($((bytes / 1024)) KB) | $(ms "$t_rg") ms [$(ms "$(field "$out" 3 1)")-$(ms "$(field "$out" 4 1)")] | $(ms "$floor") ms | **${own[$size]} ms** | $own_cpu ms | $own_nf ms | $fsync_ms ms ($(pct "$fsync_ms" "${own[$size]}")) | $idem ms |")
 	if [[ $size == large ]]; then
 		rss_large=$(field "$out" 6 1)
 		rss_floor=$(field "$out" 6 0)
@@ -134,9 +140,32 @@ out=$(bench -n "$runs" -w 10 "$runc" --root "$state" state "$cid" ::: "$rg" --ro
 st_runc=$(field "$out" 2 0)
 st_rg=$(field "$out" 2 1)
 
+# ---- 5. instruction counts -------------------------------------------------
+ir_rows=()
+if [[ ${BENCH_CALLGRIND:-1} == 1 ]] && command -v valgrind >/dev/null; then
+	# A "runtime" whose exec fails: runguard's profile ends where the exec
+	# would replace it (callgrind loses a profile at a successful exec).
+	printf '\177ELFnot-a-program' >"$tmp/no-exec"
+	chmod 0755 "$tmp/no-exec"
+	ir() {
+		RUNGUARD_RUNTIME=$tmp/no-exec valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
+			"$@" >/dev/null 2>&1 || true
+		awk '/^summary:/ { print $2 }' "$tmp/cg.out"
+	}
+	for size in small medium large; do
+		cp "$tmp/configs/$size.json" "$tmp/b-$size/config.json"
+		n=$(ir "$rg" create -b "$tmp/b-$size" bench)
+		cp "$tmp/enforced-$size.json" "$tmp/b-$size/config.json"
+		n2=$(ir "$rg" create -b "$tmp/b-$size" bench)
+		ir_rows+=("| create, $size config.json | $(awk -v n="$n" 'BEGIN { printf "%.1f", n / 1e6 }') M | $(awk -v n="$n2" 'BEGIN { printf "%.1f", n / 1e6 }') M |")
+	done
+	n=$(ir "$rg" --root "$state" state "$cid")
+	ir_rows+=("| passthrough \`state\` | $(awk -v n="$n" 'BEGIN { printf "%.2f", n / 1e6 }') M | |")
+fi
+
 # ---- table ------------------------------------------------------------------
-echo "| measurement | runguard | /bin/true (floor) | runguard's own cost | own cost without fsync | fsync's share | own cost, already enforced (no save) |"
-echo "|---|---|---|---|---|---|---|"
+echo "| measurement | runguard | /bin/true (floor) | runguard's own cost | own CPU time | own cost without fsync | fsync's share | own cost, already enforced (no save) |"
+echo "|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "| measurement | runguard | runc | difference | ratio |"
@@ -145,6 +174,12 @@ echo "| end to end: \`run\` of a busybox \`true\` container | $(ms "$e2e_rg") ms
 echo "| passthrough: \`state\` | $(ms "$st_rg") ms | $(ms "$st_runc") ms | **$(sub_ms "$st_rg" "$st_runc") ms** | $(ratio "$st_rg" "$st_runc") |"
 echo
 echo "peak RSS of runguard create on the large config: **$((rss_large / 1024)).$(((rss_large % 1024) * 10 / 1024)) MiB** ($rss_large KiB; /bin/true alone: $rss_floor KiB)"
+if [[ ${#ir_rows[@]} -gt 0 ]]; then
+	echo
+	echo "| instructions before the exec (callgrind Ir) | to enforce and save | already enforced |"
+	echo "|---|---|---|"
+	printf '%s\n' "${ir_rows[@]}"
+fi
 echo
 echo "targets: own create-path cost < 1 ms at 40 KB: ${own[medium]} ms; end-to-end ratio < 1.02: $(ratio "$e2e_rg" "$e2e_runc");" \
 	"passthrough overhead < 0.3 ms: $(sub_ms "$st_rg" "$st_runc") ms; peak RSS < 4 MiB: $rss_large KiB"
