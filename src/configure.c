@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * `runguard configure ENGINE`: the driver (arguments, plan, diff, backup,
- * atomic write) and the drop-in planners for CRI-O and podman. containerd's
+ * `runguard configure [--remove] ENGINE`: the driver (arguments, plan, diff,
+ * backup, atomic write or removal, --host-root) and the drop-in planners for
+ * CRI-O and podman. containerd's
  * (config.toml, edited in place) is in configure_containerd.c, Docker's
  * (daemon.json) in configure_docker.c.
  */
@@ -32,7 +33,42 @@ void rg_configure_add_file(struct rg_configure_plan *p, const char *path, const 
 					.after_len = after_len,
 					.new_mode = new_mode};
 	f->before = before ? rg_xstrndup(before, before_len) : NULL;
-	f->after = rg_xstrndup(after, after_len);
+	f->after = after ? rg_xstrndup(after, after_len) : NULL;
+}
+
+/* Length of o->root without trailing slashes: 0 when the node is this machine. */
+static size_t root_len(const struct rg_configure_opts *o)
+{
+	size_t n = o->root ? strlen(o->root) : 0;
+	while (n > 0 && o->root[n - 1] == '/')
+		n--;
+	return n;
+}
+
+char *rg_configure_host_path(const struct rg_configure_opts *o, const char *node_path)
+{
+	size_t n = root_len(o);
+	return n ? rg_xasprintf("%.*s%s", (int)n, o->root, node_path) : rg_xstrdup(node_path);
+}
+
+const char *rg_configure_node_path(const struct rg_configure_opts *o, const char *path)
+{
+	size_t n = root_len(o);
+	if (n && strncmp(path, o->root, n) == 0 && path[n] == '/')
+		return path + n;
+	return path;
+}
+
+int rg_configure_not_ours(const struct rg_configure_opts *o, const char *where, const char *have,
+			  struct rg_error **err)
+{
+	_cleanup_free_ char *what =
+	    have ? rg_xasprintf("runs '%s'", have) : rg_xstrdup("names no binary");
+	return rg_error_set(err, EPERM,
+			    "%s: the runtime \"%s\" %s, not '%s': runguard configure --remove "
+			    "takes out only the runtime it wrote for that binary; name its binary "
+			    "with --binary, or remove it by hand",
+			    where, RG_CONFIGURE_NAME, what, o->binary);
 }
 
 void rg_configure_note(struct rg_configure_plan *p, const char *fmt, ...)
@@ -211,11 +247,72 @@ static char *list_plus(char *const *v, size_t n, const char *name)
 	return out;
 }
 
+/* A drop-in engine's files, as seen from here (under --host-root). */
+struct dpaths {
+	char *main; /* the main file */
+	char *dropdir; /* its drop-in directory */
+	char *dropin; /* runguard's drop-in */
+};
+
+static void dpaths_init(const struct rg_configure_opts *o, const char *def_dir,
+			const char *main_name, const char *sub, const char *name, struct dpaths *d)
+{
+	_cleanup_free_ char *dir =
+	    rg_configure_host_path(o, o->config_dir ? o->config_dir : def_dir);
+	d->main =
+	    o->file ? rg_configure_host_path(o, o->file) : rg_xasprintf("%s/%s", dir, main_name);
+	_cleanup_free_ char *main_dir = o->config_dir ? rg_xstrdup(dir) : dir_of(d->main);
+	d->dropdir = rg_xasprintf("%s/%s", main_dir, sub);
+	d->dropin = rg_xasprintf("%s/%s", d->dropdir, name);
+}
+
+static void dpaths_free(struct dpaths *d)
+{
+	free(d->main);
+	free(d->dropdir);
+	free(d->dropin);
+}
+
 /*
- * podman: containers.conf.d/runguard.conf with the runtime's path and, for
- * the runtime_supports_* lists that name runc, the effective list plus
- * runguard (a drop-in replaces a list, it does not extend it).
+ * --remove: the drop-in goes, if its runtime runs o->binary (table.key, a
+ * string or the first of an array of strings); nothing to do if it is not
+ * there. The other files s say what stays the default runtime.
  */
+static int remove_dropin(const struct rg_configure_opts *o, struct rg_configure_plan *p,
+			 const struct tfile *old, const char *table, const char *key,
+			 const struct tset *s, const char *def_table, const char *def_key,
+			 struct rg_error **err)
+{
+	const struct rg_toml_item *it = rg_toml_get(old->doc, table, key);
+	_cleanup_free_ char *have = NULL;
+	_cleanup_free_ char *where = NULL;
+
+	if (!old->exists)
+		return 0;
+	if (it) {
+		const char *raw = old->text + it->value_start;
+		size_t len = it->value_end - it->value_start;
+		char **v = NULL;
+		size_t n = 0;
+		if (rg_toml_decode_string(raw, len, &have) < 0 &&
+		    rg_toml_decode_strings(raw, len, &v, &n) == 0 && n > 0)
+			have = rg_xstrdup(v[0]);
+		rg_toml_strv_free(v);
+	}
+	if (!have || !rg_streq(have, o->binary)) {
+		where = it ? rg_xasprintf("%s:%u", old->path, it->line) : rg_xstrdup(old->path);
+		return rg_configure_not_ours(o, where, have, err);
+	}
+	rg_configure_add_file(p, old->path, old->text, old->len, NULL, 0, 0);
+	_cleanup_free_ char *def = tset_string(s, def_table, def_key);
+	if (def && rg_streq(def, RG_CONFIGURE_NAME))
+		rg_configure_note(p,
+				  "%s.%s stays \"%s\" in another file: the engine has no such "
+				  "runtime once the drop-in is gone; name another one",
+				  def_table, def_key, RG_CONFIGURE_NAME);
+	return 0;
+}
+
 /* The podman drop-in's text, from the effective configuration s and the old drop-in. */
 static int podman_dropin(const struct rg_configure_opts *o, const struct tset *s,
 			 const struct tfile *old, char **ret, struct rg_error **err)
@@ -280,31 +377,35 @@ static int podman_dropin(const struct rg_configure_opts *o, const struct tset *s
 static int plan_podman(const struct rg_configure_opts *o, struct rg_configure_plan *p,
 		       struct rg_error **err)
 {
-	const char *dir = o->config_dir ? o->config_dir : "/etc/containers";
-	_cleanup_free_ char *main_path =
-	    o->file ? rg_xstrdup(o->file) : rg_xasprintf("%s/containers.conf", dir);
-	_cleanup_free_ char *main_dir = o->config_dir ? rg_xstrdup(dir) : dir_of(main_path);
-	_cleanup_free_ char *dropdir = rg_xasprintf("%s/containers.conf.d", main_dir);
-	_cleanup_free_ char *dropin = rg_xasprintf("%s/%s.conf", dropdir, RG_CONFIGURE_NAME);
 	_cleanup_free_ char *text = NULL;
 	_cleanup_free_ char *def = NULL;
+	struct dpaths d;
 	struct tset s = {0};
 	struct tfile old = {0};
 	int r = 0;
 
+	dpaths_init(o, "/etc/containers", "containers.conf", "containers.conf.d",
+		    RG_CONFIGURE_NAME ".conf", &d);
+	const char *dropdir = d.dropdir, *dropin = d.dropin;
 	p->restart = "podman reads containers.conf at every command: nothing to restart (but "
 		     "restart podman.service or podman.socket if you use the API service)";
-	if (!o->config_dir && !o->file)
-		r = tset_add(&s, "/usr/share/containers/containers.conf", err);
+	if (!o->config_dir && !o->file) {
+		_cleanup_free_ char *share =
+		    rg_configure_host_path(o, "/usr/share/containers/containers.conf");
+		r = tset_add(&s, share, err);
+	}
 	if (r == 0)
-		r = tset_add(&s, main_path, err);
+		r = tset_add(&s, d.main, err);
 	if (r == 0)
 		r = tset_add_dir(&s, dropdir, dropin, err);
 	if (r == 0)
 		r = tfile_load(dropin, &old, err);
-	if (r == 0)
+	if (r == 0 && o->is_remove)
+		r = remove_dropin(o, p, &old, "engine.runtimes", RG_CONFIGURE_NAME, &s, "engine",
+				  "runtime", err);
+	else if (r == 0)
 		r = podman_dropin(o, &s, &old, &text, err);
-	if (r == 0) {
+	if (r == 0 && !o->is_remove) {
 		plan_generated(p, &old, text);
 		/* The effective default, our drop-in included. */
 		if (old.exists)
@@ -328,6 +429,7 @@ static int plan_podman(const struct rg_configure_opts *o, struct rg_configure_pl
 	}
 	tfile_free(&old);
 	tset_free(&s);
+	dpaths_free(&d);
 	return r;
 }
 
@@ -470,22 +572,23 @@ static char *crio_dropin(const struct rg_configure_opts *o, const struct tset *s
 static int plan_crio(const struct rg_configure_opts *o, struct rg_configure_plan *p,
 		     struct rg_error **err)
 {
-	const char *dir = o->config_dir ? o->config_dir : "/etc/crio";
-	_cleanup_free_ char *main_path =
-	    o->file ? rg_xstrdup(o->file) : rg_xasprintf("%s/crio.conf", dir);
-	_cleanup_free_ char *main_dir = o->config_dir ? rg_xstrdup(dir) : dir_of(main_path);
-	_cleanup_free_ char *dropdir = rg_xasprintf("%s/crio.conf.d", main_dir);
-	_cleanup_free_ char *dropin = rg_xasprintf("%s/10-%s.conf", dropdir, RG_CONFIGURE_NAME);
+	_cleanup_free_ char *h = rg_toml_join("crio.runtime.runtimes", RG_CONFIGURE_NAME);
+	struct dpaths d;
 	struct tset s = {0};
 	struct tfile old = {0};
 
+	dpaths_init(o, "/etc/crio", "crio.conf", "crio.conf.d", "10-" RG_CONFIGURE_NAME ".conf",
+		    &d);
 	p->restart = "restart CRI-O to load it: systemctl restart crio";
-	int r = tset_add(&s, main_path, err);
+	int r = tset_add(&s, d.main, err);
 	if (r == 0)
-		r = tset_add_dir(&s, dropdir, dropin, err);
+		r = tset_add_dir(&s, d.dropdir, d.dropin, err);
 	if (r == 0)
-		r = tfile_load(dropin, &old, err);
-	if (r == 0) {
+		r = tfile_load(d.dropin, &old, err);
+	if (r == 0 && o->is_remove) {
+		r = remove_dropin(o, p, &old, h, "runtime_path", &s, "crio.runtime",
+				  "default_runtime", err);
+	} else if (r == 0) {
 		_cleanup_free_ char *def = tset_string(&s, "crio.runtime", "default_runtime");
 		_cleanup_free_ char *text = crio_dropin(o, &s, &old, def);
 		plan_generated(p, &old, text);
@@ -500,6 +603,7 @@ static int plan_crio(const struct rg_configure_opts *o, struct rg_configure_plan
 	}
 	tfile_free(&old);
 	tset_free(&s);
+	dpaths_free(&d);
 	return r;
 }
 
@@ -534,11 +638,12 @@ int rg_configure_plan(const struct rg_configure_opts *o, struct rg_configure_pla
 		rg_configure_plan_free(&p);
 		return r;
 	}
-	if (access(o->binary, X_OK) < 0)
+	_cleanup_free_ char *bin = rg_configure_host_path(o, o->binary);
+	if (!o->is_remove && access(bin, X_OK) < 0)
 		rg_configure_note(&p,
 				  "%s is not an executable file (yet): the engine will fail to "
 				  "start containers with this runtime until it is",
-				  o->binary);
+				  bin);
 	*ret = p;
 	return 0;
 }
@@ -559,6 +664,7 @@ int rg_configure_apply(const struct rg_configure_plan *p, FILE *out, struct rg_e
 		const struct rg_configure_file *f = &p->files[i];
 		_cleanup_free_ char *backup = NULL;
 		_cleanup_free_ char *dir = dir_of(f->path);
+		const char *done = f->after ? "updated" : "removed";
 		int r = 0;
 		if (f->before) {
 			/* Changed since planning: the plan is stale; refuse rather than lose it. */
@@ -583,12 +689,14 @@ int rg_configure_apply(const struct rg_configure_plan *p, FILE *out, struct rg_e
 				    "again",
 				    f->path);
 		}
-		if (r == 0)
+		if (r == 0 && f->after)
 			r = rg_file_replace(f->path, f->after, f->after_len, f->new_mode, err);
+		else if (r == 0 && unlink(f->path) < 0)
+			r = rg_error_set(err, errno, "%s: %s", f->path, strerror(errno));
 		if (r < 0)
 			return r;
 		if (backup)
-			fprintf(out, "updated %s (backup: %s)\n", f->path, backup);
+			fprintf(out, "%s %s (backup: %s)\n", done, f->path, backup);
 		else
 			fprintf(out, "created %s\n", f->path);
 	}
@@ -603,7 +711,10 @@ int rg_configure_run(const struct rg_configure_opts *o, bool is_dry_run, FILE *o
 
 	if (r < 0)
 		return r;
-	if (p.n_files == 0) {
+	if (p.n_files == 0 && o->is_remove) {
+		fprintf(out, "%s: not configured (no runtime \"%s\" -> %s); nothing to change\n",
+			o->engine, RG_CONFIGURE_NAME, o->binary);
+	} else if (p.n_files == 0) {
 		fprintf(out, "%s: already configured (runtime \"%s\" -> %s); nothing to change\n",
 			o->engine, RG_CONFIGURE_NAME, o->binary);
 	} else if (is_dry_run) {
@@ -655,6 +766,8 @@ int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *re
 		int r = 0;
 		if (rg_streq(a, "--default"))
 			o.is_default = true;
+		else if (rg_streq(a, "--remove"))
+			o.is_remove = true;
 		else if (rg_streq(a, "--dry-run"))
 			dry = true;
 		else if (opt_is(a, "--config-dir"))
@@ -663,6 +776,8 @@ int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *re
 			r = opt_value(argc, argv, &i, "--file", &o.file, err);
 		else if (opt_is(a, "--binary"))
 			r = opt_value(argc, argv, &i, "--binary", &binary, err);
+		else if (opt_is(a, "--host-root"))
+			r = opt_value(argc, argv, &i, "--host-root", &o.root, err);
 		else if (a[0] == '-')
 			r = rg_error_set(err, EINVAL, "unknown option '%s'", a);
 		else if (o.engine)
@@ -683,19 +798,35 @@ int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *re
 		return rg_error_set(err, EINVAL,
 				    "unknown engine '%s' (known: containerd, crio, podman, docker)",
 				    o.engine);
+	if (o.is_default && o.is_remove)
+		return rg_error_set(err, EINVAL, "--default and --remove exclude each other");
+	/* Under --host-root, paths name the node's files: relative ones would be ambiguous. */
+	bool has_root = root_len(&o) > 0;
+	const char *const abs[][2] = {{"--binary", binary},
+				      {"--host-root", o.root},
+				      {"--config-dir", has_root ? o.config_dir : NULL},
+				      {"--file", has_root ? o.file : NULL}};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(abs); i++)
+		if (abs[i][1] && abs[i][1][0] != '/')
+			return rg_error_set(err, EINVAL, "%s must be an absolute path, got '%s'",
+					    abs[i][0], abs[i][1]);
 	char *bin;
 	if (binary) {
-		if (binary[0] != '/')
-			return rg_error_set(err, EINVAL,
-					    "--binary must be an absolute path, got '%s'", binary);
 		bin = rg_xstrdup(binary);
 	} else {
-		bin = realpath("/proc/self/exe", NULL);
-		if (!bin)
+		_cleanup_free_ char *self = realpath("/proc/self/exe", NULL);
+		if (!self)
 			return rg_error_set(err, errno,
 					    "/proc/self/exe: %s; name the binary with "
 					    "--binary",
 					    strerror(errno));
+		const char *node = rg_configure_node_path(&o, self);
+		if (node == self && has_root)
+			return rg_error_set(err, EINVAL,
+					    "%s is not under --host-root %s: name the node's path "
+					    "of runguard with --binary",
+					    self, o.root);
+		bin = rg_xstrdup(node);
 	}
 	o.binary = bin;
 	*ret = o;

@@ -22,6 +22,12 @@
  * Limits of the text editor: the handler's and the CRI "containerd" tables
  * must be written as [table] headers (no dotted keys from a parent table,
  * no inline tables); anything else is refused, never guessed.
+ *
+ * --remove undoes it: the handler's tables (with the comment above them),
+ * the runc handler configure wrote out (recognised by its comment, and
+ * only while no other runtime needs it), default_runtime_name "runguard"
+ * (back to containerd's "runc"; the table goes if configure added it for
+ * that key alone), the drop-in and the `imports` entry naming it.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -43,6 +49,11 @@
 #define RUNTIMES CRI ".containerd.runtimes"
 #define RUNC_V2 "io.containerd.runc.v2"
 #define MAX_FILES 32
+/* The comments configure writes above what it adds; --remove looks for them. */
+#define HANDLER_MARK "# runguard: runc under runguard's policy (runguard configure)"
+#define RUNC_MARK                                                                                  \
+	"# containerd's built-in default handler, kept: setting any runtime replaces the "         \
+	"built-in list"
 
 struct cfile {
 	char *path;
@@ -153,6 +164,15 @@ static bool has_glob(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+/* Where an `imports` entry of f is seen from here (entries are the node's paths). */
+static char *import_path(const struct ctd *c, const struct cfile *f, const char *entry)
+{
+	if (entry[0] == '/')
+		return rg_configure_host_path(c->o, entry);
+	_cleanup_free_ char *dir = dir_of(f->path);
+	return rg_xasprintf("%s/%s", dir, entry);
+}
+
 static bool seen(const struct ctd *c, const char *path)
 {
 	for (size_t i = 0; i < c->n; i++)
@@ -178,11 +198,9 @@ static int queue_imports(struct ctd *c, const struct cfile *f, struct rg_error *
 				   &list, &n) < 0)
 		return rg_error_set(err, EINVAL, "%s:%u: imports: expected an array of strings",
 				    f->path, it->line);
-	_cleanup_free_ char *dir = dir_of(f->path);
 	int r = 0;
 	for (size_t i = 0; i < n && r == 0; i++) {
-		_cleanup_free_ char *p =
-		    list[i][0] == '/' ? rg_xstrdup(list[i]) : rg_xasprintf("%s/%s", dir, list[i]);
+		_cleanup_free_ char *p = import_path(c, f, list[i]);
 		glob_t g = {0};
 		if (!has_glob(p)) {
 			if (!seen(c, p) && c->n < MAX_FILES)
@@ -497,15 +515,11 @@ static int edit_handler(struct ctd *c, const struct cfile *t, const char *src, s
 		/* Setting any runtime replaces containerd's built-in list: keep the
 		 * built-in runc handler, or default_runtime_name "runc" would name
 		 * nothing and the CRI plugin would not load. */
-		rg_buf_printf(&b,
-			      "\n%*s# containerd's built-in default handler, kept: setting any "
-			      "runtime replaces the built-in list\n",
-			      (int)indent, "");
+		rg_buf_printf(&b, "\n%*s" RUNC_MARK "\n", (int)indent, "");
 		rg_buf_printf(&b, "%*s[%s]\n%*sruntime_type = \"%s\"\n", (int)indent, "", runc,
 			      (int)indent + 2, "", RUNC_V2);
 	}
-	rg_buf_printf(&b, "\n%*s# runguard: runc under runguard's policy (runguard configure)\n",
-		      (int)indent, "");
+	rg_buf_printf(&b, "\n%*s" HANDLER_MARK "\n", (int)indent, "");
 	rg_buf_printf(&b, "%*s[%s]\n", (int)indent, "", h);
 	put_kvs(&b, keys, indent + 2);
 	rg_buf_printf(&b, "%*s[%s]\n", (int)indent + 2, "", ho);
@@ -583,13 +597,12 @@ static int plan_default(const struct cfile *t, struct rg_toml_edits *ed, struct 
 }
 
 /* True when an `imports` entry of the main file names (or globs) the drop-in. */
-static bool imports_cover(const struct cfile *m, char **list, size_t n, const char *dropin)
+static bool imports_cover(const struct ctd *c, const struct cfile *m, char **list, size_t n)
 {
-	_cleanup_free_ char *dir = dir_of(m->path);
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *p =
-		    list[i][0] == '/' ? rg_xstrdup(list[i]) : rg_xasprintf("%s/%s", dir, list[i]);
-		if (rg_streq(p, dropin) || (has_glob(p) && fnmatch(p, dropin, FNM_PATHNAME) == 0))
+		_cleanup_free_ char *p = import_path(c, m, list[i]);
+		if (rg_streq(p, c->dropin) ||
+		    (has_glob(p) && fnmatch(p, c->dropin, FNM_PATHNAME) == 0))
 			return true;
 	}
 	return false;
@@ -609,9 +622,9 @@ static int plan_import(struct ctd *c, const struct cfile *m, bool add_version,
 			return rg_error_set(err, EINVAL,
 					    "%s:%u: imports: expected an array of strings", m->path,
 					    it->line);
-		if (!imports_cover(m, list, n, c->dropin)) {
+		if (!imports_cover(c, m, list, n)) {
 			list = rg_xrealloc(list, (n + 2) * sizeof(char *));
-			list[n++] = rg_xstrdup(c->dropin);
+			list[n++] = rg_xstrdup(rg_configure_node_path(c->o, c->dropin));
 			list[n] = NULL;
 			_cleanup_free_ char *v = rg_toml_quote_array(list, n);
 			rg_toml_edit(ed, it->value_start, it->value_end, v);
@@ -635,7 +648,7 @@ static int plan_import(struct ctd *c, const struct cfile *m, bool add_version,
 		if (pos == m->len)
 			pos = append_pos(m, ed);
 	}
-	_cleanup_free_ char *q = rg_toml_quote(c->dropin);
+	_cleanup_free_ char *q = rg_toml_quote(rg_configure_node_path(c->o, c->dropin));
 	_cleanup_free_ char *line =
 	    rg_xasprintf("%simports = [%s]\n", add_version ? "version = 2\n" : "", q);
 	rg_toml_edit(ed, pos, pos, line);
@@ -661,9 +674,163 @@ static int new_dropin(struct ctd *c, struct cfile *f, struct rg_error **err)
 	f->text = rg_xasprintf("# A containerd runtime handler that runs runguard: runc under "
 			       "runguard's policy.\n# Written by `runguard configure "
 			       "containerd`; imported from %s.\nversion = 2\n",
-			       c->main_path);
+			       rg_configure_node_path(c->o, c->main_path));
 	f->len = strlen(f->text);
 	return rg_toml_parse(f->path, f->text, f->len, &f->doc, err);
+}
+
+/* ---- --remove ---- */
+
+/* Where items[i] starts, with the marker comment and the blank line configure wrote above it. */
+static size_t mark_start(const struct cfile *t, size_t i, const char *mark)
+{
+	const struct rg_toml_item *it = t->doc->items;
+	if (i < 1 || it[i - 1].kind != RG_TOML_OTHER)
+		return it[i].start;
+	const char *line = t->text + it[i - 1].start + it[i - 1].indent;
+	size_t n = it[i - 1].end - it[i - 1].start - it[i - 1].indent;
+	if (n != strlen(mark) + 1 || strncmp(line, mark, n - 1) != 0)
+		return it[i].start;
+	if (i >= 2 && it[i - 2].kind == RG_TOML_OTHER && it[i - 2].end - it[i - 2].start == 1)
+		return it[i - 2].start;
+	return it[i - 1].start;
+}
+
+/* Removes the [table] sections at and under `table`, and the marker above its own header. */
+static void remove_tables(const struct cfile *t, const char *table, const char *mark,
+			  struct rg_toml_edits *ed)
+{
+	for (size_t i = 0; i < t->doc->n; i++) {
+		const struct rg_toml_item *it = &t->doc->items[i];
+		if (it->kind != RG_TOML_TABLE || !rg_toml_is_under(it->path, table))
+			continue;
+		size_t start = rg_streq(it->path, table) ? mark_start(t, i, mark) : it->start;
+		rg_toml_edit(ed, start, rg_toml_section_end(t->doc, it), "");
+	}
+}
+
+/* The number of keys set in exactly this table. */
+static size_t count_keys(const struct cfile *t, const char *table)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->doc->n; i++)
+		n += t->doc->items[i].kind == RG_TOML_KEYVAL &&
+		     rg_streq(t->doc->items[i].table, table);
+	return n;
+}
+
+/*
+ * The runc handler configure wrote out (its comment, [runc] with only
+ * runtime_type) goes too, unless another runtime than runc and runguard
+ * is set: then the list is no longer the built-in one and runc is needed.
+ */
+static void remove_runc(const struct cfile *t, struct rg_toml_edits *ed)
+{
+	_cleanup_free_ char *runc = rg_toml_join(RUNTIMES, "runc");
+	_cleanup_free_ char *type = get_string(t, runc, "runtime_type");
+	const struct rg_toml_item *hr = rg_toml_header(t->doc, runc);
+
+	if (!hr || mark_start(t, (size_t)(hr - t->doc->items), RUNC_MARK) == hr->start ||
+	    count_keys(t, runc) != 1 || !type || !rg_streq(type, RUNC_V2))
+		return;
+	for (size_t i = 0; i < t->doc->n; i++) {
+		const struct rg_toml_item *it = &t->doc->items[i];
+		_cleanup_free_ char *name =
+		    it->path ? rg_toml_child(it->path, RUNTIMES, NULL) : NULL;
+		if (!name || rg_streq(name, RG_CONFIGURE_NAME))
+			continue;
+		if (!rg_streq(name, "runc") ||
+		    !rg_streq(it->kind == RG_TOML_TABLE ? it->path : it->table, runc))
+			return;
+	}
+	remove_tables(t, runc, RUNC_MARK, ed);
+}
+
+/*
+ * default_runtime_name "runguard" goes back to containerd's default, "runc";
+ * a [containerd] table holding only that key (as configure appends it) goes.
+ */
+static void remove_default(const struct cfile *t, struct rg_toml_edits *ed)
+{
+	_cleanup_free_ char *def = get_string(t, CRI_CONTAINERD, "default_runtime_name");
+	const struct rg_toml_item *it = rg_toml_get(t->doc, CRI_CONTAINERD, "default_runtime_name");
+	const struct rg_toml_item *ch = rg_toml_header(t->doc, CRI_CONTAINERD);
+
+	if (!def || !rg_streq(def, RG_CONFIGURE_NAME))
+		return;
+	if (ch && rg_streq(it->table, CRI_CONTAINERD) && count_keys(t, CRI_CONTAINERD) == 1) {
+		size_t i = (size_t)(ch - t->doc->items), start = ch->start;
+		if (i >= 1 && ch[-1].kind == RG_TOML_OTHER && ch[-1].end - ch[-1].start == 1)
+			start = ch[-1].start;
+		rg_toml_edit(ed, start, rg_toml_section_end(t->doc, ch), "");
+		return;
+	}
+	rg_toml_edit(ed, it->value_start, it->value_end, "\"runc\"");
+}
+
+/* Takes the drop-in's own entry out of config.toml's imports (the line, if it was alone). */
+static int remove_import(const struct ctd *c, const struct cfile *m, struct rg_toml_edits *ed,
+			 struct rg_error **err)
+{
+	const struct rg_toml_item *it = rg_toml_get(m->doc, "", "imports");
+	char **list = NULL;
+	size_t n = 0, k = 0;
+
+	if (!it)
+		return 0;
+	if (rg_toml_decode_strings(m->text + it->value_start, it->value_end - it->value_start,
+				   &list, &n) < 0)
+		return rg_error_set(err, EINVAL, "%s:%u: imports: expected an array of strings",
+				    m->path, it->line);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *p = import_path(c, m, list[i]);
+		if (rg_streq(p, c->dropin))
+			free(list[i]);
+		else
+			list[k++] = list[i];
+	}
+	list[k] = NULL;
+	if (k == 0) {
+		rg_toml_edit(ed, it->start, it->end, "");
+	} else if (k < n) {
+		_cleanup_free_ char *v = rg_toml_quote_array(list, k);
+		rg_toml_edit(ed, it->value_start, it->value_end, v);
+	}
+	rg_toml_strv_free(list);
+	return 0;
+}
+
+/* --remove, with t the file that sets the CRI plugin (or NULL) and m config.toml. */
+static int plan_remove(struct ctd *c, struct cfile *t, struct cfile *m, struct rg_toml_edits *ed,
+		       struct rg_toml_edits *med, struct rg_error **err)
+{
+	_cleanup_free_ char *h = rg_toml_join(RUNTIMES, RG_CONFIGURE_NAME);
+	_cleanup_free_ char *ho = rg_xasprintf("%s.options", h);
+	const struct rg_toml_item *first = t ? rg_toml_first_under(t->doc, h) : NULL;
+	bool is_dropin_gone = !rg_file_exists(c->dropin);
+	int r = 0;
+
+	if (first) {
+		_cleanup_free_ char *bin = get_string(t, ho, "BinaryName");
+		const struct rg_toml_item *bi = rg_toml_get(t->doc, ho, "BinaryName");
+		r = check_editable(t, h, err);
+		if (r == 0 && (!bin || !rg_streq(bin, c->o->binary))) {
+			_cleanup_free_ char *where =
+			    rg_xasprintf("%s:%u", t->path, (bi ? bi : first)->line);
+			return rg_configure_not_ours(c->o, where, bin, err);
+		}
+		if (r == 0 && rg_streq(t->path, c->dropin)) {
+			rg_configure_add_file(c->plan, t->path, t->text, t->len, NULL, 0, 0);
+			is_dropin_gone = true;
+		} else if (r == 0) {
+			remove_tables(t, h, HANDLER_MARK, ed);
+			remove_runc(t, ed);
+			remove_default(t, ed);
+		}
+	}
+	if (r == 0 && is_dropin_gone && m->exists)
+		r = remove_import(c, m, t == m ? ed : med, err);
+	return r;
 }
 
 static int plan_all(struct ctd *c, struct rg_error **err)
@@ -694,6 +861,16 @@ static int plan_all(struct ctd *c, struct rg_error **err)
 	struct cfile dropin = {0};
 	struct cfile *t = n_holders ? holders[0] : NULL;
 	struct rg_toml_edits ed = {0}, med = {0};
+	if (c->o->is_remove) {
+		r = plan_remove(c, t, m, &ed, &med, err);
+		if (r == 0 && t && t != m && !rg_streq(t->path, c->dropin))
+			finish_file(c, t, &ed);
+		if (r == 0)
+			finish_file(c, m, t == m ? &ed : &med);
+		rg_toml_edits_free(&ed);
+		rg_toml_edits_free(&med);
+		return r;
+	}
 	if (!t) {
 		for (size_t i = 0; i < c->n && !t; i++)
 			if (rg_streq(c->files[i].path, c->dropin))
@@ -706,7 +883,7 @@ static int plan_all(struct ctd *c, struct rg_error **err)
 			r = new_dropin(c, t, err);
 		if (r == 0)
 			r = plan_import(c, m, add_version, &med, err);
-	} else if (t != m) {
+	} else if (t != m && !rg_streq(t->path, c->dropin)) {
 		rg_configure_note(c->plan,
 				  "the CRI plugin is configured in %s (imported): the handler goes "
 				  "there, as containerd 1.x takes the plugin's whole section from "
@@ -736,23 +913,22 @@ int rg_configure_containerd(const struct rg_configure_opts *o, struct rg_configu
 	struct ctd c = {.o = o, .plan = p};
 	_cleanup_free_ char *dir = NULL;
 
-	if (o->file)
-		c.main_path = abs_path(o->file);
-	else
-		c.main_path = rg_xasprintf("%s/config.toml",
-					   o->config_dir ? o->config_dir : "/etc/containerd");
+	_cleanup_free_ char *cdir =
+	    rg_configure_host_path(o, o->config_dir ? o->config_dir : "/etc/containerd");
+	_cleanup_free_ char *file = o->file ? rg_configure_host_path(o, o->file) : NULL;
+	c.main_path = file ? abs_path(file) : rg_xasprintf("%s/config.toml", cdir);
 	if (c.main_path[0] != '/') {
 		char *a = abs_path(c.main_path);
 		free(c.main_path);
 		c.main_path = a;
 	}
-	dir = o->config_dir ? abs_path(o->config_dir) : dir_of(c.main_path);
+	dir = o->config_dir ? abs_path(cdir) : dir_of(c.main_path);
 	c.dropin = rg_xasprintf("%s/conf.d/%s.toml", dir, RG_CONFIGURE_NAME);
 	p->restart = "restart containerd to load it: systemctl restart containerd";
 	int r = load_all(&c, err);
 	if (r == 0)
 		r = plan_all(&c, err);
-	if (r == 0 && !o->is_default) {
+	if (r == 0 && !o->is_default && !o->is_remove) {
 		_cleanup_free_ char *def = NULL;
 		for (size_t i = 0; i < c.n && !def; i++)
 			def = get_string(&c.files[i], CRI_CONTAINERD, "default_runtime_name");

@@ -7,7 +7,8 @@
  * new members are appended to their object, changed values replaced. The
  * result is parsed again and must equal the same change made on the JSON
  * tree (which keeps every key, in order); if it does not, the tree is
- * written out instead.
+ * written out instead. --remove takes out runtimes.runguard (and "runtimes"
+ * if that leaves it empty) and "default-runtime": "runguard" the same way.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -139,6 +140,59 @@ static void json_add_member(struct rg_toml_edits *ed, const char *t, const struc
 	rg_toml_edit(ed, o->m[o->n - 1].value_end, o->m[o->n - 1].value_end, text);
 }
 
+/*
+ * Removes the members marked gone[i] from o as text edits, with their
+ * commas: a run of them goes from the end of the member before it, or up
+ * to the member after it, or the whole inside of the object.
+ */
+static void json_remove_members(struct rg_toml_edits *ed, const struct jobject *o, const bool *gone)
+{
+	for (size_t a = 0; a < o->n; a++) {
+		size_t b = a;
+		if (!gone[a])
+			continue;
+		while (b + 1 < o->n && gone[b + 1])
+			b++;
+		if (a > 0)
+			rg_toml_edit(ed, o->m[a - 1].value_end, o->m[b].value_end, "");
+		else if (b + 1 < o->n)
+			rg_toml_edit(ed, o->m[0].key_start, o->m[b + 1].key_start, "");
+		else
+			rg_toml_edit(ed, o->start + 1, o->end - 1, "");
+		a = b;
+	}
+}
+
+/* The text of daemon.json without runguard's runtime (and default); NULL: use the tree. */
+static char *docker_remove_text(const char *t, size_t len, bool is_default, bool is_runtime,
+				size_t *ret_len)
+{
+	struct jobject top = {0}, rts = {0};
+	struct rg_toml_edits ed = {0};
+	bool gone[RG_ARRAY_SIZE(top.m)] = {false}, rgone[RG_ARRAY_SIZE(rts.m)] = {false};
+	char *out = NULL;
+
+	if (json_object(t, len, json_ws(t, len, 0), &top)) {
+		const struct jmember *mr = jget(&top, "runtimes");
+		if (is_runtime && mr && json_object(t, len, mr->value_start, &rts)) {
+			for (size_t i = 0; i < rts.n; i++)
+				rgone[i] = rg_streq(rts.m[i].key, RG_CONFIGURE_NAME);
+			if (rts.n == 1 && rgone[0])
+				gone[mr - top.m] = true;
+			else
+				json_remove_members(&ed, &rts, rgone);
+		}
+		for (size_t i = 0; is_default && i < top.n; i++)
+			gone[i] = gone[i] || rg_streq(top.m[i].key, "default-runtime");
+		json_remove_members(&ed, &top, gone);
+		out = rg_toml_edits_apply(t, len, &ed, ret_len);
+	}
+	rg_toml_edits_free(&ed);
+	jobject_free(&top);
+	jobject_free(&rts);
+	return out;
+}
+
 /* The indentation of the line holding offset i. */
 static char *line_indent(const char *t, size_t i)
 {
@@ -240,6 +294,53 @@ static const struct rg_json *runc_args(const struct rg_json *tree, const struct 
 }
 
 /*
+ * Records daemon.json's new text: out (the text edit, taken) if it parses
+ * to the same tree as the change made on `tree`, else the tree written out
+ * (same keys, same order).
+ */
+static void plan_daemon_json(struct rg_configure_plan *p, const char *path, const char *text,
+			     size_t len, char *out, size_t out_len, const struct rg_json *tree)
+{
+	_cleanup_json_ struct rg_json *check =
+	    out ? rg_json_parse(out, out_len, path, NULL, NULL) : NULL;
+	if (!check || !rg_json_equal(check, tree)) {
+		free(out);
+		out = rg_json_emit(tree, true, &out_len);
+	}
+	rg_configure_add_file(p, path, text, len, out, out_len, 0644);
+	free(out);
+}
+
+/* --remove: runtimes.runguard, if it runs o->binary, and "default-runtime": "runguard". */
+static int docker_remove(const struct rg_configure_opts *o, struct rg_configure_plan *p,
+			 const char *path, const char *text, size_t len, struct rg_json *tree,
+			 struct rg_error **err)
+{
+	struct rg_json *rts = rg_json_get(tree, "runtimes");
+	const struct rg_json *mine = rg_json_get(rts, RG_CONFIGURE_NAME);
+	const char *cur = rg_json_str(rg_json_get(mine, "path"));
+	const char *def = rg_json_str(rg_json_get(tree, "default-runtime"));
+	bool is_our_default = def && rg_streq(def, RG_CONFIGURE_NAME);
+	size_t out_len = 0;
+
+	if (mine && (!cur || !rg_streq(cur, o->binary))) {
+		_cleanup_free_ char *where =
+		    rg_xasprintf("%s: .runtimes.%s", path, RG_CONFIGURE_NAME);
+		return rg_configure_not_ours(o, where, cur, err);
+	}
+	if (!mine && !is_our_default)
+		return 0;
+	char *out = docker_remove_text(text, len, is_our_default, mine != NULL, &out_len);
+	/* An emptied "runtimes" goes too (configure adds it when it is missing). */
+	if (mine && rg_json_remove(rts, RG_CONFIGURE_NAME) && rts->n == 0)
+		rg_json_remove(tree, "runtimes");
+	if (is_our_default)
+		rg_json_remove(tree, "default-runtime");
+	plan_daemon_json(p, path, text, len, out, out_len, tree);
+	return 0;
+}
+
+/*
  * daemon.json: "runtimes": {"runguard": {"path": BIN}} (with the
  * runtimeArgs of the default runtime when that is a runc), and
  * "default-runtime" with --default. Rewritten only when something changes.
@@ -247,9 +348,10 @@ static const struct rg_json *runc_args(const struct rg_json *tree, const struct 
 int rg_configure_docker(const struct rg_configure_opts *o, struct rg_configure_plan *p,
 			struct rg_error **err)
 {
-	const char *dir = o->config_dir ? o->config_dir : "/etc/docker";
+	_cleanup_free_ char *dir =
+	    rg_configure_host_path(o, o->config_dir ? o->config_dir : "/etc/docker");
 	_cleanup_free_ char *path =
-	    o->file ? rg_xstrdup(o->file) : rg_xasprintf("%s/daemon.json", dir);
+	    o->file ? rg_configure_host_path(o, o->file) : rg_xasprintf("%s/daemon.json", dir);
 	_cleanup_free_ char *text = NULL;
 	_cleanup_json_ struct rg_json *tree = NULL;
 	size_t len = 0;
@@ -258,7 +360,9 @@ int rg_configure_docker(const struct rg_configure_opts *o, struct rg_configure_p
 	p->restart = "reload dockerd to load it: systemctl reload docker (dockerd re-reads "
 		     "\"runtimes\" and \"default-runtime\" on SIGHUP), or systemctl restart docker";
 	int r = rg_file_read(path, RG_JSON_MAX_SIZE, &text, &len, err);
-	if (r == -ENOENT) {
+	if (r == -ENOENT && o->is_remove) {
+		return 0;
+	} else if (r == -ENOENT) {
 		tree = rg_json_new(RG_JSON_OBJECT);
 		is_changed = true;
 	} else if (r < 0) {
@@ -275,15 +379,17 @@ int rg_configure_docker(const struct rg_configure_opts *o, struct rg_configure_p
 	if (rts && !rg_json_is(rts, RG_JSON_OBJECT))
 		return rg_error_set(err, EINVAL, "%s: .runtimes: expected an object, got %s", path,
 				    rg_json_type_name(rts->type));
+	struct rg_json *mine = rg_json_get(rts, RG_CONFIGURE_NAME);
+	if (mine && !rg_json_is(mine, RG_JSON_OBJECT))
+		return rg_error_set(err, EINVAL, "%s: .runtimes.%s: expected an object, got %s",
+				    path, RG_CONFIGURE_NAME, rg_json_type_name(mine->type));
+	if (o->is_remove)
+		return docker_remove(o, p, path, text, len, tree, err);
 	if (!rts) {
 		rts = rg_json_new(RG_JSON_OBJECT);
 		rg_json_set(tree, "runtimes", rts);
 		is_changed = true;
 	}
-	struct rg_json *mine = rg_json_get(rts, RG_CONFIGURE_NAME);
-	if (mine && !rg_json_is(mine, RG_JSON_OBJECT))
-		return rg_error_set(err, EINVAL, "%s: .runtimes.%s: expected an object, got %s",
-				    path, RG_CONFIGURE_NAME, rg_json_type_name(mine->type));
 	if (!mine) {
 		mine = rg_json_new(RG_JSON_OBJECT);
 		rg_json_set(mine, "path", rg_json_new_string(o->binary));
@@ -312,14 +418,7 @@ int rg_configure_docker(const struct rg_configure_opts *o, struct rg_configure_p
 	if (!is_changed)
 		return 0;
 	size_t out_len = 0;
-	_cleanup_free_ char *out = text ? docker_text(text, len, o, mine, &out_len) : NULL;
-	_cleanup_json_ struct rg_json *check =
-	    out ? rg_json_parse(out, out_len, path, NULL, NULL) : NULL;
-	if (!check || !rg_json_equal(check, tree)) {
-		/* Not the expected result: write the tree (same keys, same order) instead. */
-		free(out);
-		out = rg_json_emit(tree, true, &out_len);
-	}
-	rg_configure_add_file(p, path, text, len, out, out_len, 0644);
+	char *out = text ? docker_text(text, len, o, mine, &out_len) : NULL;
+	plan_daemon_json(p, path, text, len, out, out_len, tree);
 	return 0;
 }

@@ -39,7 +39,8 @@ static const char usage[] =
     "                          would be refused\n"
     "  configure ENGINE        add the runguard runtime to containerd, crio,\n"
     "                          podman or docker (--default, --dry-run,\n"
-    "                          --config-dir DIR, --file FILE, --binary PATH)\n"
+    "                          --config-dir DIR, --file FILE, --binary PATH,\n"
+    "                          --host-root DIR); --remove takes it out again\n"
     "  doctor                  check that engines really run runguard (--json,\n"
     "                          --canary, --engine E, --root-dir DIR); exit 1\n"
     "                          when a problem is found\n"
@@ -116,9 +117,9 @@ static int cmd_configure(int argc, char *argv[])
 	bool is_dry_run;
 	if (rg_configure_parse_args(argc, argv, &o, &is_dry_run, &binary, &err) < 0) {
 		rg_log_stderr(
-		    "configure: %s\nusage: runguard configure containerd|crio|podman|docker "
-		    "[--default] [--dry-run] [--config-dir DIR] [--file FILE] "
-		    "[--binary PATH]",
+		    "configure: %s\nusage: runguard configure [--remove] "
+		    "containerd|crio|podman|docker [--default] [--dry-run] [--config-dir DIR] "
+		    "[--file FILE] [--binary PATH] [--host-root DIR]",
 		    err->msg);
 		rg_error_free(err);
 		return EXIT_USAGE;

@@ -31,6 +31,17 @@
  * writes nothing. Every file it changes is first copied to a timestamped
  * backup; every write is atomic. Malformed input files are errors naming
  * the file and line, and nothing is written.
+ *
+ * With is_remove (`configure --remove ENGINE`) it takes out what it added:
+ * the containerd handler (and the runc handler and the `imports` entry it
+ * wrote, and default_runtime_name "runguard": back to "runc"), the CRI-O or
+ * podman drop-in, daemon.json's runtime and "default-runtime" "runguard".
+ * A runguard runtime whose binary is not `binary` is not one it wrote for
+ * this binary: that is refused, and nothing is written.
+ *
+ * With root (--host-root DIR), the engine's files are read and written
+ * under DIR (a node's / mounted elsewhere), while every path written into
+ * them (the binary, containerd's `imports` entry) is the node's own.
  */
 
 #define RG_CONFIGURE_NAME "runguard"
@@ -40,10 +51,15 @@ struct rg_configure_opts {
 	const char *config_dir; /* NULL: the engine's (/etc/containerd, /etc/crio, ...) */
 	const char *file; /* NULL: the main file in config_dir */
 	const char *binary; /* absolute path of runguard as the engine will run it */
+	const char *root; /* NULL or "/": the node is this machine; else where its / is */
 	bool is_default; /* also make runguard the engine's default runtime */
+	bool is_remove; /* take the runtime out again */
 };
 
-/* One file the change writes: before (NULL: does not exist yet) and after. */
+/*
+ * One file the change writes: before (NULL: does not exist yet) and after
+ * (NULL: the file is deleted). path is where it is seen from here (under root).
+ */
 struct rg_configure_file {
 	char *path;
 	char *before;
@@ -62,10 +78,12 @@ struct rg_configure_plan {
 };
 
 /*
- * Parses configure's arguments (after "configure"): ENGINE [--default]
- * [--dry-run] [--config-dir DIR] [--file FILE] [--binary PATH]. Without
- * --binary, the running runguard (/proc/self/exe, resolved). *ret_binary
- * owns the binary path *ret points at. -EINVAL with *err set on a usage error.
+ * Parses configure's arguments (after "configure"): ENGINE [--default |
+ * --remove] [--dry-run] [--config-dir DIR] [--file FILE] [--binary PATH]
+ * [--host-root DIR]. Without --binary, the running runguard
+ * (/proc/self/exe, resolved; under --host-root it must lie below DIR, and
+ * DIR is taken off). *ret_binary owns the binary path *ret points at;
+ * the other strings are argv's. -EINVAL with *err set on a usage error.
  */
 int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *ret,
 			    bool *ret_dry_run, char **ret_binary, struct rg_error **err);
@@ -85,8 +103,8 @@ void rg_configure_plan_free(struct rg_configure_plan *p);
 
 /*
  * Writes the plan: for each file, a backup of the old content (when there
- * is one), then an atomic replacement; parent directories of new files are
- * created. Reports each step on out. On an error the files already written
+ * is one), then an atomic replacement or the removal; parent directories
+ * of new files are created. Reports each step on out. On an error the files already written
  * stay written (each has its backup) and *err says which file failed.
  */
 int rg_configure_apply(const struct rg_configure_plan *p, FILE *out, struct rg_error **err);
@@ -103,8 +121,16 @@ int rg_configure_run(const struct rg_configure_opts *o, bool is_dry_run, FILE *o
 
 /* ---- for the engine planners (src/configure*.c) ---- */
 
+/* after NULL: the file is removed. */
 void rg_configure_add_file(struct rg_configure_plan *p, const char *path, const char *before,
 			   size_t before_len, const char *after, size_t after_len, mode_t new_mode);
+/* Where the node's path is seen from here: under o->root (caller frees). */
+char *rg_configure_host_path(const struct rg_configure_opts *o, const char *node_path);
+/* The node's path of a path seen from here: o->root taken off (a suffix of path, borrowed). */
+const char *rg_configure_node_path(const struct rg_configure_opts *o, const char *path);
+/* The error for a runguard runtime that runs another binary than o->binary (-EPERM). */
+int rg_configure_not_ours(const struct rg_configure_opts *o, const char *where, const char *have,
+			  struct rg_error **err);
 void rg_configure_note(struct rg_configure_plan *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int rg_configure_containerd(const struct rg_configure_opts *o, struct rg_configure_plan *p,

@@ -36,7 +36,7 @@ static char tmpdir[] = "/tmp/rg-test-configure-XXXXXX";
 static int case_n;
 
 /* Per-test scratch, freed by the teardown. */
-#define MAX_TRACKED 256
+#define MAX_TRACKED 4096
 static void *tracked[MAX_TRACKED];
 static size_t n_tracked;
 static struct rg_error *error;
@@ -117,17 +117,15 @@ static int count_backups(const char *dir)
 	return n;
 }
 
-/* Runs configure (not a dry run) with its report in a tracked string. */
-static int configure(const char *engine, const char *dir, bool is_default, char **ret_out)
+/* Runs rg_configure_run (a dry run if asked) with its report in a tracked string. */
+static int run_opts(const struct rg_configure_opts *o, bool is_dry_run, char **ret_out)
 {
-	struct rg_configure_opts o = {
-	    .engine = engine, .config_dir = dir, .binary = BIN, .is_default = is_default};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
 	rg_error_free(error);
 	error = NULL;
-	int r = rg_configure_run(&o, false, out, &error);
+	int r = rg_configure_run(o, is_dry_run, out, &error);
 	fclose(out);
 	track(buf);
 	if (ret_out)
@@ -135,16 +133,78 @@ static int configure(const char *engine, const char *dir, bool is_default, char 
 	return r;
 }
 
+/* Runs configure (not a dry run) with its report in a tracked string. */
+static int configure(const char *engine, const char *dir, bool is_default, char **ret_out)
+{
+	struct rg_configure_opts o = {
+	    .engine = engine, .config_dir = dir, .binary = BIN, .is_default = is_default};
+	return run_opts(&o, false, ret_out);
+}
+
+/* Runs configure --remove for binary (not a dry run). */
+static int unconfigure(const char *engine, const char *dir, const char *binary, char **ret_out)
+{
+	struct rg_configure_opts o = {
+	    .engine = engine, .config_dir = dir, .binary = binary, .is_remove = true};
+	return run_opts(&o, false, ret_out);
+}
+
+static size_t plan_changes(const struct rg_configure_opts *o)
+{
+	struct rg_configure_plan p;
+	struct rg_error *e = NULL;
+	assert_int_equal(rg_configure_plan(o, &p, &e), 0);
+	size_t n = p.n_files;
+	rg_configure_plan_free(&p);
+	return n;
+}
+
 static size_t changes(const char *engine, const char *dir, bool is_default)
 {
 	struct rg_configure_opts o = {
 	    .engine = engine, .config_dir = dir, .binary = BIN, .is_default = is_default};
-	struct rg_configure_plan p;
-	struct rg_error *e = NULL;
-	assert_int_equal(rg_configure_plan(&o, &p, &e), 0);
-	size_t n = p.n_files;
-	rg_configure_plan_free(&p);
-	return n;
+	return plan_changes(&o);
+}
+
+/*
+ * True when the tree at dir holds exactly the files of the tree at src,
+ * with the same contents, backups and directories with nothing else aside.
+ */
+static bool same_tree(const char *src, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n_dir = 0, n_src = 0;
+	bool is_same = d != NULL;
+
+	while (is_same && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || strstr(de->d_name, ".runguard-bak-"))
+			continue;
+		char *a = track(rg_xasprintf("%s/%s", src, de->d_name));
+		char *b = track(rg_xasprintf("%s/%s", dir, de->d_name));
+		struct stat st;
+		assert_int_equal(stat(b, &st), 0);
+		if (S_ISDIR(st.st_mode) && !rg_file_exists(a)) {
+			/* A directory configure made: only backups may be left in it. */
+			is_same = same_tree("/nonexistent", b);
+			continue;
+		}
+		n_dir++;
+		if (S_ISDIR(st.st_mode)) {
+			is_same = same_tree(a, b);
+		} else {
+			char *x = slurp(a), *y = slurp(b);
+			is_same = x && y && rg_streq(x, y);
+		}
+	}
+	if (d)
+		closedir(d);
+	d = opendir(src);
+	while (d && (de = readdir(d)))
+		n_src += de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return is_same && n_src == n_dir;
 }
 
 #define assert_has(hay, needle) assert_has_at(hay, needle, __FILE__, __LINE__)
@@ -603,6 +663,176 @@ static void test_docker_new_file(void **state)
 	assert_int_equal(changes("docker", dir, true), 0);
 }
 
+/* ================= --remove ================= */
+
+/* configure, then configure --remove: every file as it was; a second --remove changes nothing. */
+static void test_remove_round_trips(void **state)
+{
+	static const char *const cases[][2] = {
+	    {"containerd", "runtimes"}, {"containerd", "noimports"}, {"containerd", "debian"},
+	    {"containerd", "imports"},	{"crio", "basic"},	     {"podman", "basic"},
+	    {"docker", "other-keys"},
+	};
+	for (size_t i = 0; i < 2 * RG_ARRAY_SIZE(cases); i++) {
+		const char *engine = cases[i / 2][0], *name = cases[i / 2][1];
+		bool is_default = i % 2;
+		char *src = track(rg_xasprintf(FIXTURES "/%s/%s", engine, name));
+		char *dir = fixture(engine, name), *out;
+		struct rg_configure_opts o = {
+		    .engine = engine, .config_dir = dir, .binary = BIN, .is_remove = true};
+
+		assert_int_equal(configure(engine, dir, is_default, NULL), 0);
+		assert_false(same_tree(src, dir));
+		assert_true(plan_changes(&o) > 0);
+		/* A dry run shows the removal and writes nothing. */
+		assert_int_equal(run_opts(&o, true, &out), 0);
+		assert_has(out, "\n-");
+		assert_has(out, "dry run: nothing written");
+		assert_false(same_tree(src, dir));
+		assert_int_equal(unconfigure(engine, dir, BIN, &out), 0);
+		if (!same_tree(src, dir))
+			fail_msg("%s %s%s: not restored by --remove:\n%s", engine, name,
+				 is_default ? " --default" : "", out);
+		assert_has(out, "(backup: ");
+		assert_int_equal(plan_changes(&o), 0);
+		assert_int_equal(unconfigure(engine, dir, BIN, &out), 0);
+		assert_has(out, "not configured");
+	}
+	/* The dropped drop-ins were backed up first. */
+	char *dir = fixture("crio", "basic");
+	assert_int_equal(configure("crio", dir, false, NULL), 0);
+	assert_int_equal(unconfigure("crio", dir, BIN, NULL), 0);
+	char *dropdir = track(rg_xasprintf("%s/crio.conf.d", dir));
+	assert_int_equal(count_backups(dropdir), 1);
+	assert_false(rg_file_exists(track(rg_xasprintf("%s/10-runguard.conf", dropdir))));
+}
+
+/* A runguard runtime for another binary (or none) is refused, and nothing is written. */
+static void test_remove_refuses_other_binaries(void **state)
+{
+	static const char *const cases[][3] = {
+	    {"containerd", "runtimes", "config.toml"},
+	    {"containerd", "noimports", "conf.d/runguard.toml"},
+	    {"crio", "basic", "crio.conf.d/10-runguard.conf"},
+	    {"podman", "basic", "containers.conf.d/runguard.conf"},
+	    {"docker", "other-keys", "daemon.json"},
+	};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		char *dir = fixture(cases[i][0], cases[i][1]);
+		char *path = track(rg_xasprintf("%s/%s", dir, cases[i][2]));
+		assert_int_equal(configure(cases[i][0], dir, false, NULL), 0);
+		char *before = slurp(path);
+		int n = count_backups(dir);
+		assert_int_equal(unconfigure(cases[i][0], dir, "/opt/other/runguard", NULL),
+				 -EPERM);
+		assert_has(error->msg, path);
+		assert_has(error->msg, "runs '" BIN "', not '/opt/other/runguard'");
+		assert_string_equal(slurp(path), before);
+		assert_int_equal(count_backups(dir), n);
+	}
+	/* The operator's own handler, with no BinaryName: not runguard configure's. */
+	char *dir = fixture("containerd", "debian");
+	char *path = track(rg_xasprintf("%s/config.toml", dir));
+	FILE *f = fopen(path, "a");
+	fputs("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runguard]\n"
+	      "  runtime_type = \"io.containerd.runc.v2\"\n",
+	      f);
+	fclose(f);
+	char *before = slurp(path);
+	assert_int_equal(unconfigure("containerd", dir, BIN, NULL), -EPERM);
+	assert_has(error->msg, "config.toml:10: the runtime \"runguard\" names no binary");
+	assert_string_equal(slurp(path), before);
+}
+
+/* The runc handler configure wrote out stays when another runtime now needs it. */
+static void test_remove_keeps_needed_runc(void **state)
+{
+	char *dir = fixture("containerd", "debian");
+	char *path = track(rg_xasprintf("%s/config.toml", dir));
+	char *before = slurp(path);
+	static const char kata[] = "\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes."
+				   "kata]\n  runtime_type = \"io.containerd.kata.v2\"\n";
+
+	assert_int_equal(configure("containerd", dir, true, NULL), 0);
+	char *configured = slurp(path);
+	FILE *f = fopen(path, "a");
+	fputs(kata, f);
+	fclose(f);
+	assert_int_equal(unconfigure("containerd", dir, BIN, NULL), 0);
+	char *after = slurp(path);
+	assert_lacks(after, "runtimes.runguard");
+	assert_lacks(after, "default_runtime_name");
+	assert_has(after, "runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n");
+	assert_has(after, kata);
+	assert_true(rg_startswith(after, before));
+	assert_true(strlen(after) < strlen(configured));
+}
+
+/* ================= --host-root ================= */
+
+/* A node's / under root: its files are edited there, the paths written are the node's. */
+static void test_host_root(void **state)
+{
+	char *root = track(rg_xasprintf("%s/%d-node", tmpdir, ++case_n));
+	char *etc = track(rg_xasprintf("%s/etc", root));
+	static const char *const engines[][3] = {
+	    {"containerd", "noimports", "containerd"},
+	    {"crio", "basic", "crio"},
+	    {"podman", "basic", "containers"},
+	    {"docker", "other-keys", "docker"},
+	};
+	assert_int_equal(mkdir(root, 0755), 0);
+	assert_int_equal(mkdir(etc, 0755), 0);
+	for (size_t i = 0; i < RG_ARRAY_SIZE(engines); i++)
+		copy_tree(track(rg_xasprintf(FIXTURES "/%s/%s", engines[i][0], engines[i][1])),
+			  track(rg_xasprintf("%s/%s", etc, engines[i][2])));
+	for (size_t i = 0; i < RG_ARRAY_SIZE(engines); i++) {
+		/* A trailing slash is the same root. */
+		struct rg_configure_opts o = {.engine = engines[i][0],
+					      .root =
+						  i % 2 ? root : track(rg_xasprintf("%s/", root)),
+					      .binary = "/usr/local/sbin/runguard"};
+		char *out;
+		assert_int_equal(run_opts(&o, false, &out), 0);
+		assert_has(out, track(rg_xasprintf("%s/etc/%s/", root, engines[i][2])));
+		/* The binary is looked for on the node. */
+		assert_has(out, track(rg_xasprintf("note: %s/usr/local/sbin/runguard is not an "
+						   "executable file",
+						   root)));
+		assert_int_equal(plan_changes(&o), 0);
+	}
+	char *ctd = slurp(track(rg_xasprintf("%s/containerd/config.toml", etc)));
+	assert_has(ctd, "\nimports = [\"/etc/containerd/conf.d/runguard.toml\"]\n");
+	char *dropin = slurp(track(rg_xasprintf("%s/containerd/conf.d/runguard.toml", etc)));
+	assert_has(dropin, "imported from /etc/containerd/config.toml.\n");
+	assert_has(dropin, "    BinaryName = \"/usr/local/sbin/runguard\"\n");
+	assert_has(slurp(track(rg_xasprintf("%s/crio/crio.conf.d/10-runguard.conf", etc))),
+		   "runtime_path = \"/usr/local/sbin/runguard\"\n");
+	assert_has(slurp(track(rg_xasprintf("%s/containers/containers.conf.d/runguard.conf", etc))),
+		   "runguard = [\"/usr/local/sbin/runguard\"]\n");
+	assert_has(slurp(track(rg_xasprintf("%s/docker/daemon.json", etc))),
+		   "\"runguard\": {\"path\": \"/usr/local/sbin/runguard\"}");
+	/* --remove finds the node's imports entry under root, and takes everything out. */
+	for (size_t i = 0; i < RG_ARRAY_SIZE(engines); i++) {
+		struct rg_configure_opts o = {.engine = engines[i][0],
+					      .root = root,
+					      .binary = "/usr/local/sbin/runguard",
+					      .is_remove = true};
+		assert_int_equal(run_opts(&o, false, NULL), 0);
+		assert_true(
+		    same_tree(track(rg_xasprintf(FIXTURES "/%s/%s", engines[i][0], engines[i][1])),
+			      track(rg_xasprintf("%s/%s", etc, engines[i][2]))));
+	}
+	/* --config-dir and --file are the node's paths too. */
+	char *file = track(rg_xasprintf("%s/elsewhere/daemon.json", root));
+	struct rg_configure_opts o = {.engine = "docker",
+				      .root = root,
+				      .file = "/elsewhere/daemon.json",
+				      .binary = "/usr/local/sbin/runguard"};
+	assert_int_equal(run_opts(&o, false, NULL), 0);
+	assert_has(slurp(file), "/usr/local/sbin/runguard");
+}
+
 static void test_parse_args(void **state)
 {
 	static const struct {
@@ -615,6 +845,16 @@ static void test_parse_args(void **state)
 	    {{"docker", "--binary", "rel/runguard", NULL}, "absolute path"},
 	    {{"docker", "--file", NULL}, "--file needs a value"},
 	    {{"docker", "--frobnicate", NULL}, "unknown option"},
+	    {{"docker", "--remove", "--default", NULL},
+	     "--default and --remove exclude each other"},
+	    {{"docker", "--host-root", "node", NULL}, "--host-root must be an absolute path"},
+	    {{"docker", "--host-root=/n", "--file", "daemon.json", NULL},
+	     "--file must be an absolute path"},
+	    {{"docker", "--host-root=/n", "--config-dir=etc", NULL},
+	     "--config-dir must be an absolute path"},
+	    /* The running binary is not on that node: which path would the engine run? */
+	    {{"docker", "--host-root", "/nonexistent-node", NULL},
+	     "is not under --host-root /nonexistent-node: name the node's path"},
 	};
 	for (size_t i = 0; i < RG_ARRAY_SIZE(bad); i++) {
 		int argc = 0;
@@ -647,6 +887,23 @@ static void test_parse_args(void **state)
 	assert_int_equal(rg_configure_parse_args(1, (char **)dflt, &o, &dry, &bin, &error), 0);
 	track(bin);
 	assert_true(o.binary[0] == '/');
+	assert_false(o.is_remove);
+	/* --remove; --host-root /: this machine; relative paths are fine then. */
+	const char *rm[] = {"--remove", "podman", "--host-root=/", "--file", "c.conf"};
+	assert_int_equal(rg_configure_parse_args(5, (char **)rm, &o, &dry, &bin, &error), 0);
+	char *self = track(realpath("/proc/self/exe", NULL));
+	assert_string_equal(track(bin), self);
+	assert_true(o.is_remove);
+	assert_false(o.is_default);
+	assert_string_equal(o.file, "c.conf");
+	/* Under a root, the running binary's node path. */
+	char *dir = track(rg_xstrdup(self));
+	*strrchr(dir, '/') = '\0';
+	char *parent = track(rg_xstrdup(dir));
+	*strrchr(parent, '/') = '\0';
+	const char *under[] = {"crio", "--host-root", parent};
+	assert_int_equal(rg_configure_parse_args(3, (char **)under, &o, &dry, &bin, &error), 0);
+	assert_string_equal(track(bin), self + strlen(parent));
 }
 
 static int setup_all(void **state)
@@ -682,6 +939,10 @@ int main(void)
 	    cmocka_unit_test_teardown(test_podman, cleanup),
 	    cmocka_unit_test_teardown(test_docker, cleanup),
 	    cmocka_unit_test_teardown(test_docker_new_file, cleanup),
+	    cmocka_unit_test_teardown(test_remove_round_trips, cleanup),
+	    cmocka_unit_test_teardown(test_remove_refuses_other_binaries, cleanup),
+	    cmocka_unit_test_teardown(test_remove_keeps_needed_runc, cleanup),
+	    cmocka_unit_test_teardown(test_host_root, cleanup),
 	    cmocka_unit_test_teardown(test_parse_args, cleanup),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
