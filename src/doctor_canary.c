@@ -209,8 +209,9 @@ static void canary_cli(struct canary *c, bool is_podman)
 	argv[k++] = c->h->name;
 	if (is_podman) {
 		/* No network to set up. Not for docker: it adds its libnetwork-setkey
-		 * prestart hook for a private network namespace, which a policy that
-		 * refuses hooks would refuse, proving nothing about the path. */
+		 * prestart hook for a private network namespace, which a policy with
+		 * the hooks rule's engineHooks off would refuse, proving nothing about
+		 * the path. */
 		argv[k++] = (char *)"--network";
 		argv[k++] = (char *)"none";
 	}

@@ -42,13 +42,16 @@ static int decide(struct rg_json *spec, const struct rg_config *cfg, struct rg_s
 	/* A dry run (audit, warn, explain) reserves no MCS categories. */
 	rg_selinux_host_attach(sh, &host, d->policy.mode != RG_MODE_ENFORCE || !sh->id);
 	d->selinux = sh->facts.state;
-	struct rg_rule_ctx ctx = {
-		.policy = &d->policy, .host = &host, .report = &d->report, .file = file};
+	struct rg_rule_ctx ctx = {.policy = &d->policy,
+				  .host = &host,
+				  .report = &d->report,
+				  .file = file,
+				  .container_id = sh->id};
 	return rg_enforce(spec, &ctx, err);
 }
 
-int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg,
-		     struct rg_decision *d, struct rg_error **err)
+int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg, struct rg_decision *d,
+		     struct rg_error **err)
 {
 	struct rg_bundle b = {.dirfd = -1};
 	_cleanup_json_ struct rg_json *spec = NULL;
@@ -73,9 +76,9 @@ int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg,
 	bool is_dry = d->has_policy && d->policy.mode != RG_MODE_ENFORCE;
 	if (is_dry && (r == 0 || r == -EPERM)) {
 		/* audit/warn: record what would have happened, change nothing. */
-		d->verdict = d->report.n_violations   ? "would-reject"
-			     : d->report.n_changes    ? "would-fix"
-						      : "unchanged";
+		d->verdict = d->report.n_violations ? "would-reject"
+			     : d->report.n_changes  ? "would-fix"
+						    : "unchanged";
 		if (r == -EPERM) {
 			rg_error_free(*err);
 			*err = NULL;
@@ -107,14 +110,15 @@ char *rg_guard_summary(const struct rg_decision *d)
 {
 	struct rg_buf b = {0};
 
-	rg_buf_printf(&b, "runguard: %s: policy %s@%s (%s, mode %s): %zu change%s",
-		      d->verdict, d->policy.name, d->policy.digest, d->policy.reason,
+	rg_buf_printf(&b, "runguard: %s: policy %s@%s (%s, mode %s): %zu change%s", d->verdict,
+		      d->policy.name, d->policy.digest, d->policy.reason,
 		      rg_mode_name(d->policy.mode), d->report.n_changes,
 		      d->report.n_changes == 1 ? "" : "s");
 	for (size_t i = 0; i < d->report.n_changes; i++) {
 		const struct rg_change *c = &d->report.changes[i];
 		rg_buf_printf(&b, "%s %s: %s -> %s", i ? ";" : ":", c->path,
-			      c->before ? c->before : "(absent)", c->after ? c->after : "(removed)");
+			      c->before ? c->before : "(absent)",
+			      c->after ? c->after : "(removed)");
 	}
 	for (size_t i = 0; i < d->report.n_violations; i++) {
 		const struct rg_violation *v = &d->report.violations[i];

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Adapter: host facts for the rules, read once from uname(2), sysconf(3), getrlimit(2) and
- * kernel.pid_max, and the namespace and path look-ups the namespaces and mounts rules need
- * (the rules do no I/O). */
+ * kernel.pid_max, and the namespace, path and process look-ups the namespaces, mounts and
+ * hooks rules need (the rules do no I/O). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,39 @@ int rg_host_resolve_path(const char *path, char **ret)
 	return 0;
 }
 
+int rg_host_process_exe(int pid, char **ret)
+{
+	char dir[32], target[PATH_MAX];
+	struct stat image, named;
+
+	if (pid <= 0)
+		return -ESRCH;
+	snprintf(dir, sizeof(dir), "/proc/%d", pid);
+	/* Everything below goes through this fd: once the process is gone, a
+	 * new process with the same pid does not answer for it. */
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dfd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	ssize_t n = readlinkat(dfd, "exe", target, sizeof(target));
+	if (n < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	if ((size_t)n >= sizeof(target))
+		return -ENAMETOOLONG;
+	target[n] = '\0';
+	if (fstatat(dfd, "exe", &image, 0) < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	/* "/usr/sbin/dockerd (deleted)", or a path only another mount
+	 * namespace has (a container's own /usr/sbin/dockerd), names some
+	 * other file here or none. */
+	if (target[0] != '/' || stat(target, &named) < 0 || named.st_dev != image.st_dev ||
+	    named.st_ino != image.st_ino)
+		return -ESTALE;
+	if (!S_ISREG(image.st_mode) || image.st_uid != 0 || (image.st_mode & (S_IWGRP | S_IWOTH)))
+		return -EPERM;
+	*ret = rg_xstrdup(target);
+	return 0;
+}
+
 /* kernel.pid_max, or 0 when it cannot be read. */
 static long long read_pid_max(void)
 {
@@ -157,6 +191,7 @@ void rg_host_detect(struct rg_host *ret)
 	ret->selinux_enabled = -1;
 	ret->ns_is_host = rg_host_ns_is_host;
 	ret->resolve_path = rg_host_resolve_path;
+	ret->process_exe = rg_host_process_exe;
 	detect_resources(ret);
 	rg_host_detect_apparmor(ret);
 	if (uname(&u) < 0)

@@ -35,6 +35,19 @@ struct rg_host {
 	 */
 	int (*resolve_path)(const char *path, char **ret);
 	/*
+	 * The program process `pid` runs, for the hooks rule's engine hooks (a
+	 * hook whose path is /proc/<pid>/exe runs that very file): the target
+	 * of /proc/<pid>/exe into *ret (malloc'd), given only when that path,
+	 * looked up on the host, is the same file as the process's image and
+	 * the file is a regular file owned by root and writable by no one
+	 * else. 0; -ESRCH: no such process; -ESTALE: the path does not name the
+	 * image on the host (deleted or replaced since, or a file of another
+	 * mount namespace that merely has that name); -EPERM: not root's own;
+	 * another negative errno. NULL: cannot be told, and the hooks rule
+	 * recognises no engine hook (fail closed).
+	 */
+	int (*process_exe)(int pid, char **ret);
+	/*
 	 * Totals the resources rule resolves percentages against. 0 means
 	 * unknown (an injected test host that does not set them): settings
 	 * given as a percentage are then not applied, absolute ones still are.
@@ -72,8 +85,9 @@ struct rg_host {
 };
 
 /*
- * Fills *ret from uname(2), with ns_is_host = rg_host_ns_is_host and
- * resolve_path = rg_host_resolve_path; memory and CPUs from sysconf(3),
+ * Fills *ret from uname(2), with ns_is_host = rg_host_ns_is_host,
+ * resolve_path = rg_host_resolve_path and process_exe =
+ * rg_host_process_exe; memory and CPUs from sysconf(3),
  * pid_max from /proc/sys/kernel/pid_max, hard limits from getrlimit(2). A
  * fact that cannot be read is left unknown (0 / false).
  */
@@ -88,6 +102,13 @@ int rg_host_ns_is_host(const char *type, const char *path);
 
 /* realpath(3) of path into *ret (caller frees); 0 or -errno. */
 int rg_host_resolve_path(const char *path, char **ret);
+
+/*
+ * The rg_host.process_exe adapter: reads /proc/<pid>/exe and stats it and
+ * the path it names through one directory fd of /proc/<pid>, so that a pid
+ * reused meanwhile fails (-ESRCH) instead of answering for another process.
+ */
+int rg_host_process_exe(int pid, char **ret);
 
 /* SCMP_ARCH_* name for a uname machine string, or NULL. */
 const char *rg_host_seccomp_arch(const char *machine);

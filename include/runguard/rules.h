@@ -20,10 +20,12 @@ struct rg_rule_ctx {
 	const struct rg_policy *policy;
 	const struct rg_host *host;
 	struct rg_report *report;
-	const char *file;               /* name of the config file, for messages */
-	const char *rule;               /* the running rule's name */
+	const char *file; /* name of the config file, for messages */
+	const char *rule; /* the running rule's name */
 	const struct rg_json *settings; /* the running rule's settings (borrowed) */
-	enum rg_action action;          /* the running rule's action: FIX or REJECT */
+	enum rg_action action; /* the running rule's action: FIX or REJECT */
+	/* The container being created (borrowed); NULL: not known (explain). */
+	const char *container_id;
 };
 
 struct rg_rule {
@@ -86,7 +88,7 @@ void rg_rule_record(struct rg_rule_ctx *ctx, const char *path, const struct rg_j
  * with the formatted reason and returns false.
  */
 bool rg_rule_may_fix(struct rg_rule_ctx *ctx, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Settings helpers: validate that settings has only `keys` (NULL-terminated) besides "action". */
 int rg_settings_only(const struct rg_json *settings, const char *const *keys, const char *file,

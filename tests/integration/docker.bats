@@ -11,6 +11,10 @@
 # it through dockerd's environment (RUNGUARD_CONFIG): dockerd passes it to
 # its containerd, which passes it to the runc shim and on to runguard.
 #
+# The default network of a daemon without a bridge has no network
+# namespace to set up and gets no hook; `--network none` gets Docker's
+# libnetwork-setkey prestart hook, which the default policy lets through.
+#
 # What a test cannot avoid touching outside its directory: dockerd creates
 # /run/docker/plugins (removed at the end if this suite created it) and the
 # runc shims' sockets under /run/containerd/s.
@@ -184,6 +188,46 @@ PRIVILEGED_OK='{"rules": {"devices": {"action": "fix"}, "mounts": {"action": "fi
 	[[ -n "$rec" ]] || die "no audit record of the fix"
 	jq -e 'any(.changes[]; .rule == "capabilities") and any(.changes[]; .rule == "seccomp")' <<<"$rec" >/dev/null ||
 		die "audit record: $rec"
+}
+
+@test "docker run --runtime runguard --network none: Docker's libnetwork-setkey hook passes by default; hardened inside" {
+	dk run -d --name rg-net --runtime runguard --network none "$DK_IMAGE" sleep 300
+	assert_status 0
+	local id=$output dockerd_pid
+	dockerd_pid=$(cat "$DK_DIR/docker.pid")
+	# The premise: dockerd gave the container its hook, and the config.json
+	# runguard enforced and runc ran still has it.
+	local bundle=$DK_DIR/exec/containerd/daemon/io.containerd.runtime.v2.task/moby/$id
+	run_cmd jq -c '[.hooks.prestart[] | [.path, .args[0], .args[2]]], .annotations["run.runguard.policy"]' \
+		"$bundle/config.json"
+	assert_status 0
+	[[ "${lines[0]}" == "[[\"/proc/$dockerd_pid/exe\",\"libnetwork-setkey\",\"$id\"]]" ]] ||
+		die "prestart hooks: ${lines[0]}"
+	[[ "${lines[1]}" == '"baseline@sha256:'* ]] || die "not enforced: ${lines[1]}"
+	# The hook ran: dockerd knows the container's network namespace.
+	dk inspect -f '{{.NetworkSettings.SandboxKey}}' rg-net
+	[[ "$output" == */netns/* ]] || die "no sandbox key: $output"
+	# Hardened all the same.
+	dk exec rg-net grep -E "$STATUS_FIELDS" /proc/1/status
+	assert_status 0
+	assert_mask_within CapEff "$CEILING_MASK"
+	assert_mask_within CapBnd "$CEILING_MASK"
+	[[ "$(status_field Seccomp)" == 2 ]] || die "Seccomp is '$(status_field Seccomp)', expected 2"
+	[[ "$(status_field NoNewPrivs)" == 1 ]] || die "NoNewPrivs is '$(status_field NoNewPrivs)', expected 1"
+	local rec
+	rec=$(audit_lines_for "\"id\":\"$id\"" | grep -F '"command":"create"' | tail -n 1)
+	jq -e '.decision == "fixed" and .violations == [] and ([.changes[] | select(.rule == "hooks")] == [])' \
+		<<<"$rec" >/dev/null || die "audit record: $rec"
+	dk rm -f rg-net
+	assert_status 0
+
+	# The operator turns it off: refused like any other hook.
+	rg_engine_config "$RG_ENGINE_CONFIG" '{"rules": {"hooks": {"engineHooks": []}}}'
+	dk run --rm --runtime runguard --network none "$DK_IMAGE" true
+	assert_failed_cleanly
+	assert_contains "$stderr" "refused by policy baseline"
+	assert_contains "$stderr" ".hooks.prestart[0]: prestart hook /proc/$dockerd_pid/exe would run on the host as root"
+	assert_contains "$stderr" "engineHooks does not name docker-libnetwork-setkey"
 }
 
 @test "docker exec, stop, rm on a container through runguard" {

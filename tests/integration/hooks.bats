@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # The hooks rule (OCI hooks run on the host as root: only the operator's
-# allow list may stay) and the annotations rule (runtime-specific
-# annotations that bypass the spec are stripped or refused), with real runc
-# containers. A hook here is a script that leaves a marker file on the host.
+# allow list and the engines' own hooks it recognises exactly may stay) and
+# the annotations rule (runtime-specific annotations that bypass the spec
+# are stripped or refused), with real runc containers. A hook here is a
+# script that leaves a marker file on the host, or a stand-in for dockerd
+# (fake_dockerd.c) for Docker's own hook.
 
 load helpers
 load isolation
@@ -73,6 +75,104 @@ add_hook() {
 	add_hook poststop /bin/true
 	expect_refused "$BUNDLE" ".hooks.poststop[0]: poststop hook /bin/true"
 	assert_not_contains "$stderr" ".hooks.poststart"
+}
+
+# Docker's libnetwork-setkey hook. The container id is runc's (a docker id is 64 hex digits).
+SETKEY_CID=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+SETKEY_NETCTL=a1b2c3d4e5f6
+
+# fake_dockerd: $FAKE_DOCKERD (tests/integration/fake_dockerd.c built as
+# $T/bin/dockerd, root's, mode 0755) running; its pid in $FAKE_PID.
+fake_dockerd() {
+	FAKE_DOCKERD=$T/bin/dockerd
+	mkdir -p "$T/bin" "$T/exec"
+	cc -O2 -Wall -o "$FAKE_DOCKERD" "$BATS_TEST_DIRNAME/fake_dockerd.c" || { die "cannot build $FAKE_DOCKERD"; return 1; }
+	chmod 0755 "$FAKE_DOCKERD"
+	"$FAKE_DOCKERD" </dev/null >/dev/null 2>&1 &
+	FAKE_PID=$!
+	on_teardown "kill $FAKE_PID"
+}
+
+# add_setkey_hook PATH: the hook exactly as dockerd 20.10 writes it, running PATH, exec-root $T/exec.
+add_setkey_hook() {
+	edit_config "$BUNDLE" --arg p "$1" --arg r "-exec-root=$T/exec" --arg c "$SETKEY_CID" \
+		--arg n "$SETKEY_NETCTL" '.hooks.prestart += [{path: $p, args: ["libnetwork-setkey", $r, $c, $n]}]'
+}
+
+# setkey_refused NEEDLE: runguard create of $BUNDLE as the hook's container is refused, naming
+# .hooks.prestart[0] and NEEDLE, and the real runtime never ran (no container).
+setkey_refused() {
+	rg --root "$STATE" create -b "$BUNDLE" "$SETKEY_CID"
+	assert_failed_cleanly
+	assert_contains "$stderr" ".hooks.prestart[0]: prestart hook "
+	assert_contains "$stderr" "$1"
+	assert_no_containers
+}
+
+@test "hooks: Docker's libnetwork-setkey hook of a process running a root-owned dockerd passes, and runc runs it" {
+	fake_dockerd
+	make_bundle "$BUNDLE"
+	add_setkey_hook "/proc/$FAKE_PID/exe"
+	use_config '{}'
+	rg --root "$STATE" run -b "$BUNDLE" "$SETKEY_CID"
+	assert_status 0
+	# runc ran it: the arguments, and the state of this very container on stdin.
+	grep -qxF "libnetwork-setkey -exec-root=$T/exec $SETKEY_CID $SETKEY_NETCTL" "$T/exec/setkey.log" ||
+		die "the hook did not run: $(cat "$T/exec/setkey.log" 2>&1)"
+	grep -qF "\"id\":\"$SETKEY_CID\"" "$T/exec/setkey.log" || die "no state on stdin: $(cat "$T/exec/setkey.log")"
+	[[ "$(cfg "$BUNDLE" '.hooks.prestart | length')" == 1 ]] || die "hooks: $(cfg "$BUNDLE" .hooks)"
+	[[ "$(cfg "$BUNDLE" '.annotations["run.runguard.policy"]')" == '"baseline@sha256:'* ]]
+	jq -e '.decision == "fixed" and ([.changes[] | select(.rule == "hooks")] | length == 0)' "$AUDIT" >/dev/null ||
+		die "audit: $(cat "$AUDIT")"
+}
+
+@test "hooks: a setkey-shaped hook is refused for another container, another program, a writable or replaced dockerd, /proc/self/exe, or with engineHooks off" {
+	fake_dockerd
+	make_bundle "$BUNDLE"
+	use_config '{}'
+	cp "$BUNDLE/config.json" "$T/orig.json"
+	# expect_refused creates containers of other ids than the hook's.
+	add_setkey_hook "/proc/$FAKE_PID/exe"
+	expect_refused "$BUNDLE" ".hooks.prestart[0]: prestart hook /proc/$FAKE_PID/exe would run on the host as root" \
+		"not Docker's libnetwork-setkey hook: args[2] is not this container's id rgt-" "(rule hooks)"
+
+	# A process that is not dockerd.
+	sleep 300 </dev/null >/dev/null 2>&1 &
+	local other=$!
+	on_teardown "kill $other"
+	cat "$T/orig.json" >"$BUNDLE/config.json"
+	add_setkey_hook "/proc/$other/exe"
+	setkey_refused "/proc/$other/exe is $(readlink "/proc/$other/exe"), not dockerd"
+
+	cat "$T/orig.json" >"$BUNDLE/config.json"
+	add_setkey_hook /proc/self/exe
+	setkey_refused "path is not /proc/<pid>/exe"
+
+	# dockerd's file writable by a group; then replaced (the process runs the old, deleted one).
+	cat "$T/orig.json" >"$BUNDLE/config.json"
+	add_setkey_hook "/proc/$FAKE_PID/exe"
+	chmod 0775 "$FAKE_DOCKERD"
+	setkey_refused "/proc/$FAKE_PID/exe: not a root-owned file writable by root only"
+	chmod 0755 "$FAKE_DOCKERD"
+	cp "$FAKE_DOCKERD" "$T/bin/new"
+	mv -f "$T/bin/new" "$FAKE_DOCKERD"
+	setkey_refused "/proc/$FAKE_PID/exe: not the file its path names on the host"
+	[[ ! -e "$T/exec/setkey.log" ]] || die "a refused hook ran: $(cat "$T/exec/setkey.log")"
+
+	# The setting off: refused like any other hook, whatever the process runs.
+	"$FAKE_DOCKERD" </dev/null >/dev/null 2>&1 &
+	local fresh=$!
+	on_teardown "kill $fresh"
+	cat "$T/orig.json" >"$BUNDLE/config.json"
+	add_setkey_hook "/proc/$fresh/exe"
+	use_config '{"rules": {"hooks": {"engineHooks": []}}}'
+	setkey_refused "not in the allow list, and engineHooks does not name docker-libnetwork-setkey"
+	[[ ! -e "$T/exec/setkey.log" ]] || die "a refused hook ran: $(cat "$T/exec/setkey.log")"
+	# The same with the default: a fresh dockerd's hook passes (runc runs prestart at create).
+	use_config '{}'
+	rg --root "$STATE" create -b "$BUNDLE" "$SETKEY_CID"
+	assert_status 0
+	grep -qF "$SETKEY_CID" "$T/exec/setkey.log" || die "the hook did not run"
 }
 
 @test "annotations: runtime-specific ones are stripped by default; runguard's own and others stay" {

@@ -13,8 +13,9 @@
  *   reject     those six rules with action reject
  *
  * and on an injected host whose adapters are fakes: /proc/1/ns/<x> is the
- * host's namespace, /broken/<x> cannot be stat'ed, and a few host paths are
- * symlinks (see fake_resolve). Nothing here touches the real machine.
+ * host's namespace, /broken/<x> cannot be stat'ed, a few host paths are
+ * symlinks (see fake_resolve) and a few pids run known programs (see
+ * fake_process_exe). Nothing here touches the real machine.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -65,13 +66,37 @@ HARNESS int fake_resolve(const char *path, char **ret)
 	return 0;
 }
 
+/*
+ * Processes: 4242 runs the host's /usr/sbin/dockerd, 4243 /usr/bin/python3;
+ * 4244's image is not the file its path names (a container's dockerd),
+ * 4245's is not root's; no other pid exists.
+ */
+HARNESS int fake_process_exe(int pid, char **ret)
+{
+	switch (pid) {
+	case 4242:
+		*ret = rg_xstrdup("/usr/sbin/dockerd");
+		return 0;
+	case 4243:
+		*ret = rg_xstrdup("/usr/bin/python3");
+		return 0;
+	case 4244:
+		return -ESTALE;
+	case 4245:
+		return -EPERM;
+	default:
+		return -ESRCH;
+	}
+}
+
 HARNESS const struct rg_host host = {.seccomp_arch = "SCMP_ARCH_X86_64",
 				     .go_arch = "amd64",
 				     .kernel_major = 6,
 				     .kernel_minor = 1,
 				     .selinux_enabled = -1,
 				     .ns_is_host = fake_ns_is_host,
-				     .resolve_path = fake_resolve};
+				     .resolve_path = fake_resolve,
+				     .process_exe = fake_process_exe};
 /* A host whose adapter offers no look-ups at all. */
 HARNESS const struct rg_host host_bare = {.kernel_major = 6, .kernel_minor = 1};
 
@@ -94,6 +119,8 @@ HARNESS struct rg_policy custom[4];
 HARNESS size_t n_custom;
 HARNESS struct rg_report report;
 HARNESS struct rg_error *error;
+/* The container id runs see (as create's argv gives it); NULL: unknown. Reset by cleanup. */
+HARNESS const char *container_id;
 
 HARNESS struct rg_json *track(struct rg_json *j)
 {
@@ -119,6 +146,7 @@ HARNESS int cleanup(void **state)
 	rg_report_free(&report);
 	rg_error_free(error);
 	error = NULL;
+	container_id = NULL;
 	return 0;
 }
 
@@ -206,7 +234,11 @@ HARNESS void assert_json_at(const struct rg_json *node, const char *want, const 
 HARNESS int run_on(const struct rg_rule *rule, const struct rg_policy *p, struct rg_json *spec,
 		   const struct rg_host *h)
 {
-	struct rg_rule_ctx ctx = {.policy = p, .host = h, .report = &report, .file = FILE_NAME};
+	struct rg_rule_ctx ctx = {.policy = p,
+				  .host = h,
+				  .report = &report,
+				  .file = FILE_NAME,
+				  .container_id = container_id};
 	rg_report_free(&report);
 	rg_error_free(error);
 	error = NULL;
