@@ -4,11 +4,11 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "runguard/argfile.h"
+#include "runguard/fileio.h"
 #include "runguard/util.h"
 
 static bool is_trusted_owner(const struct stat *st)
@@ -137,7 +137,6 @@ int rg_argfile_load(const char *path, const char *what, size_t cap, struct rg_ar
 
 int rg_argfile_replace(struct rg_argfile *f, const char *text, size_t len, struct rg_error **err)
 {
-	unsigned char rnd[8];
 	struct stat now;
 
 	if (fstatat(f->dirfd, f->base, &now, AT_SYMLINK_NOFOLLOW) < 0 ||
@@ -146,46 +145,5 @@ int rg_argfile_replace(struct rg_argfile *f, const char *text, size_t len, struc
 				    "%s: replaced while runguard was reading it; "
 				    "refusing",
 				    f->path);
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return rg_error_set(err, errno ? errno : EIO, "%s: getrandom: %s", f->path,
-				    strerror(errno));
-	_cleanup_free_ char *tmp =
-	    rg_xasprintf(".%.200s.runguard-%02x%02x%02x%02x%02x%02x%02x%02x", f->base, rnd[0],
-			 rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
-	_cleanup_close_ int fd =
-	    openat(f->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return rg_error_set(err, errno, "%s: cannot create a temporary file: %s", f->path,
-				    strerror(errno));
-	const char *step = "fchown";
-	int r;
-	if (fchown(fd, f->st.st_uid, f->st.st_gid) < 0)
-		goto fail;
-	step = "fchmod";
-	if (fchmod(fd, f->st.st_mode & 07777) < 0)
-		goto fail;
-	step = "write";
-	r = rg_write_all(fd, text, len);
-	if (r < 0) {
-		errno = -r;
-		goto fail;
-	}
-	step = "fsync";
-	if (fsync(fd) < 0)
-		goto fail;
-	step = "close";
-	if (close(steal_fd(&fd)) < 0)
-		goto fail;
-	step = "rename";
-	if (renameat(f->dirfd, tmp, f->dirfd, f->base) < 0)
-		goto fail;
-	if (fsync(f->dirfd) < 0)
-		return rg_error_set(err, errno, "%s: fsync of its directory: %s", f->path,
-				    strerror(errno));
-	return 0;
-fail:;
-	int saved = errno;
-	unlinkat(f->dirfd, tmp, 0);
-	return rg_error_set(err, saved, "%s: rewriting failed (%s: %s); the original is unchanged",
-			    f->path, step, strerror(saved));
+	return rg_file_replace_at(f->dirfd, f->base, f->path, &f->st, 0, text, len, err);
 }

@@ -79,35 +79,78 @@ int rg_mkdir_p(const char *path, mode_t mode, struct rg_error **err)
 	}
 }
 
-static int fsync_dir_of(const char *path)
-{
-	_cleanup_free_ char *d = rg_xstrdup(path);
-	_cleanup_close_ int fd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0)
-		return -errno;
-	return 0;
-}
-
-/* Writes data to a new file `tmp` (O_EXCL) with mode and owner, fsynced. */
-static int write_new(const char *tmp, const char *data, size_t len, mode_t mode, uid_t uid,
-		     gid_t gid, bool set_owner, struct rg_error **err)
+/* Writes data to a new file `path` (O_EXCL) with mode and owner, fsynced. */
+static int write_new(const char *path, const char *data, size_t len, mode_t mode, uid_t uid,
+		     gid_t gid, struct rg_error **err)
 {
 	_cleanup_close_ int fd =
-	    open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode & 07777);
+	    open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode & 07777);
 	if (fd < 0)
-		return rg_error_set(err, errno, "%s: %s", tmp, strerror(errno));
+		return rg_error_set(err, errno, "%s: %s", path, strerror(errno));
 	int r = rg_write_all(fd, data, len);
 	if (r == 0 && fchmod(fd, mode & 07777) < 0)
 		r = -errno;
-	if (r == 0 && set_owner && fchown(fd, uid, gid) < 0)
+	if (r == 0 && fchown(fd, uid, gid) < 0)
 		r = -errno;
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (r < 0) {
-		unlink(tmp);
-		return rg_error_set(err, -r, "%s: %s", tmp, strerror(-r));
+		unlink(path);
+		return rg_error_set(err, -r, "%s: %s", path, strerror(-r));
 	}
 	return 0;
+}
+
+int rg_file_replace_at(int dirfd, const char *base, const char *label, const struct stat *like,
+		       mode_t new_mode, const char *data, size_t len, struct rg_error **err)
+{
+	unsigned char rnd[8];
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return rg_error_set(err, errno ? errno : EIO, "%s: getrandom: %s", label,
+				    strerror(errno));
+	/* A dot name with a random suffix: no drop-in glob (*.toml, *.conf) matches it. */
+	_cleanup_free_ char *tmp =
+	    rg_xasprintf(".%.200s.runguard-%02x%02x%02x%02x%02x%02x%02x%02x", base, rnd[0], rnd[1],
+			 rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	_cleanup_close_ int fd =
+	    openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return rg_error_set(err, errno, "%s: cannot create a temporary file: %s", label,
+				    strerror(errno));
+
+	const char *step = "fchown";
+	int r;
+	if (like && fchown(fd, like->st_uid, like->st_gid) < 0)
+		goto fail;
+	step = "fchmod";
+	if (fchmod(fd, (like ? like->st_mode : new_mode) & 07777) < 0)
+		goto fail;
+	step = "write";
+	r = rg_write_all(fd, data, len);
+	if (r < 0) {
+		errno = -r;
+		goto fail;
+	}
+	step = "fsync";
+	if (fsync(fd) < 0)
+		goto fail;
+	step = "close";
+	if (close(steal_fd(&fd)) < 0)
+		goto fail;
+	step = "rename";
+	if (renameat(dirfd, tmp, dirfd, base) < 0)
+		goto fail;
+	/* The rename is durable only once the directory is synced. */
+	if (fsync(dirfd) < 0)
+		return rg_error_set(err, errno, "%s: fsync of its directory: %s", label,
+				    strerror(errno));
+	return 0;
+fail:;
+	int saved = errno;
+	unlinkat(dirfd, tmp, 0);
+	return rg_error_set(err, saved, "%s: saving failed (%s: %s); the original is unchanged",
+			    label, step, strerror(saved));
 }
 
 int rg_file_replace(const char *path, const char *data, size_t len, mode_t new_mode,
@@ -115,27 +158,16 @@ int rg_file_replace(const char *path, const char *data, size_t len, mode_t new_m
 {
 	struct stat st;
 	bool exists = stat(path, &st) == 0;
-	unsigned char rnd[6];
 
 	if (exists && !S_ISREG(st.st_mode))
 		return rg_error_set(err, EINVAL, "%s: not a regular file", path);
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return rg_error_set(err, errno ? errno : EIO, "getrandom: %s", strerror(errno));
-	_cleanup_free_ char *tmp = rg_xasprintf("%s.rg-tmp-%02x%02x%02x%02x%02x%02x", path, rnd[0],
-						rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
-	int r = write_new(tmp, data, len, exists ? st.st_mode : new_mode, exists ? st.st_uid : 0,
-			  exists ? st.st_gid : 0, exists, err);
-	if (r < 0)
-		return r;
-	if (rename(tmp, path) < 0) {
-		int e = errno;
-		unlink(tmp);
-		return rg_error_set(err, e, "rename %s -> %s: %s", tmp, path, strerror(e));
-	}
-	r = fsync_dir_of(path);
-	if (r < 0)
-		return rg_error_set(err, -r, "%s: fsync of the directory: %s", path, strerror(-r));
-	return 0;
+	_cleanup_free_ char *d = rg_xstrdup(path);
+	_cleanup_free_ char *b = rg_xstrdup(path);
+	_cleanup_close_ int dirfd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return rg_error_set(err, errno, "%s: its directory: %s", path, strerror(errno));
+	return rg_file_replace_at(dirfd, basename(b), path, exists ? &st : NULL, new_mode, data,
+				  len, err);
 }
 
 int rg_file_backup(const char *path, char **ret_backup, struct rg_error **err)
@@ -161,7 +193,7 @@ int rg_file_backup(const char *path, char **ret_backup, struct rg_error **err)
 		    i ? rg_xasprintf("%s.runguard-bak-%s-%d", path, stamp, i)
 		      : rg_xasprintf("%s.runguard-bak-%s", path, stamp);
 		struct rg_error *e = NULL;
-		r = write_new(name, data, len, st.st_mode, st.st_uid, st.st_gid, true, &e);
+		r = write_new(name, data, len, st.st_mode, st.st_uid, st.st_gid, &e);
 		if (r == -EEXIST) {
 			rg_error_free(e);
 			continue;

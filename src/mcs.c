@@ -428,16 +428,23 @@ static int records_load(struct store *s, struct records *ret, struct rg_error **
 	return 0;
 }
 
-/* Live: the container exists in its runtime's state directory, or its reserver still runs. */
+/*
+ * Live: its reserver still runs, or the container exists in its runtime's
+ * state directory. The order matters: the reserver (runguard, then the
+ * runtime it became) creates that directory and then exits, so looking at
+ * the directory first could see neither the directory (not yet made) nor
+ * the process (gone just after making it). Once the process is gone, the
+ * directory is there for good or never will be.
+ */
 static bool record_is_live(const struct record *r)
 {
+	if (process_is(r->pid, r->start))
+		return true;
 	_cleanup_free_ char *path = rg_xasprintf("%s/%s", r->root, r->id);
 	struct stat st;
 	if (lstat(path, &st) == 0)
 		return true;
-	if (errno != ENOENT && errno != ENOTDIR)
-		return true; /* cannot tell: keep */
-	return process_is(r->pid, r->start);
+	return errno != ENOENT && errno != ENOTDIR; /* cannot tell: keep */
 }
 
 static bool pair_used(const struct records *rs, const char *pair, const char *except)

@@ -101,3 +101,25 @@ int rg_partial_conclude(struct rg_decision *d, const char *what, bool *ret_apply
 	*ret_apply = !is_dry;
 	return 0;
 }
+
+int rg_partial_begin(const char *runtime, const struct rg_cli *cli, const struct rg_config *cfg,
+		     const char *input, struct rg_container *c, struct rg_decision *d,
+		     struct rg_host *host, struct rg_error **err)
+{
+	d->verdict = "error";
+	if (input)
+		d->input = rg_xstrdup(input);
+	int r = rg_container_lookup(runtime, cli, c, err);
+	if (r < 0)
+		return r;
+	d->config_name = rg_xstrdup(c->config_name);
+	const struct rg_json *ann = rg_json_get(c->spec, "annotations");
+	if (rg_json_is(ann, RG_JSON_OBJECT))
+		d->annotations = rg_json_clone(ann);
+	r = rg_policy_select(cfg, d->annotations, &d->policy, err);
+	if (r < 0)
+		return r;
+	d->has_policy = true;
+	rg_host_detect(host);
+	return 0;
+}

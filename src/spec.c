@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runguard/fileio.h"
 #include "runguard/spec.h"
 #include "runguard/util.h"
 
@@ -512,54 +512,9 @@ int rg_spec_check_keys(const struct rg_json *spec, const char *name, struct rg_e
 
 int rg_spec_save(struct rg_bundle *b, const struct rg_json *spec, struct rg_error **err)
 {
-	unsigned char rnd[8];
-	char tmp[64];
 	size_t len = 0;
-	int r;
-
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return rg_error_set(err, errno ? errno : EIO, "%s: getrandom: %s", b->config_name,
-				    strerror(errno));
-	snprintf(tmp, sizeof(tmp), ".config.json.runguard-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0],
-		 rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
-
 	_cleanup_free_ char *text = rg_json_emit(spec, true, &len);
-	_cleanup_close_ int fd =
-	    openat(b->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return rg_error_set(err, errno, "%s: cannot create temporary file: %s",
-				    b->config_name, strerror(errno));
 
-	const char *step = "fchown";
-	if (fchown(fd, b->config_st.st_uid, b->config_st.st_gid) < 0)
-		goto fail;
-	step = "fchmod";
-	if (fchmod(fd, b->config_st.st_mode & 07777) < 0)
-		goto fail;
-	step = "write";
-	r = rg_write_all(fd, text, len);
-	if (r < 0) {
-		errno = -r;
-		goto fail;
-	}
-	step = "fsync";
-	if (fsync(fd) < 0)
-		goto fail;
-	step = "close";
-	r = close(steal_fd(&fd));
-	if (r < 0)
-		goto fail;
-	step = "rename";
-	if (renameat(b->dirfd, tmp, b->dirfd, CONFIG_NAME) < 0)
-		goto fail;
-	/* The rename is durable only once the directory is synced. */
-	if (fsync(b->dirfd) < 0)
-		return rg_error_set(err, errno, "%s: fsync of bundle directory: %s", b->config_name,
-				    strerror(errno));
-	return 0;
-fail:;
-	int saved = errno;
-	unlinkat(b->dirfd, tmp, 0);
-	return rg_error_set(err, saved, "%s: saving failed (%s: %s); the original is unchanged",
-			    b->config_name, step, strerror(saved));
+	return rg_file_replace_at(b->dirfd, CONFIG_NAME, b->config_name, &b->config_st, 0, text,
+				  len, err);
 }

@@ -501,21 +501,9 @@ int rg_update_guard(const struct rg_cli *cli, int argc, char *const argv[],
 	bool is_apply = false;
 
 	rg_argv_init(ret_argv, argc, argv);
-	d->verdict = "error";
-	if (cli->resources)
-		d->input = rg_xstrdup(cli->resources);
-	int r = rg_container_lookup(runtime, cli, &c, err);
+	int r = rg_partial_begin(runtime, cli, cfg, cli->resources, &c, d, &host, err);
 	if (r < 0)
 		goto out;
-	d->config_name = rg_xstrdup(c.config_name);
-	const struct rg_json *ann = rg_json_get(c.spec, "annotations");
-	if (rg_json_is(ann, RG_JSON_OBJECT))
-		d->annotations = rg_json_clone(ann);
-	r = rg_policy_select(cfg, d->annotations, &d->policy, err);
-	if (r < 0)
-		goto out;
-	d->has_policy = true;
-	rg_host_detect(&host);
 	const struct rg_update_check x = {&d->policy, &host, c.spec, &d->report};
 	r = rg_cli_flags(argc, argv, cli, &flags, &n, err);
 	if (r == 0)

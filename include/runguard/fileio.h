@@ -32,6 +32,16 @@ int rg_file_replace(const char *path, const char *data, size_t len, mode_t new_m
 		    struct rg_error **err);
 
 /*
+ * The same for the entry base of the directory dirfd: the temporary file is
+ * ".<base>.runguard-<16 hex digits>"; the new file gets like's mode and owner
+ * (new_mode and the caller's owner when like is NULL). Errors name label and
+ * the step that failed.
+ */
+struct stat;
+int rg_file_replace_at(int dirfd, const char *base, const char *label, const struct stat *like,
+		       mode_t new_mode, const char *data, size_t len, struct rg_error **err);
+
+/*
  * Copies path to "<path>.runguard-bak-<UTC yyyymmddThhmmssZ>" (a "-N"
  * suffix when that exists), with the same mode, and fsyncs it. The suffix
  * keeps backups out of drop-in globs such as conf.d/\*.toml and

@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#include "runguard/cli.h"
+#include "runguard/container.h"
 #include "runguard/error.h"
 #include "runguard/guard.h"
 #include "runguard/host.h"
@@ -53,5 +55,17 @@ char *rg_partial_refusal(const char *what, const struct rg_policy *p, const stru
  */
 int rg_partial_conclude(struct rg_decision *d, const char *what, bool *ret_apply,
 			struct rg_error **err);
+
+/*
+ * The start of exec and update: looks up the container named on cli's
+ * command line (its state and config.json, through `runtime`), records its
+ * config.json and annotations in d, selects the policy for it into
+ * d->policy and detects the host's facts into *host. `input` (the file given
+ * with -p or -r, or NULL) is recorded as d->input. Returns 0 or a negative
+ * errno with *err set; *c is the caller's to free either way.
+ */
+int rg_partial_begin(const char *runtime, const struct rg_cli *cli, const struct rg_config *cfg,
+		     const char *input, struct rg_container *c, struct rg_decision *d,
+		     struct rg_host *host, struct rg_error **err);
 
 #endif
