@@ -176,25 +176,40 @@ static unsigned long long cond_u64(const struct rg_json *c, const char *key)
 	return v;
 }
 
-/* The profile denies `name` outright: an unconditional denying entry names it. */
-static bool is_covered(const struct rg_json *calls, const char *name)
-{
-	for (size_t i = 0; i < calls->n; i++) {
-		const struct rg_json *e = calls->u.items[i];
-		if (!is_permissive(entry_action(e)) && !has_args(e) && names_has(e, name))
-			return true;
-	}
-	return false;
-}
+/* What the profile does with one name: an entry permits it, an unconditional denying entry covers
+ * it. */
+struct name_fate {
+	const char *name;
+	bool is_allowed;
+	bool is_covered;
+};
 
-static bool is_allowed_by_entry(const struct rg_json *calls, const char *name)
+/*
+ * Fills in the fates of names[0..n) in one pass over the entries (a
+ * profile written one entry per syscall has hundreds of them).
+ */
+static void name_fates(const struct rg_json *calls, struct name_fate *names, size_t n)
 {
 	for (size_t i = 0; i < calls->n; i++) {
 		const struct rg_json *e = calls->u.items[i];
-		if (is_permissive(entry_action(e)) && names_has(e, name))
-			return true;
+		const struct rg_json *list = rg_json_get(e, "names");
+		if (!rg_json_is(list, RG_JSON_ARRAY) || list->n == 0)
+			continue;
+		bool is_perm = is_permissive(entry_action(e));
+		if (!is_perm && has_args(e))
+			continue;
+		for (size_t k = 0; k < list->n; k++) {
+			const char *s = rg_json_str(list->u.items[k]);
+			for (size_t d = 0; s && d < n; d++) {
+				if (names[d].name[0] != s[0] || !rg_streq(names[d].name, s))
+					continue;
+				if (is_perm)
+					names[d].is_allowed = true;
+				else
+					names[d].is_covered = true;
+			}
+		}
 	}
-	return false;
 }
 
 /* ---- clone ---- */
@@ -360,24 +375,29 @@ static void note(struct findings *f, const char *what)
 static void find(const struct rg_json *calls, bool is_default_open, const struct rg_json *deny,
 		 bool is_clone_on, unsigned idx, struct findings *f)
 {
-	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny);
+	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny), m = 0;
+	_cleanup_free_ struct name_fate *fates = rg_xcalloc(n + 1, sizeof(*fates));
 
 	f->names = rg_xcalloc(n + 1, sizeof(*f->names));
 	for (size_t i = 0; i < n; i++) {
 		const char *name = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
-		bool is_seen = false;
-		for (size_t k = 0; name && deny && k < i && !is_seen; k++) {
-			const char *other = rg_json_str(deny->u.items[k]);
-			is_seen = other && rg_streq(name, other);
-		}
-		if (!name || is_seen)
+		bool is_seen = !name;
+		for (size_t k = 0; k < m && !is_seen; k++)
+			is_seen = rg_streq(name, fates[k].name);
+		if (!is_seen)
+			fates[m++].name = name;
+	}
+	/* clone3 last: it is reported apart from the list. */
+	size_t clone3 = m;
+	fates[m++].name = "clone3";
+	name_fates(calls, fates, m);
+	for (size_t i = 0; i < clone3; i++) {
+		const struct name_fate *x = &fates[i];
+		if (!x->is_allowed && (!is_default_open || x->is_covered))
 			continue;
-		bool is_covered_ = is_covered(calls, name);
-		if (!is_allowed_by_entry(calls, name) && (!is_default_open || is_covered_))
-			continue;
-		note(f, name);
-		if (!is_covered_)
-			f->names[f->n_names++] = name;
+		note(f, x->name);
+		if (!x->is_covered)
+			f->names[f->n_names++] = x->name;
 	}
 	if (!is_clone_on)
 		return;
@@ -390,10 +410,10 @@ static void find(const struct rg_json *calls, bool is_default_open, const struct
 		note(f, "clone with CLONE_NEWUSER");
 		f->needs_clone_rule = !is_clone_covered_;
 	}
-	bool is_clone3_covered = is_covered(calls, "clone3");
-	if (is_allowed_by_entry(calls, "clone3") || (is_default_open && !is_clone3_covered)) {
+	const struct name_fate *c3 = &fates[clone3];
+	if (c3->is_allowed || (is_default_open && !c3->is_covered)) {
 		note(f, "clone3 (its flags are out of the filter's reach)");
-		f->needs_clone3_rule = !is_clone3_covered;
+		f->needs_clone3_rule = !c3->is_covered;
 	}
 }
 
@@ -444,6 +464,17 @@ static void fix_entry(const struct rg_json *e, const struct rg_json *deny, bool 
 	}
 }
 
+/* Would fix_entry change the permissive entry e? */
+static bool needs_fix(const struct rg_json *e, const struct rg_json *deny, bool is_clone_on,
+		      unsigned idx)
+{
+	const struct rg_json *names = rg_json_get(e, "names");
+	for (size_t i = 0; rg_json_is(names, RG_JSON_ARRAY) && i < names->n; i++)
+		if (is_denied_name(rg_json_str(names->u.items[i]), deny, is_clone_on))
+			return true;
+	return is_clone_on && is_clone_entry_open(e, idx);
+}
+
 static struct rg_json *errno_entry(const char **names, size_t n, int errnum)
 {
 	char text[16];
@@ -473,20 +504,26 @@ static void fix(struct rg_json *sc, struct rg_json *calls, const struct findings
 {
 	struct rg_json *out = rg_json_new(RG_JSON_ARRAY);
 
+	/* Entries that stay as they are move into out; the others are replaced. */
 	for (size_t i = 0; i < calls->n; i++) {
-		const struct rg_json *e = calls->u.items[i];
-		if (!is_permissive(entry_action(e))) {
-			rg_json_append(out, rg_json_clone(e));
+		struct rg_json *e = calls->u.items[i];
+		if (!is_permissive(entry_action(e)) || !needs_fix(e, deny, is_clone_on, idx)) {
+			rg_json_append(out, e);
 			continue;
 		}
 		size_t at = out->n;
 		fix_entry(e, deny, is_clone_on, idx, out);
-		if (out->n == at + 1 && rg_json_equal(out->u.items[at], e))
+		if (out->n == at + 1 && rg_json_equal(out->u.items[at], e)) {
+			rg_json_free(out->u.items[at]);
+			out->u.items[at] = e;
 			continue;
+		}
 		record_entry(ctx, i, e, out->n > at ? out->u.items[at] : NULL);
 		for (size_t k = at + 1; k < out->n; k++)
 			record_entry(ctx, k, NULL, out->u.items[k]);
+		rg_json_free(e);
 	}
+	calls->n = 0; /* every entry is now out's or freed */
 	struct rg_json *add[3] = {NULL, NULL, NULL};
 	if (f->n_names > 0)
 		add[0] = errno_entry(f->names, f->n_names, EPERM);
