@@ -182,23 +182,36 @@ static bool seen(const struct ctd *c, const char *path)
 }
 
 /*
+ * A file's `imports` (*ret_it NULL and an empty list when it has none).
+ * *ret is NULL-terminated; free it with rg_toml_strv_free.
+ */
+static int get_imports(const struct cfile *f, const struct rg_toml_item **ret_it, char ***ret,
+		       size_t *ret_n, struct rg_error **err)
+{
+	const struct rg_toml_item *it = rg_toml_get(f->doc, "", "imports");
+
+	*ret_it = it;
+	*ret = NULL;
+	*ret_n = 0;
+	if (it && rg_toml_decode_strings(f->text + it->value_start, it->value_end - it->value_start,
+					 ret, ret_n) < 0)
+		return rg_error_set(err, EINVAL, "%s:%u: imports: expected an array of strings",
+				    f->path, it->line);
+	return 0;
+}
+
+/*
  * Appends the files a file imports, as containerd 1.x resolves them: each
  * entry relative to the importing file's directory, globs expanded in
  * lexical order.
  */
 static int queue_imports(struct ctd *c, const struct cfile *f, struct rg_error **err)
 {
-	const struct rg_toml_item *it = rg_toml_get(f->doc, "", "imports");
-	char **list = NULL;
-	size_t n = 0;
+	const struct rg_toml_item *it;
+	char **list;
+	size_t n;
+	int r = get_imports(f, &it, &list, &n, err);
 
-	if (!it)
-		return 0;
-	if (rg_toml_decode_strings(f->text + it->value_start, it->value_end - it->value_start,
-				   &list, &n) < 0)
-		return rg_error_set(err, EINVAL, "%s:%u: imports: expected an array of strings",
-				    f->path, it->line);
-	int r = 0;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		_cleanup_free_ char *p = import_path(c, f, list[i]);
 		glob_t g = {0};
@@ -612,16 +625,13 @@ static bool imports_cover(const struct ctd *c, const struct cfile *m, char **lis
 static int plan_import(struct ctd *c, const struct cfile *m, bool add_version,
 		       struct rg_toml_edits *ed, struct rg_error **err)
 {
-	const struct rg_toml_item *it = rg_toml_get(m->doc, "", "imports");
-	char **list = NULL;
-	size_t n = 0;
+	const struct rg_toml_item *it;
+	char **list;
+	size_t n;
 
+	if (get_imports(m, &it, &list, &n, err) < 0)
+		return -EINVAL;
 	if (it) {
-		if (rg_toml_decode_strings(m->text + it->value_start,
-					   it->value_end - it->value_start, &list, &n) < 0)
-			return rg_error_set(err, EINVAL,
-					    "%s:%u: imports: expected an array of strings", m->path,
-					    it->line);
 		if (!imports_cover(c, m, list, n)) {
 			list = rg_xrealloc(list, (n + 2) * sizeof(char *));
 			list[n++] = rg_xstrdup(rg_configure_node_path(c->o, c->dropin));
@@ -772,16 +782,12 @@ static void remove_default(const struct cfile *t, struct rg_toml_edits *ed)
 static int remove_import(const struct ctd *c, const struct cfile *m, struct rg_toml_edits *ed,
 			 struct rg_error **err)
 {
-	const struct rg_toml_item *it = rg_toml_get(m->doc, "", "imports");
-	char **list = NULL;
-	size_t n = 0, k = 0;
+	const struct rg_toml_item *it;
+	char **list;
+	size_t n, k = 0;
 
-	if (!it)
-		return 0;
-	if (rg_toml_decode_strings(m->text + it->value_start, it->value_end - it->value_start,
-				   &list, &n) < 0)
-		return rg_error_set(err, EINVAL, "%s:%u: imports: expected an array of strings",
-				    m->path, it->line);
+	if (get_imports(m, &it, &list, &n, err) < 0)
+		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = import_path(c, m, list[i]);
 		if (rg_streq(p, c->dropin))
@@ -789,8 +795,9 @@ static int remove_import(const struct ctd *c, const struct cfile *m, struct rg_t
 		else
 			list[k++] = list[i];
 	}
-	list[k] = NULL;
-	if (k == 0) {
+	if (list)
+		list[k] = NULL;
+	if (k == 0 && k < n) {
 		rg_toml_edit(ed, it->start, it->end, "");
 	} else if (k < n) {
 		_cleanup_free_ char *v = rg_toml_quote_array(list, k);

@@ -6,8 +6,11 @@
 # where the engine is installed (`containerd config dump`) and by python3's
 # tomllib otherwise (CRI-O is not packaged for Debian 12); it is idempotent,
 # backs up what it edits, prints a diff with --dry-run and leaves malformed
-# files alone. The real-engine round trips are in docker.bats (configure,
-# then SIGHUP) and doctor.bats. Also: the shipped AppArmor profile parses.
+# files alone. --remove restores the files byte for byte and refuses a
+# runtime for another binary; --host-root edits a node mounted elsewhere
+# and writes the node's paths. The real-engine round trips are in
+# docker.bats (configure, then SIGHUP) and doctor.bats. Also: the shipped
+# AppArmor profile parses.
 
 load helpers
 
@@ -30,9 +33,15 @@ configure() {
 	rg configure "$engine" --config-dir "$dir" --binary "$BIN" "$@"
 }
 
-# tree_sums DIR: every file under DIR with its checksum (to prove nothing changed).
+# tree_sums DIR [FIND TESTS...]: every file under DIR (that passes the
+# tests) with its checksum (to prove nothing changed).
 tree_sums() {
-	(cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+	(cd "$1" && find . -type f "${@:2}" -print0 | sort -z | xargs -0 sha256sum)
+}
+
+# sums DIR: tree_sums, backups aside.
+sums() {
+	tree_sums "$1" ! -name '*.runguard-bak-*'
 }
 
 # py FILE... -- PYTHON: runs PYTHON with the files in sys.argv[1:].
@@ -266,6 +275,133 @@ print("ok")'
 	assert_status 0
 	run_cmd jq -r .runtimes.runguard.path "$d/daemon.json"
 	[[ "$output" == "$RUNGUARD_BIN" ]] || die "path: $output"
+}
+
+@test "configure --remove: every engine's files come back byte for byte; --dry-run; idempotent" {
+	local cases=(
+		"containerd runtimes --default"
+		"containerd noimports"
+		"containerd debian --default"
+		"crio basic --default"
+		"podman basic"
+		"docker other-keys --default"
+	)
+	local c engine name def d
+	for c in "${cases[@]}"; do
+		read -r engine name def <<<"$c"
+		d=$(fixture "$engine" "$name")
+		sums "$d" >"$T/original"
+		configure "$engine" "$d" $def
+		assert_status 0
+		sums "$d" >"$T/configured"
+		cmp -s "$T/original" "$T/configured" && die "$engine $name: configure changed nothing"
+
+		configure "$engine" "$d" --remove --dry-run
+		assert_status 0
+		assert_contains "$output" "dry run: nothing written" "$engine $name"
+		grep -q '^-.*/usr/local/sbin/runguard' <<<"$output" || die "$engine $name: no removal in the diff: $output"
+		sums "$d" >"$T/after-dry"
+		cmp "$T/configured" "$T/after-dry" || die "$engine $name: --dry-run wrote"
+
+		configure "$engine" "$d" --remove
+		assert_status 0
+		assert_contains "$output" "(backup: $d/" "$engine $name"
+		sums "$d" >"$T/removed"
+		diff "$T/original" "$T/removed" || die "$engine $name: --remove did not restore the files"
+
+		configure "$engine" "$d" --remove
+		assert_status 0
+		assert_contains "$output" "$engine: not configured" "$engine $name"
+		sums "$d" >"$T/again"
+		cmp "$T/original" "$T/again" || die "$engine $name: a second --remove changed files"
+	done
+	# What was removed was backed up: the drop-in, as configure wrote it.
+	d=$T/crio-backup
+	cp -a "$FIXTURES/crio/basic" "$d"
+	configure crio "$d"
+	cp "$d/crio.conf.d/10-runguard.conf" "$T/dropin"
+	configure crio "$d" --remove
+	assert_contains "$output" "removed $d/crio.conf.d/10-runguard.conf (backup: "
+	[[ ! -e "$d/crio.conf.d/10-runguard.conf" ]] || die "drop-in left"
+	cmp "$T/dropin" "$d"/crio.conf.d/10-runguard.conf.runguard-bak-* || die "the backup is not the drop-in"
+}
+
+@test "configure --remove: a runguard runtime for another binary, or the operator's own, is refused; nothing written" {
+	local d
+	d=$(fixture containerd runtimes)
+	configure containerd "$d"
+	assert_status 0
+	sums "$d" >"$T/before"
+	ls "$d" >"$T/ls.before"
+	rg configure --remove containerd --config-dir "$d" --binary /opt/other/runguard
+	assert_status 1
+	[[ -z "$output" ]] || die "output on stdout: $output"
+	assert_contains "$stderr" "$d/config.toml:32: the runtime \"runguard\" runs '/usr/local/sbin/runguard', not '/opt/other/runguard'"
+	sums "$d" >"$T/after"
+	cmp "$T/before" "$T/after" || die "files changed"
+	ls "$d" | cmp - "$T/ls.before" || die "a backup was made"
+
+	# A runguard runtime that runs plain runc (the operator's own): not configure's.
+	d=$(fixture docker other-keys)
+	jq '.runtimes.runguard = {"path": "/usr/bin/runc"}' "$d/daemon.json" >"$T/daemon.json"
+	cp "$T/daemon.json" "$d/daemon.json"
+	configure docker "$d" --remove
+	assert_status 1
+	assert_contains "$stderr" ".runtimes.runguard: the runtime \"runguard\" runs '/usr/bin/runc'"
+	cmp "$T/daemon.json" "$d/daemon.json" || die "daemon.json changed"
+
+	rg configure --remove --default containerd
+	assert_status 2
+	assert_contains "$stderr" "--default and --remove exclude each other"
+}
+
+@test "configure --host-root: a node's / mounted elsewhere; files edited there, the node's paths written into them" {
+	local node=$T/node
+	mkdir -p "$node/etc" "$node/usr/local/sbin"
+	cp -a "$FIXTURES/containerd/noimports" "$node/etc/containerd"
+	cp -a "$FIXTURES/crio/basic" "$node/etc/crio"
+	cp "$RUNGUARD_BIN" "$node/usr/local/sbin/runguard"
+	sums "$node/etc" >"$T/original"
+
+	# The node's own copy, without --binary: its path on the node.
+	run_cmd "$node/usr/local/sbin/runguard" configure containerd --host-root "$node"
+	assert_status 0
+	assert_contains "$output" "updated $node/etc/containerd/config.toml (backup: "
+	assert_contains "$output" "created $node/etc/containerd/conf.d/runguard.toml"
+	assert_not_contains "$output" "not an executable file"
+	grep -qxF 'imports = ["/etc/containerd/conf.d/runguard.toml"]' "$node/etc/containerd/config.toml" ||
+		die "imports: $(cat "$node/etc/containerd/config.toml")"
+	py "$node/etc/containerd/conf.d/runguard.toml" -- '
+import sys, tomllib
+rt = tomllib.load(open(sys.argv[1], "rb"))["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["runtimes"]
+assert rt["runguard"]["options"]["BinaryName"] == "/usr/local/sbin/runguard", rt
+assert rt["runc"]["runtime_type"] == "io.containerd.runc.v2", rt
+print("ok")'
+	assert_status 0
+	# The node's imports entry is found under the root: nothing more to do.
+	rg configure containerd --host-root "$node/" --binary /usr/local/sbin/runguard
+	assert_status 0
+	assert_contains "$output" "already configured"
+	# This runguard is not on that node: which path should the engine run?
+	rg configure containerd --host-root "$node"
+	assert_status 2
+	assert_contains "$stderr" "is not under --host-root $node: name the node's path of runguard with --binary"
+
+	rg configure crio --host-root "$node" --binary /usr/local/sbin/runguard --config-dir /etc/crio
+	assert_status 0
+	grep -qxF 'runtime_path = "/usr/local/sbin/runguard"' "$node/etc/crio/crio.conf.d/10-runguard.conf" ||
+		die "runtime_path: $(cat "$node/etc/crio/crio.conf.d/10-runguard.conf")"
+	rg configure crio --host-root "$node" --config-dir etc/crio
+	assert_status 2
+	assert_contains "$stderr" "--config-dir must be an absolute path"
+
+	run_cmd "$node/usr/local/sbin/runguard" configure --remove containerd --host-root "$node"
+	assert_status 0
+	assert_contains "$output" "removed $node/etc/containerd/conf.d/runguard.toml"
+	rg configure --remove crio --host-root "$node" --binary /usr/local/sbin/runguard
+	assert_status 0
+	sums "$node/etc" >"$T/removed"
+	diff "$T/original" "$T/removed" || die "--remove under --host-root did not restore the node's files"
 }
 
 @test "AppArmor: the shipped profile parses (apparmor_parser), and explain shows the rule on a fixture host" {

@@ -126,8 +126,12 @@ fake_node() {
 	cp "$REPO"/profiles/*.json "$ART/profiles/"
 	export HOST_ROOT=$NODE RUNGUARD_ARTIFACTS=$ART RUNGUARD_RESTART=none RUNGUARD_NODE_LABEL=
 	export RUNGUARD_CONFIG_SRC=$T/no-configmap/config.json
-	# Debian's python3 (tomllib) first, as in the installer image.
 	export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+}
+
+# backups DIR: how many runguard configure backups DIR holds.
+backups() {
+	find "$1" -maxdepth 1 -name '*.runguard-bak-*' | wc -l
 }
 
 # The configuration Debian's containerd package installs.
@@ -142,11 +146,28 @@ DEBIAN_CONTAINERD_CONFIG='version = 2
     path = "/var/lib/containerd/opt"
 '
 
-@test "installer: install.sh registers the containerd handler, idempotently, and uninstall restores the file" {
+# What runguard configure adds to it: containerd's built-in runc handler
+# (a runtime table replaces the built-in list) and the runguard handler,
+# with the node's path of the binary.
+DEBIAN_CONTAINERD_ADDED="
+# containerd's built-in default handler, kept: setting any runtime replaces the built-in list
+[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]
+  runtime_type = \"io.containerd.runc.v2\"
+
+# runguard: runc under runguard's policy (runguard configure)
+[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runguard]
+  runtime_type = \"io.containerd.runc.v2\"
+  pod_annotations = [\"run.runguard.profile\"]
+  [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runguard.options]
+    BinaryName = \"/usr/local/sbin/runguard\"
+"
+
+@test "installer: install.sh registers the containerd handler with runguard configure, idempotently; uninstall restores the file" {
 	fake_node
 	mkdir -p "$NODE/etc/containerd"
-	printf '%s' "$DEBIAN_CONTAINERD_CONFIG" >"$NODE/etc/containerd/config.toml"
-	chmod 0600 "$NODE/etc/containerd/config.toml"
+	local conf=$NODE/etc/containerd/config.toml
+	printf '%s' "$DEBIAN_CONTAINERD_CONFIG" >"$conf"
+	chmod 0600 "$conf"
 
 	run_cmd "$INSTALLER" install
 	assert_status 0
@@ -155,107 +176,181 @@ DEBIAN_CONTAINERD_CONFIG='version = 2
 	[[ -f "$NODE/usr/local/share/runguard/profiles/baseline.json" ]] || die "profiles not installed"
 	[[ ! -e "$NODE/etc/crio" ]] || die "CRI-O configured on a containerd node"
 	[[ ! -e "$NODE/etc/runguard" ]] || die "a configuration was installed without a ConfigMap"
-	local conf=$NODE/etc/containerd/config.toml
+	assert_contains "$stderr" "containerd: updated $conf (backup: $conf.runguard-bak-" "install.sh"
+	assert_contains "$stderr" "not restarting containerd" "install.sh"
+	# The original, then exactly what runguard configure adds.
+	cmp "$conf" <(printf '%s%s' "$DEBIAN_CONTAINERD_CONFIG" "$DEBIAN_CONTAINERD_ADDED") ||
+		die "config.toml is not the original plus the handler: $(cat "$conf")"
 	[[ "$(stat -c %a "$conf")" == 600 ]] || die "config.toml mode changed"
-	# Every byte of the original is still there, in front.
-	[[ "$(head -c ${#DEBIAN_CONTAINERD_CONFIG} "$conf")" == "${DEBIAN_CONTAINERD_CONFIG%$'\n'}" ]] ||
-		die "the original configuration was changed"
+	cmp "$conf".runguard-bak-* <(printf '%s' "$DEBIAN_CONTAINERD_CONFIG") || die "the backup is not the original"
+	# The same edit as runguard configure run on the node itself.
+	mkdir "$T/direct"
+	printf '%s' "$DEBIAN_CONTAINERD_CONFIG" >"$T/direct/config.toml"
+	rg configure containerd --config-dir "$T/direct" --binary /usr/local/sbin/runguard
+	assert_status 0
+	cmp "$conf" "$T/direct/config.toml" || die "install.sh and runguard configure disagree"
 	cp "$conf" "$T/after-install.toml"
 
-	require_or_skip "containerd is not installed" command -v containerd
-	run_cmd containerd --config "$conf" config dump
-	assert_status 0
-	printf '%s\n' "$output" >"$T/dump.toml"
-	py_check "$T/dump.toml" -- '
-import sys, tomllib
-cri = tomllib.load(open(sys.argv[1], "rb"))["plugins"]["io.containerd.grpc.v1.cri"]
-h = cri["containerd"]["runtimes"]["runguard"]
-assert h["runtime_type"] == "io.containerd.runc.v2", h
-assert h["options"]["BinaryName"] == "/usr/local/sbin/runguard", h
-assert h["options"]["SystemdCgroup"] is False, h
-assert cri["cni"]["bin_dir"] == "/usr/lib/cni", cri["cni"]
-print("ok")'
-	assert_status 0
-
-	# Again: nothing changes.
+	# Again: nothing changes, nothing to restart.
 	run_cmd "$INSTALLER" install
 	assert_status 0
 	cmp "$conf" "$T/after-install.toml" || die "a second install changed config.toml"
-	assert_contains "$stderr" "up to date" "second install"
+	assert_contains "$stderr" "containerd: already configured" "second install"
+	assert_not_contains "$stderr" "restarting" "second install"
+	[[ $(backups "$NODE/etc/containerd") == 1 ]] || die "a second install made a backup"
+
+	if command -v containerd >/dev/null; then
+		run_cmd containerd --config "$conf" config dump
+		assert_status 0
+		printf '%s\n' "$output" >"$T/dump.toml"
+		py_check "$T/dump.toml" -- '
+import sys, tomllib
+cri = tomllib.load(open(sys.argv[1], "rb"))["plugins"]["io.containerd.grpc.v1.cri"]
+rt = cri["containerd"]["runtimes"]
+assert rt["runguard"]["runtime_type"] == "io.containerd.runc.v2", rt
+assert rt["runguard"]["options"]["BinaryName"] == "/usr/local/sbin/runguard", rt
+assert rt["runc"]["runtime_type"] == "io.containerd.runc.v2", rt
+assert cri["containerd"]["default_runtime_name"] == "runc"
+assert cri["cni"]["bin_dir"] == "/usr/lib/cni", cri["cni"]
+print("ok")'
+		assert_status 0
+	fi
 
 	run_cmd "$INSTALLER" uninstall
 	assert_status 0
-	cmp "$conf" <(printf '%s' "$DEBIAN_CONTAINERD_CONFIG") || die "uninstall did not restore config.toml"
+	cmp "$conf" <(printf '%s' "$DEBIAN_CONTAINERD_CONFIG") || die "uninstall did not restore config.toml: $(cat "$conf")"
+	[[ "$(stat -c %a "$conf")" == 600 ]] || die "config.toml mode changed"
+	assert_contains "$stderr" "not restarting containerd" "uninstall"
+	[[ $(backups "$NODE/etc/containerd") == 2 ]] || die "uninstall made no backup"
 	[[ ! -e "$NODE/usr/local/sbin/runguard" ]] || die "binary left after uninstall"
 	[[ ! -e "$NODE/usr/local/share/runguard" ]] || die "profiles left after uninstall"
+
+	# Uninstalling again: nothing to do.
+	run_cmd "$INSTALLER" uninstall
+	assert_status 0
+	assert_contains "$stderr" "containerd: not configured" "second uninstall"
+	cmp "$conf" <(printf '%s' "$DEBIAN_CONTAINERD_CONFIG") || die "a second uninstall changed config.toml"
 }
 
-@test "installer: systemd cgroups copied; a handler defined by the operator is left alone; v3 table name" {
+@test "installer: runc's SystemdCgroup copied; no CRI section: a drop-in imported by its node path; a handler for another binary is not uninstalled" {
 	fake_node
 	mkdir -p "$NODE/etc/containerd"
 	local conf=$NODE/etc/containerd/config.toml
-	cat >"$conf" <<'EOF'
-version = 2
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-  SystemdCgroup = true
-EOF
+	printf '%s\n' 'version = 2' \
+		'[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]' \
+		'  runtime_type = "io.containerd.runc.v2"' \
+		'  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]' \
+		'    SystemdCgroup = true' >"$conf"
+	cp "$conf" "$T/systemd.toml"
 	run_cmd "$INSTALLER" install
 	assert_status 0
-	grep -qE '^ +SystemdCgroup = true$' <(sed -n '/^# BEGIN runguard/,/^# END runguard/p' "$conf") ||
-		die "SystemdCgroup not copied into runguard's block"
+	[[ "$(sed -n '/runtimes.runguard.options]/,$p' "$conf")" == '  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runguard.options]
+    SystemdCgroup = true
+    BinaryName = "/usr/local/sbin/runguard"' ]] || die "runc's options not copied: $(cat "$conf")"
+	run_cmd "$INSTALLER" uninstall
+	assert_status 0
+	cmp "$conf" "$T/systemd.toml" || die "uninstall did not restore config.toml: $(cat "$conf")"
 
-	cat >"$conf" <<'EOF'
-version = 2
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runguard]
-  runtime_type = "io.containerd.runc.v2"
-EOF
-	cp "$conf" "$T/own.toml"
+	# No file sets the CRI plugin: a drop-in, and an imports line naming
+	# it by its path on the node (not under HOST_ROOT).
+	printf 'version = 2\nroot = "/var/lib/containerd"\n' >"$conf"
 	run_cmd "$INSTALLER" install
 	assert_status 0
-	cmp "$conf" "$T/own.toml" || die "the operator's own handler was touched"
-	assert_contains "$stderr" "left alone" "install.sh"
+	[[ "$(cat "$conf")" == 'version = 2
+imports = ["/etc/containerd/conf.d/runguard.toml"]
+root = "/var/lib/containerd"' ]] || die "imports line: $(cat "$conf")"
+	local dropin=$NODE/etc/containerd/conf.d/runguard.toml
+	assert_contains "$stderr" "containerd: created $dropin" "install.sh"
+	grep -qxF '    BinaryName = "/usr/local/sbin/runguard"' "$dropin" || die "drop-in: $(cat "$dropin")"
+	grep -qxF '# Written by `runguard configure containerd`; imported from /etc/containerd/config.toml.' "$dropin" ||
+		die "drop-in names a path that is not the node's: $(cat "$dropin")"
+	run_cmd "$INSTALLER" install
+	assert_status 0
+	assert_contains "$stderr" "containerd: already configured" "second install"
 
-	printf 'version = 3\n' >"$conf"
-	run_cmd "$INSTALLER" install
+	# Someone pointed the handler at another binary: uninstall refuses,
+	# changes nothing and keeps runguard installed.
+	sed -i 's|BinaryName = "/usr/local/sbin/runguard"|BinaryName = "/opt/other/runguard"|' "$dropin"
+	cp "$dropin" "$T/other.toml"
+	cp "$conf" "$T/imports.toml"
+	run_cmd "$INSTALLER" uninstall
+	assert_failed_cleanly
+	assert_contains "$stderr" "runs '/opt/other/runguard', not '/usr/local/sbin/runguard'" "install.sh"
+	cmp "$dropin" "$T/other.toml" || die "the other binary's handler was changed"
+	cmp "$conf" "$T/imports.toml" || die "config.toml was changed"
+	[[ -x "$NODE/usr/local/sbin/runguard" ]] || die "the binary was removed despite the refusal"
+
+	sed -i 's|/opt/other/runguard|/usr/local/sbin/runguard|' "$dropin"
+	run_cmd "$INSTALLER" uninstall
 	assert_status 0
-	py_check "$conf" -- '
-import sys, tomllib
-c = tomllib.load(open(sys.argv[1], "rb"))
-h = c["plugins"]["io.containerd.cri.v1.runtime"]["containerd"]["runtimes"]["runguard"]
-assert h["options"]["BinaryName"] == "/usr/local/sbin/runguard", h
-print("ok")'
-	assert_status 0
+	[[ ! -e "$dropin" ]] || die "drop-in left after uninstall"
+	[[ "$(cat "$conf")" == $'version = 2\nroot = "/var/lib/containerd"' ]] || die "imports line left: $(cat "$conf")"
 }
 
-@test "installer: CRI-O drop-in; the ConfigMap's configuration is validated before anything is installed" {
+@test "installer: a configuration runguard configure refuses stops the installation before anything is copied" {
 	fake_node
-	mkdir -p "$NODE/etc/crio"
-	mkdir -p "$T/cm"
+	mkdir -p "$NODE/etc/containerd"
+	local conf=$NODE/etc/containerd/config.toml
+	printf 'version = 3\n' >"$conf"
+	run_cmd "$INSTALLER" install
+	assert_failed_cleanly
+	assert_contains "$stderr" "version 3 (containerd 2.x) is not supported" "install.sh"
+	assert_contains "$stderr" "nothing installed" "install.sh"
+	[[ "$(find "$NODE" -type f)" == "$conf" ]] || die "files written: $(find "$NODE" -type f)"
+	[[ "$(cat "$conf")" == "version = 3" ]] || die "config.toml changed"
+
+	# Only the handler name runguard configure writes.
+	RUNGUARD_HANDLER=kata run_cmd "$INSTALLER" install
+	assert_failed_cleanly
+	assert_contains "$stderr" "RUNGUARD_HANDLER 'kata'" "install.sh"
+}
+
+@test "installer: CRI-O drop-in from runguard configure; the ConfigMap's configuration is validated before anything is installed" {
+	fake_node
+	mkdir -p "$NODE/etc/crio" "$T/cm"
+	cp "$REPO/tests/fixtures/engines/crio/basic/crio.conf" "$NODE/etc/crio/crio.conf"
 	export RUNGUARD_CONFIG_SRC=$T/cm/config.json
 	# An invalid configuration: nothing at all is installed.
 	echo '{"mode": "sometimes"}' >"$RUNGUARD_CONFIG_SRC"
 	run_cmd "$INSTALLER" install
 	assert_failed_cleanly
 	assert_contains "$stderr" "not a valid runguard configuration" "install.sh"
-	[[ -z "$(find "$NODE" -type f)" ]] || die "files installed despite the invalid configuration: $(find "$NODE" -type f)"
+	[[ "$(find "$NODE" -type f)" == "$NODE/etc/crio/crio.conf" ]] ||
+		die "files installed despite the invalid configuration: $(find "$NODE" -type f)"
 
 	echo '{"profile": "restricted"}' >"$RUNGUARD_CONFIG_SRC"
 	run_cmd "$INSTALLER" install
 	assert_status 0
 	cmp "$RUNGUARD_CONFIG_SRC" "$NODE/etc/runguard/config.json" || die "configuration not installed"
 	local dropin=$NODE/etc/crio/crio.conf.d/10-runguard.conf
+	assert_contains "$stderr" "crio: created $dropin" "install.sh"
+	# runc's runtime, with runguard's path (the node's) and its own state directory.
+	[[ "$(sed -n '/^\[crio.runtime.runtimes.runguard\]$/,$p' "$dropin")" == '[crio.runtime.runtimes.runguard]
+runtime_path = "/usr/local/sbin/runguard"
+runtime_type = "oci"
+runtime_root = "/run/runguard"
+monitor_path = "/usr/libexec/crio/conmon"
+allowed_annotations = [
+	"io.kubernetes.cri-o.Devices",
+]' ]] || die "drop-in: $(cat "$dropin")"
 	py_check "$dropin" -- '
 import sys, tomllib
 h = tomllib.load(open(sys.argv[1], "rb"))["crio"]["runtime"]["runtimes"]["runguard"]
 assert h["runtime_path"] == "/usr/local/sbin/runguard" and h["runtime_type"] == "oci", h
-assert h["allowed_annotations"] == [], h
 print("ok")'
 	assert_status 0
+	cmp "$NODE/etc/crio/crio.conf" "$REPO/tests/fixtures/engines/crio/basic/crio.conf" || die "crio.conf changed"
 	[[ ! -e "$NODE/etc/containerd" ]] || die "containerd configured on a CRI-O node"
+	run_cmd "$INSTALLER" install
+	assert_status 0
+	assert_contains "$stderr" "crio: already configured" "second install"
 
 	run_cmd "$INSTALLER" uninstall
 	assert_status 0
+	assert_contains "$stderr" "crio: removed $dropin (backup: " "uninstall"
 	[[ ! -e "$dropin" ]] || die "drop-in left after uninstall"
+	[[ -z "$(find "$NODE/etc/crio/crio.conf.d" -name '*.conf')" ]] || die "a drop-in CRI-O would read is left"
+	cmp "$NODE/etc/crio/crio.conf" "$REPO/tests/fixtures/engines/crio/basic/crio.conf" || die "crio.conf changed"
 	# The configuration stays unless asked.
 	[[ -f "$NODE/etc/runguard/config.json" ]] || die "uninstall removed the configuration"
 }

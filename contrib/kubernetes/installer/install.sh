@@ -23,11 +23,13 @@
 #                                (the ConfigMap, /config/config.json); validated
 #                                with `runguard check-config` first; absent or
 #                                empty: the node's file is left alone
-#   RUNGUARD_HANDLER             the runtime handler name (runguard)
+#   RUNGUARD_HANDLER             the runtime handler name: runguard, the only one
+#                                `runguard configure` writes (any other is refused)
 #   RUNGUARD_ENGINES             containerd, crio, both ("containerd crio") or
 #                                auto: those whose configuration directory exists
 #   CONTAINERD_CONFIG            containerd's configuration (/etc/containerd/config.toml)
-#   CRIO_DROPIN_DIR              CRI-O's drop-in directory (/etc/crio/crio.conf.d)
+#   CRIO_DROPIN_DIR              CRI-O's drop-in directory (/etc/crio/crio.conf.d);
+#                                crio.conf is read from the directory above it
 #   RUNGUARD_RESTART             auto: restart the engines whose configuration
 #                                changed, with systemctl in the node's namespaces
 #                                (needs hostPID); none: do not
@@ -37,11 +39,14 @@
 #                                token are there; empty: no label
 #   RUNGUARD_REMOVE_CONFIG       true: uninstall removes /etc/runguard/config.json too
 #
-# The containerd entry is a block between "# BEGIN runguard" and "# END
-# runguard" at the end of the configuration, replaced on update and removed
-# on uninstall, leaving every other byte as it was. A configuration that
-# already defines the handler outside that block is not touched. The result
-# is checked as TOML (python3's tomllib) before it replaces the original.
+# The engines' configuration is edited by `runguard configure ENGINE
+# --host-root $HOST_ROOT` (install) and `runguard configure --remove ENGINE`
+# (uninstall), run from this image: one implementation of the edit, the same
+# as on a node by hand. It copies the node's runc handler settings, keeps
+# every other byte of the file, backs each changed file up next to it
+# (FILE.runguard-bak-<time>), writes atomically, is idempotent, and stops
+# with an error naming the file and line on anything it cannot edit safely
+# (then the installer stops too). See `runguard configure` in README.md.
 set -euo pipefail
 
 HOST_ROOT=${HOST_ROOT-/host}
@@ -58,8 +63,6 @@ RESTART=${RUNGUARD_RESTART:-auto}
 NODE_LABEL=${RUNGUARD_NODE_LABEL-runguard.run/installed}
 REMOVE_CONFIG=${RUNGUARD_REMOVE_CONFIG:-false}
 
-BEGIN_MARK="# BEGIN runguard (managed by runguard's installer: edits between these lines are lost)"
-END_MARK="# END runguard"
 BINARY=$INSTALL_DIR/runguard
 RESTART_LIST=()
 
@@ -72,8 +75,11 @@ fail() {
 # h PATH: PATH on the node, as seen from here.
 h() { printf '%s%s' "$HOST_ROOT" "$1"; }
 
-[[ "$HANDLER" =~ ^[A-Za-z0-9_.-]+$ ]] || fail "RUNGUARD_HANDLER '$HANDLER': letters, digits, _ . - only"
+[[ "$HANDLER" == runguard ]] || fail "RUNGUARD_HANDLER '$HANDLER': runguard configure registers the handler \"runguard\" only"
 [[ "$INSTALL_DIR" == /* ]] || fail "RUNGUARD_INSTALL_DIR must be absolute"
+[[ "$CONTAINERD_CONFIG" == /* ]] || fail "CONTAINERD_CONFIG must be absolute"
+[[ "$CRIO_DROPIN_DIR" == /*/crio.conf.d ]] || fail "CRIO_DROPIN_DIR must be an absolute path ending in /crio.conf.d"
+CRIO_DIR=${CRIO_DROPIN_DIR%/crio.conf.d}
 
 # atomic_write DEST MODE < content: replaces DEST by a complete new file.
 atomic_write() {
@@ -85,15 +91,6 @@ atomic_write() {
 	mv -f "$tmp" "$dest"
 }
 
-# check_toml FILE: FILE parses as TOML (skipped without python3).
-check_toml() {
-	if command -v python3 >/dev/null && python3 -c 'import tomllib' 2>/dev/null; then
-		python3 -c 'import sys, tomllib; tomllib.load(open(sys.argv[1], "rb"))' "$1"
-	else
-		log "warning: python3 with tomllib not found; $1 not checked as TOML"
-	fi
-}
-
 engines() {
 	if [[ "$ENGINES" != auto ]]; then
 		echo "$ENGINES"
@@ -101,133 +98,42 @@ engines() {
 	fi
 	local e=()
 	[[ -d "$(h "$(dirname "$CONTAINERD_CONFIG")")" ]] && e+=(containerd)
-	[[ -d "$(h /etc/crio)" ]] && e+=(crio)
-	[[ ${#e[@]} -gt 0 ]] || fail "neither containerd ($(dirname "$CONTAINERD_CONFIG")) nor CRI-O (/etc/crio) found on the node"
+	[[ -d "$(h "$CRIO_DIR")" ]] && e+=(crio)
+	[[ ${#e[@]} -gt 0 ]] || fail "neither containerd ($(dirname "$CONTAINERD_CONFIG")) nor CRI-O ($CRIO_DIR) found on the node"
 	echo "${e[*]}"
 }
 
-# ---------------------------------------------------------------------------
-# containerd
-
-# strip_block < config: the configuration without our block.
-strip_block() {
-	awk -v b="$BEGIN_MARK" -v e="$END_MARK" '
-		$0 == b { skip = 1; next }
-		skip && $0 == e { skip = 0; next }
-		!skip { print }'
-}
-
-containerd_block() {
-	local conf=$1 table systemd=false
-	# The CRI plugin's name in each configuration version.
-	case "$(sed -nE 's/^[[:space:]]*version[[:space:]]*=[[:space:]]*([0-9]+).*/\1/p' "$conf" 2>/dev/null | head -n 1)" in
-	3) table='plugins."io.containerd.cri.v1.runtime".containerd.runtimes' ;;
-	2) table='plugins."io.containerd.grpc.v1.cri".containerd.runtimes' ;;
-	*) table='plugins.cri.containerd.runtimes' ;;
+# rg_configure ENGINE ARGS...: `runguard configure ARGS ENGINE` on the
+# node's files (the paths it writes into them are the node's); its report
+# on stdout, its error on stderr.
+rg_configure() {
+	local engine=$1 rg=$ARTIFACTS/runguard where
+	shift
+	case $engine in
+	containerd) where=(--file "$CONTAINERD_CONFIG") ;;
+	crio) where=(--config-dir "$CRIO_DIR") ;;
+	*) fail "unknown engine '$engine' (containerd, crio)" ;;
 	esac
-	# Same cgroup driver as the node's runc handler.
-	grep -qE '^[[:space:]]*SystemdCgroup[[:space:]]*=[[:space:]]*true' "$conf" 2>/dev/null && systemd=true
-	cat <<EOF
-$BEGIN_MARK
-[$table.$HANDLER]
-  runtime_type = "io.containerd.runc.v2"
-  # A workload may ask runguard for a stricter profile with this annotation.
-  pod_annotations = ["run.runguard.profile"]
-  [$table.$HANDLER.options]
-    BinaryName = "$BINARY"
-    SystemdCgroup = $systemd
-$END_MARK
-EOF
+	# Uninstalling by hand without the artifacts: the node's own copy.
+	[[ -x "$rg" ]] || rg=$(h "$BINARY")
+	"$rg" configure "$@" "$engine" --host-root "${HOST_ROOT:-/}" --binary "$BINARY" "${where[@]}"
 }
 
-containerd_install() {
-	local conf old new
-	conf=$(h "$CONTAINERD_CONFIG")
-	if [[ -e "$conf" ]]; then
-		old=$(cat "$conf"; echo x)
-		old=${old%x}
-	else
-		# containerd's default configuration plus our handler.
-		old=$'version = 2\n'
+# configure ENGINE [--remove]: applies it, logs the report and queues a
+# restart of ENGINE if a file changed.
+configure() {
+	local engine=$1 out line
+	out=$(rg_configure "$@") ||
+		fail "$engine: runguard configure ${2:+$2 }failed (above); its configuration is unchanged"
+	while IFS= read -r line; do
+		# The installer restarts the engine itself (restart_engines).
+		[[ -n "$line" && "$line" != "restart "* ]] || continue
+		[[ "$line" == "$engine: "* ]] || line="$engine: $line"
+		log "$line"
+	done <<<"$out"
+	if grep -qE '^(created|updated|removed) ' <<<"$out"; then
+		RESTART_LIST+=("$engine")
 	fi
-	local rest
-	rest=$(printf '%s' "$old" | strip_block; echo x)
-	rest=${rest%x}
-	if grep -qE "^[[:space:]]*\\[.*\\.runtimes\\.\"?$HANDLER\"?[].]" <<<"$rest"; then
-		log "containerd: $CONTAINERD_CONFIG already defines the handler $HANDLER outside runguard's block; left alone"
-		return 0
-	fi
-	# Keep the file's last line ended before our block.
-	[[ -z "$rest" || "$rest" == *$'\n' ]] || rest+=$'\n'
-	local tmp block
-	tmp=$(mktemp)
-	printf '%s' "$rest" >"$tmp"
-	block=$(containerd_block "$tmp")
-	new="$rest$block"$'\n'
-	if [[ "$new" == "$old" ]]; then
-		rm -f "$tmp"
-		log "containerd: $CONTAINERD_CONFIG is up to date"
-		return 0
-	fi
-	printf '%s' "$new" >"$tmp"
-	if ! check_toml "$tmp"; then
-		rm -f "$tmp"
-		fail "containerd: the edited $CONTAINERD_CONFIG would not be valid TOML; left unchanged"
-	fi
-	local mode=0644
-	[[ -e "$conf" ]] && mode=$(stat -c %a "$conf")
-	atomic_write "$conf" "$mode" <"$tmp"
-	rm -f "$tmp"
-	log "containerd: handler $HANDLER (BinaryName $BINARY) in $CONTAINERD_CONFIG"
-	RESTART_LIST+=(containerd)
-}
-
-containerd_uninstall() {
-	local conf new
-	conf=$(h "$CONTAINERD_CONFIG")
-	[[ -e "$conf" ]] || return 0
-	grep -qxF "$BEGIN_MARK" "$conf" || return 0
-	new=$(strip_block <"$conf"; echo x)
-	new=${new%x}
-	atomic_write "$conf" "$(stat -c %a "$conf")" <<<"${new%$'\n'}"
-	log "containerd: handler $HANDLER removed from $CONTAINERD_CONFIG"
-	RESTART_LIST+=(containerd)
-}
-
-# ---------------------------------------------------------------------------
-# CRI-O
-
-crio_dropin() {
-	cat <<EOF
-# Written by runguard's installer; removed when it uninstalls.
-[crio.runtime.runtimes.$HANDLER]
-runtime_path = "$BINARY"
-runtime_type = "oci"
-runtime_root = "/run/$HANDLER"
-allowed_annotations = []
-EOF
-}
-
-crio_install() {
-	local f
-	f=$(h "$CRIO_DROPIN_DIR/10-$HANDLER.conf")
-	if [[ -e "$f" ]] && [[ "$(cat "$f")" == "$(crio_dropin)" ]]; then
-		log "crio: $CRIO_DROPIN_DIR/10-$HANDLER.conf is up to date"
-		return 0
-	fi
-	crio_dropin | atomic_write "$f" 0644
-	check_toml "$f" || fail "crio: $f is not valid TOML"
-	log "crio: handler $HANDLER in $CRIO_DROPIN_DIR/10-$HANDLER.conf"
-	RESTART_LIST+=(crio)
-}
-
-crio_uninstall() {
-	local f
-	f=$(h "$CRIO_DROPIN_DIR/10-$HANDLER.conf")
-	[[ -e "$f" ]] || return 0
-	rm -f "$f"
-	log "crio: $CRIO_DROPIN_DIR/10-$HANDLER.conf removed"
-	RESTART_LIST+=(crio)
 }
 
 # ---------------------------------------------------------------------------
@@ -267,7 +173,6 @@ label_node() {
 }
 
 install_files() {
-	[[ -x "$ARTIFACTS/runguard" ]] || fail "$ARTIFACTS/runguard not found"
 	if [[ -s "$CONFIG_SRC" ]]; then
 		"$ARTIFACTS/runguard" check-config "$CONFIG_SRC" >/dev/null ||
 			fail "$CONFIG_SRC is not a valid runguard configuration; nothing installed"
@@ -302,14 +207,17 @@ verify_on_node() {
 do_install() {
 	local e list
 	list=$(engines) || exit 1
+	[[ -x "$ARTIFACTS/runguard" ]] || fail "$ARTIFACTS/runguard not found"
+	# An engine configuration runguard configure would refuse (malformed,
+	# unsupported) stops the installation before anything is copied.
+	for e in $list; do
+		rg_configure "$e" --dry-run >/dev/null ||
+			fail "$e: runguard configure cannot register the handler (above); nothing installed"
+	done
 	install_files
 	verify_on_node
 	for e in $list; do
-		case $e in
-		containerd) containerd_install ;;
-		crio) crio_install ;;
-		*) fail "unknown engine '$e' (containerd, crio)" ;;
-		esac
+		configure "$e"
 	done
 	restart_engines
 	label_node true
@@ -321,11 +229,7 @@ do_uninstall() {
 	list=$(engines) || exit 1
 	label_node -
 	for e in $list; do
-		case $e in
-		containerd) containerd_uninstall ;;
-		crio) crio_uninstall ;;
-		*) fail "unknown engine '$e' (containerd, crio)" ;;
-		esac
+		configure "$e" --remove
 	done
 	restart_engines
 	rm -f "$(h "$BINARY")"
