@@ -20,6 +20,7 @@ void rg_decision_free(struct rg_decision *d)
 		rg_policy_free(&d->policy);
 	rg_report_free(&d->report);
 	rg_json_free(d->annotations);
+	rg_json_free(d->spec);
 	free(d->config_name);
 	free(d->input);
 	memset(d, 0, sizeof(*d));
@@ -97,6 +98,7 @@ int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg, stru
 			goto out;
 	}
 	d->verdict = d->report.n_changes ? "fixed" : "unchanged";
+	d->spec = steal_ptr(&spec);
 out:
 	/* Not started: a reservation made for it goes back now, not at the next collection. */
 	if (r < 0)

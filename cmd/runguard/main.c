@@ -263,9 +263,10 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 	rg_log_runtime(cli, "info", summary);
 	if (cli->is_debug)
 		rg_log_stderr("%s", summary + sizeof("runguard: ") - 1);
+	/* Freed only if the exec fails: exec drops it all at no cost. */
+	rg_runtime_exec(runtime, rg_argv_vector(&a), &err);
 	rg_decision_free(&d);
 	rg_config_free(&cfg);
-	rg_runtime_exec(runtime, rg_argv_vector(&a), &err);
 	rg_argv_free(&a);
 	return fail(cli, err);
 }

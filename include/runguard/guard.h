@@ -17,13 +17,15 @@ struct rg_decision {
 	struct rg_policy policy;
 	struct rg_report report;
 	struct rg_json *annotations; /* clone of the spec's annotations, or NULL */
-	char *config_name;           /* <bundle>/config.json */
-	const char *verdict;         /* "unchanged", "fixed", "rejected", "would-fix",
-					"would-reject", "error" */
+	char *config_name; /* <bundle>/config.json */
+	const char *verdict; /* "unchanged", "fixed", "rejected", "would-fix",
+				"would-reject", "error" */
 	/* SELinux on the host ("enforcing", "disabled", ...; static), or NULL: not determined */
 	const char *selinux;
-	char *input;                 /* exec --process / update --resources file ("-":
-					stdin), or NULL */
+	char *input; /* exec --process / update --resources file ("-":
+			stdin), or NULL */
+	struct rg_json *spec; /* create: the spec as saved, kept until the exec
+				 (freeing a large tree costs more than parsing it) */
 };
 
 void rg_decision_free(struct rg_decision *d);
@@ -35,8 +37,8 @@ void rg_decision_free(struct rg_decision *d);
  * is written and violations do not refuse. On any error config.json is left
  * exactly as it was; d says what was decided either way.
  */
-int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg,
-		     struct rg_decision *d, struct rg_error **err);
+int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg, struct rg_decision *d,
+		     struct rg_error **err);
 
 /* One line summarising the decision, e.g. for the runtime log. Caller frees. */
 char *rg_guard_summary(const struct rg_decision *d);
