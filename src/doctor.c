@@ -73,7 +73,7 @@ int rg_doctor_parse_args(int argc, char *argv[], struct rg_doctor_opts *ret, str
 			o.is_canary = true;
 		} else if (rg_streq(a, "--require-default")) {
 			o.is_require_default = true;
-		} else if (is_opt(a, "--root-dir")) {
+		} else if (is_opt(a, "--host-root") || is_opt(a, "--root-dir")) {
 			r = need_value(argc, argv, &i, &o.root_dir, err);
 		} else if (is_opt(a, "--canary-image")) {
 			r = need_value(argc, argv, &i, &o.canary_image, err);
@@ -111,7 +111,7 @@ int rg_doctor_parse_args(int argc, char *argv[], struct rg_doctor_opts *ret, str
 			return r;
 	}
 	if (o.root_dir && o.root_dir[0] != '/')
-		return rg_error_set(err, EINVAL, "--root-dir must be an absolute path");
+		return rg_error_set(err, EINVAL, "--host-root must be an absolute path");
 	*ret = o;
 	return 0;
 }

@@ -42,7 +42,7 @@ static const char usage[] =
     "                          --config-dir DIR, --file FILE, --binary PATH,\n"
     "                          --host-root DIR); --remove takes it out again\n"
     "  doctor                  check that engines really run runguard (--json,\n"
-    "                          --canary, --engine E, --root-dir DIR); exit 1\n"
+    "                          --canary, --engine E, --host-root DIR); exit 1\n"
     "                          when a problem is found\n"
     "\n"
     "Options handled by runguard itself:\n"
@@ -136,7 +136,7 @@ static int cmd_doctor(int argc, char *argv[])
 	if (rg_doctor_parse_args(argc, argv, &o, &err) < 0) {
 		rg_log_stderr(
 		    "doctor: %s\nusage: runguard doctor [--json] [--canary] [--engine E]... "
-		    "[--root-dir DIR] [--require-default] [--canary-image IMAGE] "
+		    "[--host-root DIR] [--require-default] [--canary-image IMAGE] "
 		    "[--canary-cmd CMD] [--canary-timeout SECONDS]",
 		    err->msg);
 		rg_error_free(err);

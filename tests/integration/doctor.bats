@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # `runguard doctor`: engine configurations read under a fake node root
-# (--root-dir) — a containerd handler that points at plain runc must fail
+# (--host-root) — a containerd handler that points at plain runc must fail
 # and say so, a node where `runguard configure` wired every engine must pass
 # — and `--canary` through real engines: the suite's own podman and
 # containerd (engines.bash), where runguard must be proven in the path, and a
@@ -82,7 +82,7 @@ version = 2
   [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runguard.options]
     BinaryName = "/usr/sbin/runc"
 EOF
-	rg doctor --root-dir "$FR"
+	rg doctor --host-root "$FR"
 	assert_status 1
 	assert_contains "$output" "FAIL  containerd: runtime runguard ($FR/etc/containerd/config.toml:7) does not run runguard: $FR/usr/sbin/runc is another program, not runguard"
 	assert_contains "$output" "FAIL  containerd: no runtime runs runguard"
@@ -90,7 +90,7 @@ EOF
 	# The other engines are simply not on this node.
 	assert_contains "$output" "info  docker: not found on this node"
 
-	rg doctor --root-dir "$FR" --engine containerd --json
+	rg doctor --host-root "$FR" --engine containerd --json
 	assert_status 1
 	local e
 	e=$(jq -c '.engines[0] | [.engine, .ok, .default, (.handlers[0] | [.name, .binary, .runguard, .default])]' <<<"$output")
@@ -100,7 +100,7 @@ EOF
 	# configure repairs it; doctor agrees.
 	rg configure containerd --config-dir "$FR/etc/containerd" --binary /usr/local/sbin/runguard
 	assert_status 0
-	rg doctor --root-dir "$FR" --engine containerd
+	rg doctor --host-root "$FR" --engine containerd
 	assert_status 0
 	assert_contains "$output" "ok    containerd: runtime runguard runs runguard (/usr/local/sbin/runguard"
 	assert_contains "$output" "ok    containerd: default runtime: runguard (runguard)"
@@ -112,7 +112,7 @@ EOF
 	wire crio /etc/crio basic
 	wire podman /etc/containers basic
 	wire docker /etc/docker other-keys
-	rg doctor --root-dir "$FR"
+	rg doctor --host-root "$FR"
 	assert_status 0
 	local e
 	for e in containerd crio podman docker; do
@@ -120,7 +120,7 @@ EOF
 		assert_contains "$output" "warn  $e: default runtime:"
 	done
 	assert_contains "$output" "runguard doctor: 0 problems, 4 warnings"
-	rg doctor --root-dir "$FR" --require-default --engine docker
+	rg doctor --host-root "$FR" --require-default --engine docker
 	assert_status 1
 	assert_contains "$output" "FAIL  docker: default runtime: runc (built-in), not runguard"
 
@@ -128,7 +128,7 @@ EOF
 		rg configure "${e%%:*}" --config-dir "$FR${e#*:}" --binary /usr/local/sbin/runguard --default
 		assert_status 0
 	done
-	rg doctor --root-dir "$FR" --require-default --json
+	rg doctor --host-root "$FR" --require-default --json
 	assert_status 0
 	local got
 	got=$(jq -c '[.ok, .problems, .warnings, [.engines[] | [.engine, .found, .ok, .default]]]' <<<"$output")
@@ -151,20 +151,20 @@ EOF
 [plugins."io.containerd.grpc.v1.cri".registry]
   config_path = "/etc/containerd/certs.d"
 EOF
-	rg doctor --root-dir "$FR" --engine containerd
+	rg doctor --host-root "$FR" --engine containerd
 	assert_status 1
 	assert_contains "$output" "handler runguard ($FR/etc/containerd/config.toml:6) is ignored: containerd 1.x takes the CRI plugin's whole section from $FR/etc/containerd/conf.d/mirrors.toml"
 	assert_contains "$output" "warn  containerd: the CRI plugin is configured in 2 files"
 	# An import that does not exist stops containerd: a problem too.
 	sed -i 's|conf.d/\*.toml|conf.d/missing.toml|' "$FR/etc/containerd/config.toml"
-	rg doctor --root-dir "$FR" --engine containerd
+	rg doctor --host-root "$FR" --engine containerd
 	assert_status 1
 	assert_contains "$output" "which does not exist: containerd will not start"
 }
 
 @test "doctor: runtime, kernel and configuration facts; a broken configuration is a problem; usage errors exit 2" {
 	fake_root
-	rg doctor --root-dir "$FR" --json
+	rg doctor --host-root "$FR" --json
 	assert_status 0
 	local facts
 	facts=$(jq -c '[.runtime.path, (.runtime.features.ociVersionMax | type), .kernel.seccomp, (.kernel.cgroup | type), .kernel.apparmor, .config.loaded, .config.profile]' <<<"$output")
@@ -175,22 +175,22 @@ EOF
 	[[ "$(jq -r .digest <<<"$output")" == "$digest" ]] || die "doctor's digest differs from check-config's"
 
 	# AppArmor as a fixture host has it: the profile must be loaded.
-	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/notloaded rg doctor --root-dir "$FR"
+	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/notloaded rg doctor --host-root "$FR"
 	assert_status 1
 	assert_contains "$output" "FAIL  kernel: AppArmor: enabled, but profile runguard-default is not loaded"
-	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/enabled rg doctor --root-dir "$FR"
+	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/enabled rg doctor --host-root "$FR"
 	assert_status 0
 	assert_contains "$output" "ok    kernel: AppArmor: enabled; profile runguard-default is loaded"
 
 	printf '{"mode": "sometimes"}\n' >"$RUNGUARD_CONFIG"
-	rg doctor --root-dir "$FR"
+	rg doctor --host-root "$FR"
 	assert_status 1
 	assert_contains "$output" "FAIL  config: $RUNGUARD_CONFIG:1: .mode: expected"
 
 	rg doctor --engine lxc
 	assert_status 2
 	assert_contains "$stderr" "unknown engine 'lxc'"
-	rg doctor --root-dir relative/dir
+	rg doctor --host-root relative/dir
 	assert_status 2
 	rg doctor --bogus
 	assert_status 2
@@ -242,7 +242,7 @@ version = 2
     BinaryName = "$RUNGUARD_BIN"
     Root = "$CD_DIR/runc"
 EOF
-	CONTAINERD_ADDRESS=$CD_SOCK RUNGUARD_CONFIG=$CD_DIR/runguard.json rg doctor --root-dir "$FR" \
+	CONTAINERD_ADDRESS=$CD_SOCK RUNGUARD_CONFIG=$CD_DIR/runguard.json rg doctor --host-root "$FR" \
 		--engine containerd --canary --canary-image "$CD_IMAGE" --canary-cmd true --json
 	assert_status 0
 	local c
@@ -252,7 +252,7 @@ EOF
 		die "evidence: $(jq -r '.canary[0].evidence' <<<"$output")"
 	# Without an audit file, runc's state of the container still shows it.
 	printf '{"audit": {"file": null}}\n' >"$T/noaudit.json"
-	CONTAINERD_ADDRESS=$CD_SOCK RUNGUARD_CONFIG=$T/noaudit.json rg doctor --root-dir "$FR" \
+	CONTAINERD_ADDRESS=$CD_SOCK RUNGUARD_CONFIG=$T/noaudit.json rg doctor --host-root "$FR" \
 		--engine containerd --canary --canary-image "$CD_IMAGE" --canary-cmd true
 	assert_status 0
 	assert_contains "$output" "--root $CD_DIR/runc/default state runguard-canary-"
