@@ -15,21 +15,21 @@
 
 /* Annotations that identify a pod or container across engines. */
 static const char *const identifying[] = {
-	"io.kubernetes.pod.namespace",
-	"io.kubernetes.pod.name",
-	"io.kubernetes.pod.uid",
-	"io.kubernetes.container.name",
-	"io.kubernetes.cri.sandbox-namespace",
-	"io.kubernetes.cri.sandbox-name",
-	"io.kubernetes.cri.sandbox-id",
-	"io.kubernetes.cri.container-type",
-	"io.kubernetes.cri.container-name",
-	"io.kubernetes.cri-o.ContainerType",
-	"io.kubernetes.cri-o.Namespace",
-	"io.kubernetes.cri-o.SandboxID",
-	"io.container.manager",
-	"org.opencontainers.image.ref.name",
-	RG_PROFILE_ANNOTATION,
+    "io.kubernetes.pod.namespace",
+    "io.kubernetes.pod.name",
+    "io.kubernetes.pod.uid",
+    "io.kubernetes.container.name",
+    "io.kubernetes.cri.sandbox-namespace",
+    "io.kubernetes.cri.sandbox-name",
+    "io.kubernetes.cri.sandbox-id",
+    "io.kubernetes.cri.container-type",
+    "io.kubernetes.cri.container-name",
+    "io.kubernetes.cri-o.ContainerType",
+    "io.kubernetes.cri-o.Namespace",
+    "io.kubernetes.cri-o.SandboxID",
+    "io.container.manager",
+    "org.opencontainers.image.ref.name",
+    RG_PROFILE_ANNOTATION,
 };
 
 static struct rg_json *str_or_null(const char *s)
@@ -95,8 +95,8 @@ char *rg_audit_line(const struct rg_config *cfg, const struct rg_cli *cli,
 	rg_json_set(o, "policy", str_or_null(d->has_policy ? d->policy.name : NULL));
 	rg_json_set(o, "digest", str_or_null(d->has_policy ? d->policy.digest : NULL));
 	rg_json_set(o, "selected", str_or_null(d->has_policy ? d->policy.reason : NULL));
-	rg_json_set(o, "mode", rg_json_new_string(rg_mode_name(d->has_policy ? d->policy.mode
-									     : cfg->mode)));
+	rg_json_set(o, "mode",
+		    rg_json_new_string(rg_mode_name(d->has_policy ? d->policy.mode : cfg->mode)));
 	/* With SELinux off the selinux rule leaves labels alone; say so. */
 	rg_json_set(o, "selinux", str_or_null(d->selinux));
 	rg_json_set(o, "decision", rg_json_new_string(d->verdict ? d->verdict : "error"));
@@ -121,7 +121,8 @@ int rg_audit_write(const struct rg_config *cfg, const char *line, struct rg_erro
 	}
 	if (!cfg->audit_file)
 		return 0;
-	int fd = open(cfg->audit_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+	int fd =
+	    open(cfg->audit_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 	if (fd < 0 && errno == ENOENT) {
 		/* First use of the default location: create its directory. */
 		_cleanup_free_ char *dir = rg_xstrdup(cfg->audit_file);

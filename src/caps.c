@@ -118,8 +118,8 @@ static int ceil_set(struct rg_json *caps, const char *set, struct rg_rule_ctx *c
 			bool is_plain = strlen(name) == arr->u.items[i]->u.s.len;
 			for (const char *c = name; is_plain && *c; c++)
 				is_plain = (unsigned char)*c >= 0x20;
-			_cleanup_free_ char *shown = is_plain ? rg_xasprintf("'%s'", name)
-							      : rg_json_brief(arr->u.items[i]);
+			_cleanup_free_ char *shown =
+			    is_plain ? rg_xasprintf("'%s'", name) : rg_json_brief(arr->u.items[i]);
 			return rg_error_set(err, EINVAL,
 					    "%s: %s[%zu]: unknown capability %s (names are "
 					    "spelled CAP_UPPER_CASE)",
@@ -145,7 +145,7 @@ static int caps_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_e
 	if (!proc)
 		return *err ? -EINVAL : 0;
 	struct rg_json *caps =
-		rg_rule_object(proc, "capabilities", ctx->file, ".process", false, err);
+	    rg_rule_object(proc, "capabilities", ctx->file, ".process", false, err);
 	if (!caps)
 		return *err ? -EINVAL : 0;
 	for (size_t i = 0; i < RG_ARRAY_SIZE(cap_sets); i++) {
@@ -167,13 +167,14 @@ static int caps_check(const struct rg_json *settings, const char *file, const ch
 	if (!allow)
 		return 0;
 	if (!rg_json_is(allow, RG_JSON_ARRAY))
-		return rg_error_set(err, EINVAL, "%s: %s.allow: expected an array of capability names",
-				    file, path);
+		return rg_error_set(
+		    err, EINVAL, "%s: %s.allow: expected an array of capability names", file, path);
 	for (size_t i = 0; i < allow->n; i++) {
 		const char *n = rg_json_str(allow->u.items[i]);
 		if (!n || rg_caps_lookup(n) < 0)
-			return rg_error_set(err, EINVAL, "%s: %s.allow[%zu]: unknown capability '%s'",
-					    file, path, i, n ? n : "(not a string)");
+			return rg_error_set(err, EINVAL,
+					    "%s: %s.allow[%zu]: unknown capability '%s'", file,
+					    path, i, n ? n : "(not a string)");
 	}
 	return 0;
 }

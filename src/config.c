@@ -38,7 +38,8 @@ struct src {
 };
 
 static int __attribute__((format(printf, 4, 5)))
-cfg_error(const struct src *s, const struct rg_json *at, struct rg_error **err, const char *fmt, ...)
+cfg_error(const struct src *s, const struct rg_json *at, struct rg_error **err, const char *fmt,
+	  ...)
 {
 	va_list ap;
 
@@ -103,7 +104,8 @@ static int parse_mode(const struct src *s, const struct rg_json *v, const char *
 	else if (m && rg_streq(m, "warn"))
 		*ret = RG_MODE_WARN;
 	else
-		return cfg_error(s, v, err, "%s: expected \"enforce\", \"audit\" or \"warn\"", path);
+		return cfg_error(s, v, err, "%s: expected \"enforce\", \"audit\" or \"warn\"",
+				 path);
 	return 0;
 }
 
@@ -166,8 +168,8 @@ static int check_rules(const struct src *s, const struct rg_json *rules, struct 
 	for (size_t i = 0; i < rules->n; i++) {
 		const struct rg_json_member *m = &rules->u.members[i];
 		_cleanup_free_ char *path = rg_xasprintf(".rules.%s", m->key);
-		_cleanup_free_ char *where = rg_xasprintf(
-			"%s:%zu", s->name, rg_json_line(s->buf, s->len, m->value->pos));
+		_cleanup_free_ char *where =
+		    rg_xasprintf("%s:%zu", s->name, rg_json_line(s->buf, s->len, m->value->pos));
 		int r = rg_config_check_rule(m->key, m->value, where, path, err);
 		if (r < 0)
 			return r;
@@ -196,8 +198,7 @@ static int check_match(const struct src *s, const struct rg_json *match, const c
 	return 0;
 }
 
-static int check_selectors(const struct src *s, const struct rg_json *sels,
-			   struct rg_error **err)
+static int check_selectors(const struct src *s, const struct rg_json *sels, struct rg_error **err)
 {
 	if (!rg_json_is(sels, RG_JSON_ARRAY))
 		return cfg_error(s, sels, err, ".selectors: expected an array, got %s",
@@ -223,7 +224,8 @@ static int check_selectors(const struct src *s, const struct rg_json *sels,
 				r = parse_mode(s, m->value, sub, &mode, err);
 			} else if (rg_streq(m->key, "allowWeakerProfiles")) {
 				if (!rg_json_is_bool(m->value))
-					r = cfg_error(s, m->value, err, "%s: expected a boolean", sub);
+					r = cfg_error(s, m->value, err, "%s: expected a boolean",
+						      sub);
 			} else {
 				r = cfg_error(s, m->value, err, "%s: unknown key", sub);
 			}
@@ -250,7 +252,8 @@ static int parse_audit(const struct src *s, const struct rg_json *a, struct rg_c
 			if (r < 0)
 				return r;
 			free(c->audit_file);
-			c->audit_file = rg_json_str(m->value) ? rg_xstrdup(rg_json_str(m->value)) : NULL;
+			c->audit_file =
+			    rg_json_str(m->value) ? rg_xstrdup(rg_json_str(m->value)) : NULL;
 		} else if (rg_streq(m->key, "syslog") || rg_streq(m->key, "required")) {
 			if (!rg_json_is_bool(m->value))
 				return cfg_error(s, m->value, err, "%s: expected a boolean", path);

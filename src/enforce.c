@@ -82,7 +82,8 @@ int rg_settings_only(const struct rg_json *settings, const char *const *keys, co
 		for (size_t j = 0; !ok && keys[j]; j++)
 			ok = rg_streq(k, keys[j]);
 		if (!ok)
-			return rg_error_set(err, EINVAL, "%s: %s.%s: unknown setting", file, path, k);
+			return rg_error_set(err, EINVAL, "%s: %s.%s: unknown setting", file, path,
+					    k);
 	}
 	return 0;
 }

@@ -32,7 +32,8 @@ static void op(struct rg_json *patch, const char *name, const char *path,
 static const struct rg_json_member *member(const struct rg_json *obj, const char *key, size_t len)
 {
 	for (size_t i = 0; i < obj->n; i++)
-		if (obj->u.members[i].key_len == len && memcmp(obj->u.members[i].key, key, len) == 0)
+		if (obj->u.members[i].key_len == len &&
+		    memcmp(obj->u.members[i].key, key, len) == 0)
 			return &obj->u.members[i];
 	return NULL;
 }

@@ -27,9 +27,9 @@ static const struct {
 	const char *start;
 	const char *end;
 } embedded_profiles[] = {
-	{"baseline", rg_embedded_baseline_start, rg_embedded_baseline_end},
-	{"restricted", rg_embedded_restricted_start, rg_embedded_restricted_end},
-	{"privileged", rg_embedded_privileged_start, rg_embedded_privileged_end},
+    {"baseline", rg_embedded_baseline_start, rg_embedded_baseline_end},
+    {"restricted", rg_embedded_restricted_start, rg_embedded_restricted_end},
+    {"privileged", rg_embedded_privileged_start, rg_embedded_privileged_end},
 };
 
 const char *rg_policy_embedded_seccomp(size_t *ret_len)
@@ -215,7 +215,7 @@ int rg_policy_select(const struct rg_config *c, const struct rg_json *annotation
 		if (sp)
 			profile = sp;
 		if (sm)
-			mode = rg_streq(sm, "audit") ? RG_MODE_AUDIT
+			mode = rg_streq(sm, "audit")  ? RG_MODE_AUDIT
 			       : rg_streq(sm, "warn") ? RG_MODE_WARN
 						      : RG_MODE_ENFORCE;
 		may_weaken = rg_json_get(sel, "allowWeakerProfiles") &&
@@ -233,7 +233,8 @@ int rg_policy_select(const struct rg_config *c, const struct rg_json *annotation
 			why = rg_xasprintf("%s; annotation asked for unknown profile '%s': ignored",
 					   reason, asked);
 		else if (want > have || (want < have && may_weaken))
-			why = rg_xasprintf("annotation %s (over %s)", RG_PROFILE_ANNOTATION, reason),
+			why =
+			    rg_xasprintf("annotation %s (over %s)", RG_PROFILE_ANNOTATION, reason),
 			profile = asked;
 		else if (want < have)
 			why = rg_xasprintf("%s; annotation asked for weaker profile '%s': ignored",
@@ -290,12 +291,12 @@ char *rg_policy_describe(const struct rg_config *c, const struct rg_policy *p)
 	rg_json_set(o, "digest", rg_json_new_string(p->digest));
 	rg_json_set(o, "runtime",
 		    c->runtime ? rg_json_new_string(c->runtime) : rg_json_new(RG_JSON_NULL));
-	rg_json_set(o, "seccompProfile",
-		    rg_json_new_string(p->seccomp_profile_origin ? p->seccomp_profile_origin
-								 : "none"));
+	rg_json_set(
+	    o, "seccompProfile",
+	    rg_json_new_string(p->seccomp_profile_origin ? p->seccomp_profile_origin : "none"));
 	rg_json_set(o, "rules", rg_json_clone(p->rules));
-	rg_json_set(o, "selectors", c->selectors ? rg_json_clone(c->selectors)
-						  : rg_json_new(RG_JSON_ARRAY));
+	rg_json_set(o, "selectors",
+		    c->selectors ? rg_json_clone(c->selectors) : rg_json_new(RG_JSON_ARRAY));
 	struct rg_json *audit = rg_json_new(RG_JSON_OBJECT);
 	rg_json_set(audit, "file",
 		    c->audit_file ? rg_json_new_string(c->audit_file) : rg_json_new(RG_JSON_NULL));

@@ -41,8 +41,8 @@ static int allows_everything(const struct rg_json *sc, const char *file, bool *r
 
 	if (def && !a)
 		return rg_error_set(err, EINVAL,
-				    "%s: .linux.seccomp.defaultAction: expected a string, got %s", file,
-				    rg_json_type_name(def->type));
+				    "%s: .linux.seccomp.defaultAction: expected a string, got %s",
+				    file, rg_json_type_name(def->type));
 	if (calls && calls->type != RG_JSON_NULL && calls->type != RG_JSON_ARRAY)
 		return rg_error_set(err, EINVAL,
 				    "%s: .linux.seccomp.syscalls: expected an array, got %s", file,
@@ -204,9 +204,8 @@ static int seccomp_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct r
 			return 0;
 	}
 	if (!rg_rule_may_fix(ctx, ".linux.seccomp", "%s",
-			     sc && sc->type != RG_JSON_NULL
-				     ? "seccomp profile allows every syscall"
-				     : "no seccomp profile"))
+			     sc && sc->type != RG_JSON_NULL ? "seccomp profile allows every syscall"
+							    : "no seccomp profile"))
 		return 0;
 	struct rg_json *prof = resolve_profile(spec, ctx, err);
 	if (!prof)
@@ -230,8 +229,8 @@ static int seccomp_check(const struct rg_json *settings, const char *file, const
 	const char *p = rg_json_str(prof);
 	if (prof && (!p || (!rg_streq(p, "default") && p[0] != '/')))
 		return rg_error_set(err, EINVAL,
-				    "%s: %s.profile: expected \"default\" or an absolute path", file,
-				    path);
+				    "%s: %s.profile: expected \"default\" or an absolute path",
+				    file, path);
 	return 0;
 }
 

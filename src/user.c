@@ -41,8 +41,9 @@ static int user_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_e
 	struct rg_json *uid = rg_json_get(user, "uid");
 	long long v = 0;
 	if (uid && rg_json_int64(uid, &v) < 0)
-		return rg_error_set(err, EINVAL, "%s: .process.user.uid: expected an integer, got %s",
-				    ctx->file, rg_json_type_name(uid->type));
+		return rg_error_set(err, EINVAL,
+				    "%s: .process.user.uid: expected an integer, got %s", ctx->file,
+				    rg_json_type_name(uid->type));
 	if (v != 0 || root_is_mapped_away(spec))
 		return 0;
 	if (!rg_rule_may_fix(ctx, ".process.user.uid", "runs as root (uid 0); non-root required"))

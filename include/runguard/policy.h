@@ -16,13 +16,13 @@
 
 enum rg_mode {
 	RG_MODE_ENFORCE, /* fix or reject as configured */
-	RG_MODE_AUDIT,   /* change nothing, record what would have happened */
-	RG_MODE_WARN,    /* as audit, and print the findings on stderr */
+	RG_MODE_AUDIT, /* change nothing, record what would have happened */
+	RG_MODE_WARN, /* as audit, and print the findings on stderr */
 };
 
 enum rg_action {
 	RG_ACTION_OFF,
-	RG_ACTION_FIX,    /* rewrite the spec to comply */
+	RG_ACTION_FIX, /* rewrite the spec to comply */
 	RG_ACTION_REJECT, /* refuse the container */
 };
 
@@ -34,13 +34,13 @@ struct rg_config {
 	char *path;
 	bool is_loaded;
 	struct rg_json *tree; /* owned: the parsed file, or NULL */
-	bool has_mode;        /* "mode" was given */
+	bool has_mode; /* "mode" was given */
 	enum rg_mode mode;
-	char *profile;                   /* base profile name */
-	char *runtime;                   /* real runtime, or NULL */
-	const struct rg_json *rules;     /* borrowed from tree: per-rule overrides, or NULL */
+	char *profile; /* base profile name */
+	char *runtime; /* real runtime, or NULL */
+	const struct rg_json *rules; /* borrowed from tree: per-rule overrides, or NULL */
 	const struct rg_json *selectors; /* borrowed from tree: array, or NULL */
-	char *audit_file;                /* NULL: no audit file */
+	char *audit_file; /* NULL: no audit file */
 	bool is_audit_syslog;
 	bool is_audit_required;
 };
@@ -51,10 +51,10 @@ struct rg_config {
  */
 struct rg_policy {
 	char *name; /* profile name */
-	int level;  /* strictness: privileged 0 < baseline 1 < restricted 2 */
+	int level; /* strictness: privileged 0 < baseline 1 < restricted 2 */
 	enum rg_mode mode;
 	struct rg_json *rules; /* {"<rule>": {"action": ..., ...}} */
-	char *reason;          /* why this profile: "default", "selector 2", "annotation" */
+	char *reason; /* why this profile: "default", "selector 2", "annotation" */
 	char *seccomp_profile; /* OCI seccomp JSON text for the seccomp rule */
 	size_t seccomp_profile_len;
 	char *seccomp_profile_origin; /* "embedded" or a path */
