@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runguard/argfile.h"
 #include "runguard/fileio.h"
 #include "runguard/spec.h"
 #include "runguard/util.h"
@@ -85,40 +86,6 @@ void rg_spec_close(struct rg_bundle *b)
 	b->path = b->config_name = NULL;
 }
 
-static int read_capped(int fd, const char *name, size_t cap, char **ret_buf, size_t *ret_len,
-		       struct rg_error **err)
-{
-	size_t len = 0, size = 64 * 1024;
-	_cleanup_free_ char *buf = rg_xmalloc(size + 1);
-
-	for (;;) {
-		if (len == size) {
-			if (size > cap)
-				break;
-			size *= 2;
-			buf = rg_xrealloc(buf, size + 1);
-		}
-		ssize_t r = read(fd, buf + len, size - len);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return rg_error_set(err, errno, "%s: read: %s", name, strerror(errno));
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len > cap)
-			break;
-	}
-	if (len > cap)
-		return rg_error_set(err, EFBIG, "%s: larger than the limit of %zu bytes", name,
-				    cap);
-	buf[len] = '\0';
-	*ret_buf = steal_ptr(&buf);
-	*ret_len = len;
-	return 0;
-}
-
 int rg_spec_load(struct rg_bundle *b, struct rg_json **ret, struct rg_error **err)
 {
 	/* O_NONBLOCK: a FIFO planted as config.json must not hang us. */
@@ -144,7 +111,7 @@ int rg_spec_load(struct rg_bundle *b, struct rg_json **ret, struct rg_error **er
 
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
-	r = read_capped(fd, b->config_name, RG_JSON_MAX_SIZE, &buf, &len, err);
+	r = rg_argfile_read_fd(fd, b->config_name, RG_JSON_MAX_SIZE, &buf, &len, err);
 	if (r < 0)
 		return r;
 
@@ -168,7 +135,7 @@ int rg_spec_load_file(const char *path, struct rg_json **ret, struct rg_error **
 		return rg_error_set(err, EINVAL, "%s: not a regular file", path);
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
-	int r = read_capped(fd, path, RG_JSON_MAX_SIZE, &buf, &len, err);
+	int r = rg_argfile_read_fd(fd, path, RG_JSON_MAX_SIZE, &buf, &len, err);
 	if (r < 0)
 		return r;
 	_cleanup_json_ struct rg_json *spec = rg_json_parse(buf, len, path, NULL, err);
