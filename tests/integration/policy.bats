@@ -242,6 +242,47 @@ last_audit() {
 	last_audit | jq -e '.error | contains(".process")'
 }
 
+@test "policy: audit.syslog sends the same record to /dev/log (a private one, in a mount namespace)" {
+	require_or_skip "unshare -m" command -v unshare
+	use_config '{"audit": {"syslog": true}}'
+	policy_bundle
+	local id
+	new_id id
+	# A datagram socket standing in for the syslog daemon, at $T/dev/log;
+	# runguard runs in a mount namespace where $T/dev is /dev.
+	mkdir -p "$T/dev"
+	touch "$T/dev/null"
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+open(sys.argv[2], "w").close()
+s.settimeout(60)
+with open(sys.argv[3], "wb") as out:
+    out.write(s.recv(65536))
+' "$T/dev/log" "$T/ready" "$T/syslog.out" &
+	local listener=$!
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[[ -e "$T/ready" ]] && break
+		sleep 0.05
+	done
+	[[ -e "$T/ready" ]] || die "the stand-in syslog daemon did not start"
+	export T BUNDLE id STATE RUNGUARD_BIN
+	# shellcheck disable=SC2016
+	RUNGUARD_RUNTIME=/bin/true run_cmd unshare -m sh -c 'mount --make-rprivate / &&
+		mount --bind /dev/null "$T/dev/null" && mount --bind "$T/dev" /dev &&
+		exec "$RUNGUARD_BIN" --root "$STATE" create -b "$BUNDLE" "$id"'
+	assert_status 0
+	wait "$listener" || die "no syslog message within 60 s; runguard said: $stderr"
+	# "<PRI>timestamp runguard[pid]: {record}"
+	local msg
+	msg=$(cat "$T/syslog.out")
+	[[ "$msg" == "<"*">"*"runguard["*"]: {"* ]] || die "not a syslog message: $msg"
+	[[ "${msg#*]: }" == "$(last_audit)" ]] || die "syslog and the audit file differ: $msg"
+	[[ "$(last_audit | jq -r .id)" == "$id" ]]
+}
+
 @test "explain: the printed patch applied to the input gives exactly what create writes" {
 	use_config '{}'
 	policy_bundle
