@@ -80,12 +80,10 @@ static int annotations_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, stru
 static int check_globs(const struct rg_json *settings, const char *key, const char *file,
 		       const char *path, struct rg_error **err)
 {
-	const struct rg_json *list = rg_json_get(settings, key);
-	if (!list)
-		return 0;
-	if (!rg_json_is(list, RG_JSON_ARRAY))
-		return rg_error_set(err, EINVAL, "%s: %s.%s: expected an array of glob patterns",
-				    file, path, key);
+	const struct rg_json *list = NULL;
+	int r = rg_settings_array(settings, key, "glob patterns", file, path, &list, err);
+	if (r < 0 || !list)
+		return r;
 	for (size_t i = 0; i < list->n; i++) {
 		const char *g = rg_json_str(list->u.items[i]);
 		if (!g || !*g || strlen(g) != list->u.items[i]->u.s.len)

@@ -159,16 +159,10 @@ static int caps_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_e
 static int caps_check(const struct rg_json *settings, const char *file, const char *path,
 		      struct rg_error **err)
 {
-	static const char *const keys[] = {"allow", NULL};
-	int r = rg_settings_only(settings, keys, file, path, err);
-	if (r < 0)
+	const struct rg_json *allow = NULL;
+	int r = rg_settings_allow(settings, "capability names", file, path, &allow, err);
+	if (r < 0 || !allow)
 		return r;
-	const struct rg_json *allow = rg_json_get(settings, "allow");
-	if (!allow)
-		return 0;
-	if (!rg_json_is(allow, RG_JSON_ARRAY))
-		return rg_error_set(
-		    err, EINVAL, "%s: %s.allow: expected an array of capability names", file, path);
 	for (size_t i = 0; i < allow->n; i++) {
 		const char *n = rg_json_str(allow->u.items[i]);
 		if (!n || rg_caps_lookup(n) < 0)

@@ -385,16 +385,10 @@ static int devices_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct r
 static int devices_check(const struct rg_json *settings, const char *file, const char *path,
 			 struct rg_error **err)
 {
-	static const char *const keys[] = {"allow", NULL};
-	int r = rg_settings_only(settings, keys, file, path, err);
-	if (r < 0)
+	const struct rg_json *allow = NULL;
+	int r = rg_settings_allow(settings, "devices", file, path, &allow, err);
+	if (r < 0 || !allow)
 		return r;
-	const struct rg_json *allow = rg_json_get(settings, "allow");
-	if (!allow)
-		return 0;
-	if (!rg_json_is(allow, RG_JSON_ARRAY))
-		return rg_error_set(err, EINVAL, "%s: %s.allow: expected an array of devices", file,
-				    path);
 	for (size_t i = 0; i < allow->n; i++) {
 		struct dev d;
 		if (parse_dev(rg_json_str(allow->u.items[i]), &d) < 0)

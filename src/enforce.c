@@ -88,6 +88,43 @@ int rg_settings_only(const struct rg_json *settings, const char *const *keys, co
 	return 0;
 }
 
+int rg_settings_array(const struct rg_json *settings, const char *key, const char *what,
+		      const char *file, const char *path, const struct rg_json **ret_array,
+		      struct rg_error **err)
+{
+	const struct rg_json *arr = rg_json_get(settings, key);
+	if (arr && !rg_json_is(arr, RG_JSON_ARRAY))
+		return rg_error_set(err, EINVAL, "%s: %s.%s: expected an array of %s", file, path,
+				    key, what);
+	*ret_array = arr;
+	return 0;
+}
+
+int rg_settings_allow(const struct rg_json *settings, const char *what, const char *file,
+		      const char *path, const struct rg_json **ret_allow, struct rg_error **err)
+{
+	static const char *const keys[] = {"allow", NULL};
+	int r = rg_settings_only(settings, keys, file, path, err);
+	return r < 0 ? r : rg_settings_array(settings, "allow", what, file, path, ret_allow, err);
+}
+
+int rg_settings_abs_paths(const struct rg_json *settings, const char *key, const char *file,
+			  const char *path, struct rg_error **err)
+{
+	const struct rg_json *list = NULL;
+	int r = rg_settings_array(settings, key, "absolute paths", file, path, &list, err);
+	if (r < 0 || !list)
+		return r;
+	for (size_t i = 0; i < list->n; i++) {
+		const char *p = rg_json_str(list->u.items[i]);
+		if (!p || p[0] != '/' || strlen(p) != list->u.items[i]->u.s.len)
+			return rg_error_set(err, EINVAL,
+					    "%s: %s.%s[%zu]: expected an absolute path", file, path,
+					    key, i);
+	}
+	return 0;
+}
+
 long long rg_settings_int(const struct rg_json *settings, const char *key, long long def)
 {
 	long long v;

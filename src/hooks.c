@@ -288,20 +288,7 @@ static int hooks_check(const struct rg_json *settings, const char *file, const c
 					    "\"" DOCKER_SETKEY "\"",
 					    file, path, i);
 	}
-	const struct rg_json *allow = rg_json_get(settings, "allow");
-	if (!allow)
-		return 0;
-	if (!rg_json_is(allow, RG_JSON_ARRAY))
-		return rg_error_set(
-		    err, EINVAL, "%s: %s.allow: expected an array of absolute paths", file, path);
-	for (size_t i = 0; i < allow->n; i++) {
-		const char *p = rg_json_str(allow->u.items[i]);
-		if (!p || p[0] != '/' || strlen(p) != allow->u.items[i]->u.s.len)
-			return rg_error_set(err, EINVAL,
-					    "%s: %s.allow[%zu]: expected an absolute path", file,
-					    path, i);
-	}
-	return 0;
+	return rg_settings_abs_paths(settings, "allow", file, path, err);
 }
 
 const struct rg_rule rg_rule_hooks = {"hooks", hooks_check, hooks_apply};

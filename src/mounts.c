@@ -252,42 +252,77 @@ static void harden(struct rg_json *m, size_t i, struct rg_rule_ctx *ctx)
 
 /* ---- sensitive sources (per the action) ---- */
 
+/* The deny lists in force, each entry normalised once for all mounts. */
+struct deny_entry {
+	const char *entry; /* as configured, for messages */
+	char *norm;
+	enum list_kind kind;
+};
+
+struct deny_set {
+	struct deny_entry *v;
+	size_t n;
+};
+
+static void deny_set_build(const struct rg_json *settings, struct deny_set *ds)
+{
+	size_t cap = 0;
+	*ds = (struct deny_set){0};
+	for (size_t l = 0; l < RG_ARRAY_SIZE(lists); l++) {
+		const struct rg_json *list = rg_json_get(settings, lists[l].key);
+		bool is_given = rg_json_is(list, RG_JSON_ARRAY);
+		for (size_t i = 0; is_given ? i < list->n : lists[l].def[i] != NULL; i++) {
+			const char *entry =
+			    is_given ? rg_json_str(list->u.items[i]) : lists[l].def[i];
+			char *norm = rg_path_normalize(entry);
+			if (!norm)
+				continue;
+			if (ds->n == cap) {
+				cap = cap ? 2 * cap : 32;
+				ds->v = rg_xrealloc(ds->v, cap * sizeof(*ds->v));
+			}
+			ds->v[ds->n++] = (struct deny_entry){entry, norm, lists[l].kind};
+		}
+	}
+}
+
+static void deny_set_free(struct deny_set *ds)
+{
+	for (size_t i = 0; i < ds->n; i++)
+		free(ds->v[i].norm);
+	free(ds->v);
+	*ds = (struct deny_set){0};
+}
+
 /*
  * The first list entry that `src` is (or lies under, for deny and
  * denyWritable), or with `is_above`, the first entry that lies under `src`:
  * a directory above a denied path exposes it. NULL when none.
  */
 static const char *find_denied(const char *src, bool is_writable, bool is_above,
-			       const struct rg_json *settings)
+			       const struct deny_set *ds)
 {
-	for (size_t l = 0; l < RG_ARRAY_SIZE(lists); l++) {
-		if (lists[l].kind == LIST_WRITABLE && !is_writable)
+	for (size_t i = 0; i < ds->n; i++) {
+		const struct deny_entry *e = &ds->v[i];
+		if (e->kind == LIST_WRITABLE && !is_writable)
 			continue;
-		const struct rg_json *list = rg_json_get(settings, lists[l].key);
-		bool is_given = rg_json_is(list, RG_JSON_ARRAY);
-		for (size_t i = 0; is_given ? i < list->n : lists[l].def[i] != NULL; i++) {
-			const char *entry =
-			    is_given ? rg_json_str(list->u.items[i]) : lists[l].def[i];
-			_cleanup_free_ char *d = rg_path_normalize(entry);
-			if (!d)
-				continue;
-			if (is_above ? rg_path_is_under(d, src)
-				     : rg_streq(src, d) || (lists[l].kind != LIST_EXACT &&
-							    rg_path_is_under(src, d)))
-				return entry;
-		}
+		if (is_above ? rg_path_is_under(e->norm, src)
+			     : rg_streq(src, e->norm) ||
+				   (e->kind != LIST_EXACT && rg_path_is_under(src, e->norm)))
+			return e->entry;
 	}
 	return NULL;
 }
 
-static const char *denied_by(const char *src, bool is_writable, const struct rg_json *settings)
+static const char *denied_by(const char *src, bool is_writable, const struct deny_set *ds)
 {
-	const char *hit = find_denied(src, is_writable, false, settings);
-	return hit ? hit : find_denied(src, is_writable, true, settings);
+	const char *hit = find_denied(src, is_writable, false, ds);
+	return hit ? hit : find_denied(src, is_writable, true, ds);
 }
 
 /* Why mount m may not stay (caller frees), or NULL. */
-static char *sensitive(const struct rg_json *m, const struct rg_rule_ctx *ctx)
+static char *sensitive(const struct rg_json *m, const struct rg_rule_ctx *ctx,
+		       const struct deny_set *ds)
 {
 	const char *src = rg_json_str(rg_json_get(m, "source"));
 	const char *type = rg_json_str(rg_json_get(m, "type"));
@@ -301,7 +336,7 @@ static char *sensitive(const struct rg_json *m, const struct rg_rule_ctx *ctx)
 	if (!norm)
 		return rg_xasprintf("bind mount of a relative source '%s' cannot be checked",
 				    src ? src : "");
-	const char *hit = denied_by(norm, is_writable, ctx->settings);
+	const char *hit = denied_by(norm, is_writable, ds);
 	if (hit)
 		return rg_xasprintf("%s of host path %s (denied: %s)",
 				    is_bind_mount ? "bind mount" : "mount", src, hit);
@@ -309,7 +344,7 @@ static char *sensitive(const struct rg_json *m, const struct rg_rule_ctx *ctx)
 	if (!ctx->host || !ctx->host->resolve_path || ctx->host->resolve_path(norm, &real) < 0 ||
 	    rg_streq(real, norm))
 		return NULL;
-	hit = denied_by(real, is_writable, ctx->settings);
+	hit = denied_by(real, is_writable, ds);
 	if (hit)
 		return rg_xasprintf("%s of host path %s, which resolves to %s (denied: %s)",
 				    is_bind_mount ? "bind mount" : "mount", src, real, hit);
@@ -353,14 +388,17 @@ static int mounts_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg
 			return r;
 	}
 	_cleanup_free_ bool *is_dropped = rg_xcalloc(mounts->n, sizeof(bool));
+	struct deny_set ds;
+	deny_set_build(ctx->settings, &ds);
 	for (size_t i = 0; i < mounts->n; i++) {
 		struct rg_json *m = mounts->u.items[i];
 		harden(m, i, ctx);
-		_cleanup_free_ char *why = sensitive(m, ctx);
+		_cleanup_free_ char *why = sensitive(m, ctx, &ds);
 		_cleanup_free_ char *path = rg_xasprintf(".mounts[%zu]", i);
 		if (why && rg_rule_may_fix(ctx, path, "%s", why))
 			is_dropped[i] = true;
 	}
+	deny_set_free(&ds);
 	for (size_t i = mounts->n; i-- > 0;) {
 		if (!is_dropped[i])
 			continue;
@@ -372,25 +410,6 @@ static int mounts_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg
 }
 
 /* ---- settings ---- */
-
-static int check_path_list(const struct rg_json *settings, const char *key, const char *file,
-			   const char *path, struct rg_error **err)
-{
-	const struct rg_json *list = rg_json_get(settings, key);
-	if (!list)
-		return 0;
-	if (!rg_json_is(list, RG_JSON_ARRAY))
-		return rg_error_set(err, EINVAL, "%s: %s.%s: expected an array of absolute paths",
-				    file, path, key);
-	for (size_t i = 0; i < list->n; i++) {
-		const char *p = rg_json_str(list->u.items[i]);
-		if (!p || p[0] != '/' || strlen(p) != list->u.items[i]->u.s.len)
-			return rg_error_set(err, EINVAL,
-					    "%s: %s.%s[%zu]: expected an absolute path", file, path,
-					    key, i);
-	}
-	return 0;
-}
 
 static int check_bind_options(const struct rg_json *settings, const char *file, const char *path,
 			      struct rg_error **err)
@@ -423,7 +442,7 @@ static int mounts_check(const struct rg_json *settings, const char *file, const 
 					   NULL};
 	int r = rg_settings_only(settings, keys, file, path, err);
 	for (size_t l = 0; r == 0 && l < RG_ARRAY_SIZE(lists); l++)
-		r = check_path_list(settings, lists[l].key, file, path, err);
+		r = rg_settings_abs_paths(settings, lists[l].key, file, path, err);
 	if (r == 0)
 		r = check_bind_options(settings, file, path, err);
 	return r;

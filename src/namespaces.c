@@ -201,13 +201,11 @@ static int ns_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_err
 static int check_list(const struct rg_json *settings, const char *key, const char *file,
 		      const char *path, unsigned *ret, struct rg_error **err)
 {
-	const struct rg_json *list = rg_json_get(settings, key);
+	const struct rg_json *list = NULL;
 	*ret = 0;
-	if (!list)
-		return 0;
-	if (!rg_json_is(list, RG_JSON_ARRAY))
-		return rg_error_set(err, EINVAL, "%s: %s.%s: expected an array of namespace types",
-				    file, path, key);
+	int r = rg_settings_array(settings, key, "namespace types", file, path, &list, err);
+	if (r < 0 || !list)
+		return r;
 	for (size_t i = 0; i < list->n; i++) {
 		const char *name = rg_json_str(list->u.items[i]);
 		int t = type_index(name);

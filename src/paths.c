@@ -169,12 +169,12 @@ static int paths_check(const struct rg_json *settings, const char *file, const c
 	if (r < 0)
 		return r;
 	for (size_t k = 0; keys[k]; k++) {
-		const struct rg_json *arr = rg_json_get(settings, keys[k]);
+		const struct rg_json *arr = NULL;
+		r = rg_settings_array(settings, keys[k], "paths", file, path, &arr, err);
+		if (r < 0)
+			return r;
 		if (!arr)
 			continue;
-		if (!rg_json_is(arr, RG_JSON_ARRAY))
-			return rg_error_set(err, EINVAL, "%s: %s.%s: expected an array of paths",
-					    file, path, keys[k]);
 		for (size_t i = 0; i < arr->n; i++) {
 			const struct rg_json *j = arr->u.items[i];
 			const char *s = rg_json_str(j);

@@ -635,12 +635,10 @@ static int seccomp_deny_check(const struct rg_json *settings, const char *file, 
 	if (dc && !rg_json_is_bool(dc))
 		return rg_error_set(err, EINVAL, "%s: %s.denyCloneNewUser: expected a boolean",
 				    file, path);
-	const struct rg_json *calls = rg_json_get(settings, "syscalls");
-	if (!calls)
-		return 0;
-	if (!rg_json_is(calls, RG_JSON_ARRAY))
-		return rg_error_set(
-		    err, EINVAL, "%s: %s.syscalls: expected an array of syscall names", file, path);
+	const struct rg_json *calls = NULL;
+	r = rg_settings_array(settings, "syscalls", "syscall names", file, path, &calls, err);
+	if (r < 0 || !calls)
+		return r;
 	for (size_t i = 0; i < calls->n; i++) {
 		const struct rg_json *j = calls->u.items[i];
 		const char *n = rg_json_str(j);

@@ -133,16 +133,10 @@ static int sysctls_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct r
 static int sysctls_check(const struct rg_json *settings, const char *file, const char *path,
 			 struct rg_error **err)
 {
-	static const char *const keys[] = {"allow", NULL};
-	int r = rg_settings_only(settings, keys, file, path, err);
-	if (r < 0)
+	const struct rg_json *allow = NULL;
+	int r = rg_settings_allow(settings, "sysctl names", file, path, &allow, err);
+	if (r < 0 || !allow)
 		return r;
-	const struct rg_json *allow = rg_json_get(settings, "allow");
-	if (!allow)
-		return 0;
-	if (!rg_json_is(allow, RG_JSON_ARRAY))
-		return rg_error_set(err, EINVAL, "%s: %s.allow: expected an array of sysctl names",
-				    file, path);
 	for (size_t i = 0; i < allow->n; i++) {
 		const struct rg_json *j = allow->u.items[i];
 		const char *s = rg_json_str(j);

@@ -93,6 +93,26 @@ bool rg_rule_may_fix(struct rg_rule_ctx *ctx, const char *path, const char *fmt,
 /* Settings helpers: validate that settings has only `keys` (NULL-terminated) besides "action". */
 int rg_settings_only(const struct rg_json *settings, const char *const *keys, const char *file,
 		     const char *path, struct rg_error **err);
+/*
+ * Reads the optional array setting `key`: 0 with *ret_array the array
+ * (borrowed from settings) or NULL when absent; -EINVAL when it is not an
+ * array, with *err "<file>: <path>.<key>: expected an array of <what>".
+ */
+int rg_settings_array(const struct rg_json *settings, const char *key, const char *what,
+		      const char *file, const char *path, const struct rg_json **ret_array,
+		      struct rg_error **err);
+/*
+ * For the rules whose one setting is "allow", an array of <what>: checks
+ * there is no other setting, then reads it as rg_settings_array does.
+ */
+int rg_settings_allow(const struct rg_json *settings, const char *what, const char *file,
+		      const char *path, const struct rg_json **ret_allow, struct rg_error **err);
+/*
+ * Checks the optional setting `key` is an array of absolute paths (strings
+ * starting with '/', no NUL). 0 or -EINVAL with *err naming the element.
+ */
+int rg_settings_abs_paths(const struct rg_json *settings, const char *key, const char *file,
+			  const char *path, struct rg_error **err);
 /* Reads an integer setting; returns def when absent. */
 long long rg_settings_int(const struct rg_json *settings, const char *key, long long def);
 
