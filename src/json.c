@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -729,7 +730,8 @@ static void newline(struct rg_buf *b, bool indent, unsigned level)
 		rg_buf_putc(b, '\t');
 }
 
-static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigned level)
+/* Emits j into b; stops early (leaving a prefix of the text) once b holds more than cap bytes. */
+static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigned level, size_t cap)
 {
 	switch (j->type) {
 	case RG_JSON_NULL:
@@ -749,11 +751,11 @@ static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigne
 		break;
 	case RG_JSON_ARRAY:
 		rg_buf_putc(b, '[');
-		for (size_t i = 0; i < j->n; i++) {
+		for (size_t i = 0; i < j->n && b->len <= cap; i++) {
 			if (i)
 				rg_buf_putc(b, ',');
 			newline(b, indent, level + 1);
-			emit(b, j->u.items[i], indent, level + 1);
+			emit(b, j->u.items[i], indent, level + 1, cap);
 		}
 		if (j->n)
 			newline(b, indent, level);
@@ -761,13 +763,13 @@ static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigne
 		break;
 	case RG_JSON_OBJECT:
 		rg_buf_putc(b, '{');
-		for (size_t i = 0; i < j->n; i++) {
+		for (size_t i = 0; i < j->n && b->len <= cap; i++) {
 			if (i)
 				rg_buf_putc(b, ',');
 			newline(b, indent, level + 1);
 			emit_string(b, j->u.members[i].key, j->u.members[i].key_len);
 			rg_buf_puts(b, indent ? ": " : ":");
-			emit(b, j->u.members[i].value, indent, level + 1);
+			emit(b, j->u.members[i].value, indent, level + 1, cap);
 		}
 		if (j->n)
 			newline(b, indent, level);
@@ -782,7 +784,7 @@ char *rg_json_emit(const struct rg_json *j, bool indent, size_t *ret_len)
 {
 	struct rg_buf b = {0};
 
-	emit(&b, j, indent, 0);
+	emit(&b, j, indent, 0, SIZE_MAX);
 	if (indent)
 		rg_buf_putc(&b, '\n');
 	if (ret_len)
@@ -792,9 +794,12 @@ char *rg_json_emit(const struct rg_json *j, bool indent, size_t *ret_len)
 
 char *rg_json_brief(const struct rg_json *j)
 {
-	size_t len = 0;
-	char *s = rg_json_emit(j, false, &len);
+	struct rg_buf b = {0};
 
+	/* Only the first 60 bytes are kept: a large array need not be emitted whole. */
+	emit(&b, j, false, 0, 60);
+	size_t len = b.len;
+	char *s = rg_buf_steal(&b);
 	if (len > 60) {
 		/* Cut on a UTF-8 boundary. */
 		size_t cut = 57;
