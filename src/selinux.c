@@ -62,33 +62,33 @@ static bool parse_num(const char **p, unsigned max)
 	return n > 0 && n < 5 && v <= max;
 }
 
+/* <tag>N, or <tag>N<range><tag>M (then sets *is_range); N and M at most max. */
+static bool parse_item(const char **p, char tag, unsigned max, char range, bool *is_range)
+{
+	if (*(*p)++ != tag || !parse_num(p, max))
+		return false;
+	if (**p != range)
+		return true;
+	*is_range = true;
+	(*p)++;
+	return *(*p)++ == tag && parse_num(p, max);
+}
+
 /* sN[-sM][:cats] where cats is a comma list of cN or cN.cM. Sets *is_range for "-" or ".". */
 static bool parse_level(const char *s, bool *is_range, bool *has_cats)
 {
 	const char *p = s;
 	*is_range = *has_cats = false;
-	if (*p++ != 's' || !parse_num(&p, 15))
+	if (!parse_item(&p, 's', 15, '-', is_range))
 		return false;
-	if (*p == '-') {
-		*is_range = true;
-		p++;
-		if (*p++ != 's' || !parse_num(&p, 15))
-			return false;
-	}
 	if (*p == '\0')
 		return true;
 	if (*p++ != ':')
 		return false;
 	*has_cats = true;
 	for (;;) {
-		if (*p++ != 'c' || !parse_num(&p, 1023))
+		if (!parse_item(&p, 'c', 1023, '.', is_range))
 			return false;
-		if (*p == '.') {
-			*is_range = true;
-			p++;
-			if (*p++ != 'c' || !parse_num(&p, 1023))
-				return false;
-		}
 		if (*p == '\0')
 			return true;
 		if (*p++ != ',')
@@ -381,16 +381,34 @@ static int check_given(struct sel *s, struct rg_json *proc, struct rg_selinux_la
 	return 0;
 }
 
-static int fix_process(struct sel *s, struct rg_json *spec, struct rg_error **err)
+/*
+ * The label at spec.<top>.<key> (`path` in messages): *ret_parent the
+ * object spec.<top> (NULL when absent), *ret_given the label, borrowed
+ * (NULL when absent or null). Anything but a string or null is an error.
+ */
+static int get_label(struct sel *s, struct rg_json *spec, const char *top, const char *key,
+		     const char *path, struct rg_json **ret_parent, const char **ret_given,
+		     struct rg_error **err)
 {
-	struct rg_json *proc = rg_rule_object(spec, "process", s->ctx->file, "", false, err);
-	if (!proc && *err)
+	struct rg_json *parent = rg_rule_object(spec, top, s->ctx->file, "", false, err);
+	if (!parent && *err)
 		return -EINVAL;
-	const struct rg_json *cur = rg_json_get(proc, "selinuxLabel");
+	const struct rg_json *cur = rg_json_get(parent, key);
 	if (cur && cur->type != RG_JSON_NULL && cur->type != RG_JSON_STRING)
 		return rg_error_set(err, EINVAL, "%s: %s: expected a string, got %s", s->ctx->file,
-				    PATH_PROCESS, rg_json_type_name(cur->type));
-	const char *given = rg_json_str(cur);
+				    path, rg_json_type_name(cur->type));
+	*ret_parent = parent;
+	*ret_given = rg_json_str(cur);
+	return 0;
+}
+
+static int fix_process(struct sel *s, struct rg_json *spec, struct rg_error **err)
+{
+	struct rg_json *proc = NULL;
+	const char *given = NULL;
+	int r = get_label(s, spec, "process", "selinuxLabel", PATH_PROCESS, &proc, &given, err);
+	if (r < 0)
+		return r;
 	/* runc treats "" as no label. */
 	if (!given || !*given)
 		return assign_process(s, spec, err);
@@ -403,14 +421,11 @@ static int fix_process(struct sel *s, struct rg_json *spec, struct rg_error **er
 /* linux.mountLabel goes with the process label: the file context at the same level. */
 static int fix_mount(struct sel *s, struct rg_json *spec, struct rg_error **err)
 {
-	struct rg_json *linux_ = rg_rule_object(spec, "linux", s->ctx->file, "", false, err);
-	if (!linux_ && *err)
-		return -EINVAL;
-	const struct rg_json *cur = rg_json_get(linux_, "mountLabel");
-	if (cur && cur->type != RG_JSON_NULL && cur->type != RG_JSON_STRING)
-		return rg_error_set(err, EINVAL, "%s: %s: expected a string, got %s", s->ctx->file,
-				    PATH_MOUNT, rg_json_type_name(cur->type));
-	const char *given = rg_json_str(cur);
+	struct rg_json *linux_ = NULL;
+	const char *given = NULL;
+	int r = get_label(s, spec, "linux", "mountLabel", PATH_MOUNT, &linux_, &given, err);
+	if (r < 0)
+		return r;
 	_cleanup_label_ struct rg_selinux_label l = {0};
 	bool is_parsed = given && *given && rg_selinux_label_parse(given, &l);
 	bool is_file_ctx = !is_parsed;
@@ -434,7 +449,7 @@ static int fix_mount(struct sel *s, struct rg_json *spec, struct rg_error **err)
 		return 0; /* the process label was refused: nothing to follow */
 	_cleanup_label_ struct rg_selinux_label def = {0};
 	if (is_file_ctx) {
-		int r = host_context(s, true, &def, err);
+		r = host_context(s, true, &def, err);
 		if (r < 0)
 			return r;
 	}
