@@ -109,30 +109,7 @@ rg_engine_config() {
 # variables and timeout, but podman's and containerd's own "OCI runtime
 # error:" must not be taken for UBSan's "file.c:1:2: runtime error:".
 engine_cmd() {
-	RG_RUN_N=$((${RG_RUN_N:-0} + 1))
-	RG_OUT=$T/cmd.$RG_RUN_N.out
-	RG_ERR=$T/cmd.$RG_RUN_N.err
-	status=0
-	timeout --kill-after=5 "$RG_TIMEOUT" "$@" </dev/null >"$RG_OUT" 2>"$RG_ERR" || status=$?
-	output=$(cat "$RG_OUT")
-	stderr=$(cat "$RG_ERR")
-	lines=()
-	[[ -z "$output" ]] || mapfile -t lines <<<"$output"
-	{
-		printf '# $ %s\n' "$*"
-		printf '# exit %s\n' "$status"
-		[[ -z "$output" ]] || sed 's/^/# stdout: /' <<<"$output" | head -n 60
-		[[ -z "$stderr" ]] || sed 's/^/# stderr: /' <<<"$stderr" | head -n 60
-	} >&2
-	if [[ $status -eq 124 || $status -eq 137 ]]; then
-		die "timed out after ${RG_TIMEOUT}s: $*"
-		return 1
-	fi
-	if grep -qE 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|\.[ch]:[0-9]+:[0-9]+: runtime error:' "$RG_ERR"; then
-		die "sanitizer report from: $*"
-		return 1
-	fi
-	return 0
+	run_cmd_reporting 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|\.[ch]:[0-9]+:[0-9]+: runtime error:' "$@"
 }
 
 # audit_lines_for NEEDLE: audit records (one per line) containing NEEDLE.

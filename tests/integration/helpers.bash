@@ -94,6 +94,14 @@ RG_TIMEOUT=${RG_TIMEOUT:-60}
 # stderr and lines. Returns non-zero (failing the test) only on a timeout or,
 # for runguard itself, a sanitizer report.
 run_cmd() {
+	run_cmd_reporting 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:' "$@"
+}
+
+# run_cmd_reporting REGEX COMMAND...: run_cmd where a line of stderr matching
+# the extended REGEX is taken for a sanitizer report.
+run_cmd_reporting() {
+	local report_re=$1
+	shift
 	RG_RUN_N=$((${RG_RUN_N:-0} + 1))
 	RG_OUT=$T/cmd.$RG_RUN_N.out
 	RG_ERR=$T/cmd.$RG_RUN_N.err
@@ -113,7 +121,7 @@ run_cmd() {
 		die "timed out after ${RG_TIMEOUT}s: $*"
 		return 1
 	fi
-	if grep -qE 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:' "$RG_ERR"; then
+	if grep -qE "$report_re" "$RG_ERR"; then
 		die "sanitizer report from: $*"
 		return 1
 	fi
