@@ -11,30 +11,11 @@ load helpers
 
 setup() {
 	rg_setup
-	AUDIT=$T/audit.log
-	use_config '{"audit": {"file": "'"$AUDIT"'"}}'
+	use_config '{}'
 }
 
 teardown() {
 	rg_teardown
-}
-
-# use_config JSON: the runguard configuration for what follows.
-use_config() {
-	RG_CONFIG_N=$((${RG_CONFIG_N:-0} + 1))
-	export RUNGUARD_CONFIG=$T/runguard.$RG_CONFIG_N.json
-	printf '%s\n' "$1" >"$RUNGUARD_CONFIG"
-}
-
-# start_container VAR: a running container (sleep) started by runguard run -d.
-start_container() {
-	local new
-	new_id new
-	[[ -d "$BUNDLE" ]] || make_bundle "$BUNDLE" sleep 3600
-	rg --root "$STATE" run -d -b "$BUNDLE" "$new"
-	assert_status 0 || return 1
-	wait_status "$STATE" "$new" running || return 1
-	printf -v "$1" '%s' "$new"
 }
 
 # process_file PATH JQ-FILTER: a process.json as containerd writes one, with
@@ -108,7 +89,7 @@ spy_calls() {
 @test "exec --process with capabilities set to reject: refused, file untouched, nothing ran" {
 	local id
 	start_container id
-	use_config '{"audit": {"file": "'"$AUDIT"'"}, "rules": {"capabilities": {"action": "reject"}}}'
+	use_config '{"rules": {"capabilities": {"action": "reject"}}}'
 	process_file "$T/p.json" .
 	local before
 	before=$(sha256sum <"$T/p.json")
@@ -147,7 +128,7 @@ spy_calls() {
 @test "exec --cap beyond the ceiling (reject): refused with a message, nothing ran" {
 	local id
 	start_container id
-	use_config '{"audit": {"file": "'"$AUDIT"'"}, "rules": {"capabilities": {"action": "reject"}}}'
+	use_config '{"rules": {"capabilities": {"action": "reject"}}}'
 	make_spy
 	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" --log "$T/runtime.log" --log-format json \
 		exec --cap CAP_SYS_ADMIN "$id" sh -c 'echo ran'
@@ -214,7 +195,7 @@ spy_calls() {
 @test "exec in audit mode: nothing changed, the audit line says what would have been" {
 	local id
 	start_container id
-	use_config '{"mode": "audit", "audit": {"file": "'"$AUDIT"'"}}'
+	use_config '{"mode": "audit"}'
 	# (not every capability: this host cannot grant CAP_SYS_RESOURCE, and nothing clamps here)
 	process_file "$T/p.json" '.capabilities = {bounding: ["CAP_SYS_ADMIN"], effective: ["CAP_SYS_ADMIN"],
 		permitted: ["CAP_SYS_ADMIN"]} | .args = ["grep", "CapEff", "/proc/self/status"]'

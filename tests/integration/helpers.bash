@@ -262,6 +262,25 @@ wait_status() {
 	return 1
 }
 
+# start_running VAR RUNNER BUNDLE: a running container (sleep 3600 from
+# BUNDLE, made when missing) started by `RUNNER --root $STATE run -d`, RUNNER
+# being rg or real_runc; its id in VAR.
+start_running() {
+	local started_id
+	new_id started_id
+	[[ -d "$3" ]] || make_bundle "$3" sleep 3600
+	"$2" --root "$STATE" run -d -b "$3" "$started_id"
+	assert_status 0 || return 1
+	wait_status "$STATE" "$started_id" running || return 1
+	printf -v "$1" '%s' "$started_id"
+}
+
+# start_container VAR: a running container (sleep) from $BUNDLE started by
+# runguard run -d.
+start_container() {
+	start_running "$1" rg "$BUNDLE"
+}
+
 # containers_in ROOT: ids of the containers in a state directory.
 containers_in() {
 	"$REAL_RUNC" --root "$1" list -q 2>/dev/null || true
@@ -389,6 +408,16 @@ expect_refused() {
 # write_config DIR TEXT: replaces DIR/config.json's content with TEXT verbatim.
 write_config() {
 	printf '%s' "$2" >"$1/config.json"
+}
+
+# use_config JSON: the runguard configuration for what follows
+# (RUNGUARD_CONFIG), auditing to $AUDIT ($T/audit.log) unless JSON names
+# its own audit file.
+use_config() {
+	AUDIT=$T/audit.log
+	printf '%s' "$1" | jq --arg a "$AUDIT" '.audit.file //= $a' >"$T/runguard.json" ||
+		{ die "bad test configuration: $1"; return 1; }
+	export RUNGUARD_CONFIG=$T/runguard.json
 }
 
 # ---------------------------------------------------------------------------

@@ -10,15 +10,6 @@
 FIX_ALL='{"rules": {"namespaces": {"action": "fix"}, "mounts": {"action": "fix"},
 	"devices": {"action": "fix"}, "hooks": {"action": "fix"}, "annotations": {"action": "fix"}}}'
 
-# use_config JSON: a runguard configuration for this test (RUNGUARD_CONFIG),
-# with its audit log in $T.
-use_config() {
-	AUDIT=$T/audit.log
-	printf '%s' "$1" | jq --arg a "$AUDIT" '.audit.file //= $a' >"$T/runguard.json" ||
-		{ die "bad test configuration: $1"; return 1; }
-	export RUNGUARD_CONFIG=$T/runguard.json
-}
-
 # host_disk: a block device on the host holding a known secret: a loop
 # device over an image in $T (detached in teardown), its DISK_DEV, DISK_MAJ,
 # DISK_MIN and DISK_SECRET (the first bytes). A loop device rather than the

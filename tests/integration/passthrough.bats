@@ -21,13 +21,7 @@ same_as_runc() {
 
 # start_sleeper VAR: a running container (created by the real runc) in $STATE.
 start_sleeper() {
-	local id
-	new_id id
-	[[ -d "$BUNDLE" ]] || make_bundle "$BUNDLE" sleep 3600
-	real_runc --root "$STATE" run -d -b "$BUNDLE" "$id"
-	assert_status 0 || return 1
-	wait_status "$STATE" "$id" running || return 1
-	printf -v "$1" '%s' "$id"
+	start_running "$1" real_runc "$BUNDLE"
 }
 
 @test "passthrough: state (created, running, missing container)" {

@@ -19,13 +19,6 @@ policy_bundle() {
 		| .process.noNewPrivileges = false | del(.linux.seccomp)'
 }
 
-# use_config JSON: a configuration for this test, with its own audit log.
-use_config() {
-	AUDIT=$T/audit.log
-	printf '%s' "$1" | jq --arg a "$AUDIT" '.audit.file //= $a' >"$T/runguard.json"
-	export RUNGUARD_CONFIG=$T/runguard.json
-}
-
 field() {
 	awk -v k="$1:" '$1 == k { print $2 }' <<<"$output"
 }

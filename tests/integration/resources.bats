@@ -16,12 +16,6 @@ echo pids=\$(cat $CG/pids/pids.max)
 echo quota=\$(cat $CG/cpu/cpu.cfs_quota_us)
 echo period=\$(cat $CG/cpu/cpu.cfs_period_us)"
 
-# use_config JSON: a runguard configuration for this test, auditing to $T.
-use_config() {
-	printf '%s' "$1" | jq --arg a "$T/audit.log" '.audit.file //= $a' >"$T/runguard.json"
-	export RUNGUARD_CONFIG=$T/runguard.json
-}
-
 # field NAME: the value of NAME=... in $output.
 field() {
 	sed -n "s/^$1=//p" <<<"$output" | head -n 1

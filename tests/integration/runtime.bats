@@ -11,13 +11,7 @@ load helpers
 
 # start_sleeper VAR: a running container (created by the real runc) in $STATE.
 start_sleeper() {
-	local id
-	new_id id
-	[[ -d "$T/sleeper" ]] || make_bundle "$T/sleeper" sleep 3600
-	real_runc --root "$STATE" run -d -b "$T/sleeper" "$id"
-	assert_status 0 || return 1
-	wait_status "$STATE" "$id" running || return 1
-	printf -v "$1" '%s' "$id"
+	start_running "$1" real_runc "$T/sleeper"
 }
 
 # in_mount_ns SCRIPT: runs bash SCRIPT in a private mount namespace, with

@@ -25,11 +25,6 @@ grep -E "^Seccomp:" /proc/self/status'
 EPERM=1
 ENOKEY=126
 
-use_config() {
-	printf '%s' "$1" | jq --arg a "$T/audit.log" '.audit.file //= $a' >"$T/runguard.json"
-	export RUNGUARD_CONFIG=$T/runguard.json
-}
-
 field() {
 	sed -n "s/^$1=//p" <<<"$output" | head -n 1
 }

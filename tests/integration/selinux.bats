@@ -20,7 +20,6 @@ LABEL_RE='^system_u:system_r:container_t:s0:c([0-9]+),c([0-9]+)$'
 
 setup() {
 	rg_setup
-	AUDIT=$T/audit.log
 	use_config '{}'
 	ROOT=$T/fake-root
 	MCS=$T/mcs
@@ -28,12 +27,6 @@ setup() {
 
 teardown() {
 	rg_teardown
-}
-
-# use_config JSON: the runguard configuration of this test, auditing to $AUDIT.
-use_config() {
-	printf '%s' "$1" | jq --arg a "$AUDIT" '.audit.file //= $a' >"$T/runguard.json"
-	export RUNGUARD_CONFIG=$T/runguard.json
 }
 
 last_audit() {

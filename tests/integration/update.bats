@@ -15,34 +15,17 @@ MIB=1048576
 
 setup() {
 	rg_setup
-	AUDIT=$T/audit.log
-	use_config '{"audit": {"file": "'"$AUDIT"'"}, "rules": {'"$LIMITS"'}}'
+	use_config '{"rules": {'"$LIMITS"'}}'
 }
 
 teardown() {
 	rg_teardown
 }
 
-use_config() {
-	RG_CONFIG_N=$((${RG_CONFIG_N:-0} + 1))
-	export RUNGUARD_CONFIG=$T/runguard.$RG_CONFIG_N.json
-	printf '%s\n' "$1" >"$RUNGUARD_CONFIG"
-}
-
 # reject_config: the same maxima, action reject.
 reject_config() {
-	use_config '{"audit": {"file": "'"$AUDIT"'"}, "rules": {"resources": {"action": "reject",
+	use_config '{"rules": {"resources": {"action": "reject",
 		"memory": {"max": "256M"}, "cpu": {"max": 1}, "pids": {"max": 64}}}}'
-}
-
-start_container() {
-	local new
-	new_id new
-	[[ -d "$BUNDLE" ]] || make_bundle "$BUNDLE" sleep 3600
-	rg --root "$STATE" run -d -b "$BUNDLE" "$new"
-	assert_status 0 || return 1
-	wait_status "$STATE" "$new" running || return 1
-	printf -v "$1" '%s' "$new"
 }
 
 # cg ID CONTROLLER FILE: the value of a cgroup v1 file of the container, as
@@ -211,7 +194,7 @@ spy_calls() {
 @test "update in warn mode: findings on stderr, nothing changed" {
 	local id
 	start_container id
-	use_config '{"mode": "warn", "audit": {"file": "'"$AUDIT"'"}, "rules": {'"$LIMITS"'}}'
+	use_config '{"mode": "warn", "rules": {'"$LIMITS"'}}'
 	rg --root "$STATE" update --memory 1G "$id"
 	assert_status 0
 	assert_contains "$stderr" "would change"
