@@ -32,16 +32,6 @@ process_file() {
 	chmod 0640 "$1"
 }
 
-# audit_last COMMAND: the last audit line of COMMAND (exec or update).
-audit_last() {
-	jq -c --arg c "$1" 'select(.command == $c)' "$AUDIT" | tail -n 1
-}
-
-# spy_calls SUBCOMMAND: the spy's argv lines that ran SUBCOMMAND.
-spy_calls() {
-	grep -E "^argv:.* $1( |$)" "$SPY_LOG" || true
-}
-
 @test "exec --process: a file asking for every capability runs within the ceiling, with no_new_privs" {
 	local id
 	start_container id

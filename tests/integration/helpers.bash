@@ -89,10 +89,11 @@ require_or_skip() {
 
 RG_TIMEOUT=${RG_TIMEOUT:-60}
 
-# run_cmd COMMAND...: runs COMMAND with stdin from /dev/null and stdout and
-# stderr in files ($RG_OUT, $RG_ERR), under a timeout. Sets status, output,
-# stderr and lines. Returns non-zero (failing the test) only on a timeout or,
-# for runguard itself, a sanitizer report.
+# run_cmd COMMAND...: runs COMMAND with stdin from /dev/null (the file
+# $RG_STDIN when set) and stdout and stderr in files ($RG_OUT, $RG_ERR),
+# under a timeout. Sets status, output, stderr and lines. Returns non-zero
+# (failing the test) only on a timeout or, for runguard itself, a sanitizer
+# report.
 run_cmd() {
 	run_cmd_reporting 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:' "$@"
 }
@@ -106,13 +107,13 @@ run_cmd_reporting() {
 	RG_OUT=$T/cmd.$RG_RUN_N.out
 	RG_ERR=$T/cmd.$RG_RUN_N.err
 	status=0
-	timeout --kill-after=5 "$RG_TIMEOUT" "$@" </dev/null >"$RG_OUT" 2>"$RG_ERR" || status=$?
+	timeout --kill-after=5 "$RG_TIMEOUT" "$@" <"${RG_STDIN:-/dev/null}" >"$RG_OUT" 2>"$RG_ERR" || status=$?
 	output=$(cat "$RG_OUT")
 	stderr=$(cat "$RG_ERR")
 	lines=()
 	[[ -z "$output" ]] || mapfile -t lines <<<"$output"
 	{
-		printf '# $ %s\n' "$*"
+		printf '# $ %s%s\n' "$*" "${RG_STDIN:+ < $RG_STDIN}"
 		printf '# exit %s\n' "$status"
 		[[ -z "$output" ]] || sed 's/^/# stdout: /' <<<"$output" | head -n 60
 		[[ -z "$stderr" ]] || sed 's/^/# stderr: /' <<<"$stderr" | head -n 60
@@ -359,6 +360,16 @@ make_spy() {
 exec "$REAL_RUNC" "\$@"
 EOF
 	chmod 0755 "$SPY"
+}
+
+# spy_calls SUBCOMMAND: the spy's argv lines that ran SUBCOMMAND.
+spy_calls() {
+	grep -E "^argv:.* $1( |$)" "$SPY_LOG" || true
+}
+
+# audit_last COMMAND: the last line of $AUDIT for runguard COMMAND (exec, update, ...).
+audit_last() {
+	jq -c --arg c "$1" 'select(.command == $c)' "$AUDIT" | tail -n 1
 }
 
 # expect_refused BUNDLE-PATH NEEDLE...: runguard `create`, `run` and `restore`

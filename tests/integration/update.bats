@@ -45,28 +45,12 @@ cg() {
 	die "no $3 for $2 at $path"
 }
 
-# rg_stdin FILE ARGS...: runguard with stdin from FILE (run_cmd reads /dev/null).
+# rg_stdin FILE ARGS...: runguard with stdin from FILE.
 rg_stdin() {
-	local in=$1
+	# shellcheck disable=SC2034 # read by run_cmd (helpers.bash)
+	local RG_STDIN=$1
 	shift
-	RG_RUN_N=$((${RG_RUN_N:-0} + 1))
-	RG_OUT=$T/cmd.$RG_RUN_N.out
-	RG_ERR=$T/cmd.$RG_RUN_N.err
-	status=0
-	timeout --kill-after=5 "$RG_TIMEOUT" "$RUNGUARD_BIN" "$@" <"$in" >"$RG_OUT" 2>"$RG_ERR" || status=$?
-	output=$(cat "$RG_OUT")
-	stderr=$(cat "$RG_ERR")
-	printf '# $ runguard %s < %s\n# exit %s\n' "$*" "$in" "$status" >&2
-	[[ -z "$stderr" ]] || sed 's/^/# stderr: /' <<<"$stderr" >&2
-	! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$RG_ERR" || die "sanitizer report"
-}
-
-audit_last() {
-	jq -c --arg c "$1" 'select(.command == $c)' "$AUDIT" | tail -n 1
-}
-
-spy_calls() {
-	grep -E "^argv:.* $1( |$)" "$SPY_LOG" || true
+	rg "$@"
 }
 
 @test "update: the container starts with the policy's defaults" {
