@@ -3,10 +3,14 @@
  * What each engine's configuration says it will run, read the way the
  * engine reads it (under a root directory, for tests):
  *
- *   containerd  config.toml and its imports (globs, relative paths), version
- *               2; the CRI plugin section of the *last* file that sets it,
- *               as containerd 1.x does; handlers of type io.containerd.runc.v2
- *               and their options.BinaryName; default_runtime_name.
+ *   containerd  config.toml and its imports (globs, relative paths).
+ *               Version 2 (containerd 1.x): the CRI plugin section of the
+ *               *last* file that sets it, as 1.x does. Versions 3 and 4
+ *               (2.x): every file's, merged key by key in load order, each
+ *               file read with the names containerd reads it with
+ *               (rg_containerd_layout). Handlers of type
+ *               io.containerd.runc.v2 and their options.BinaryName;
+ *               default_runtime_name.
  *   crio        crio.conf, then crio.conf.d/\*.conf in lexical order, key by
  *               key; [crio.runtime.runtimes.NAME] runtime_path (empty: NAME
  *               looked up in the system directories); default_runtime.
@@ -31,15 +35,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runguard/configure.h"
 #include "runguard/doctor.h"
 #include "runguard/fileio.h"
 #include "runguard/json.h"
 #include "runguard/toml.h"
 #include "runguard/util.h"
 
-#define CRI "plugins.\"io.containerd.grpc.v1.cri\""
-#define CRI_CONTAINERD CRI ".containerd"
-#define RUNTIMES CRI ".containerd.runtimes"
 #define RUNC_V2 "io.containerd.runc.v2"
 
 struct dfile {
@@ -261,45 +263,138 @@ static void ctd_imports(struct rg_engine_view *v, struct dset *s, const struct d
 	rg_toml_strv_free(list);
 }
 
-/* A handler table may be written as [RUNTIMES.NAME], or only as [RUNTIMES.NAME.options]. */
-static bool seen_name(const struct rg_engine_view *v, size_t from, const char *name)
+/* True when items[i] is f's first [table] at or under `table` (a handler may have only
+ * [NAME.options]). */
+static bool first_header(const struct dfile *f, size_t i, const char *table)
 {
-	for (size_t i = from; i < v->n; i++)
-		if (rg_streq(v->h[i].name, name))
-			return true;
-	return false;
+	for (size_t k = 0; k < i; k++)
+		if (f->doc->items[k].kind == RG_TOML_TABLE &&
+		    rg_toml_is_under(f->doc->items[k].path, table))
+			return false;
+	return true;
 }
 
-static void ctd_handlers(struct rg_engine_view *v, const struct dfile *f, bool is_ignored)
+/* The runtime_type of handler `name` in effect (2.x: the last file's that sets it), or NULL. */
+static char *ctd_type(const struct dset *s, int version, const struct dfile *only, const char *name)
 {
-	size_t first = v->n;
+	char *type = NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct dfile *f = &s->f[i];
+		if (only && f != only)
+			continue;
+		_cleanup_free_ char *table =
+		    rg_toml_join(rg_containerd_layout(f->doc, version)->runtimes, name);
+		char *t = dstring(f, table, "runtime_type", NULL);
+		if (t) {
+			free(type);
+			type = t;
+		}
+	}
+	return type;
+}
+
+/*
+ * The runc shim handlers of one file. containerd 1.x (is_merged false):
+ * each file's handler stands whole, a later one replacing it. 2.x: a later
+ * file sets only the keys it has, and BinaryName's line is the handler's.
+ */
+static void ctd_handlers(struct rg_engine_view *v, const struct dset *s, int version,
+			 const struct dfile *f, bool is_ignored)
+{
+	bool is_merged = version >= 3;
+	const char *runtimes = rg_containerd_layout(f->doc, version)->runtimes;
 	for (size_t i = 0; i < f->doc->n; i++) {
 		const struct rg_toml_item *it = &f->doc->items[i];
-		if (it->kind != RG_TOML_TABLE)
+		_cleanup_free_ char *name =
+		    it->kind == RG_TOML_TABLE ? rg_toml_child(it->path, runtimes, NULL) : NULL;
+		_cleanup_free_ char *table = name ? rg_toml_join(runtimes, name) : NULL;
+		if (!name || !first_header(f, i, table))
 			continue;
-		_cleanup_free_ char *name = rg_toml_child(it->path, RUNTIMES, NULL);
-		if (!name || seen_name(v, first, name))
-			continue;
-		_cleanup_free_ char *table = rg_toml_join(RUNTIMES, name);
-		_cleanup_free_ char *type = dstring(f, table, "runtime_type", NULL);
+		_cleanup_free_ char *type = ctd_type(s, version, is_merged ? NULL : f, name);
 		if (type && !rg_streq(type, RUNC_V2))
 			continue;
 		_cleanup_free_ char *opts = rg_xasprintf("%s.options", table);
-		const struct rg_toml_item *bit;
+		const struct rg_toml_item *bit, *sc = rg_toml_get(f->doc, opts, "SystemdCgroup");
 		_cleanup_free_ char *bin = dstring(f, opts, "BinaryName", &bit);
+		_cleanup_free_ char *root = dstring(f, opts, "Root", NULL);
 		_cleanup_free_ char *where =
 		    rg_xasprintf("%s:%u", f->path, bit ? bit->line : it->line);
-		struct rg_engine_handler *h = add_handler(v, name, bin, where);
+		struct rg_engine_handler *h = NULL;
+		for (size_t k = 0; is_merged && k < v->n && !h; k++)
+			if (rg_streq(v->h[k].name, name))
+				h = &v->h[k];
+		if (!h || bin)
+			h = add_handler(v, name, bin, where);
 		h->is_ignored = is_ignored;
-		free(h->runc_root);
-		h->runc_root = dstring(f, opts, "Root", NULL);
-		const struct rg_toml_item *sc = rg_toml_get(f->doc, opts, "SystemdCgroup");
+		if (!is_merged || root) {
+			free(h->runc_root);
+			h->runc_root = steal_ptr(&root);
+		}
 		bool b = false;
-		h->is_systemd_cgroup =
-		    sc &&
-		    rg_toml_decode_bool(f->text + sc->value_start, sc->value_end - sc->value_start,
-					&b) == 0 &&
-		    b;
+		if (!is_merged || sc)
+			h->is_systemd_cgroup =
+			    sc &&
+			    rg_toml_decode_bool(f->text + sc->value_start,
+						sc->value_end - sc->value_start, &b) == 0 &&
+			    b;
+	}
+}
+
+/* The default handler a file sets, if it does. */
+static void ctd_default(struct rg_engine_view *v, const struct dfile *f, int version)
+{
+	const struct rg_toml_item *it;
+	char *def = dstring(f, rg_containerd_layout(f->doc, version)->containerd,
+			    "default_runtime_name", &it);
+	if (def) {
+		_cleanup_free_ char *where = rg_xasprintf("%s:%u", f->path, it->line);
+		set_default(v, def, where);
+	}
+}
+
+/*
+ * containerd 1.x: the CRI section in effect is the last file's that sets
+ * the plugin; the handlers of the others are ignored (returned: that file).
+ */
+static const struct dfile *ctd_sections(struct rg_engine_view *v, const struct dset *s)
+{
+	const char *cri = rg_containerd_v2.cri;
+	const struct dfile *eff = NULL;
+	size_t n_holders = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		if (rg_toml_first_under(s->f[i].doc, cri)) {
+			eff = &s->f[i];
+			n_holders++;
+		}
+	}
+	if (n_holders > 1)
+		warning(v,
+			"the CRI plugin is configured in %zu files: containerd 1.x uses only the "
+			"section of the last one loaded, %s",
+			n_holders, eff->path);
+	for (size_t i = 0; i < s->n; i++)
+		if (rg_toml_first_under(s->f[i].doc, cri))
+			ctd_handlers(v, s, 2, &s->f[i], &s->f[i] != eff);
+	if (eff)
+		ctd_default(v, eff, 2);
+	return eff;
+}
+
+/* containerd 2.x: every file, merged key by key in load order. */
+static void ctd_merged(struct rg_engine_view *v, const struct dset *s, int version)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct dfile *f = &s->f[i];
+		const struct rg_toml_item *old =
+		    rg_toml_first_under(f->doc, rg_containerd_v2.containerd);
+		if (old && rg_containerd_version(f->doc) >= 3)
+			warning(v,
+				"%s:%u: %s in a version %d file: containerd 2.x ignores it (its "
+				"handlers go under %s)",
+				f->path, old->line, rg_containerd_v2.containerd,
+				rg_containerd_version(f->doc), rg_containerd_v3.runtimes);
+		ctd_handlers(v, s, version, f, false);
+		ctd_default(v, f, version);
 	}
 }
 
@@ -324,8 +419,11 @@ static void inspect_containerd(struct rg_engine_view *v, const char *root)
 	}
 	const struct rg_toml_item *ver = rg_toml_get(m->doc, "", "version");
 	_cleanup_free_ char *vs = ver ? rg_toml_raw(m->doc, ver) : NULL;
-	if (!vs || !rg_streq(vs, "2")) {
-		problem(v, "%s: configuration version %s: runguard doctor reads version 2 only",
+	int version = rg_containerd_version(m->doc);
+	if (!rg_containerd_version_is_known(version)) {
+		problem(v,
+			"%s: configuration version %s: runguard doctor reads versions 2 "
+			"(containerd 1.x), 3 and 4 (containerd 2.x)",
 			m->path, vs ? vs : "1 (no `version` key)");
 		dset_free(&s);
 		return;
@@ -333,29 +431,10 @@ static void inspect_containerd(struct rg_engine_view *v, const char *root)
 	for (size_t i = 0; i < s.n; i++)
 		ctd_imports(v, &s, &s.f[i], root);
 	const struct dfile *eff = NULL;
-	size_t n_holders = 0;
-	for (size_t i = 0; i < s.n; i++) {
-		if (rg_toml_first_under(s.f[i].doc, CRI)) {
-			eff = &s.f[i];
-			n_holders++;
-		}
-	}
-	if (n_holders > 1)
-		warning(v,
-			"the CRI plugin is configured in %zu files: containerd 1.x uses only the "
-			"section of the last one loaded, %s",
-			n_holders, eff->path);
-	for (size_t i = 0; i < s.n; i++)
-		if (rg_toml_first_under(s.f[i].doc, CRI))
-			ctd_handlers(v, &s.f[i], &s.f[i] != eff);
-	if (eff) {
-		const struct rg_toml_item *it;
-		char *def = dstring(eff, CRI_CONTAINERD, "default_runtime_name", &it);
-		if (def) {
-			_cleanup_free_ char *where = rg_xasprintf("%s:%u", eff->path, it->line);
-			set_default(v, def, where);
-		}
-	}
+	if (version >= 3)
+		ctd_merged(v, &s, version);
+	else
+		eff = ctd_sections(v, &s);
 	judge_all(v, root);
 	for (size_t i = 0; i < v->n; i++) {
 		struct rg_engine_handler *h = &v->h[i];

@@ -16,12 +16,15 @@
  * behaves as runc did:
  *
  *   containerd  a CRI runtime handler (runc shim v2, options.BinaryName).
- *               containerd 1.x replaces a plugin's *whole* section with the
- *               one of the last file that sets it (imports are not merged
- *               key by key), so the handler goes into the file that already
- *               holds the CRI plugin's settings (config.toml, edited in
- *               place), and into the drop-in conf.d/runguard.toml, imported
- *               from config.toml, only when no file sets any.
+ *               containerd 1.x (configuration version 2) replaces a
+ *               plugin's *whole* section with the one of the last file that
+ *               sets it (imports are not merged key by key), so the handler
+ *               goes into the file that already holds the CRI plugin's
+ *               settings (config.toml, edited in place), and into the
+ *               drop-in conf.d/runguard.toml, imported from config.toml,
+ *               only when no file sets any. containerd 2.x (versions 3 and
+ *               4) merges imports key by key: the handler goes into the
+ *               drop-in unless a file already sets it.
  *   crio        the drop-in crio.conf.d/10-runguard.conf.
  *   podman      the drop-in containers.conf.d/runguard.conf.
  *   docker      daemon.json's "runtimes" (a JSON edit that keeps every other
@@ -135,6 +138,41 @@ void rg_configure_note(struct rg_configure_plan *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int rg_configure_containerd(const struct rg_configure_opts *o, struct rg_configure_plan *p,
 			    struct rg_error **err);
+
+/* ---- containerd's configuration versions (configure and doctor) ---- */
+
+struct rg_toml;
+
+/*
+ * Where a containerd configuration file keeps the CRI runtime handlers
+ * (normalised TOML paths, see toml.h). Version 2 (containerd 1.x): in the
+ * CRI plugin, plugins."io.containerd.grpc.v1.cri". Versions 3 and 4
+ * (containerd 2.x; 4, from 2.3 on, moved only the server's own settings
+ * into plugins): in plugins."io.containerd.cri.v1.runtime". In both, the
+ * plugin's "containerd" table holds default_runtime_name and "runtimes",
+ * one table per handler.
+ */
+struct rg_containerd_layout {
+	const char *cri; /* the plugin's table */
+	const char *containerd; /* its "containerd" table */
+	const char *runtimes; /* the handlers' parent table */
+};
+
+extern const struct rg_containerd_layout rg_containerd_v2, rg_containerd_v3;
+
+/* The integer `version` of a containerd configuration: 0 when absent, -1 when not an integer. */
+int rg_containerd_version(const struct rg_toml *doc);
+/* True for the versions runguard reads and writes: 2, 3 and 4. */
+bool rg_containerd_version_is_known(int version);
+/*
+ * The layout in which containerd reads the file doc (static), when
+ * config.toml has version main_version. containerd 1.x reads every file
+ * with version 2's names. 2.x reads a file of version 3 or more with its
+ * own; an older file (a drop-in written for 1.x) it migrates from version
+ * 2's names, so that is its layout when it uses them.
+ */
+const struct rg_containerd_layout *rg_containerd_layout(const struct rg_toml *doc,
+							int main_version);
 int rg_configure_docker(const struct rg_configure_opts *o, struct rg_configure_plan *p,
 			struct rg_error **err);
 
