@@ -49,8 +49,7 @@ MKNOD_CONFIG='{"rules": {"capabilities": {"allow": ["CAP_CHOWN", "CAP_DAC_OVERRI
 	[[ "$(probe_field read)" == "$DISK_SECRET" ]] || die "premise: plain runc container cannot read the disk"
 
 	use_config "$MKNOD_CONFIG"
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(probe_field mknod)" == ok ]] || die "mknod failed: only the device cgroup was to be tested"
 	assert_not_contains "$output" "$DISK_SECRET" "the container's output"
@@ -99,8 +98,7 @@ EOF
 	[[ "$(probe_field hostdisk)" == "$DISK_SECRET" ]] || die "premise: /dev/hostdisk not readable under plain runc"
 
 	use_config '{"rules": {"devices": {"action": "fix"}}}'
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	assert_not_contains "$output" "$DISK_SECRET" "the container's output"
 	[[ "$(probe_field hostdisk)" == *"No such file"* ]] || die "/dev/hostdisk: $(probe_field hostdisk)"
@@ -116,8 +114,7 @@ EOF
 		| .linux.resources.devices += [{allow: true, type: "c", major: 10, minor: 229, access: "rwm"}]'
 	use_config '{"rules": {"devices": {"allow": ["c 10:229", "c 1:*"]}}}'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(probe_field fuse)" == present ]] || die "/dev/fuse missing"
 	edit_config "$BUNDLE" --argjson d "$(device_entry /dev/mem c 1 1)" '.linux.devices += [$d]'

@@ -39,8 +39,7 @@ all_caps_config() {
 	make_bundle "$BUNDLE" sh -c "$PROBE_SCRIPT"
 	all_caps_config "$BUNDLE"
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 
 	assert_mask_equal CapEff "$CEILING_MASK"
@@ -111,8 +110,7 @@ all_caps_config() {
 	local before
 	before=$(cfg "$BUNDLE" .process.capabilities)
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	assert_mask_equal CapEff 0x21
 	assert_mask_equal CapPrm 0x21
@@ -131,8 +129,7 @@ all_caps_config() {
 	make_bundle "$BUNDLE" sh -c "$PROBE_SCRIPT"
 	edit_config "$BUNDLE" '.linux.resources.pids = {limit: 100}'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(status_field pids.max)" == 100 ]] || die "pids.max is $(status_field pids.max), expected 100"
 	[[ "$(cfg "$BUNDLE" .linux.resources.pids.limit)" == 100 ]]
@@ -144,8 +141,7 @@ all_caps_config() {
 	edit_config "$BUNDLE" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
 		syscalls: [{names: ["read", "write"], action: "SCMP_ACT_ALLOW"}]}'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(status_field Seccomp)" == 2 ]] || die "Seccomp is $(status_field Seccomp)"
 	if grep -qx 'unshare: 0' <<<"$output"; then die "unshare -U succeeded: profile not replaced"; fi
@@ -155,8 +151,7 @@ all_caps_config() {
 @test "enforce: runguard writes nothing to stdout on run (container output only)" {
 	make_bundle "$BUNDLE" echo hello-from-container
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$output" == hello-from-container ]] || die "stdout is '$output'"
 }

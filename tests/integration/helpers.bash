@@ -263,6 +263,13 @@ wait_status() {
 	return 1
 }
 
+# run_bundle VAR: runguard run (in the foreground) of $BUNDLE as a new
+# container in $STATE; its id in VAR.
+run_bundle() {
+	new_id "$1"
+	rg --root "$STATE" run -b "$BUNDLE" "${!1}"
+}
+
 # start_running VAR RUNNER BUNDLE: a running container (sleep 3600 from
 # BUNDLE, made when missing) started by `RUNNER --root $STATE run -d`, RUNNER
 # being rg or real_runc; its id in VAR.

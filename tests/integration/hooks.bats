@@ -52,8 +52,7 @@ add_hook() {
 	rm -f "$HOOK_RAN"
 
 	use_config '{"rules": {"hooks": {"action": "fix"}}}'
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	rg --root "$STATE" delete "$id"
 	[[ ! -e "$HOOK_RAN" ]] || die "a hook ran: $(cat "$HOOK_RAN")"
@@ -66,8 +65,7 @@ add_hook() {
 	add_hook prestart
 	use_config "$(jq -cn --arg h "$HOOK" '{rules: {hooks: {allow: [$h]}}}')"
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	grep -q "prestart" "$HOOK_RAN" || die "the allowed hook did not run"
 	# The same hook spelled with .. is the same path; another one is not allowed.
@@ -183,8 +181,7 @@ setkey_refused() {
 		"run.runguard.profile": "baseline"}'
 	use_config '{}'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(cfg "$BUNDLE" '.annotations | keys_unsorted | map(select(startswith("run.runguard.") | not))')" == \
 		'["io.kubernetes.pod.namespace"]' ]] || die "annotations: $(cfg "$BUNDLE" .annotations)"
@@ -201,8 +198,7 @@ setkey_refused() {
 		'.annotations["org.systemd.property.CPUWeight"]' "(rule annotations)"
 	use_config '{"rules": {"annotations": {"action": "reject", "allow": ["run.oci.keep_original_groups", "org.systemd.property.CPU*"]}}}'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(cfg "$BUNDLE" '.annotations["run.oci.keep_original_groups"]')" == '"1"' ]]
 }

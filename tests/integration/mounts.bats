@@ -73,8 +73,7 @@ EOF
 	use_config '{"rules": {"mounts": {"action": "fix"}}}'
 	bind /host /
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	assert_contains "$output" "No such file or directory"
 	[[ "$(cfg "$BUNDLE" '[.mounts[] | select(.destination == "/host")] | length')" == 0 ]]
@@ -96,8 +95,7 @@ EOF
 	[[ "$(mount_opts /data)" != *nodev* ]] || die "premise: /data is already nodev"
 
 	use_config '{}'
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(mount_opts /data)" == *nosuid* ]] || die "/data is not nosuid: $(mount_opts /data)"
 	[[ "$(mount_opts /data)" == *nodev* ]] || die "/data is not nodev: $(mount_opts /data)"
@@ -116,8 +114,7 @@ EOF
 	assert_status 0
 	[[ "$(mount_tags /data)" == *shared:* ]] || die "premise: /data is not shared under plain runc"
 	use_config '{}'
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(mount_tags /data)" != *shared:* ]] || die "/data is still shared: $(mount_tags /data)"
 	[[ "$(mount_tags /)" != *shared:* ]] || die "/ is still shared: $(mount_tags /)"
@@ -131,8 +128,7 @@ EOF
 		then .options = ((.options // []) - ["ro"] + ["rw"]) else . end)'
 	use_config '{}'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(mount_opts /sys)" == ro,* ]] || die "/sys is $(mount_opts /sys)"
 	# On cgroup v1 runc mounts a private tmpfs at /sys/fs/cgroup (rw whatever
@@ -151,8 +147,7 @@ EOF
 	bind /data "$T/data" rbind ro
 	use_config '{}'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$output" == hello ]]
 	# What CRI mounts from under /var/lib/kubelet and /run/containerd is not refused.
@@ -169,15 +164,13 @@ EOF
 	edit_config "$BUNDLE" '.root.readonly = false'
 	use_config '{}'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(probe_field root-write)" == ok ]] || die "premise: / not writable with the rule off"
 	rm -f "$BUNDLE/rootfs/newfile"
 
 	use_config '{"rules": {"rootfs": {"action": "fix"}}}'
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(probe_field root-write)" == failed ]] || die "/ writable with the rootfs rule on"
 	[[ "$(cfg "$BUNDLE" .root.readonly)" == true ]]

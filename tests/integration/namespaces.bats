@@ -18,8 +18,7 @@ echo "pid1: $(cat /proc/1/comm)"'
 	[[ "$(cfg "$BUNDLE" '[.linux.namespaces[].type] | index("cgroup")')" == null ]] ||
 		die "premise: runc spec already lists a cgroup namespace"
 	local id t
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	for t in pid net ipc uts mnt cgroup; do
 		[[ "$(probe_field "$t")" != "$(ns_id "$t")" ]] || die "the container shares the host's $t namespace"
@@ -28,8 +27,7 @@ echo "pid1: $(cat /proc/1/comm)"'
 	# Inside its cgroup namespace the container's cgroup is the root.
 	rg --root "$STATE" delete "$id"
 	edit_config "$BUNDLE" '.process.args = ["cat", "/proc/self/cgroup"]'
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	grep -q '^0::/$' <<<"$output" || die "cgroup path inside is not /: $output"
 }
@@ -75,8 +73,7 @@ echo "pid1: $(cat /proc/1/comm)"'
 	use_config '{}'
 	edit_config "$BUNDLE" --arg p "/proc/$$/ns/cgroup" '.linux.namespaces += [{type: "cgroup", path: $p}]'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(probe_field cgroup)" != "$(ns_id cgroup)" ]] || die "the container shares the host's cgroup namespace"
 	[[ "$(cfg "$BUNDLE" '.linux.namespaces[-1]')" == '{"type":"cgroup"}' ]]
@@ -111,8 +108,7 @@ echo "pid1: $(cat /proc/1/comm)"'
 	make_bundle "$BUNDLE" sh -c "$NS_PROBE"
 	edit_config "$BUNDLE" --arg p "/proc/$pid/ns/net" \
 		'.linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(probe_field net)" == "$(readlink "/proc/$pid/ns/net")" ]] || die "not in the sandbox's network namespace"
 	[[ "$(probe_field net)" != "$(ns_id net)" ]]
@@ -124,8 +120,7 @@ echo "pid1: $(cat /proc/1/comm)"'
 	use_config '{"mode": "audit"}'
 	edit_config "$BUNDLE" '.linux.namespaces |= map(select(.type != "pid"))'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(probe_field pid)" == "$(ns_id pid)" ]] || die "audit mode changed the PID namespace"
 	jq -e 'select(.decision == "would-reject") | .violations[] | select(.rule == "namespaces")' \

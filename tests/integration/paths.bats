@@ -56,8 +56,7 @@ empty_paths_bundle() {
 	done
 
 	empty_paths_bundle "$BUNDLE"
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(field keys)" == 0 ]] || die "/proc/keys reads $(field keys) bytes"
 	[[ "$(field keys_type)" == "character special file" ]] || die "/proc/keys is a $(field keys_type)"
@@ -106,8 +105,7 @@ empty_paths_bundle() {
 	export RUNGUARD_CONFIG=$T/runguard.json
 	empty_paths_bundle "$BUNDLE"
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(field keys)" == 0 ]]
 	[[ "$(field timer_list)" != 0 ]] || die "/proc/timer_list masked though not configured"

@@ -36,8 +36,7 @@ last_audit() {
 	use_config '{}'
 	policy_bundle
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	! has_cap "$(field CapEff)" 21
 	[[ "$(field Seccomp)" == 2 ]]
@@ -55,8 +54,7 @@ last_audit() {
 	policy_bundle
 	local before id
 	before=$(sha256sum <"$BUNDLE/config.json")
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	has_cap "$(field CapEff)" 21
 	[[ "$(field Seccomp)" == 0 ]]
@@ -87,8 +85,7 @@ last_audit() {
 	policy_bundle
 	local before id
 	before=$(sha256sum <"$BUNDLE/config.json")
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_failed_cleanly
 	assert_contains "$stderr" "capabilities beyond the ceiling: " stderr
 	assert_contains "$stderr" "CAP_SYS_ADMIN" stderr
@@ -104,8 +101,7 @@ last_audit() {
 	use_config '{"rules": {"capabilities": {"action": "off"}}}'
 	policy_bundle
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	has_cap "$(field CapEff)" 21
 	[[ "$(field Seccomp)" == 2 ]]
@@ -115,15 +111,13 @@ last_audit() {
 	use_config '{"profile": "restricted"}'
 	policy_bundle
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_failed_cleanly
 	assert_contains "$stderr" "non-root required" stderr
 	assert_no_containers "$STATE"
 
 	edit_config "$BUNDLE" '.process.user.uid = 1000 | .process.user.gid = 1000'
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(field CapBnd)" == 0000000000000400 ]]
 	[[ "$(field Seccomp)" == 2 ]]
@@ -136,8 +130,7 @@ last_audit() {
 	policy_bundle
 	local before id
 	before=$(sha256sum <"$BUNDLE/config.json")
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	has_cap "$(field CapEff)" 21
 	[[ "$(sha256sum <"$BUNDLE/config.json")" == "$before" ]]
@@ -151,16 +144,14 @@ last_audit() {
 	edit_config "$BUNDLE" '.annotations["io.kubernetes.pod.namespace"] = "kube-system"
 		| .annotations["io.kubernetes.pod.name"] = "coredns-1"'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	has_cap "$(field CapEff)" 21
 	[[ "$(last_audit | jq -r .selected)" == "selector 0" ]]
 	[[ "$(last_audit | jq -r '.annotations["io.kubernetes.pod.name"]')" == coredns-1 ]]
 
 	edit_config "$BUNDLE" '.annotations["io.kubernetes.pod.namespace"] = "default"'
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	! has_cap "$(field CapEff)" 21
 	[[ "$(field Seccomp)" == 2 ]]
@@ -171,8 +162,7 @@ last_audit() {
 	policy_bundle
 	edit_config "$BUNDLE" '.annotations["run.runguard.profile"] = "privileged"'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	! has_cap "$(field CapEff)" 21
 	[[ "$(last_audit | jq -r .policy)" == baseline ]]
@@ -180,8 +170,7 @@ last_audit() {
 
 	policy_bundle
 	edit_config "$BUNDLE" '.annotations["run.runguard.profile"] = "restricted" | .process.user.uid = 1000'
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(field CapBnd)" == 0000000000000400 ]]
 	[[ "$(last_audit | jq -r .policy)" == restricted ]]
@@ -193,8 +182,7 @@ last_audit() {
 	edit_config "$BUNDLE" '.annotations["run.runguard.profile"] = "privileged"
 		| .annotations["io.kubernetes.pod.namespace"] = "ci-7"'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	has_cap "$(field CapEff)" 21
 	[[ "$(last_audit | jq -r .policy)" == privileged ]]
@@ -204,16 +192,14 @@ last_audit() {
 	use_config '{"audit": {"file": "/proc/runguard-no-such-dir/audit.log"}}'
 	policy_bundle
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	assert_contains "$stderr" "warning: audit log" stderr
 	[[ "$(field Seccomp)" == 2 ]]
 
 	use_config '{"audit": {"file": "/proc/runguard-no-such-dir/audit.log", "required": true}}'
 	policy_bundle
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_failed_cleanly
 	assert_contains "$stderr" "audit log required" stderr
 	assert_no_containers "$STATE"
@@ -223,11 +209,9 @@ last_audit() {
 	use_config '{}'
 	policy_bundle
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	write_config "$BUNDLE" '{"ociVersion": "1.0.2", "process": 5}'
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_failed_cleanly
 	[[ "$(wc -l <"$AUDIT")" -eq 2 ]]
 	jq -e . "$AUDIT" >/dev/null
@@ -329,8 +313,7 @@ with open(sys.argv[3], "wb") as out:
 	export RUNGUARD_CONFIG=$T/broken.json
 	policy_bundle
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_failed_cleanly
 	assert_contains "$stderr" ".mode" stderr
 	assert_no_containers "$STATE"

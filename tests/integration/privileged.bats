@@ -54,8 +54,7 @@ privileged_bundle() {
 	privileged_bundle
 	use_config "$FIX_ALL"
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(probe_field mount)" == failed* ]] || die "mount succeeded inside the container"
 	assert_not_contains "$output" "$DISK_SECRET" "the container's output"

@@ -34,8 +34,7 @@ host_memory() {
 	make_bundle "$BUNDLE" sh -c "$LIMITS_SCRIPT"
 	no_limits "$BUNDLE"
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	local mem cpus millis
 	mem=$(($(host_memory) * 50 / 100 / 4096 * 4096))
@@ -58,8 +57,7 @@ host_memory() {
 		| .linux.resources.pids = {limit: 300} | .linux.resources.cpu = {quota: 50000, period: 100000}'
 	local before id
 	before=$(cfg "$BUNDLE" .linux.resources)
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(field memory)" == 268435456 ]]
 	[[ "$(field pids)" == 300 ]]
@@ -74,8 +72,7 @@ host_memory() {
 	make_bundle "$BUNDLE" sh -c "$hog"
 	no_limits "$BUNDLE"
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(field memory)" == 33554432 ]] || die "memory.limit_in_bytes is $(field memory)"
 	[[ "$(field hog)" == 137 ]] || die "the hog was not killed (exit $(field hog))"
@@ -97,8 +94,7 @@ host_memory() {
 	make_bundle "$BUNDLE" sh -c "$bomb"
 	edit_config "$BUNDLE" '.linux.resources.pids = {limit: 20}'
 	local id n
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	[[ "$(field pids)" == 20 ]] || die "pids.max is $(field pids)"
 	n=$(sed -n 's/^forked=//p' <<<"$output" | tail -n 1)
 	# pids.max counts the shell too: at most 19 children.
@@ -124,8 +120,7 @@ host_memory() {
 	edit_config "$BUNDLE" '.linux.resources.memory = {limit: 1073741824}
 		| .linux.resources.pids = {limit: 1000} | .linux.resources.cpu = {quota: 400000, period: 100000}'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(field memory)" == 67108864 ]] || die "memory.limit_in_bytes is $(field memory)"
 	[[ "$(field pids)" == 50 ]] || die "pids.max is $(field pids)"

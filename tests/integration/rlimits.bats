@@ -38,8 +38,7 @@ setup() {
 	assert_contains "$stderr" "rlimit"
 
 	over_bundle "$BUNDLE"
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(field hard)" == "$HARD" ]] || die "hard nofile is $(field hard), expected $HARD"
 	[[ "$(field soft)" == "$HARD" ]] || die "soft nofile is $(field soft), expected $HARD"
@@ -50,8 +49,7 @@ setup() {
 	make_bundle "$BUNDLE" sh -c "$PROBE"
 	edit_config "$BUNDLE" '.process.rlimits = [{type: "RLIMIT_NOFILE", hard: 512, soft: 256}]'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(field hard)" == 512 ]]
 	[[ "$(field soft)" == 256 ]]

@@ -71,8 +71,7 @@ probe_bundle() {
 
 	unset RUNGUARD_CONFIG
 	probe_bundle "$BUNDLE" "$DENYLIST"
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	assert_contains "$output" "Seccomp:	2"
 	[[ "$(field unshare_applet)" != 0 ]] || die "unshare -U succeeded"
@@ -101,8 +100,7 @@ probe_bundle() {
 		"$BATS_TEST_DIRNAME/../../profiles/seccomp-default.json")
 	probe_bundle "$BUNDLE" "$prof"
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(field unshare_applet)" != 0 ]] || die "unshare -U succeeded"
 	[[ "$(field unshare)" == "-1 $EPERM" ]] || die "unshare is $(field unshare)"

@@ -109,8 +109,7 @@ count_in() {
 @test "selinux off: labels are left alone, the container runs (real runc), the audit says SELinux was off" {
 	make_bundle "$BUNDLE" true
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(cfg "$BUNDLE" '.process.selinuxLabel // "none"')" == '"none"' ]]
 	[[ "$(cfg "$BUNDLE" '.linux.mountLabel // "none"')" == '"none"' ]]

@@ -24,8 +24,7 @@ sysctl_bundle() {
 	sysctl_bundle "$BUNDLE" '{"net.ipv4.ip_unprivileged_port_start": "80", "net.ipv4.ping_group_range": "0 0"}'
 	local before id
 	before=$(cfg "$BUNDLE" .linux.sysctl)
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(field port_start)" == 80 ]] || die "ip_unprivileged_port_start is $(field port_start)"
 	[[ "$(field ping)" == "0 0" ]] || die "ping_group_range is $(field ping)"
@@ -52,8 +51,7 @@ sysctl_bundle() {
 	printf '{"rules": {"sysctls": {"action": "fix"}}, "audit": {"file": null}}' >"$T/runguard.json"
 	export RUNGUARD_CONFIG=$T/runguard.json
 	sysctl_bundle "$BUNDLE" '{"net.core.somaxconn": "1234", "net.ipv4.ip_unprivileged_port_start": "80"}'
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(field somaxconn)" != 1234 ]] || die "somaxconn was applied"
 	[[ "$(field port_start)" == 80 ]] || die "the safe sysctl was lost: $(field port_start)"
@@ -65,8 +63,7 @@ sysctl_bundle() {
 	export RUNGUARD_CONFIG=$T/runguard.json
 	sysctl_bundle "$BUNDLE" '{"net.core.somaxconn": "1234"}'
 	local id
-	new_id id
-	rg --root "$STATE" run -b "$BUNDLE" "$id"
+	run_bundle id
 	assert_status 0
 	[[ "$(field somaxconn)" == 1234 ]] || die "somaxconn is $(field somaxconn)"
 	sysctl_bundle "$T/b2" '{"net.ipv4.ip_unprivileged_port_start": "80"}'
