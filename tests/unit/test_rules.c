@@ -42,7 +42,8 @@
 #include "runguard/spec.h"
 #include "runguard/util.h"
 
-#define FILE_NAME "config.json"
+#include "rules_harness.h"
+
 #define GOLDEN_DIR "tests/golden"
 #define PROFILE_REL "profiles/seccomp-default.json"
 
@@ -85,49 +86,6 @@ static struct rg_policy policy;
 	"\"devices\":{\"action\":\"fix\"},\"hooks\":{\"action\":\"fix\"}}}\n"
 static struct rg_policy policy_all;
 
-/* ---- per-test scratch, freed by teardown ---- */
-
-#define MAX_TRACKED 1024
-static void *tracked[MAX_TRACKED];
-static size_t n_tracked;
-static struct rg_json *tracked_json[MAX_TRACKED];
-static size_t n_tracked_json;
-static struct rg_report report;
-static struct rg_error *error;
-static struct rg_policy extra_policies[8];
-static size_t n_extra_policies;
-
-static void *track(void *p)
-{
-	assert_true(n_tracked < MAX_TRACKED);
-	tracked[n_tracked++] = p;
-	return p;
-}
-
-static struct rg_json *track_json(struct rg_json *j)
-{
-	assert_true(n_tracked_json < MAX_TRACKED);
-	tracked_json[n_tracked_json++] = j;
-	return j;
-}
-
-static int cleanup(void **state)
-{
-	for (size_t i = 0; i < n_tracked; i++)
-		free(tracked[i]);
-	n_tracked = 0;
-	for (size_t i = 0; i < n_tracked_json; i++)
-		rg_json_free(tracked_json[i]);
-	n_tracked_json = 0;
-	for (size_t i = 0; i < n_extra_policies; i++)
-		rg_policy_free(&extra_policies[i]);
-	n_extra_policies = 0;
-	rg_report_free(&report);
-	rg_error_free(error);
-	error = NULL;
-	return 0;
-}
-
 static void write_file(const char *path, const char *text, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -161,65 +119,6 @@ static char *tmp_path(const char *name)
 }
 
 /* ---- JSON helpers ---- */
-
-static struct rg_json *parse(const char *text)
-{
-	struct rg_error *e = NULL;
-	struct rg_json *j = rg_json_parse(text, strlen(text), FILE_NAME, NULL, &e);
-	if (!j) {
-		char *msg = track(rg_xstrdup(e ? e->msg : "?"));
-		rg_error_free(e);
-		fail_msg("test input does not parse: %s\n%s", msg, text);
-	}
-	return track_json(j);
-}
-
-static char *emit(const struct rg_json *j)
-{
-	return track(rg_json_emit(j, false, NULL));
-}
-
-/* Walks ".a.b[2].c" through objects and arrays; NULL when absent. */
-static struct rg_json *at(const struct rg_json *j, const char *path)
-{
-	const char *p = path;
-
-	while (j && *p) {
-		if (*p == '.') {
-			p++;
-			size_t n = strcspn(p, ".[");
-			char *key = rg_xstrndup(p, n);
-			j = rg_json_get(j, key);
-			free(key);
-			p += n;
-		} else if (*p == '[') {
-			char *end = NULL;
-			unsigned long i = strtoul(p + 1, &end, 10);
-			assert_true(end && *end == ']');
-			j = rg_json_is(j, RG_JSON_ARRAY) && i < j->n ? j->u.items[i] : NULL;
-			p = end + 1;
-		} else {
-			fail_msg("bad test path %s", path);
-		}
-	}
-	return (struct rg_json *)j;
-}
-
-/* Asserts that node equals the JSON text `want` (NULL: node absent). */
-#define assert_json(node, want) assert_json_at(node, want, __FILE__, __LINE__)
-static void assert_json_at(const struct rg_json *node, const char *want, const char *file, int line)
-{
-	if (!want) {
-		if (node)
-			fail_msg("%s:%d: expected absent, got %s", file, line, emit(node));
-		return;
-	}
-	if (!node)
-		fail_msg("%s:%d: expected %s, got nothing", file, line, want);
-	struct rg_json *w = parse(want);
-	if (!rg_json_equal(node, w))
-		fail_msg("%s:%d: expected %s\n       got %s", file, line, emit(w), emit(node));
-}
 
 static size_t key_index(const struct rg_json *obj, const char *key)
 {
@@ -256,41 +155,6 @@ static int run_policy(const struct rg_policy *p, const struct rg_rule *rule, str
 static int run(const struct rg_rule *rule, struct rg_json *spec, const struct rg_host *host)
 {
 	return run_policy(rule ? &policy : &policy_all, rule, spec, host);
-}
-
-#define expect_ok(r) expect_ok_at(r, __FILE__, __LINE__)
-static void expect_ok_at(int r, const char *file, int line)
-{
-	if (r < 0)
-		fail_msg("%s:%d: unexpected error %d: %s", file, line, r,
-			 error ? error->msg : "(no message)");
-	assert_null(error);
-}
-
-/* The error names the file, the JSON path and (when given) more text. */
-#define expect_error(r, path, more) expect_error_at(r, path, more, __FILE__, __LINE__)
-static void expect_error_at(int r, const char *path, const char *more, const char *file, int line)
-{
-	if (r >= 0)
-		fail_msg("%s:%d: expected an error at %s, got success", file, line, path);
-	if (!error)
-		fail_msg("%s:%d: returned %d without setting *err", file, line, r);
-	if (!rg_startswith(error->msg, FILE_NAME ": "))
-		fail_msg("%s:%d: message does not name the file: %s", file, line, error->msg);
-	char *needle = track(rg_xasprintf(" %s: ", path));
-	if (!strstr(error->msg, needle))
-		fail_msg("%s:%d: message does not name the path '%s': %s", file, line, path,
-			 error->msg);
-	if (more && !strstr(error->msg, more))
-		fail_msg("%s:%d: message lacks '%s': %s", file, line, more, error->msg);
-}
-
-static const struct rg_change *find_change(const char *path)
-{
-	for (size_t i = 0; i < report.n_changes; i++)
-		if (rg_streq(report.changes[i].path, path))
-			return &report.changes[i];
-	return NULL;
 }
 
 /* ================= capabilities ================= */
@@ -451,7 +315,7 @@ static void test_caps_unknown_names(void **state)
 			char *path =
 			    track(rg_xasprintf(".process.capabilities.%s[1]", cap_sets[s]));
 
-			expect_error(run(&rg_rule_caps, spec, &host_amd64), path,
+			expect_error(run(&rg_rule_caps, spec, &host_amd64), FILE_NAME, path,
 				     bad_names[i].shown);
 			assert_non_null(strstr(error->msg, "unknown capability"));
 			/* Nothing was removed before the name was refused. */
@@ -472,7 +336,7 @@ static void test_caps_unknown_name_shown_unambiguously(void **state)
 		char *text = track(
 		    rg_xasprintf("{\"process\":{\"capabilities\":{\"bounding\":[%s]}}}", items[i]));
 		struct rg_json *spec = parse(text);
-		expect_error(run(&rg_rule_caps, spec, &host_amd64),
+		expect_error(run(&rg_rule_caps, spec, &host_amd64), FILE_NAME,
 			     ".process.capabilities.bounding[0]", "unknown capability");
 		if (strstr(error->msg, "'CAP_CHOWN'"))
 			fail_msg("%s is reported as if it were the valid name: %s", items[i],
@@ -507,10 +371,11 @@ static void test_caps_wrong_types(void **state)
 
 	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
 		struct rg_json *spec = parse(cases[i].spec);
-		expect_error(run(&rg_rule_caps, spec, &host_amd64), cases[i].path, cases[i].more);
+		expect_error(run(&rg_rule_caps, spec, &host_amd64), FILE_NAME, cases[i].path,
+			     cases[i].more);
 		/* The same error comes out of the whole enforcement. */
 		spec = parse(cases[i].spec);
-		expect_error(run(NULL, spec, &host_amd64), cases[i].path, cases[i].more);
+		expect_error(run(NULL, spec, &host_amd64), FILE_NAME, cases[i].path, cases[i].more);
 	}
 }
 
@@ -892,7 +757,7 @@ static void test_seccomp_wrong_types(void **state)
 
 	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
 		struct rg_json *spec = parse(cases[i].spec);
-		expect_error(run(NULL, spec, &host_amd64), cases[i].path, cases[i].more);
+		expect_error(run(NULL, spec, &host_amd64), FILE_NAME, cases[i].path, cases[i].more);
 	}
 }
 
@@ -922,13 +787,11 @@ static const char synthetic_profile[] =
 /* Loads a tracked policy from config_path; fails the test on error. */
 static struct rg_policy *load_policy(const char *config_path)
 {
-	assert_true(n_extra_policies < RG_ARRAY_SIZE(extra_policies));
-	struct rg_policy *p = &extra_policies[n_extra_policies];
+	struct rg_policy *p = new_policy();
 	int r = rg_policy_load(config_path, p, &error);
 	if (r < 0)
 		fail_msg("policy %s: %s", config_path ? config_path : "(default)",
 			 error ? error->msg : "?");
-	n_extra_policies++;
 	return p;
 }
 
@@ -1067,7 +930,7 @@ static void test_process_wrong_types(void **state)
 
 	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
 		struct rg_json *spec = parse(cases[i].spec);
-		expect_error(run(&rg_rule_process, spec, &host_amd64), cases[i].path,
+		expect_error(run(&rg_rule_process, spec, &host_amd64), FILE_NAME, cases[i].path,
 			     cases[i].more);
 	}
 }
@@ -1151,7 +1014,7 @@ static void test_resources_wrong_types(void **state)
 
 	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
 		struct rg_json *spec = parse(cases[i].spec);
-		expect_error(run(&rg_rule_resources, spec, &host_amd64), cases[i].path,
+		expect_error(run(&rg_rule_resources, spec, &host_amd64), FILE_NAME, cases[i].path,
 			     cases[i].more);
 	}
 }
@@ -1258,7 +1121,7 @@ static void test_annotate_wrong_types(void **state)
 
 	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
 		struct rg_json *spec = parse(cases[i].spec);
-		expect_error(run(&rg_rule_annotate, spec, &host_amd64), ".annotations",
+		expect_error(run(&rg_rule_annotate, spec, &host_amd64), FILE_NAME, ".annotations",
 			     cases[i].more);
 	}
 }
@@ -1336,7 +1199,7 @@ static void test_enforce_top_level(void **state)
 
 	for (size_t i = 0; i < RG_ARRAY_SIZE(not_objects); i++) {
 		struct rg_json *spec = parse(not_objects[i]);
-		expect_error(run(NULL, spec, &host_amd64), ".", "expected an object");
+		expect_error(run(NULL, spec, &host_amd64), FILE_NAME, ".", "expected an object");
 	}
 }
 
@@ -1411,7 +1274,7 @@ static void test_check_keys_refused(void **state)
 		rg_error_free(error);
 		error = NULL;
 		int r = rg_spec_check_keys(spec, FILE_NAME, &error);
-		expect_error(r, cases[i].path, "only by case");
+		expect_error(r, FILE_NAME, cases[i].path, "only by case");
 	}
 }
 
@@ -1463,7 +1326,7 @@ static void test_check_keys_top_level(void **state)
 		struct rg_json *spec = parse(not_objects[i]);
 		rg_error_free(error);
 		error = NULL;
-		expect_error(rg_spec_check_keys(spec, FILE_NAME, &error), ".",
+		expect_error(rg_spec_check_keys(spec, FILE_NAME, &error), FILE_NAME, ".",
 			     "expected an object");
 	}
 }
@@ -1737,8 +1600,6 @@ static void teardown_fixture(void)
 	}
 	rmdir(tmpdir);
 }
-
-#define T(f) cmocka_unit_test_teardown(f, cleanup)
 
 int main(void)
 {
