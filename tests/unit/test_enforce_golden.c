@@ -54,6 +54,8 @@
 #include "runguard/spec.h"
 #include "runguard/util.h"
 
+#include "golden_harness.h"
+
 #define CASE_PREFIX "enforce-"
 #define HINT "regenerate with RG_UPDATE_GOLDEN=1 after checking the diff"
 
@@ -72,42 +74,10 @@ static const struct rg_host host = {.seccomp_arch = "SCMP_ARCH_X86_64",
 static struct rg_policy policy;
 static char tmpdir[] = "/tmp/rg-test-enforce-golden-XXXXXX";
 
-static const char *golden_dir(void)
-{
-	const char *d = getenv("RG_GOLDEN_DIR");
-	return d && *d ? d : "tests/golden";
-}
-
 static bool is_update(void)
 {
 	const char *u = getenv("RG_UPDATE_GOLDEN");
 	return u && rg_streq(u, "1");
-}
-
-/* Reads a whole file; NULL with errno set on error. */
-static char *read_file(const char *path, size_t *ret_len)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct rg_buf b = {0};
-	char chunk[65536];
-
-	if (fd < 0)
-		return NULL;
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rg_buf_free(&b);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		rg_buf_append(&b, chunk, (size_t)n);
-	}
-	rg_buf_append(&b, "", 0);
-	*ret_len = b.len;
-	return rg_buf_steal(&b);
 }
 
 static int write_file(const char *path, const char *text, size_t len)
@@ -171,7 +141,7 @@ static bool check_refusal(const char *name, int r, const struct rg_error *err)
 			print_message("# updated %s; check it by hand\n", path);
 		free(text);
 	}
-	want = read_file(path, &len);
+	want = golden_read(path, &len);
 	if (!want) {
 		print_error("cannot read %s: %s\n", path, strerror(errno));
 		goto done;
@@ -213,7 +183,7 @@ static void run_case(void **state)
 		p = &case_policy;
 	}
 
-	in = read_file(in_path, &in_len);
+	in = golden_read(in_path, &in_len);
 	if (!in) {
 		print_error("cannot read %s: %s\n", in_path, strerror(errno));
 		goto done;
@@ -243,7 +213,7 @@ static void run_case(void **state)
 		print_message("# updated %s (%zu changes); check it by hand\n", out_path,
 			      report.n_changes);
 	}
-	want = read_file(out_path, &want_len);
+	want = golden_read(out_path, &want_len);
 	if (!want) {
 		print_error("cannot read %s: %s; %s\n", out_path, strerror(errno), HINT);
 		goto done;
@@ -286,11 +256,6 @@ done:
 	assert_true(ok);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The default policy, from an explicit configuration file holding `{}`. */
 static int load_policy(void)
 {
@@ -314,51 +279,11 @@ static int load_policy(void)
 
 int main(void)
 {
-	const char *dir = golden_dir();
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	DIR *d = opendir(dir);
+	int r = golden_main("test_enforce_golden", CASE_PREFIX, "enforce-golden", run_case,
+			    load_policy);
 
-	if (!d) {
-		fprintf(stderr,
-			"test_enforce_golden: cannot open %s: %s (run from the repository top)\n",
-			dir, strerror(errno));
-		return 1;
-	}
-	for (struct dirent *e; (e = readdir(d));) {
-		if (!rg_startswith(e->d_name, CASE_PREFIX))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			names = rg_xrealloc(names, cap * sizeof(*names));
-		}
-		names[n++] = rg_xstrdup(e->d_name);
-	}
-	closedir(d);
-	if (n == 0) {
-		/* No cases is a broken checkout, not a pass. */
-		fprintf(stderr, "test_enforce_golden: no " CASE_PREFIX "* cases in %s\n", dir);
-		return 1;
-	}
-	qsort(names, n, sizeof(*names), cmp_str);
-
-	int failed = 1;
-	struct CMUnitTest *tests = rg_xcalloc(n, sizeof(*tests));
-	if (load_policy() == 0) {
-		for (size_t i = 0; i < n; i++) {
-			tests[i].name = names[i];
-			tests[i].test_func = run_case;
-			tests[i].initial_state = names[i];
-		}
-		failed = _cmocka_run_group_tests("enforce-golden", tests, n, NULL, NULL);
-	}
 	/* Keep the directory when it holds an enforced output to diff against. */
 	rmdir(tmpdir);
-
 	rg_policy_free(&policy);
-	free(tests);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return failed ? 1 : 0;
+	return r;
 }

@@ -28,37 +28,17 @@
 #include "runguard/json.h"
 #include "runguard/util.h"
 
+#include "golden_harness.h"
+
 #define CASE_PREFIX "roundtrip-"
 
-static const char *golden_dir(void)
-{
-	const char *d = getenv("RG_GOLDEN_DIR");
-	return d && *d ? d : "tests/golden";
-}
-
-/* Reads a whole file; returns NULL (and fails the test) on error. */
+/* Reads a whole file; fails the test on error. */
 static char *read_file(const char *path, size_t *ret_len)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct rg_buf b = {0};
-	char chunk[65536];
-
-	if (fd < 0)
-		fail_msg("cannot open %s: %s", path, strerror(errno));
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rg_buf_free(&b);
-			fail_msg("cannot read %s: %s", path, strerror(errno));
-		}
-		if (n == 0)
-			break;
-		rg_buf_append(&b, chunk, (size_t)n);
-	}
-	*ret_len = b.len;
-	return rg_buf_steal(&b);
+	char *buf = golden_read(path, ret_len);
+	if (!buf)
+		fail_msg("cannot read %s: %s", path, strerror(errno));
+	return buf;
 }
 
 static struct rg_json *parse_file(const char *path, const char *name)
@@ -136,51 +116,7 @@ static void run_case(void **state)
 	assert_true(ok);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int main(void)
 {
-	const char *dir = golden_dir();
-	DIR *d = opendir(dir);
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-
-	if (!d) {
-		fprintf(stderr, "test_golden: cannot open %s: %s (run from the repository top)\n",
-			dir, strerror(errno));
-		return 1;
-	}
-	for (struct dirent *e; (e = readdir(d));) {
-		if (!rg_startswith(e->d_name, CASE_PREFIX))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			names = rg_xrealloc(names, cap * sizeof(*names));
-		}
-		names[n++] = rg_xstrdup(e->d_name);
-	}
-	closedir(d);
-	if (n == 0) {
-		/* No cases is a broken checkout, not a pass. */
-		fprintf(stderr, "test_golden: no " CASE_PREFIX "* cases in %s\n", dir);
-		return 1;
-	}
-	qsort(names, n, sizeof(*names), cmp_str);
-
-	struct CMUnitTest *tests = rg_xcalloc(n, sizeof(*tests));
-	for (size_t i = 0; i < n; i++) {
-		tests[i].name = names[i];
-		tests[i].test_func = run_case;
-		tests[i].initial_state = names[i];
-	}
-	int failed = _cmocka_run_group_tests("golden", tests, n, NULL, NULL);
-
-	free(tests);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return failed;
+	return golden_main("test_golden", CASE_PREFIX, "golden", run_case, NULL);
 }
