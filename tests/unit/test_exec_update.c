@@ -298,17 +298,34 @@ static const char container_plain[] =
     "{\"process\":{\"selinuxLabel\":\"system_u:system_r:container_t:s0:c1,c2\","
     "\"user\":{\"uid\":1000}}}";
 
-static void exec_flags(struct fixture *f, const char *config, const char *container,
-		       const char *const *args, int want_r)
+/*
+ * Runs exec's flag check (update's when is_update) on args under config,
+ * for a container whose config.json is `container`; fails unless it returns
+ * want_r.
+ */
+static void check_flags(struct fixture *f, bool is_update, const char *config,
+			const char *container, const char *const *args, int want_r)
 {
 	struct rg_error *err = NULL;
+	int r;
 	fx_init(f, config, container);
 	fx_argv(f, args);
-	const struct rg_exec_check x = {&f->policy, &test_host, f->container, &f->report};
-	int r = rg_execproc_check_flags(&x, f->flags, f->n_flags, &f->argv, &err);
+	if (is_update) {
+		const struct rg_update_check x = {&f->policy, &test_host, f->container, &f->report};
+		r = rg_update_check_flags(&x, f->flags, f->n_flags, &f->argv, &err);
+	} else {
+		const struct rg_exec_check x = {&f->policy, &test_host, f->container, &f->report};
+		r = rg_execproc_check_flags(&x, f->flags, f->n_flags, &f->argv, &err);
+	}
 	if (r != want_r)
 		fail_msg("check_flags: %d (%s), want %d", r, err ? err->msg : "-", want_r);
 	rg_error_free(err);
+}
+
+static void exec_flags(struct fixture *f, const char *config, const char *container,
+		       const char *const *args, int want_r)
+{
+	check_flags(f, false, config, container, args, want_r);
 }
 
 static void test_exec_cap_fix_drops(void **state)
@@ -608,14 +625,7 @@ static const char container_cpu[] =
 static void update_flags(struct fixture *f, const char *config, const char *container,
 			 const char *const *args, int want_r)
 {
-	struct rg_error *err = NULL;
-	fx_init(f, config, container);
-	fx_argv(f, args);
-	const struct rg_update_check x = {&f->policy, &test_host, f->container, &f->report};
-	int r = rg_update_check_flags(&x, f->flags, f->n_flags, &f->argv, &err);
-	if (r != want_r)
-		fail_msg("check_flags: %d (%s), want %d", r, err ? err->msg : "-", want_r);
-	rg_error_free(err);
+	check_flags(f, true, config, container, args, want_r);
 }
 
 static void test_update_flags_table(void **state)
