@@ -219,13 +219,27 @@ int rg_ctd_get_imports(const struct rg_ctd_file *f, const struct rg_toml_item **
 	return 0;
 }
 
+/* Loads an imported file, once (containerd skips a file it has loaded), noting its importer. */
+static int add_import(struct rg_ctd *c, const char *path, size_t parent, size_t entry,
+		      struct rg_error **err)
+{
+	if (seen(c, path) || c->n >= RG_CTD_MAX_FILES)
+		return 0;
+	struct rg_ctd_file *f = &c->files[c->n++];
+	int r = load_file(path, f, err);
+	f->parent = parent;
+	f->entry = entry;
+	return r;
+}
+
 /*
  * Appends the files a file imports, as containerd resolves them: each
  * entry relative to the importing file's directory, globs expanded in
  * lexical order.
  */
-static int queue_imports(struct rg_ctd *c, const struct rg_ctd_file *f, struct rg_error **err)
+static int queue_imports(struct rg_ctd *c, size_t parent, struct rg_error **err)
 {
+	const struct rg_ctd_file *f = &c->files[parent];
 	const struct rg_toml_item *it;
 	char **list;
 	size_t n;
@@ -235,14 +249,12 @@ static int queue_imports(struct rg_ctd *c, const struct rg_ctd_file *f, struct r
 		_cleanup_free_ char *p = rg_ctd_import_path(c, f, list[i]);
 		glob_t g = {0};
 		if (!has_glob(p)) {
-			if (!seen(c, p) && c->n < RG_CTD_MAX_FILES)
-				r = load_file(p, &c->files[c->n++], err);
+			r = add_import(c, p, parent, i, err);
 			continue;
 		}
 		if (glob(p, 0, NULL, &g) == 0) {
 			for (size_t k = 0; k < g.gl_pathc && r == 0; k++)
-				if (!seen(c, g.gl_pathv[k]) && c->n < RG_CTD_MAX_FILES)
-					r = load_file(g.gl_pathv[k], &c->files[c->n++], err);
+				r = add_import(c, g.gl_pathv[k], parent, i, err);
 		}
 		globfree(&g);
 	}
@@ -255,7 +267,7 @@ static int load_all(struct rg_ctd *c, struct rg_error **err)
 	int r = load_file(c->main_path, &c->files[c->n++], err);
 	for (size_t i = 0; r == 0 && i < c->n; i++)
 		if (c->files[i].exists)
-			r = queue_imports(c, &c->files[i], err);
+			r = queue_imports(c, i, err);
 	if (r == 0 && c->n >= RG_CTD_MAX_FILES)
 		return rg_error_set(err, E2BIG, "%s: more than %d files imported", c->main_path,
 				    RG_CTD_MAX_FILES);
@@ -505,6 +517,14 @@ static size_t handler_pos(struct rg_ctd_file *t, const char *src, size_t *ret_in
 	return append_pos(t);
 }
 
+/* Two raw values are the same when their text is, or they are equal strings ('a' and "a"). */
+static bool same_value(const char *a, const char *b)
+{
+	_cleanup_free_ char *x = NULL, *y = NULL;
+	return rg_streq(a, b) || (rg_toml_decode_string(a, strlen(a), &x) == 0 &&
+				  rg_toml_decode_string(b, strlen(b), &y) == 0 && rg_streq(x, y));
+}
+
 /* Makes an existing handler's key match: adds missing keys, fixes the ones runguard owns. */
 static void ensure_keys(struct rg_ctd *c, struct rg_ctd_file *t, const struct rg_toml_item *header,
 			const struct kvs *want, const char *const *owned)
@@ -521,7 +541,7 @@ static void ensure_keys(struct rg_ctd *c, struct rg_ctd_file *t, const struct rg
 			continue;
 		}
 		_cleanup_free_ char *have = rg_toml_raw(t->doc, it);
-		if (rg_streq(have, k->value))
+		if (same_value(have, k->value))
 			continue;
 		bool is_owned = false;
 		for (size_t j = 0; owned[j]; j++)
@@ -772,7 +792,36 @@ static void finish_file(struct rg_ctd *c, struct rg_ctd_file *f)
 }
 
 /*
- * The drop-in, loaded at the end of the files if it is not imported yet,
+ * Where containerd will load the drop-in, not loaded yet. The files
+ * config.toml imports itself come first, in the order of its entries (a
+ * glob's in lexical order): the drop-in goes where the glob that matches
+ * it puts it, else after them all (its entry is appended).
+ */
+static size_t dropin_index(const struct rg_ctd *c)
+{
+	const struct rg_toml_item *it;
+	char **list;
+	size_t n, k, at = 1;
+
+	if (rg_ctd_get_imports(&c->files[0], &it, &list, &n, NULL) < 0)
+		n = 0;
+	for (k = 0; k < n; k++) {
+		_cleanup_free_ char *p = rg_ctd_import_path(c, &c->files[0], list[k]);
+		if (has_glob(p) && fnmatch(p, c->dropin, FNM_PATHNAME) == 0)
+			break;
+	}
+	for (size_t i = 1; i < c->n; i++) {
+		const struct rg_ctd_file *f = &c->files[i];
+		if (f->parent == 0 &&
+		    (f->entry < k || (f->entry == k && strcmp(f->path, c->dropin) < 0)))
+			at = i + 1;
+	}
+	rg_toml_strv_free(list);
+	return at;
+}
+
+/*
+ * The drop-in, loaded (where containerd will load it) if it is not yet,
  * and as a new file (a header, then whatever plan_handler adds) if it does
  * not exist.
  */
@@ -784,7 +833,9 @@ static int load_dropin(struct rg_ctd *c, struct rg_ctd_file **ret, struct rg_err
 			return 0;
 		}
 	}
-	struct rg_ctd_file *f = &c->files[c->n++];
+	size_t at = dropin_index(c);
+	memmove(&c->files[at + 1], &c->files[at], (c->n++ - at) * sizeof(*c->files));
+	struct rg_ctd_file *f = &c->files[at];
 	int r = load_file(c->dropin, f, err);
 	*ret = f;
 	if (r < 0 || f->exists)

@@ -86,9 +86,10 @@ static void remove_runc(struct rg_ctd_file *t)
 
 /*
  * default_runtime_name "runguard" goes back to containerd's default, "runc";
- * a [containerd] table holding only that key (as configure appends it) goes.
+ * in the file that holds the handler, a [containerd] table holding only that
+ * key (as configure appends it) goes.
  */
-static void remove_default(struct rg_ctd_file *t)
+static void remove_default(struct rg_ctd_file *t, bool is_handlers_file)
 {
 	const char *table = t->lay->containerd;
 	_cleanup_free_ char *def = rg_ctd_get_string(t, table, "default_runtime_name");
@@ -97,7 +98,7 @@ static void remove_default(struct rg_ctd_file *t)
 
 	if (!def || !rg_streq(def, RG_CONFIGURE_NAME))
 		return;
-	if (ch && rg_streq(it->table, table) && count_keys(t, table) == 1) {
+	if (is_handlers_file && ch && rg_streq(it->table, table) && count_keys(t, table) == 1) {
 		size_t i = (size_t)(ch - t->doc->items), start = ch->start;
 		if (i >= 1 && ch[-1].kind == RG_TOML_OTHER && ch[-1].end - ch[-1].start == 1)
 			start = ch[-1].start;
@@ -161,11 +162,11 @@ int rg_ctd_plan_remove(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_ctd_fi
 		} else if (r == 0) {
 			remove_tables(t, h, RG_CTD_HANDLER_MARK);
 			remove_runc(t);
-			remove_default(t);
+			remove_default(t, true);
 		}
 		for (size_t i = 0; r == 0 && c->version >= 3 && i < c->n; i++)
 			if (&c->files[i] != t && c->files[i].exists)
-				remove_default(&c->files[i]);
+				remove_default(&c->files[i], false);
 	}
 	if (r == 0 && is_dropin_gone && m->exists)
 		r = remove_import(c, m, err);

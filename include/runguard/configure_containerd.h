@@ -32,6 +32,7 @@ struct rg_ctd_file {
 	struct rg_toml *doc;
 	const struct rg_containerd_layout *lay; /* where containerd reads its CRI settings */
 	struct rg_toml_edits ed;
+	size_t parent, entry; /* imported by files[parent], through its imports[entry] */
 };
 
 struct rg_ctd {
@@ -40,7 +41,7 @@ struct rg_ctd {
 	char *main_path;
 	char *dropin;
 	int version; /* config.toml's: 2 (containerd 1.x), 3 or 4 (2.x) */
-	/* containerd's load order: config.toml first; the drop-in last if not imported yet. */
+	/* containerd's load order, config.toml first (the drop-in too, if configure adds it). */
 	struct rg_ctd_file files[RG_CTD_MAX_FILES];
 	size_t n;
 };

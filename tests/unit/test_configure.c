@@ -562,6 +562,260 @@ static void test_containerd_dry_run(void **state)
 	assert_int_equal(count_backups(dir), 0);
 }
 
+/* ================= containerd 2.x (versions 3 and 4) ================= */
+
+#define V3_RT "[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runguard"
+#define V3_MARK "\n# runguard: runc under runguard's policy (runguard configure)\n"
+#define V3_DEFAULT                                                                                 \
+	"\n[plugins.\"io.containerd.cri.v1.runtime\".containerd]\n"                                \
+	"  default_runtime_name = \"runguard\"\n"
+
+/* What configure writes into a new drop-in for the config.toml in dir: a header, then body. */
+static char *dropin_text(const char *dir, int version, const char *body)
+{
+	return track(rg_xasprintf("# A containerd runtime handler that runs runguard: runc under "
+				  "runguard's policy.\n# Written by `runguard configure "
+				  "containerd`; imported from %s/config.toml.\nversion = %d\n%s",
+				  dir, version, body));
+}
+
+/* text with its first `from` replaced by `to`. */
+static char *replaced(const char *text, const char *from, const char *to)
+{
+	const char *p = strstr(text, from);
+	assert_non_null(p);
+	return track(rg_xasprintf("%.*s%s%s", (int)(p - text), text, to, p + strlen(from)));
+}
+
+/* Writes dir/rel (making its directories), for cases made on the spot. */
+static char *put_file(const char *dir, const char *rel, const char *text)
+{
+	char *path = track(rg_xasprintf("%s/%s", dir, rel));
+	char *parent = track(rg_xstrdup(path));
+	*strrchr(parent, '/') = '\0';
+	assert_int_equal(rg_mkdir_p(parent, 0755, &error), 0);
+	assert_int_equal(rg_file_replace(path, text, strlen(text), 0644, &error), 0);
+	return path;
+}
+
+/* A fresh, empty configuration directory. */
+static char *scratch(const char *name)
+{
+	char *dir = track(rg_xasprintf("%s/%d-%s", tmpdir, ++case_n, name));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	return dir;
+}
+
+static void test_containerd_v3(void **state)
+{
+	char *dir = fixture("containerd", "v3");
+	char *path = track(rg_xasprintf("%s/config.toml", dir));
+	char *dropin = track(rg_xasprintf("%s/conf.d/runguard.toml", dir));
+	char *before = slurp(path), *out;
+
+	assert_int_equal(configure("containerd", dir, false, &out), 0);
+	assert_has(out, track(rg_xasprintf("updated %s (backup: ", path)));
+	assert_has(out, track(rg_xasprintf("created %s\n", dropin)));
+	/* config.toml: just the imports line, after `version`. */
+	char *line = track(rg_xasprintf("version = 3\nimports = [\"%s\"]\n", dropin));
+	assert_string_equal(slurp(path), replaced(before, "version = 3\n", line));
+	/* The drop-in: runc's keys and options (SystemdCgroup) copied, BinaryName
+	 * replaced; containerd 2.x keeps its built-in runc: not written out. */
+	char *handler = dropin_text(dir, 3,
+				    V3_MARK V3_RT "]\n"
+						  "  runtime_type = 'io.containerd.runc.v2'\n"
+						  "  runtime_path = ''\n"
+						  "  pod_annotations = [\"run.runguard.profile\"]\n"
+						  "  privileged_without_host_devices = false\n"
+						  "  sandboxer = 'podsandbox'\n"
+						  "  " V3_RT ".options]\n"
+						  "    BinaryName = \"" BIN "\"\n"
+						  "    Root = ''\n"
+						  "    SystemdCgroup = true\n");
+	assert_string_equal(slurp(dropin), handler);
+	assert_int_equal(count_backups(dir), 1);
+	assert_int_equal(changes("containerd", dir, false), 0);
+	assert_int_equal(configure("containerd", dir, false, &out), 0);
+	assert_has(out, "already configured");
+	/* --default: in the drop-in, loaded after config.toml, whose 'runc' stays. */
+	char *main_text = slurp(path);
+	assert_int_equal(configure("containerd", dir, true, &out), 0);
+	assert_string_equal(slurp(dropin), track(rg_xasprintf("%s" V3_DEFAULT, handler)));
+	assert_string_equal(slurp(path), main_text);
+	assert_int_equal(changes("containerd", dir, true), 0);
+	assert_int_equal(changes("containerd", dir, false), 0);
+}
+
+static void test_containerd_v3_nocri(void **state)
+{
+	char *dir = fixture("containerd", "v3-nocri");
+	char *path = track(rg_xasprintf("%s/config.toml", dir));
+	char *dropin = track(rg_xasprintf("%s/conf.d/runguard.toml", dir));
+	char *before = slurp(path);
+
+	assert_int_equal(configure("containerd", dir, true, NULL), 0);
+	char *line = track(rg_xasprintf("version = 3\nimports = [\"%s\"]\n", dropin));
+	assert_string_equal(slurp(path), replaced(before, "version = 3\n", line));
+	assert_string_equal(slurp(dropin),
+			    dropin_text(dir, 3,
+					V3_MARK V3_RT
+					"]\n"
+					"  runtime_type = \"io.containerd.runc.v2\"\n"
+					"  pod_annotations = [\"run.runguard.profile\"]\n"
+					"  " V3_RT ".options]\n"
+					"    BinaryName = \"" BIN "\"\n" V3_DEFAULT));
+	assert_int_equal(changes("containerd", dir, true), 0);
+}
+
+/*
+ * imports = ['conf.d/\*.toml']: config.toml is not touched; runc's settings
+ * are merged over the files (SystemdCgroup from a drop-in); a drop-in
+ * written for 1.x is read with 1.x's names; a default_runtime_name set by a
+ * file loaded after runguard's drop-in is set where it takes effect.
+ */
+static void test_containerd_v3_imports(void **state)
+{
+	char *dir = fixture("containerd", "v3-imports");
+	char *path = track(rg_xasprintf("%s/config.toml", dir));
+	char *dropin = track(rg_xasprintf("%s/conf.d/runguard.toml", dir));
+	char *before = slurp(path);
+
+	assert_int_equal(configure("containerd", dir, false, NULL), 0);
+	assert_string_equal(slurp(path), before);
+	assert_int_equal(count_backups(dir), 0);
+	char *handler = dropin_text(dir, 3,
+				    V3_MARK V3_RT "]\n"
+						  "  runtime_type = 'io.containerd.runc.v2'\n"
+						  "  privileged_without_host_devices = true\n"
+						  "  pod_annotations = [\"run.runguard.profile\"]\n"
+						  "  " V3_RT ".options]\n"
+						  "    SystemdCgroup = true\n"
+						  "    BinaryName = \"" BIN "\"\n");
+	assert_string_equal(slurp(dropin), handler);
+	assert_int_equal(changes("containerd", dir, false), 0);
+
+	static const char later[] = "[plugins.\"io.containerd.cri.v1.runtime\".containerd]\n"
+				    "  default_runtime_name = \"runc\"\n";
+	char *zz = put_file(dir, "conf.d/zz-default.toml", later);
+	assert_int_equal(configure("containerd", dir, true, NULL), 0);
+	assert_string_equal(slurp(zz), replaced(later, "\"runc\"", "\"runguard\""));
+	assert_string_equal(slurp(dropin), handler);
+	assert_int_equal(changes("containerd", dir, true), 0);
+	/* --remove: the drop-in goes, and the default that would name nothing. */
+	assert_int_equal(unconfigure("containerd", dir, BIN, NULL), 0);
+	assert_false(rg_file_exists(dropin));
+	assert_string_equal(slurp(zz), later);
+	assert_string_equal(slurp(path), before);
+}
+
+/* A handler a file already sets is completed there; version 4 (containerd 2.3) as 3. */
+static void test_containerd_v3_in_place(void **state)
+{
+	char *dir = scratch("v4-in-place");
+	static const char text[] =
+	    "version = 4\n"
+	    "[plugins.'io.containerd.server.v1.grpc']\n"
+	    "  address = '/run/containerd/containerd.sock'\n"
+	    "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runguard]\n"
+	    "  runtime_type = 'io.containerd.runc.v2'\n"
+	    "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runguard.options]\n"
+	    "  SystemdCgroup = true\n";
+	char *path = put_file(dir, "config.toml", text);
+
+	assert_int_equal(configure("containerd", dir, false, NULL), 0);
+	char *want = replaced(text, "  SystemdCgroup = true\n",
+			      "  SystemdCgroup = true\n  BinaryName = \"" BIN "\"\n");
+	want = replaced(want, "  runtime_type = 'io.containerd.runc.v2'\n",
+			"  runtime_type = 'io.containerd.runc.v2'\n"
+			"  pod_annotations = [\"run.runguard.profile\"]\n");
+	assert_string_equal(slurp(path), want);
+	assert_false(rg_file_exists(track(rg_xasprintf("%s/conf.d", dir))));
+	assert_int_equal(changes("containerd", dir, false), 0);
+
+	/* Without a handler: the drop-in says version 4 too (2.3 refuses a higher one). */
+	dir = scratch("v4-dropin");
+	put_file(dir, "config.toml", "version = 4\n");
+	assert_int_equal(configure("containerd", dir, false, NULL), 0);
+	assert_has(slurp(track(rg_xasprintf("%s/conf.d/runguard.toml", dir))),
+		   "\nversion = 4\n" V3_MARK V3_RT "]\n");
+}
+
+/* A drop-in that configure wrote for containerd 1.x, under a config.toml migrated to version 3. */
+static void test_containerd_v3_old_dropin(void **state)
+{
+	char *dir = fixture("containerd", "noimports");
+	assert_int_equal(configure("containerd", dir, false, NULL), 0);
+	char *path = track(rg_xasprintf("%s/config.toml", dir));
+	char *dropin = track(rg_xasprintf("%s/conf.d/runguard.toml", dir));
+	put_file(dir, "config.toml", replaced(slurp(path), "version = 2\n", "version = 3\n"));
+	char *old = slurp(dropin);
+	assert_has(old, "\nversion = 2\n");
+	/* Read with 1.x's names, as containerd 2.x migrates it: nothing to do. */
+	assert_int_equal(changes("containerd", dir, false), 0);
+	assert_int_equal(configure("containerd", dir, true, NULL), 0);
+	assert_string_equal(slurp(dropin),
+			    track(rg_xasprintf("%s\n[plugins.\"io.containerd.grpc.v1.cri\"."
+					       "containerd]\n  default_runtime_name = "
+					       "\"runguard\"\n",
+					       old)));
+	assert_int_equal(unconfigure("containerd", dir, BIN, NULL), 0);
+	assert_false(rg_file_exists(dropin));
+}
+
+/* A case made on the spot that configure refuses: `what` in the error, nothing written. */
+static void expect_refused_text(const char *const files[][2], size_t n, const char *what)
+{
+	char *dir = scratch("refused");
+	for (size_t i = 0; i < n; i++)
+		put_file(dir, files[i][0], files[i][1]);
+	assert_true(configure("containerd", dir, true, NULL) < 0);
+	assert_non_null(error);
+	assert_has(error->msg, what);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(slurp(track(rg_xasprintf("%s/%s", dir, files[i][0]))),
+				    files[i][1]);
+	assert_int_equal(count_backups(dir), 0);
+	assert_false(rg_file_exists(track(rg_xasprintf("%s/conf.d/runguard.toml", dir))));
+}
+
+static void test_containerd_v3_refusals(void **state)
+{
+	static const char *const v5[][2] = {{"config.toml", "version = 5\n"}};
+	expect_refused_text(v5, 1,
+			    "config.toml:1: version 5: runguard configure knows versions 2 "
+			    "(containerd 1.x), 3 and 4 (containerd 2.x)");
+	static const char *const str[][2] = {{"config.toml", "# x\nversion = \"3\"\n"}};
+	expect_refused_text(str, 1, "config.toml:2: version \"3\": runguard configure knows");
+	/* Merged key by key by containerd: configure would edit one of two halves. */
+	static const char *const two[][2] = {
+	    {"config.toml",
+	     "version = 3\nimports = ['conf.d/*.toml']\n"
+	     "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runguard]\n"
+	     "  runtime_type = 'io.containerd.runc.v2'\n"},
+	    {"conf.d/a.toml",
+	     "version = 3\n"
+	     "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runguard."
+	     "options]\n  BinaryName = '/usr/sbin/runc'\n"},
+	};
+	expect_refused_text(two, 2, "the handler runguard is set in several files");
+	assert_has(error->msg, "conf.d/a.toml");
+	static const char *const dotted[][2] = {
+	    {"config.toml", "version = 3\n"
+			    "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes]\n"
+			    "  runguard.runtime_type = 'io.containerd.runc.v2'\n"}};
+	expect_refused_text(dotted, 1, "config.toml:3: ");
+	assert_has(error->msg, "is set with a dotted key or an inline table");
+}
+
+/* --remove on a node without config.toml writes nothing (it used to create an empty one). */
+static void test_containerd_remove_nothing(void **state)
+{
+	char *dir = scratch("empty"), *out;
+	assert_int_equal(unconfigure("containerd", dir, BIN, &out), 0);
+	assert_has(out, "not configured");
+	assert_false(rg_file_exists(track(rg_xasprintf("%s/config.toml", dir))));
+}
+
 /* ================= CRI-O, podman, docker ================= */
 
 static void test_crio(void **state)
@@ -669,8 +923,9 @@ static void test_docker_new_file(void **state)
 static void test_remove_round_trips(void **state)
 {
 	static const char *const cases[][2] = {
-	    {"containerd", "runtimes"}, {"containerd", "noimports"}, {"containerd", "debian"},
-	    {"containerd", "imports"},	{"crio", "basic"},	     {"podman", "basic"},
+	    {"containerd", "runtimes"},	  {"containerd", "noimports"}, {"containerd", "debian"},
+	    {"containerd", "imports"},	  {"containerd", "v3"},	       {"containerd", "v3-nocri"},
+	    {"containerd", "v3-imports"}, {"crio", "basic"},	       {"podman", "basic"},
 	    {"docker", "other-keys"},
 	};
 	for (size_t i = 0; i < 2 * RG_ARRAY_SIZE(cases); i++) {
@@ -713,6 +968,7 @@ static void test_remove_refuses_other_binaries(void **state)
 	static const char *const cases[][3] = {
 	    {"containerd", "runtimes", "config.toml"},
 	    {"containerd", "noimports", "conf.d/runguard.toml"},
+	    {"containerd", "v3", "conf.d/runguard.toml"},
 	    {"crio", "basic", "crio.conf.d/10-runguard.conf"},
 	    {"podman", "basic", "containers.conf.d/runguard.conf"},
 	    {"docker", "other-keys", "daemon.json"},
@@ -935,6 +1191,13 @@ int main(void)
 	    cmocka_unit_test_teardown(test_containerd_debian, cleanup),
 	    cmocka_unit_test_teardown(test_containerd_refusals, cleanup),
 	    cmocka_unit_test_teardown(test_containerd_dry_run, cleanup),
+	    cmocka_unit_test_teardown(test_containerd_v3, cleanup),
+	    cmocka_unit_test_teardown(test_containerd_v3_nocri, cleanup),
+	    cmocka_unit_test_teardown(test_containerd_v3_imports, cleanup),
+	    cmocka_unit_test_teardown(test_containerd_v3_in_place, cleanup),
+	    cmocka_unit_test_teardown(test_containerd_v3_old_dropin, cleanup),
+	    cmocka_unit_test_teardown(test_containerd_v3_refusals, cleanup),
+	    cmocka_unit_test_teardown(test_containerd_remove_nothing, cleanup),
 	    cmocka_unit_test_teardown(test_crio, cleanup),
 	    cmocka_unit_test_teardown(test_podman, cleanup),
 	    cmocka_unit_test_teardown(test_docker, cleanup),
