@@ -4,7 +4,9 @@
 # `runguard configure ENGINE` on copies of the engine configurations in
 # tests/fixtures/engines: what it writes is read back by the engine itself
 # where the engine is installed (`containerd config dump`) and by python3's
-# tomllib otherwise (CRI-O is not packaged for Debian 12); it is idempotent,
+# tomllib otherwise (CRI-O is not packaged for Debian 12; containerd 2.x,
+# whose version 3 files are merged here as 2.x merges them, is not
+# packaged either); it is idempotent,
 # backs up what it edits, prints a diff with --dry-run and leaves malformed
 # files alone. --remove restores the files byte for byte and refuses a
 # runtime for another binary; --host-root edits a node mounted elsewhere
@@ -60,6 +62,40 @@ dump() {
 	run_cmd containerd --config "$1/config.toml" config dump
 	assert_status 0 || return 1
 	printf '%s\n' "$output" >"$T/dump.toml"
+}
+
+# ctd2_merged CONFIG: containerd 2.x's view of CONFIG and its imports, as
+# JSON in $T/merged.json: the files loaded in containerd's order (imports
+# relative to their file, globs sorted), each older than version 3 moved
+# from 1.x's CRI plugin name, merged key by key (tables into tables, a
+# later value winning); then the CRI runtime plugin's table.
+ctd2_merged() {
+	py "$1" -- '
+import glob, json, os, sys, tomllib
+def merge(a, b):
+    for k, v in b.items():
+        if isinstance(v, dict) and isinstance(a.get(k), dict):
+            merge(a[k], v)
+        else:
+            a[k] = v
+out, pending, seen = {}, [sys.argv[1]], set()
+while pending:
+    p = pending.pop(0)
+    if p in seen:
+        continue
+    seen.add(p)
+    c = tomllib.load(open(p, "rb"))
+    plugins = c.get("plugins", {})
+    if c.get("version", 1) < 3 and "io.containerd.grpc.v1.cri" in plugins:
+        old = plugins.pop("io.containerd.grpc.v1.cri")
+        plugins.setdefault("io.containerd.cri.v1.runtime", {}).update(old)
+    merge(out, c)
+    for e in c.get("imports", []):
+        e = os.path.join(os.path.dirname(p), e)
+        pending += sorted(glob.glob(e)) if "*" in e else [e]
+print(json.dumps(out["plugins"]["io.containerd.cri.v1.runtime"]))'
+	assert_status 0 || return 1
+	printf '%s\n' "$output" >"$T/merged.json"
 }
 
 @test "configure containerd: the handler goes next to runc's, with its options; containerd reads it; idempotent" {
@@ -159,6 +195,58 @@ print("ok")'
 	assert_status 0
 }
 
+@test "configure containerd version 3 (containerd 2.x): a drop-in holding the handler, imported; merged as 2.x merges it; --default; --remove" {
+	local d
+	d=$(fixture containerd v3)
+	cp "$d/config.toml" "$T/before.toml"
+	configure containerd "$d" --dry-run
+	assert_status 0
+	assert_contains "$output" "+++ $d/conf.d/runguard.toml"
+	assert_contains "$output" '+[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runguard]'
+	[[ ! -e "$d/conf.d" ]] || die "--dry-run wrote"
+	configure containerd "$d"
+	assert_status 0
+	assert_contains "$output" "updated $d/config.toml (backup: $d/config.toml.runguard-bak-"
+	assert_contains "$output" "created $d/conf.d/runguard.toml"
+	# config.toml: one line added, the imports entry.
+	[[ "$(diff "$T/before.toml" "$d/config.toml")" == "2a3
+> imports = [\"$d/conf.d/runguard.toml\"]" ]] || die "config.toml: $(diff "$T/before.toml" "$d/config.toml")"
+	[[ "$(sed -n '3p' "$d/conf.d/runguard.toml")" == "version = 3" ]] || die "drop-in: $(cat "$d/conf.d/runguard.toml")"
+	ctd2_merged "$d/config.toml"
+	run_cmd jq -c '[.containerd.runtimes.runguard, .containerd.runtimes.runc.options, .containerd.default_runtime_name, .cni.conf_dir]' "$T/merged.json"
+	[[ "$output" == '[{"runtime_type":"io.containerd.runc.v2","runtime_path":"","pod_annotations":["run.runguard.profile"],"privileged_without_host_devices":false,"sandboxer":"podsandbox","options":{"BinaryName":"/usr/local/sbin/runguard","Root":"","SystemdCgroup":true}},{"BinaryName":"","Root":"","SystemdCgroup":true},"runc","/etc/cni/net.d"]' ]] ||
+		die "merged: $output"
+	configure containerd "$d"
+	assert_contains "$output" "already configured"
+
+	configure containerd "$d" --default
+	assert_status 0
+	cmp "$T/before.toml" "$d/config.toml.runguard-bak-"* || die "backup"
+	ctd2_merged "$d/config.toml"
+	[[ "$(jq -r .containerd.default_runtime_name "$T/merged.json")" == runguard ]] || die "default: $(cat "$T/merged.json")"
+	grep -qxF "      default_runtime_name = 'runc'" "$d/config.toml" || die "config.toml's default changed"
+
+	configure containerd "$d" --remove
+	assert_status 0
+	assert_contains "$output" "removed $d/conf.d/runguard.toml (backup: "
+	cmp "$T/before.toml" "$d/config.toml" || die "config.toml not restored: $(diff "$T/before.toml" "$d/config.toml")"
+
+	# imports = ['conf.d/*.toml'] already: config.toml untouched; runc's
+	# options merged from another drop-in; a drop-in for 1.x migrated.
+	d=$(fixture containerd v3-imports)
+	sums "$d" >"$T/original"
+	configure containerd "$d" --default
+	assert_status 0
+	assert_not_contains "$output" "config.toml"
+	ctd2_merged "$d/config.toml"
+	run_cmd jq -c '[.containerd.runtimes.runguard.options, .containerd.runtimes.runguard.privileged_without_host_devices, .containerd.runtimes.kata.runtime_type, .containerd.default_runtime_name]' "$T/merged.json"
+	[[ "$output" == '[{"SystemdCgroup":true,"BinaryName":"/usr/local/sbin/runguard"},true,"io.containerd.kata.v2","runguard"]' ]] || die "merged: $output"
+	configure containerd "$d" --remove
+	assert_status 0
+	sums "$d" >"$T/removed"
+	diff "$T/original" "$T/removed" || die "--remove did not restore the files"
+}
+
 @test "configure crio and podman: drop-ins with runc's settings, valid TOML; --default; idempotent" {
 	local c p
 	c=$(fixture crio basic)
@@ -234,6 +322,7 @@ print("ok")'
 		"containerd malformed config.toml:4: unterminated string"
 		"containerd v1 config.toml:3: no \`version = 2\`"
 		"containerd twoholders several files"
+		"containerd v3-twohandlers the handler runguard is set in several files"
 		"crio malformed crio.conf:1: malformed table header"
 		"podman malformed containers.conf:2: unterminated array"
 		"docker malformed daemon.json:3"
@@ -282,6 +371,8 @@ print("ok")'
 		"containerd runtimes --default"
 		"containerd noimports"
 		"containerd debian --default"
+		"containerd v3 --default"
+		"containerd v3-nocri"
 		"crio basic --default"
 		"podman basic"
 		"docker other-keys --default"

@@ -287,17 +287,98 @@ root = "/var/lib/containerd"' ]] || die "imports line: $(cat "$conf")"
 	[[ "$(cat "$conf")" == $'version = 2\nroot = "/var/lib/containerd"' ]] || die "imports line left: $(cat "$conf")"
 }
 
+# A containerd 2.x node: config.toml of version 3 (as `containerd config
+# default` writes it since 2.2, with the conf.d glob), runc with SystemdCgroup.
+V3_CONTAINERD_CONFIG="version = 3
+imports = ['/etc/containerd/conf.d/*.toml']
+
+[plugins]
+  [plugins.'io.containerd.cri.v1.runtime']
+    [plugins.'io.containerd.cri.v1.runtime'.containerd]
+      default_runtime_name = 'runc'
+
+      [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes]
+        [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
+          runtime_type = 'io.containerd.runc.v2'
+          pod_annotations = []
+
+          [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
+            BinaryName = ''
+            SystemdCgroup = true
+"
+
+# What runguard configure writes for it: the drop-in (which the glob
+# already imports), with the node's paths; no runc handler (2.x keeps its
+# built-in one).
+V3_CONTAINERD_DROPIN="# A containerd runtime handler that runs runguard: runc under runguard's policy.
+# Written by \`runguard configure containerd\`; imported from /etc/containerd/config.toml.
+version = 3
+
+# runguard: runc under runguard's policy (runguard configure)
+[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runguard]
+  runtime_type = 'io.containerd.runc.v2'
+  pod_annotations = [\"run.runguard.profile\"]
+  [plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runguard.options]
+    BinaryName = \"/usr/local/sbin/runguard\"
+    SystemdCgroup = true
+"
+
+@test "installer: a containerd 2.x node (version 3): the handler in a drop-in; config.toml imports it; uninstall restores the node" {
+	fake_node
+	mkdir -p "$NODE/etc/containerd"
+	local conf=$NODE/etc/containerd/config.toml dropin=$NODE/etc/containerd/conf.d/runguard.toml
+	printf '%s' "$V3_CONTAINERD_CONFIG" >"$conf"
+
+	run_cmd "$INSTALLER" install
+	assert_status 0
+	assert_contains "$stderr" "containerd: created $dropin" "install.sh"
+	assert_not_contains "$stderr" "updated $conf" "install.sh"
+	# The glob imports it already: config.toml is untouched.
+	cmp "$conf" <(printf '%s' "$V3_CONTAINERD_CONFIG") || die "config.toml changed: $(cat "$conf")"
+	cmp "$dropin" <(printf '%s' "$V3_CONTAINERD_DROPIN") || die "drop-in: $(diff <(printf '%s' "$V3_CONTAINERD_DROPIN") "$dropin")"
+	py_check "$dropin" -- '
+import sys, tomllib
+rt = tomllib.load(open(sys.argv[1], "rb"))["plugins"]["io.containerd.cri.v1.runtime"]["containerd"]["runtimes"]
+assert set(rt) == {"runguard"}, rt
+print("ok")'
+	assert_status 0
+	run_cmd "$INSTALLER" install
+	assert_status 0
+	assert_contains "$stderr" "containerd: already configured" "second install"
+
+	run_cmd "$INSTALLER" uninstall
+	assert_status 0
+	assert_contains "$stderr" "containerd: removed $dropin (backup: " "uninstall"
+	[[ ! -e "$dropin" ]] || die "drop-in left after uninstall"
+	cmp "$conf" <(printf '%s' "$V3_CONTAINERD_CONFIG") || die "config.toml changed: $(cat "$conf")"
+	[[ $(backups "$NODE/etc/containerd") == 0 ]] || die "config.toml was backed up, so written"
+
+	# Without the glob (containerd 2.0 and 2.1 write none): an imports
+	# entry naming the drop-in by its node path; taken out again.
+	local plain
+	plain=$(printf '%s' "$V3_CONTAINERD_CONFIG" | sed '2d')
+	printf '%s\n' "$plain" >"$conf"
+	run_cmd "$INSTALLER" install
+	assert_status 0
+	cmp "$conf" <(printf '%s\n' "$plain" | sed '1a imports = ["/etc/containerd/conf.d/runguard.toml"]') ||
+		die "config.toml is not the original plus the imports line: $(cat "$conf")"
+	cmp "$dropin" <(printf '%s' "$V3_CONTAINERD_DROPIN") || die "drop-in: $(cat "$dropin")"
+	run_cmd "$INSTALLER" uninstall
+	assert_status 0
+	cmp "$conf" <(printf '%s\n' "$plain") || die "uninstall did not restore config.toml: $(cat "$conf")"
+}
+
 @test "installer: a configuration runguard configure refuses stops the installation before anything is copied" {
 	fake_node
 	mkdir -p "$NODE/etc/containerd"
 	local conf=$NODE/etc/containerd/config.toml
-	printf 'version = 3\n' >"$conf"
+	printf 'version = 5\n' >"$conf"
 	run_cmd "$INSTALLER" install
 	assert_failed_cleanly
-	assert_contains "$stderr" "version 3 (containerd 2.x) is not supported" "install.sh"
+	assert_contains "$stderr" "config.toml:1: version 5: runguard configure knows versions 2 (containerd 1.x), 3 and 4 (containerd 2.x)" "install.sh"
 	assert_contains "$stderr" "nothing installed" "install.sh"
 	[[ "$(find "$NODE" -type f)" == "$conf" ]] || die "files written: $(find "$NODE" -type f)"
-	[[ "$(cat "$conf")" == "version = 3" ]] || die "config.toml changed"
+	[[ "$(cat "$conf")" == "version = 5" ]] || die "config.toml changed"
 
 	# Only the handler name runguard configure writes.
 	RUNGUARD_HANDLER=kata run_cmd "$INSTALLER" install

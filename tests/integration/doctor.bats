@@ -3,7 +3,8 @@
 #
 # `runguard doctor`: engine configurations read under a fake node root
 # (--host-root) — a containerd handler that points at plain runc must fail
-# and say so, a node where `runguard configure` wired every engine must pass
+# and say so, a node where `runguard configure` wired every engine must pass,
+# containerd 2.x's version 3 files are merged key by key
 # — and `--canary` through real engines: the suite's own podman and
 # containerd (engines.bash), where runguard must be proven in the path, and a
 # runtime that only looks like runguard, where the path must be found open.
@@ -134,6 +135,50 @@ EOF
 	got=$(jq -c '[.ok, .problems, .warnings, [.engines[] | [.engine, .found, .ok, .default]]]' <<<"$output")
 	[[ "$got" == '[true,0,0,[["containerd",true,true,"runguard"],["crio",true,true,"runguard"],["podman",true,true,"runguard"],["docker",true,true,"runguard"]]]' ]] ||
 		die "doctor --json: $got"
+}
+
+@test "doctor: containerd 2.x (version 3): not wired, a problem; wired by runguard configure (a drop-in), ok; files merged key by key" {
+	fake_root
+	mkdir -p "$FR/etc/containerd"
+	cp "$FIXTURES/containerd/v3/config.toml" "$FR/etc/containerd/config.toml"
+	rg doctor --host-root "$FR" --engine containerd
+	assert_status 1
+	assert_contains "$output" "FAIL  containerd: no runtime runs runguard"
+	# A handler under containerd 1.x's plugin name in a version 3 file: 2.x ignores it.
+	printf '%s\n' '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runguard]' \
+		'  runtime_type = "io.containerd.runc.v2"' \
+		'  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runguard.options]' \
+		'    BinaryName = "/usr/local/sbin/runguard"' >>"$FR/etc/containerd/config.toml"
+	rg doctor --host-root "$FR" --engine containerd
+	assert_status 1
+	assert_contains "$output" "warn  containerd: $FR/etc/containerd/config.toml:43: plugins.\"io.containerd.grpc.v1.cri\".containerd in a version 3 file: containerd 2.x ignores it"
+	assert_contains "$output" "FAIL  containerd: no runtime runs runguard"
+	cp "$FIXTURES/containerd/v3/config.toml" "$FR/etc/containerd/config.toml"
+
+	rg configure containerd --host-root "$FR" --binary /usr/local/sbin/runguard
+	assert_status 0
+	rg doctor --host-root "$FR" --engine containerd
+	assert_status 0
+	assert_contains "$output" "ok    containerd: runtime runguard runs runguard (/usr/local/sbin/runguard, $FR/etc/containerd/conf.d/runguard.toml:13)"
+	assert_contains "$output" "warn  containerd: default runtime: runc ($FR/etc/containerd/config.toml:22), not runguard"
+	rg configure containerd --host-root "$FR" --binary /usr/local/sbin/runguard --default
+	assert_status 0
+	rg doctor --host-root "$FR" --engine containerd --require-default --json
+	assert_status 0
+	local e
+	e=$(jq -c '.engines[0] | [.ok, .default, [.handlers[] | [.name, .binary, .runguard, .default]]]' <<<"$output")
+	[[ "$e" == '[true,"runguard",[["runc","",false,false],["runguard","/usr/local/sbin/runguard",true,true]]]' ]] || die "engines: $e"
+
+	# A later drop-in sets the handler's BinaryName to plain runc: merged
+	# key by key, it wins, once imported (configure named its own drop-in).
+	printf '%s\n' "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runguard.options]" \
+		"  BinaryName = '/usr/sbin/runc'" >"$FR/etc/containerd/conf.d/zz-runc.toml"
+	rg doctor --host-root "$FR" --engine containerd
+	assert_status 0
+	sed -i 's|conf.d/runguard.toml"]|conf.d/*.toml"]|' "$FR/etc/containerd/config.toml"
+	rg doctor --host-root "$FR" --engine containerd
+	assert_status 1
+	assert_contains "$output" "FAIL  containerd: runtime runguard ($FR/etc/containerd/conf.d/zz-runc.toml:2) does not run runguard: $FR/usr/sbin/runc is another program, not runguard"
 }
 
 @test "doctor: a handler in config.toml that a later import's CRI section hides is a problem (containerd 1.x)" {
