@@ -42,11 +42,14 @@
 # The engines' configuration is edited by `runguard configure ENGINE
 # --host-root $HOST_ROOT` (install) and `runguard configure --remove ENGINE`
 # (uninstall), run from this image: one implementation of the edit, the same
-# as on a node by hand. It copies the node's runc handler settings, keeps
-# every other byte of the file, backs each changed file up next to it
-# (FILE.runguard-bak-<time>), writes atomically, is idempotent, and stops
-# with an error naming the file and line on anything it cannot edit safely
-# (then the installer stops too). See `runguard configure` in README.md.
+# as on a node by hand. It copies the node's runc handler settings (for
+# containerd 2.x, configuration version 3 or 4, into the drop-in
+# conf.d/runguard.toml; for 1.x, version 2, into the file holding the CRI
+# plugin's settings), keeps every other byte of the files, backs each
+# changed file up next to it (FILE.runguard-bak-<time>), writes
+# atomically, is idempotent, and stops with an error naming the file and
+# line on anything it cannot edit safely (then the installer stops too).
+# See `runguard configure` in README.md.
 set -euo pipefail
 
 HOST_ROOT=${HOST_ROOT-/host}
