@@ -606,19 +606,37 @@ static char *scratch(const char *name)
 	return dir;
 }
 
+/* A containerd fixture case: its directory, config.toml (and its text) and the drop-in's path. */
+struct ctd_case {
+	char *dir, *path, *before, *dropin;
+};
+
+static struct ctd_case ctd_fixture(const char *name)
+{
+	struct ctd_case k = {.dir = fixture("containerd", name)};
+	k.path = track(rg_xasprintf("%s/config.toml", k.dir));
+	k.before = slurp(k.path);
+	k.dropin = track(rg_xasprintf("%s/conf.d/runguard.toml", k.dir));
+	return k;
+}
+
+/* config.toml as configure leaves it for a new drop-in: an imports line after `version = 3`. */
+static char *with_imports(const struct ctd_case *k)
+{
+	char *line = track(rg_xasprintf("version = 3\nimports = [\"%s\"]\n", k->dropin));
+	return replaced(k->before, "version = 3\n", line);
+}
+
 static void test_containerd_v3(void **state)
 {
-	char *dir = fixture("containerd", "v3");
-	char *path = track(rg_xasprintf("%s/config.toml", dir));
-	char *dropin = track(rg_xasprintf("%s/conf.d/runguard.toml", dir));
-	char *before = slurp(path), *out;
+	struct ctd_case k = ctd_fixture("v3");
+	char *dir = k.dir, *path = k.path, *dropin = k.dropin, *out;
 
 	assert_int_equal(configure("containerd", dir, false, &out), 0);
 	assert_has(out, track(rg_xasprintf("updated %s (backup: ", path)));
 	assert_has(out, track(rg_xasprintf("created %s\n", dropin)));
 	/* config.toml: just the imports line, after `version`. */
-	char *line = track(rg_xasprintf("version = 3\nimports = [\"%s\"]\n", dropin));
-	assert_string_equal(slurp(path), replaced(before, "version = 3\n", line));
+	assert_string_equal(slurp(path), with_imports(&k));
 	/* The drop-in: runc's keys and options (SystemdCgroup) copied, BinaryName
 	 * replaced; containerd 2.x keeps its built-in runc: not written out. */
 	char *handler = dropin_text(dir, 3,
@@ -648,23 +666,19 @@ static void test_containerd_v3(void **state)
 
 static void test_containerd_v3_nocri(void **state)
 {
-	char *dir = fixture("containerd", "v3-nocri");
-	char *path = track(rg_xasprintf("%s/config.toml", dir));
-	char *dropin = track(rg_xasprintf("%s/conf.d/runguard.toml", dir));
-	char *before = slurp(path);
+	struct ctd_case k = ctd_fixture("v3-nocri");
 
-	assert_int_equal(configure("containerd", dir, true, NULL), 0);
-	char *line = track(rg_xasprintf("version = 3\nimports = [\"%s\"]\n", dropin));
-	assert_string_equal(slurp(path), replaced(before, "version = 3\n", line));
-	assert_string_equal(slurp(dropin),
-			    dropin_text(dir, 3,
+	assert_int_equal(configure("containerd", k.dir, true, NULL), 0);
+	assert_string_equal(slurp(k.path), with_imports(&k));
+	assert_string_equal(slurp(k.dropin),
+			    dropin_text(k.dir, 3,
 					V3_MARK V3_RT
 					"]\n"
 					"  runtime_type = \"io.containerd.runc.v2\"\n"
 					"  pod_annotations = [\"run.runguard.profile\"]\n"
 					"  " V3_RT ".options]\n"
 					"    BinaryName = \"" BIN "\"\n" V3_DEFAULT));
-	assert_int_equal(changes("containerd", dir, true), 0);
+	assert_int_equal(changes("containerd", k.dir, true), 0);
 }
 
 /*
@@ -675,10 +689,8 @@ static void test_containerd_v3_nocri(void **state)
  */
 static void test_containerd_v3_imports(void **state)
 {
-	char *dir = fixture("containerd", "v3-imports");
-	char *path = track(rg_xasprintf("%s/config.toml", dir));
-	char *dropin = track(rg_xasprintf("%s/conf.d/runguard.toml", dir));
-	char *before = slurp(path);
+	struct ctd_case k = ctd_fixture("v3-imports");
+	char *dir = k.dir, *path = k.path, *dropin = k.dropin, *before = k.before;
 
 	assert_int_equal(configure("containerd", dir, false, NULL), 0);
 	assert_string_equal(slurp(path), before);
