@@ -17,6 +17,9 @@
 #include "runguard/sha256.h"
 #include "runguard/util.h"
 
+/* Generated at build time from profiles/seccomp-default.json (Makefile). */
+#include "embedded_digest.h"
+
 extern const char rg_embedded_seccomp_start[], rg_embedded_seccomp_end[];
 extern const char rg_embedded_baseline_start[], rg_embedded_baseline_end[];
 extern const char rg_embedded_restricted_start[], rg_embedded_restricted_end[];
@@ -31,6 +34,11 @@ static const struct {
     {"restricted", rg_embedded_restricted_start, rg_embedded_restricted_end},
     {"privileged", rg_embedded_privileged_start, rg_embedded_privileged_end},
 };
+
+const char *rg_policy_embedded_seccomp_sha256(void)
+{
+	return RG_EMBEDDED_SECCOMP_SHA256;
+}
 
 const char *rg_policy_embedded_seccomp(size_t *ret_len)
 {
@@ -190,8 +198,17 @@ static void compute_digest(struct rg_policy *p)
 	rg_sha256_update(&s, p->name, strlen(p->name) + 1);
 	rg_sha256_update(&s, mode, strlen(mode) + 1);
 	rg_sha256_update(&s, rules, len + 1);
-	if (p->seccomp_profile)
-		rg_sha256_update(&s, p->seccomp_profile, p->seccomp_profile_len);
+	/* The profile by its own SHA-256: known at build time for the embedded one. */
+	if (p->seccomp_profile == rg_embedded_seccomp_start) {
+		rg_sha256_update(&s, RG_EMBEDDED_SECCOMP_SHA256, 64);
+	} else if (p->seccomp_profile) {
+		struct rg_sha256 ps;
+		char phex[65];
+		rg_sha256_init(&ps);
+		rg_sha256_update(&ps, p->seccomp_profile, p->seccomp_profile_len);
+		rg_sha256_hex(&ps, phex);
+		rg_sha256_update(&s, phex, 64);
+	}
 	rg_sha256_hex(&s, hex);
 	snprintf(p->digest, sizeof(p->digest), "sha256:%s", hex);
 }

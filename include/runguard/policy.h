@@ -106,6 +106,8 @@ int rg_action_parse(const char *s, enum rg_action *ret);
 
 /* The seccomp profile compiled into the binary (profiles/seccomp-default.json). */
 const char *rg_policy_embedded_seccomp(size_t *ret_len);
+/* Its SHA-256 in hex, computed at build time (the policy digest covers it). */
+const char *rg_policy_embedded_seccomp_sha256(void);
 /* A shipped profile compiled into the binary, or NULL. */
 const char *rg_policy_embedded_profile(const char *name, size_t *ret_len);
 

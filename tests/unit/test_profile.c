@@ -38,6 +38,8 @@
 
 #include "runguard/error.h"
 #include "runguard/json.h"
+#include "runguard/policy.h"
+#include "runguard/sha256.h"
 #include "runguard/util.h"
 
 #define PROFILE_REL "profiles/seccomp-default.json"
@@ -568,6 +570,21 @@ static void test_clone3_enosys(void **state)
 	assert_true(found);
 }
 
+/* The build-time digest is the digest of the bytes embedded (a stale header would lie). */
+static void test_embedded_digest(void **state)
+{
+	(void)state;
+	size_t len = 0;
+	const char *text = rg_policy_embedded_seccomp(&len);
+	struct rg_sha256 s;
+	char hex[65];
+
+	rg_sha256_init(&s);
+	rg_sha256_update(&s, text, len);
+	rg_sha256_hex(&s, hex);
+	assert_string_equal(hex, rg_policy_embedded_seccomp_sha256());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -580,6 +597,7 @@ int main(void)
 	    cmocka_unit_test(test_essentials_allowed),
 	    cmocka_unit_test(test_clone_namespace_mask),
 	    cmocka_unit_test(test_clone3_enosys),
+	    cmocka_unit_test(test_embedded_digest),
 	};
 
 	return cmocka_run_group_tests(tests, load_profile, free_profile);
