@@ -142,7 +142,7 @@ check: unit integration
 # build of the binary (the tests install the one under test).
 INSTALL_BIN ?= $(BUILD)/runguard
 PROFILES := $(wildcard profiles/*.json)
-EXAMPLES := config/config.json containerd/config.toml crio/10-runguard.conf \
+EXAMPLES := config/config.json containerd/config.toml containerd/runguard-v3.toml crio/10-runguard.conf \
 	podman/containers.conf kubernetes/runtimeclass.yaml
 
 install: $(INSTALL_BIN)

@@ -39,6 +39,37 @@ print("ok")'
 	[[ "$output" == ok ]] || die "check failed"
 }
 
+@test "contrib/containerd/runguard-v3.toml: a containerd 2.x drop-in with the handler and nothing else" {
+	py_check "$CONTRIB/containerd/runguard-v3.toml" -- '
+import sys, tomllib
+c = tomllib.load(open(sys.argv[1], "rb"))
+assert c["version"] == 3, c
+assert set(c) == {"version", "plugins"} and set(c["plugins"]) == {"io.containerd.cri.v1.runtime"}, c
+h = c["plugins"]["io.containerd.cri.v1.runtime"]["containerd"]["runtimes"]["runguard"]
+assert h["runtime_type"] == "io.containerd.runc.v2", h
+assert h["options"] == {"BinaryName": "/usr/local/sbin/runguard"}, h
+assert h["pod_annotations"] == ["run.runguard.profile"], h
+print("ok")'
+	assert_status 0
+	[[ "$output" == ok ]] || die "check failed"
+	# runguard configure writes the same handler into a 2.x node without one.
+	local node=$T/node
+	mkdir -p "$node/etc/containerd"
+	printf 'version = 3\n' >"$node/etc/containerd/config.toml"
+	rg configure containerd --host-root "$node" --binary /usr/local/sbin/runguard
+	assert_status 0
+	py_check "$CONTRIB/containerd/runguard-v3.toml" "$node/etc/containerd/conf.d/runguard.toml" -- '
+import sys, tomllib
+a, b = (tomllib.load(open(f, "rb")) for f in sys.argv[1:3])
+key = ("plugins", "io.containerd.cri.v1.runtime", "containerd", "runtimes", "runguard")
+for k in key:
+    a, b = a[k], b[k]
+assert a == b, (a, b)
+print("ok")'
+	assert_status 0
+	[[ "$output" == ok ]] || die "configure wrote another handler"
+}
+
 @test "contrib/containerd/config.toml: TOML, and containerd itself reads the runguard handler" {
 	py_check "$CONTRIB/containerd/config.toml" -- '
 import sys, tomllib

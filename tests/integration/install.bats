@@ -25,7 +25,7 @@ expected_files() {
 		for f in "$REPO"/profiles/*.json; do
 			echo "$p/share/runguard/profiles/${f##*/}"
 		done
-		for f in config/config.json containerd/config.toml crio/10-runguard.conf \
+		for f in config/config.json containerd/config.toml containerd/runguard-v3.toml crio/10-runguard.conf \
 			podman/containers.conf kubernetes/runtimeclass.yaml; do
 			echo "$p/share/runguard/examples/$f"
 		done
