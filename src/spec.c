@@ -428,6 +428,20 @@ static bool is_container(const struct rg_json *j)
 	return j->type == RG_JSON_OBJECT || j->type == RG_JSON_ARRAY;
 }
 
+/* Appends "[i]" (printf costs more than the rest of the walk on a long array). */
+static void put_index(struct rg_buf *path, size_t i)
+{
+	char digits[24];
+	size_t n = sizeof(digits);
+	do {
+		digits[--n] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i > 0);
+	rg_buf_putc(path, '[');
+	rg_buf_append(path, digits + n, sizeof(digits) - n);
+	rg_buf_putc(path, ']');
+}
+
 static int check_keys(const struct rg_json *j, struct rg_buf *path, const char *name,
 		      struct rg_error **err)
 {
@@ -454,7 +468,7 @@ static int check_keys(const struct rg_json *j, struct rg_buf *path, const char *
 		for (size_t i = 0; i < j->n && r == 0; i++) {
 			if (!is_container(j->u.items[i]))
 				continue;
-			rg_buf_printf(path, "[%zu]", i);
+			put_index(path, i);
 			r = check_keys(j->u.items[i], path, name, err);
 			path->len = mark;
 			path->data[mark] = '\0';
