@@ -42,11 +42,14 @@ static const char usage[] =
     "                          --config-dir DIR, --file FILE, --binary PATH,\n"
     "                          --host-root DIR); --remove takes it out again\n"
     "  doctor                  check that engines really run runguard (--json,\n"
-    "                          --canary, --engine E, --host-root DIR); exit 1\n"
-    "                          when a problem is found\n"
+    "                          --canary, --engine E, --host-root DIR,\n"
+    "                          --require-default, --canary-image IMAGE,\n"
+    "                          --canary-cmd CMD, --canary-timeout SECONDS);\n"
+    "                          exit 1 when a problem is found\n"
     "\n"
     "Options handled by runguard itself:\n"
-    "  -h, --help  show this help (alone, before any command)\n"
+    "  -h, --help  show this help (alone, before any command);\n"
+    "              runguard COMMAND --help shows one of the commands above\n"
     "\n"
     "Everything else, including --version and `help`, is the real runtime's.\n"
     "\n"
@@ -55,8 +58,87 @@ static const char usage[] =
     "  RUNGUARD_RUNTIME  absolute path of the real runtime\n"
     "\n"
     "Exit status: the real runtime's; 1 when runguard refuses or fails;\n"
-    "2 for a usage error of runguard's own commands.\n"
+    "2 for a usage error of runguard's own commands; 3 when explain finds\n"
+    "that the container would be refused.\n"
     "See runguard(8).\n";
+
+/* `runguard COMMAND --help`: one text per own command, in step with its parser. */
+static const char info_help[] =
+    "Usage: runguard info\n"
+    "\n"
+    "Prints runguard's version, the configuration file and whether it was loaded,\n"
+    "the mode, the policy (profile@digest), the origin of the seccomp profile, the\n"
+    "audit destination, and the real runtime's path and version.\n"
+    "\n"
+    "Exit status: 0; 1 if the configuration cannot be loaded or no real runtime\n"
+    "is found; 2 for a usage error.\n";
+
+static const char check_config_help[] =
+    "Usage: runguard check-config [FILE]\n"
+    "\n"
+    "Validates the configuration FILE and prints the effective policy as JSON.\n"
+    "Default: $RUNGUARD_CONFIG, else " RG_CONFIG_DEFAULT_PATH ", whose\n"
+    "absence means the embedded default policy.\n"
+    "\n"
+    "Exit status: 0 if it is valid; 1 if not (the error names the file, the line\n"
+    "and the JSON path); 2 for a usage error.\n";
+
+static const char explain_help[] =
+    "Usage: runguard explain BUNDLE|FILE\n"
+    "\n"
+    "Prints the RFC 6902 JSON Patch that enforcement would apply to the bundle's\n"
+    "config.json (or to FILE) on stdout, and a summary on stderr. Writes nothing;\n"
+    "the configured mode is ignored.\n"
+    "\n"
+    "Exit status: 0 if the container would run; 3 if it would be refused (the\n"
+    "patch is then []); 1 on an error; 2 for a usage error.\n";
+
+static const char configure_help[] =
+    "Usage: runguard configure [OPTIONS] ENGINE\n"
+    "       runguard configure --remove [OPTIONS] ENGINE\n"
+    "\n"
+    "Adds the runtime \"runguard\" to ENGINE's configuration (containerd, crio or\n"
+    "cri-o, podman, docker), copying the settings of its runc runtime; --remove\n"
+    "takes out what configure added.\n"
+    "\n"
+    "Options (a value also as --option=VALUE):\n"
+    "  --default          also make runguard the engine's default runtime\n"
+    "  --remove           remove the runtime (not with --default)\n"
+    "  --dry-run          print the change as a unified diff; write nothing\n"
+    "  --config-dir DIR   the engine's configuration directory\n"
+    "  --file FILE        the engine's main configuration file\n"
+    "  --binary PATH      the path the engine should run (absolute; default:\n"
+    "                     the running runguard)\n"
+    "  --host-root DIR    the node's / is mounted at DIR (absolute): files are\n"
+    "                     read and written under it, paths written are the node's\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 (changed, or nothing to change); 1 on an error; 2 for a\n"
+    "usage error.\n";
+
+static const char doctor_help[] =
+    "Usage: runguard doctor [OPTIONS]\n"
+    "\n"
+    "Checks that the node runs its containers through runguard: the real\n"
+    "runtime, the kernel, runguard's configuration and each engine found.\n"
+    "\n"
+    "Options (a value also as --option=VALUE):\n"
+    "  --json                     print a JSON document\n"
+    "  --engine ENGINE            check only this engine (containerd, crio,\n"
+    "                             podman, docker; repeatable); missing is a problem\n"
+    "  --host-root DIR            read engine configurations and binaries under DIR\n"
+    "                             (absolute; --root-dir DIR is its old name)\n"
+    "  --require-default          a runguard runtime that is not the engine's\n"
+    "                             default is a problem, not a warning\n"
+    "  --canary                   start one container through each engine's\n"
+    "                             runguard runtime and look for proof\n"
+    "  --canary-image IMAGE       its image (default " RG_DOCTOR_CANARY_IMAGE ")\n"
+    "  --canary-cmd CMD           its command (default true)\n"
+    "  --canary-timeout SECONDS   per engine command, 1-3600 (default 60)\n"
+    "  -h, --help                 show this help\n"
+    "\n"
+    "Exit status: 0 when all is well (warnings allowed); 1 when a problem was\n"
+    "found; 2 for a usage error.\n";
 
 #define EXIT_REFUSED 1
 #define EXIT_USAGE 2
@@ -153,11 +235,22 @@ static int cmd_doctor(int argc, char *argv[])
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char *argv[]);
+	const char *help;
 } own_commands[] = {
-    {"info", cmd_info},	      {"check-config", cmd_check_config},
-    {"explain", cmd_explain}, {"configure", cmd_configure},
-    {"doctor", cmd_doctor},
+    {"info", cmd_info, info_help},	    {"check-config", cmd_check_config, check_config_help},
+    {"explain", cmd_explain, explain_help}, {"configure", cmd_configure, configure_help},
+    {"doctor", cmd_doctor, doctor_help},
 };
+
+/* "-h" or "--help" anywhere among an own command's arguments: no file,
+ * bundle or option value of these commands is reasonably spelled so. */
+static bool wants_help(int argc, char *argv[])
+{
+	for (int i = 0; i < argc; i++)
+		if (rg_streq(argv[i], "--help") || rg_streq(argv[i], "-h"))
+			return true;
+	return false;
+}
 
 static int run_own(const struct rg_cli *cli, int argc, char *argv[])
 {
@@ -165,10 +258,17 @@ static int run_own(const struct rg_cli *cli, int argc, char *argv[])
 		fputs(usage, stdout);
 		return 0;
 	}
-	for (size_t i = 0; i < RG_ARRAY_SIZE(own_commands); i++)
-		if (rg_streq(cli->subcmd, own_commands[i].name))
-			return own_commands[i].fn(argc - cli->subcmd_index - 1,
-						  argv + cli->subcmd_index + 1);
+	int n = argc - cli->subcmd_index - 1;
+	char **args = argv + cli->subcmd_index + 1;
+	for (size_t i = 0; i < RG_ARRAY_SIZE(own_commands); i++) {
+		if (!rg_streq(cli->subcmd, own_commands[i].name))
+			continue;
+		if (wants_help(n, args)) {
+			fputs(own_commands[i].help, stdout);
+			return 0;
+		}
+		return own_commands[i].fn(n, args);
+	}
 	rg_log_stderr("unknown command %s", cli->subcmd);
 	return EXIT_USAGE;
 }

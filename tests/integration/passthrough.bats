@@ -199,6 +199,43 @@ start_sleeper() {
 	assert_contains "$output$stderr" info "--help output"
 }
 
+@test "own: runguard COMMAND --help (or -h, anywhere) prints that command's usage, exit 0, and does nothing else" {
+	local c
+	for c in info check-config explain configure doctor; do
+		rg "$c" --help
+		assert_status 0
+		assert_contains "$output" "Usage: runguard $c" "$c --help"
+		[[ -z "$stderr" ]] || die "$c --help wrote to stderr: $stderr"
+	done
+	# Not a file, bundle or engine named -h; not a check run.
+	rg check-config -h
+	assert_status 0
+	assert_contains "$output" "Usage: runguard check-config" "check-config -h"
+	rg configure containerd --dry-run --help
+	assert_status 0
+	assert_contains "$output" "Usage: runguard configure" "configure ... --help"
+	rg doctor --json -h
+	assert_status 0
+	assert_contains "$output" "Usage: runguard doctor" "doctor ... -h"
+}
+
+@test "own: every option an own command's --help names is in the man page and the README" {
+	local top=$BATS_TEST_DIRNAME/../.. c o man readme
+	# The man page's source with roff's \- and \% spelled out.
+	man=$(sed -e 's/\\-/-/g' -e 's/\\%//g' "$top/doc/runguard.8")
+	readme=$(cat "$top/README.md")
+	for c in configure doctor; do
+		rg "$c" --help
+		assert_status 0
+		# The option table: lines that start with blanks and the option.
+		for o in $(sed -nE 's/^ +(-h, )?(--[a-z][a-z-]+).*/\2/p' <<<"$output"); do
+			[[ "$o" == --help ]] && continue
+			assert_contains "$man" "$o" "doc/runguard.8 ($c $o)"
+			assert_contains "$readme" "$o" "README.md ($c $o)"
+		done
+	done
+}
+
 @test "own: runguard info prints version, config path, policy digest and the real runtime" {
 	rg info
 	assert_status 0
