@@ -75,12 +75,14 @@ rc=${PIPESTATUS[0]}
 count "$logdir/check.log" "make check" "$rc"
 
 # The sanitizer pass runs every unit test and the suites that drive runguard's
-# own code paths hard (argv, JSON, rules, policy, hostile input); the engine
-# suites exercise the same code through podman/containerd/docker and would
-# only double the run time.
+# own code paths hard (argv, JSON, rules, policy, hostile input, configure's
+# and doctor's file editing, parallel creates); the engine suites exercise
+# the same code through podman/containerd/docker and would only double the
+# run time.
 SAN_BATS=""
 for f in cli enforce refuse passthrough runtime policy hostile exec update selinux privileged \
-	resources seccomp_deny paths sysctls mounts namespaces devices hooks rlimits; do
+	resources seccomp_deny paths sysctls mounts namespaces devices hooks rlimits configure contrib \
+	concurrency; do
 	[[ -f tests/integration/$f.bats ]] && SAN_BATS+=" tests/integration/$f.bats"
 done
 echo "== make check SANITIZE=1"
