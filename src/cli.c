@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "runguard/cli.h"
+#include "runguard/runtime.h"
 #include "runguard/util.h"
 
 struct flag {
@@ -187,6 +188,16 @@ static bool split_flag(const char *arg, const char **ret_name, size_t *ret_len,
 	return true;
 }
 
+/*
+ * A flag item with one dash and more than one character after it ("-bundle",
+ * "-b=x"): Go's flag package reads it as the long form, argp as a short flag
+ * with the rest as its value (or as more short flags).
+ */
+static bool is_go_style(const char *arg)
+{
+	return arg[0] == '-' && arg[1] != '-' && arg[1] != '\0' && arg[2] != '\0';
+}
+
 static bool name_is(const char *name, size_t len, const char *want)
 {
 	return strlen(want) == len && strncmp(name, want, len) == 0;
@@ -315,6 +326,8 @@ static int scan_enforced(int argc, char *const argv[], int sub, struct rg_cli *c
 			continue;
 		}
 		const struct flag *f = find_enforce_flag(name, len);
+		if (f && is_go_style(argv[i]) && !c->go_style_flag)
+			c->go_style_flag = argv[i];
 		if (!f)
 			return rg_error_set(err, EINVAL,
 					    "%s: unknown flag '%s': refusing to guess which bundle "
@@ -342,6 +355,7 @@ struct walk {
 	size_t n;
 	int id_index; /* -1: none */
 	bool is_help;
+	const char *go_style_flag; /* the first "-name" or "-n=value" flag, or NULL */
 };
 
 /*
@@ -377,6 +391,8 @@ static int read_flags(char *const argv[], const int *order, int n, bool stop_at_
 			    "%s: unknown flag '%s': refusing to guess what the runtime "
 			    "would make of it",
 			    syn->subcmd, argv[i]);
+		if (is_go_style(argv[i]) && !w->go_style_flag)
+			w->go_style_flag = argv[i];
 		int value_index = i;
 		if (f->takes_value && !value) {
 			if (k + 1 >= n)
@@ -484,6 +500,7 @@ static void apply_walk(char *const argv[], const struct walk *w, struct rg_cli *
 		c->container_id = argv[w->id_index];
 		c->id_index = w->id_index;
 	}
+	c->go_style_flag = w->go_style_flag;
 	for (size_t i = 0; i < w->n; i++) {
 		if (rg_streq(w->flags[i].name, "process"))
 			c->process = w->flags[i].value;
@@ -508,6 +525,20 @@ int rg_cli_flags(int argc, char *const argv[], const struct rg_cli *cli, struct 
 	return 0;
 }
 
+int rg_cli_check_runtime(const struct rg_cli *cli, const char *runtime, struct rg_error **err)
+{
+	if (!cli->go_style_flag)
+		return 0;
+	if (rg_runtime_is_runc(runtime))
+		return 0;
+	return rg_error_set(err, EINVAL,
+			    "%s: '%s' is a Go-style flag (one dash): runc reads it as '-%s', but "
+			    "%s, unless it is runc, may read a short flag and a different value; "
+			    "write it with two dashes",
+			    cli->subcmd, cli->go_style_flag, cli->go_style_flag,
+			    runtime ? runtime : "the real runtime");
+}
+
 int rg_cli_parse_bool(const char *s, bool *ret)
 {
 	static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
@@ -528,7 +559,7 @@ int rg_cli_parse_bool(const char *s, bool *ret)
 
 void rg_argv_init(struct rg_argv *a, int argc, char *const argv[])
 {
-	*a = (struct rg_argv){.argc = argc};
+	*a = (struct rg_argv){.argc = argc, .insert_after = -1};
 	a->v = rg_xcalloc((size_t)argc + 1, sizeof(char *));
 	for (int i = 0; i < argc; i++)
 		a->v[i] = argv[i];
@@ -548,15 +579,27 @@ void rg_argv_remove(struct rg_argv *a, int i)
 	a->is_changed = true;
 }
 
+void rg_argv_insert_after(struct rg_argv *a, int i, const char *value)
+{
+	a->insert_after = i;
+	a->inserted = value;
+	a->is_changed = true;
+}
+
 char **rg_argv_vector(struct rg_argv *a)
 {
+	char **out = rg_xcalloc((size_t)a->argc + 2, sizeof(char *));
 	int o = 0;
-	for (int i = 0; i < a->argc; i++)
+	for (int i = 0; i < a->argc; i++) {
 		if (a->v[i])
-			a->v[o++] = a->v[i];
-	for (int i = o; i <= a->argc; i++)
-		a->v[i] = NULL;
+			out[o++] = a->v[i];
+		if (a->inserted && i == a->insert_after)
+			out[o++] = (char *)a->inserted;
+	}
+	free(a->v);
+	a->v = out;
 	a->argc = o;
+	a->inserted = NULL;
 	return a->v;
 }
 

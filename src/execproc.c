@@ -14,6 +14,7 @@
 #include "runguard/container.h"
 #include "runguard/execproc.h"
 #include "runguard/partial.h"
+#include "runguard/runtime.h"
 #include "runguard/spec.h"
 #include "runguard/util.h"
 
@@ -180,6 +181,27 @@ static int check_user(const struct rg_exec_check *x, const struct rg_cli_flag *f
 	return r < 0 ? r : 0;
 }
 
+/*
+ * runc's exec without --process starts the process with the container's
+ * noNewPrivileges; crun's (1.8) sets it only when --no-new-privs is given.
+ * For any runtime but runc, a container created with no_new_privs gets the
+ * flag added after "exec", so its exec'd processes keep it as with runc.
+ */
+void rg_execproc_keep_nnp(const struct rg_exec_check *x, const struct rg_cli *cli,
+			  const char *runtime, const struct rg_cli_flag *flags, size_t n,
+			  struct rg_argv *a)
+{
+	const struct rg_json *nnp =
+	    rg_json_get(rg_json_get(x->container, "process"), "noNewPrivileges");
+	if (cli->process || rg_runtime_is_runc(runtime) || !nnp || nnp->type != RG_JSON_TRUE)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (rg_streq(flags[i].name, "no-new-privs"))
+			return; /* runguard's check of the flag decides */
+	rg_report_change(x->report, "noNewPrivileges", "--no-new-privs", NULL, "true");
+	rg_argv_insert_after(a, cli->subcmd_index, "--no-new-privs");
+}
+
 int rg_execproc_check_flags(const struct rg_exec_check *x, const struct rg_cli_flag *flags,
 			    size_t n, struct rg_argv *a, struct rg_error **err)
 {
@@ -286,6 +308,8 @@ int rg_execproc_guard(const struct rg_cli *cli, int argc, char *const argv[],
 	r = rg_cli_flags(argc, argv, cli, &flags, &n, err);
 	if (r == 0)
 		r = rg_execproc_check_flags(&x, flags, n, ret_argv, err);
+	if (r == 0)
+		rg_execproc_keep_nnp(&x, cli, runtime, flags, n, ret_argv);
 	size_t n_flag_changes = d->report.n_changes;
 	if (r == 0 && cli->process)
 		r = guard_process_file(&x, cli->process, &f, &process, err);

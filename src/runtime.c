@@ -38,6 +38,52 @@ static int check_candidate(const char *path, const struct stat *self, bool have_
 	return 0;
 }
 
+/* The first usable candidate of search_list[from..to). */
+static int search(size_t from, size_t to, char **ret_path)
+{
+	struct stat self;
+	bool have_self = stat("/proc/self/exe", &self) == 0;
+
+	for (size_t i = from; i < to; i++) {
+		if (check_candidate(search_list[i], &self, have_self) == 0) {
+			*ret_path = rg_xstrdup(search_list[i]);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* Does <root or dflt>/<id>/<file> exist as a regular file? */
+static bool has_state(const char *root, const char *dflt, const char *id, const char *file)
+{
+	struct stat st;
+
+	if (!id || !*id || id[0] == '-' || strchr(id, '/') || rg_streq(id, ".") ||
+	    rg_streq(id, ".."))
+		return false;
+	_cleanup_free_ char *p = rg_xasprintf("%s/%s/%s", root && *root ? root : dflt, id, file);
+	return lstat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int rg_runtime_find_for(const char *configured, const char *root, char *const ids[], size_t n_ids,
+			char **ret_path, struct rg_error **err)
+{
+	const char *env = getenv("RUNGUARD_RUNTIME");
+	bool is_crun = false, is_runc = false;
+
+	if ((env && *env) || configured)
+		return rg_runtime_find(configured, ret_path, err);
+	for (size_t i = 0; i < n_ids; i++) {
+		is_crun = is_crun || has_state(root, "/run/crun", ids[i], "status");
+		is_runc = is_runc || has_state(root, "/run/runc", ids[i], "state.json");
+	}
+	/* crun's candidates are the second half of the search list. */
+	if (is_crun && !is_runc &&
+	    search(RG_ARRAY_SIZE(search_list) / 2, RG_ARRAY_SIZE(search_list), ret_path) == 0)
+		return 0;
+	return rg_runtime_find(NULL, ret_path, err);
+}
+
 int rg_runtime_find(const char *configured, char **ret_path, struct rg_error **err)
 {
 	struct stat self;
@@ -63,16 +109,19 @@ int rg_runtime_find(const char *configured, char **ret_path, struct rg_error **e
 		*ret_path = rg_xstrdup(explicit_path);
 		return 0;
 	}
-	for (size_t i = 0; i < RG_ARRAY_SIZE(search_list); i++) {
-		if (check_candidate(search_list[i], &self, have_self) == 0) {
-			*ret_path = rg_xstrdup(search_list[i]);
-			return 0;
-		}
-	}
+	if (search(0, RG_ARRAY_SIZE(search_list), ret_path) == 0)
+		return 0;
 	return rg_error_set(err, ENOENT,
 			    "no real runtime found (looked for runc and crun in /usr/bin, "
 			    "/usr/sbin, /usr/local/bin, /usr/local/sbin, skipping runguard "
 			    "itself); set RUNGUARD_RUNTIME or \"runtime\" in the configuration");
+}
+
+bool rg_runtime_is_runc(const char *path)
+{
+	const char *base = path ? strrchr(path, '/') : NULL;
+	base = base ? base + 1 : path;
+	return base && strstr(base, "runc") && !strstr(base, "crun");
 }
 
 int rg_runtime_exec(const char *path, char *const argv[], struct rg_error **err)

@@ -342,7 +342,11 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 	if (rg_config_load(NULL, &cfg, &err) < 0)
 		return fail(cli, err);
 	/* Find the runtime before touching config.json: no runtime, no change. */
-	if (rg_runtime_find(cfg.runtime, &runtime, &err) < 0 ||
+	char *id = (char *)cli->container_id;
+	bool is_existing = cli->kind == RG_CLI_EXEC || cli->kind == RG_CLI_UPDATE;
+	if (rg_runtime_find_for(cfg.runtime, cli->root, &id, is_existing && id ? 1 : 0, &runtime,
+				&err) < 0 ||
+	    rg_cli_check_runtime(cli, runtime, &err) < 0 ||
 	    decide(cli, argc, argv, &cfg, runtime, &d, &a, &err) < 0) {
 		audit(&cfg, cli, &d, err->msg);
 		rg_argv_free(&a);
@@ -371,7 +375,7 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 	return fail(cli, err);
 }
 
-static int run_passthrough(const struct rg_cli *cli, char *argv[])
+static int run_passthrough(const struct rg_cli *cli, int argc, char *argv[])
 {
 	struct rg_error *err = NULL;
 	struct rg_config cfg = {0};
@@ -384,7 +388,13 @@ static int run_passthrough(const struct rg_cli *cli, char *argv[])
 		rg_error_free(err);
 		err = NULL;
 	}
-	int r = rg_runtime_find(cfg.runtime, &runtime, &err);
+	/* The items after the subcommand that may be a container id. */
+	_cleanup_free_ char **ids = rg_xcalloc((size_t)argc + 1, sizeof(char *));
+	size_t n_ids = 0;
+	for (int i = cli->subcmd_index >= 0 ? cli->subcmd_index + 1 : argc; i < argc; i++)
+		if (argv[i][0] != '-')
+			ids[n_ids++] = argv[i];
+	int r = rg_runtime_find_for(cfg.runtime, cli->root, ids, n_ids, &runtime, &err);
 	rg_config_free(&cfg);
 	if (r < 0)
 		return fail(cli, err);
@@ -416,6 +426,6 @@ int main(int argc, char *argv[])
 		return run_enforced(&cli, argc, argv);
 	case RG_CLI_PASSTHROUGH:
 	default:
-		return run_passthrough(&cli, argv);
+		return run_passthrough(&cli, argc, argv);
 	}
 }

@@ -39,6 +39,9 @@ struct rg_cli {
 	int id_index; /* argv index of container_id, or -1 */
 	const char *process; /* exec --process/-p, borrowed, or NULL */
 	const char *resources; /* update --resources/-r, borrowed, or NULL ("-": stdin) */
+	/* The first flag of create/run/restore/exec/update written Go-style with
+	 * one dash and more than one letter ("-bundle", "-b=x"), borrowed, or NULL. */
+	const char *go_style_flag;
 };
 
 /*
@@ -52,6 +55,16 @@ struct rg_cli {
  * On success fills *ret and returns 0.
  */
 int rg_cli_scan(int argc, char *const argv[], struct rg_cli *ret, struct rg_error **err);
+
+/*
+ * Refuses (-EINVAL, *err set) a command line whose flags the real runtime
+ * at path `runtime` would read differently from runguard. runc (Go's flag
+ * package) reads "-bundle x" and "-b=x" as "--bundle x"; crun (argp) reads
+ * them as "-b undle" and a bundle named "=x", so runguard would enforce one
+ * config.json and crun start another. Go-style flags are accepted only when
+ * the runtime's file name says runc (and not crun). Returns 0 otherwise.
+ */
+int rg_cli_check_runtime(const struct rg_cli *cli, const char *runtime, struct rg_error **err);
 
 /* One flag of an exec or update command line, as the runtime will read it. */
 struct rg_cli_flag {
@@ -88,6 +101,8 @@ struct rg_argv {
 	char **owned;
 	size_t n_owned;
 	bool is_changed;
+	int insert_after; /* original index the inserted item follows, or -1 */
+	const char *inserted; /* borrowed (a static string), or NULL */
 };
 
 void rg_argv_init(struct rg_argv *a, int argc, char *const argv[]);
@@ -95,6 +110,8 @@ void rg_argv_init(struct rg_argv *a, int argc, char *const argv[]);
 void rg_argv_set(struct rg_argv *a, int i, char *value);
 /* Removes item i. */
 void rg_argv_remove(struct rg_argv *a, int i);
+/* Inserts value (borrowed; it must outlive a) after item i. One insertion per argv. */
+void rg_argv_insert_after(struct rg_argv *a, int i, const char *value);
 /* The NULL-terminated vector without removed items; borrowed from a, valid until rg_argv_free. */
 char **rg_argv_vector(struct rg_argv *a);
 void rg_argv_free(struct rg_argv *a);

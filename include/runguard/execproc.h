@@ -49,6 +49,16 @@ int rg_execproc_check_flags(const struct rg_exec_check *x, const struct rg_cli_f
 			    size_t n, struct rg_argv *a, struct rg_error **err);
 
 /*
+ * exec without --process on a runtime other than runc (by name), into a
+ * container whose config.json has noNewPrivileges true, and no
+ * --no-new-privs flag: inserts "--no-new-privs" after the subcommand in *a
+ * and records the change (crun 1.8 would start the process without it).
+ */
+void rg_execproc_keep_nnp(const struct rg_exec_check *x, const struct rg_cli *cli,
+			  const char *runtime, const struct rg_cli_flag *flags, size_t n,
+			  struct rg_argv *a);
+
+/*
  * Enforces a process object (a --process file's content) in place; `name`
  * names the file in messages. *process is replaced by the enforced tree.
  * Returns 0 or a negative errno with *err set when it cannot be understood.

@@ -2,6 +2,8 @@
 #ifndef RUNGUARD_RUNTIME_H
 #define RUNGUARD_RUNTIME_H
 
+#include <stdbool.h>
+
 #include "runguard/error.h"
 
 /* Environment marker set for the real runtime, so a runguard that finds itself
@@ -16,6 +18,27 @@
  * and an error when named explicitly. *ret_path is owned by the caller.
  */
 int rg_runtime_find(const char *configured, char **ret_path, struct rg_error **err);
+
+/*
+ * rg_runtime_find for a command on existing containers (start, kill, delete,
+ * state, exec, update, ...). When the runtime is named ($RUNGUARD_RUNTIME or
+ * `configured`), the same. Otherwise, when one of ids[0..n_ids) has crun's
+ * state (<root>/<id>/status, root defaulting to /run/crun) and none has
+ * runc's (<root>/<id>/state.json, /run/runc), crun from the search list:
+ * podman starts, kills and deletes containers with a bare environment
+ * (PATH and XDG_RUNTIME_DIR), so a RUNGUARD_CONFIG naming crun that reached
+ * `create` through conmon_env_vars does not reach them. Ids are borrowed;
+ * the same contract as rg_runtime_find.
+ */
+int rg_runtime_find_for(const char *configured, const char *root, char *const ids[], size_t n_ids,
+			char **ret_path, struct rg_error **err);
+
+/*
+ * Is the runtime at path runc, going by its file name ("runc" in it, "crun"
+ * not)? Where runc and crun read a command line or a process differently,
+ * runguard takes runc's reading only for a runtime that says it is runc.
+ */
+bool rg_runtime_is_runc(const char *path);
 
 /* execv()s path with argv[0] replaced by path and the rest unchanged. Returns only on error. */
 int rg_runtime_exec(const char *path, char *const argv[], struct rg_error **err);

@@ -40,6 +40,7 @@ struct cli_case {
 	const char *config_flag;
 	const char *process;
 	const char *resources;
+	const char *go_style_flag;
 };
 
 /* argv after argv[0]; the test prepends "runc". */
@@ -95,8 +96,11 @@ static const struct cli_case cases[] = {
     {"create --bundle=x", ARGS("create", "--bundle=/b", "c1"), ENF(1, "create", "c1"),
      .bundle = "/b"},
     {"create -bundle x (Go-style)", ARGS("create", "-bundle", "/b", "c1"), ENF(1, "create", "c1"),
-     .bundle = "/b"},
-    {"create -b=x", ARGS("create", "-b=/b", "c1"), ENF(1, "create", "c1"), .bundle = "/b"},
+     .bundle = "/b", .go_style_flag = "-bundle"},
+    {"create -b=x", ARGS("create", "-b=/b", "c1"), ENF(1, "create", "c1"), .bundle = "/b",
+     .go_style_flag = "-b=/b"},
+    {"create -b x -d: no Go-style flag", ARGS("create", "-b", "/b", "-d", "c1"),
+     ENF(1, "create", "c1"), .bundle = "/b"},
     {"create --bundle=x with '=' in the value", ARGS("create", "--bundle=/b=c", "c1"),
      ENF(1, "create", "c1"), .bundle = "/b=c"},
     {"create: flags after the container id", ARGS("create", "c1", "--bundle", "/b"),
@@ -122,7 +126,7 @@ static const struct cli_case cases[] = {
     {"create: crun --config", ARGS("create", "--config", "/c.json", "c1"), ENF(1, "create", "c1"),
      .config_flag = "/c.json"},
     {"create: crun -f=", ARGS("create", "-f=/c.json", "-b", "/b", "c1"), ENF(1, "create", "c1"),
-     .bundle = "/b", .config_flag = "/c.json"},
+     .bundle = "/b", .config_flag = "/c.json", .go_style_flag = "-f=/c.json"},
     {"run with runc's flags",
      ARGS("run", "-d", "--pid-file", "/p", "--console-socket", "/s", "--no-subreaper", "--keep",
 	  "--no-pivot", "--no-new-keyring", "--preserve-fds", "3", "-b", "/b", "c1"),
@@ -170,7 +174,11 @@ static const struct cli_case cases[] = {
     {"exec --process=", ARGS("exec", "--process=/p.json", "c1"), EXEC(1, "c1"),
      .process = "/p.json"},
     {"exec -process (Go-style)", ARGS("exec", "-process", "/p", "c1"), EXEC(1, "c1"),
-     .process = "/p"},
+     .process = "/p", .go_style_flag = "-process"},
+    {"exec: a Go-style value or command argument is no Go-style flag",
+     ARGS("exec", "-e", "-weird", "c1", "sh", "-c", "true"), EXEC(1, "c1")},
+    {"update -r=- (Go-style)", ARGS("update", "--memory", "1G", "-r=-", "c1"), UPD(1, "c1"),
+     .resources = "-", .go_style_flag = "-r=-"},
     {"exec: last --process wins", ARGS("exec", "-p", "/a", "--process", "/b", "c1"), EXEC(1, "c1"),
      .process = "/b"},
     {"exec: --process after the id is the command's", ARGS("exec", "c1", "--process", "/p"),
@@ -359,6 +367,7 @@ static void run_case(void **state)
 		check_str("config_flag", c->config_flag, cli.config_flag, argv, argc);
 		check_str("process", c->process, cli.process, argv, argc);
 		check_str("resources", c->resources, cli.resources, argv, argc);
+		check_str("go_style_flag", c->go_style_flag, cli.go_style_flag, argv, argc);
 		if (c->container_id)
 			assert_string_equal(argv[cli.id_index], c->container_id);
 		assert_int_equal(cli.log_format, c->log_format);
@@ -385,10 +394,45 @@ static void test_null_err(void **state)
 	assert_int_equal(rg_cli_scan(4, argv, &cli, NULL), -EINVAL);
 }
 
+/*
+ * Go-style flags pass only to a runtime named runc: crun's argp reads
+ * "-b=/x" as the bundle "=/x" and "-bundle" as "-b undle".
+ */
+static void test_check_runtime(void **state)
+{
+	static const struct {
+		const char *runtime;
+		int ret;
+	} rows[] = {
+	    {"/usr/sbin/runc", 0},
+	    {"/usr/local/bin/runc.amd64", 0},
+	    {"/usr/bin/crun", -EINVAL},
+	    {"/opt/bin/my-runtime", -EINVAL},
+	    {"/opt/crun/runc-crun", -EINVAL},
+	    {NULL, -EINVAL},
+	};
+	struct rg_cli go = {.subcmd = "create", .go_style_flag = "-b=/b"};
+	struct rg_cli plain = {.subcmd = "create"};
+
+	(void)state;
+	for (size_t i = 0; i < RG_ARRAY_SIZE(rows); i++) {
+		struct rg_error *err = NULL;
+		assert_int_equal(rg_cli_check_runtime(&plain, rows[i].runtime, &err), 0);
+		assert_null(err);
+		assert_int_equal(rg_cli_check_runtime(&go, rows[i].runtime, &err), rows[i].ret);
+		if (rows[i].ret < 0) {
+			assert_non_null(err);
+			assert_non_null(strstr(err->msg, "'-b=/b'"));
+			assert_non_null(strstr(err->msg, "two dashes"));
+		}
+		rg_error_free(err);
+	}
+}
+
 int main(void)
 {
 	size_t n = RG_ARRAY_SIZE(cases);
-	struct CMUnitTest *tests = rg_xcalloc(n + 1, sizeof(*tests));
+	struct CMUnitTest *tests = rg_xcalloc(n + 2, sizeof(*tests));
 
 	for (size_t i = 0; i < n; i++) {
 		tests[i].name = cases[i].name;
@@ -397,8 +441,10 @@ int main(void)
 	}
 	tests[n].name = "err may be NULL";
 	tests[n].test_func = test_null_err;
+	tests[n + 1].name = "Go-style flags only for runc";
+	tests[n + 1].test_func = test_check_runtime;
 
-	int failed = _cmocka_run_group_tests("cli", tests, n + 1, NULL, NULL);
+	int failed = _cmocka_run_group_tests("cli", tests, n + 2, NULL, NULL);
 	free(tests);
 	return failed;
 }

@@ -204,6 +204,20 @@ static void test_argv_edits(void **state)
 	assert_string_equal(v[2], "c1");
 	assert_string_equal(v[3], "false");
 	assert_null(v[4]);
+	rg_argv_free(&a);
+
+	/* an insertion follows its original index, removals around it */
+	rg_argv_init(&a, 6, in);
+	rg_argv_insert_after(&a, 1, "--no-new-privs");
+	rg_argv_remove(&a, 2);
+	rg_argv_remove(&a, 3);
+	assert_true(a.is_changed);
+	v = rg_argv_vector(&a);
+	assert_string_equal(v[1], "exec");
+	assert_string_equal(v[2], "--no-new-privs");
+	assert_string_equal(v[3], "c1");
+	assert_string_equal(v[4], "true");
+	assert_null(v[5]);
 	/* the original is untouched */
 	assert_string_equal(in[2], "--cap");
 	assert_string_equal(in[5], "true");
@@ -410,6 +424,48 @@ static void test_exec_no_new_privs(void **state)
 
 	exec_flags(&f, "{}", container_plain, bad, -EINVAL);
 	fx_free(&f);
+}
+
+/* exec without --process: crun gets --no-new-privs when the container has it; runc nothing. */
+static void test_exec_keep_nnp(void **state)
+{
+	static const char nnp[] = "{\"process\":{\"noNewPrivileges\":true}}";
+	static const struct {
+		const char *runtime, *container, *want;
+		const char *args[6];
+	} rows[] = {
+	    {"/usr/bin/crun",
+	     nnp,
+	     "exec --no-new-privs -e A=1 c1 true",
+	     {"exec", "-e", "A=1", "c1", "true", NULL}},
+	    {"/opt/bin/other",
+	     nnp,
+	     "--root /r exec --no-new-privs c1 true",
+	     {"--root", "/r", "exec", "c1", "true", NULL}},
+	    {"/usr/sbin/runc", nnp, NULL, {"exec", "c1", "true", NULL}},
+	    {"/usr/bin/crun", container_plain, NULL, {"exec", "c1", "true", NULL}},
+	    {"/usr/bin/crun", nnp, NULL, {"exec", "--no-new-privs", "c1", "true", NULL}},
+	    {"/usr/bin/crun", nnp, NULL, {"exec", "-p", "/p.json", "c1", NULL}},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(rows); i++) {
+		struct fixture f;
+		exec_flags(&f, "{}", rows[i].container, rows[i].args, 0);
+		const struct rg_exec_check x = {&f.policy, &test_host, f.container, &f.report};
+		rg_execproc_keep_nnp(&x, &f.cli, rows[i].runtime, f.flags, f.n_flags, &f.argv);
+		_cleanup_free_ char *got = joined(&f);
+		if (rows[i].want) {
+			assert_string_equal(got, rows[i].want);
+			const struct rg_change *c = change_at(&f.report, "--no-new-privs");
+			assert_non_null(c);
+			assert_string_equal(c->rule, "noNewPrivileges");
+		} else {
+			assert_false(f.argv.is_changed);
+			assert_int_equal(f.report.n_changes, 0);
+		}
+		fx_free(&f);
+	}
 }
 
 static void test_exec_labels(void **state)
@@ -983,6 +1039,7 @@ int main(void)
 	    cmocka_unit_test(test_exec_cap_reject),
 	    cmocka_unit_test(test_exec_cap_privileged_allows),
 	    cmocka_unit_test(test_exec_cap_unknown),
+	    cmocka_unit_test(test_exec_keep_nnp),
 	    cmocka_unit_test(test_exec_no_new_privs),
 	    cmocka_unit_test(test_exec_labels),
 	    cmocka_unit_test(test_exec_user),
