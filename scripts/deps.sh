@@ -13,7 +13,7 @@ PACKAGES=(
 	# a Recommends of clang here
 	libcmocka-dev clang clang-format libclang-rt-14-dev
 	# integration tests and demo: real containers on a busybox-static rootfs
-	bats runc busybox-static jq libcap2-bin util-linux mount coreutils diffutils procps python3
+	bats runc crun busybox-static jq libcap2-bin util-linux mount coreutils diffutils procps python3
 	# engine tests (podman.bats, containerd.bats, cri.bats, contrib.bats,
 	# install.bats): the engines, a CRI v1 client on gRPC, TOML/YAML checks,
 	# man page and packaging checks

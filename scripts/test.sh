@@ -3,7 +3,7 @@
 #
 # Runs every test on a fresh Debian 12 machine (as root): installs the
 # dependencies, builds, runs `make check` (C unit tests + bats integration
-# tests against real runc), then the same with the ASan+UBSan build, and ends
+# tests against real runc and crun), then the same with the ASan+UBSan build, and ends
 # with one line "N passed, N failed" summing all of it. Exits non-zero on any
 # failure. RUNGUARD_STRICT=1 makes skipped integration tests fail.
 # FUZZ_SMOKE=1 (CI sets it) also runs `make fuzz-smoke`: each libFuzzer
@@ -82,7 +82,7 @@ count "$logdir/check.log" "make check" "$rc"
 SAN_BATS=""
 for f in cli enforce refuse passthrough runtime policy hostile exec update selinux privileged \
 	resources seccomp_deny paths sysctls mounts namespaces devices hooks rlimits configure contrib \
-	concurrency; do
+	concurrency crun; do
 	[[ -f tests/integration/$f.bats ]] && SAN_BATS+=" tests/integration/$f.bats"
 done
 echo "== make check SANITIZE=1"

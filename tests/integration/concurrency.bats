@@ -17,7 +17,7 @@ RG_PARALLEL=${RG_PARALLEL:-50}
 	# One template (everything the policy changes: all capabilities, no
 	# seccomp, no no_new_privs), copied into n bundles.
 	make_bundle "$T/template" sleep 1000
-	edit_config "$T/template" --argjson c "$(printf '%s\n' "${ALL_CAPS[@]}" | jq -R . | jq -sc .)" '
+	edit_config "$T/template" --argjson c "$(all_caps_json)" '
 		.process.capabilities = {bounding: $c, effective: $c, permitted: $c}
 		| .process.noNewPrivileges = false | del(.linux.seccomp)'
 	for ((i = 0; i < n; i++)); do

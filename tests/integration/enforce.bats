@@ -7,18 +7,6 @@
 
 load helpers
 
-# all_caps_config DIR: every capability in all five sets, no seccomp,
-# noNewPrivileges false, no pids limit.
-all_caps_config() {
-	local caps
-	caps=$(printf '%s\n' "${ALL_CAPS[@]}" | jq -R . | jq -sc .)
-	edit_config "$1" --argjson c "$caps" '
-		.process.capabilities = {bounding: $c, effective: $c, inheritable: $c, permitted: $c, ambient: $c}
-		| .process.noNewPrivileges = false
-		| del(.linux.seccomp)
-		| del(.linux.resources.pids)'
-}
-
 @test "enforce: all capabilities, no seccomp, no no_new_privs -> container confined (caps, Seccomp 2, NoNewPrivs 1, pids.max 2048)" {
 	# Premise: in this environment, the same container under plain runc
 	# (ceiling capabilities, no seccomp) can create a user namespace, so a

@@ -172,7 +172,7 @@ EOF
 # podman_cleanup: removes every container of the private storage (for teardown).
 podman_cleanup() {
 	[[ -n "${PM_DIR:-}" && -d "$PM_DIR" ]] || return 0
-	timeout 60 podman rm --all --force --time 0 >/dev/null 2>&1 || true
+	timeout 60 "${RG_NS[@]}" podman rm --all --force --time 0 >/dev/null 2>&1 || true
 	kill_pidfile_procs '^conmon$' "$PM_DIR"/root/overlay-containers/*/userdata/conmon.pid
 }
 
@@ -186,9 +186,9 @@ podman_stop() {
 	rm -rf "$PM_DIR"
 }
 
-# pm ARGS...: podman on the private storage, through run_cmd.
+# pm ARGS...: podman on the private storage, through run_cmd (in $RG_NS).
 pm() {
-	engine_cmd podman "$@"
+	engine_cmd "${RG_NS[@]}" podman "$@"
 }
 
 # ---------------------------------------------------------------------------

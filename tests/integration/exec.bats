@@ -18,20 +18,6 @@ teardown() {
 	rg_teardown
 }
 
-# process_file PATH JQ-FILTER: a process.json as containerd writes one, with
-# every capability, no_new_privs off, and the probe script, then FILTER.
-process_file() {
-	local caps
-	caps=$(printf '%s\n' "${ALL_CAPS[@]}" | jq -R . | jq -cs .)
-	jq -n --argjson c "$caps" --arg probe "$PROBE_SCRIPT" '{
-		terminal: false, user: {uid: 0, gid: 0}, args: ["sh", "-c", $probe],
-		env: ["PATH=/bin"], cwd: "/",
-		capabilities: {bounding: $c, effective: $c, permitted: $c, inheritable: $c},
-		noNewPrivileges: false
-	}' | jq "$2" >"$1"
-	chmod 0640 "$1"
-}
-
 @test "exec --process: a file asking for every capability runs within the ceiling, with no_new_privs" {
 	local id
 	start_container id

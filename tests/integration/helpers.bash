@@ -29,6 +29,18 @@ if [[ -z "${REAL_RUNC:-}" ]]; then
 fi
 export REAL_RUNC
 
+# The runtime whose state directories the tests read and clean up: runc, or
+# crun in crun.bats. When RG_NS_PID names a process, that runtime (and
+# whatever a suite starts through rg_ns) runs in its mount namespace; RG_NS
+# is the command prefix that enters it, empty otherwise (crun.bats on a host
+# whose cgroup2 hierarchy holds controllers, which crun refuses).
+: "${RG_STATE_RUNTIME:=$REAL_RUNC}"
+rg_ns_init() {
+	RG_NS=()
+	[[ -z "${RG_NS_PID:-}" ]] || RG_NS=(nsenter -t "$RG_NS_PID" -m --)
+}
+rg_ns_init
+
 # The default ceiling of the embedded policy (containers-common default set).
 CEILING_CAPS=(CAP_CHOWN CAP_DAC_OVERRIDE CAP_FOWNER CAP_FSETID CAP_KILL CAP_NET_BIND_SERVICE
 	CAP_SETFCAP CAP_SETGID CAP_SETPCAP CAP_SETUID CAP_SYS_CHROOT)
@@ -129,9 +141,9 @@ run_cmd_reporting() {
 	return 0
 }
 
-# rg ARGS...: runs the runguard under test.
+# rg ARGS...: runs the runguard under test (in $RG_NS).
 rg() {
-	run_cmd "$RUNGUARD_BIN" "$@"
+	run_cmd "${RG_NS[@]}" "$RUNGUARD_BIN" "$@"
 }
 
 # real_runc ARGS...: runs the real runc (the reference).
@@ -158,6 +170,14 @@ assert_contains() {
 # assert_not_contains HAYSTACK NEEDLE [what]
 assert_not_contains() {
 	! grep -qF -- "$2" <<<"$1" || { die "${3:-text} unexpectedly contains '$2'"; return 1; }
+}
+
+# rg_stdin FILE ARGS...: runguard with stdin from FILE.
+rg_stdin() {
+	# shellcheck disable=SC2034 # read by run_cmd (helpers.bash)
+	local RG_STDIN=$1
+	shift
+	rg "$@"
 }
 
 # strip_time: drops logrus' time="..." from runc's messages, to compare them.
@@ -247,9 +267,9 @@ on_teardown() {
 	RG_CLEANUPS+=("$1")
 }
 
-# container_status ROOT ID: prints the runc status of a container, or nothing.
+# container_status ROOT ID: prints the runtime's status of a container, or nothing.
 container_status() {
-	"$REAL_RUNC" --root "$1" state "$2" 2>/dev/null | jq -r .status 2>/dev/null || true
+	"${RG_NS[@]}" "$RG_STATE_RUNTIME" --root "$1" state "$2" 2>/dev/null | jq -r .status 2>/dev/null || true
 }
 
 # wait_status ROOT ID STATUS [SECONDS]
@@ -291,7 +311,7 @@ start_container() {
 
 # containers_in ROOT: ids of the containers in a state directory.
 containers_in() {
-	"$REAL_RUNC" --root "$1" list -q 2>/dev/null || true
+	"${RG_NS[@]}" "$RG_STATE_RUNTIME" --root "$1" list -q 2>/dev/null || true
 }
 
 # assert_no_containers [ROOT]
@@ -301,8 +321,56 @@ assert_no_containers() {
 	[[ -z "$left" ]] || { die "containers left behind in ${1:-$STATE}: $left"; return 1; }
 }
 
+# all_caps_json: ALL_CAPS as a compact JSON array.
+all_caps_json() {
+	printf '%s\n' "${ALL_CAPS[@]}" | jq -R . | jq -sc .
+}
+
+# all_caps_config DIR: every capability in all five sets, no seccomp,
+# noNewPrivileges false, no pids limit.
+all_caps_config() {
+	local caps
+	caps=$(all_caps_json)
+	edit_config "$1" --argjson c "$caps" '
+		.process.capabilities = {bounding: $c, effective: $c, inheritable: $c, permitted: $c, ambient: $c}
+		| .process.noNewPrivileges = false
+		| del(.linux.seccomp)
+		| del(.linux.resources.pids)'
+}
+
+# process_file PATH JQ-FILTER: a process.json as containerd writes one, with
+# every capability, no_new_privs off, and the probe script, then FILTER.
+process_file() {
+	local caps
+	caps=$(all_caps_json)
+	jq -n --argjson c "$caps" --arg probe "$PROBE_SCRIPT" '{
+		terminal: false, user: {uid: 0, gid: 0}, args: ["sh", "-c", $probe],
+		env: ["PATH=/bin"], cwd: "/",
+		capabilities: {bounding: $c, effective: $c, permitted: $c, inheritable: $c},
+		noNewPrivileges: false
+	}' | jq "$2" >"$1"
+	chmod 0640 "$1"
+}
+
 # ---------------------------------------------------------------------------
 # what a container saw
+
+# cg ID CONTROLLER FILE: the value of a cgroup v1 file of the container in
+# $STATE, as the kernel applies it (path from its init's /proc/PID/cgroup).
+cg() {
+	local pid line path dir
+	pid=$("${RG_NS[@]}" "$RG_STATE_RUNTIME" --root "$STATE" state "$1" | jq -r .pid)
+	line=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print }' "/proc/$pid/cgroup")
+	[[ -n "$line" ]] || { die "no $2 cgroup for pid $pid"; return 1; }
+	path=${line#*:*:}
+	for dir in "/sys/fs/cgroup/$(cut -d: -f2 <<<"$line")" "/sys/fs/cgroup/$2"; do
+		if [[ -r "$dir$path/$3" ]]; then
+			cat "$dir$path/$3"
+			return 0
+		fi
+	done
+	die "no $3 for $2 at $path"
+}
 
 # status_field NAME: the value of a /proc/self/status field in $output.
 status_field() {
@@ -323,6 +391,26 @@ assert_mask_equal() {
 	v=$(status_field "$1")
 	[[ -n "$v" ]] || { die "no $1 in the container's /proc/self/status"; return 1; }
 	((16#$v == $2)) || { die "$1 = 0x$v, expected $(printf '0x%016x' "$(($2))")"; return 1; }
+}
+
+STATUS_FIELDS='^(Cap[A-Za-z]+|NoNewPrivs|Seccomp):'
+
+# assert_confined: $output (a /proc status) shows the default policy applied:
+# capabilities within the ceiling, seccomp filtering, no_new_privs.
+assert_confined() {
+	assert_mask_within CapEff "$CEILING_MASK"
+	assert_mask_within CapPrm "$CEILING_MASK"
+	assert_mask_within CapBnd "$CEILING_MASK"
+	assert_mask_within CapAmb "$CEILING_MASK"
+	[[ "$(status_field Seccomp)" == 2 ]] || { die "Seccomp is '$(status_field Seccomp)', expected 2"; return 1; }
+	[[ "$(status_field NoNewPrivs)" == 1 ]] || { die "NoNewPrivs is '$(status_field NoNewPrivs)', expected 1"; return 1; }
+}
+
+# assert_hardened: assert_confined, and no ambient capabilities (what an
+# engine asks for).
+assert_hardened() {
+	assert_confined || return 1
+	assert_mask_equal CapAmb 0
 }
 
 # A shell snippet, run inside a container, printing what the tests look at.
@@ -354,17 +442,18 @@ bundle_snapshot() {
 	fi
 }
 
-# make_spy: a bash wrapper around the real runc that logs every call to
-# $SPY_LOG; RUNGUARD_RUNTIME=$SPY makes runguard use it.
+# make_spy: a bash wrapper around the real runtime (runc, or crun in
+# crun.bats; same file name) that logs every call to $SPY_LOG;
+# RUNGUARD_RUNTIME=$SPY makes runguard use it.
 make_spy() {
-	SPY=$T/spy/runc
+	SPY=$T/spy/${RG_STATE_RUNTIME##*/}
 	SPY_LOG=$T/spy.log
 	mkdir -p "$T/spy"
 	: >"$SPY_LOG"
 	cat >"$SPY" <<EOF
 #!/bin/bash
 { printf 'argv:'; printf ' %q' "\$@"; printf '\n'; printf 'marker: %s\n' "\${RUNGUARD_ACTIVE-<unset>}"; } >>"$SPY_LOG"
-exec "$REAL_RUNC" "\$@"
+exec "$RG_STATE_RUNTIME" "\$@"
 EOF
 	chmod 0755 "$SPY"
 }
@@ -461,7 +550,7 @@ rg_teardown() {
 	for s in "${RG_STATES[@]}"; do
 		[[ -d "$s" ]] || continue
 		for id in $(containers_in "$s"); do
-			"$REAL_RUNC" --root "$s" delete -f "$id" >/dev/null 2>&1 || true
+			"${RG_NS[@]}" "$RG_STATE_RUNTIME" --root "$s" delete -f "$id" >/dev/null 2>&1 || true
 		done
 	done
 	for ((i = ${#RG_CLEANUPS[@]} - 1; i >= 0; i--)); do

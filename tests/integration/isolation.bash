@@ -38,7 +38,7 @@ ns_id() {
 privileged_shape() {
 	host_disk || return 1
 	local caps
-	caps=$(printf '%s\n' "${ALL_CAPS[@]}" | jq -R . | jq -sc .)
+	caps=$(all_caps_json)
 	edit_config "$1" --argjson c "$caps" --argjson maj "$DISK_MAJ" --argjson min "$DISK_MIN" '
 		.process.capabilities = {bounding: $c, effective: $c, inheritable: $c, permitted: $c, ambient: $c}
 		| .process.noNewPrivileges = false

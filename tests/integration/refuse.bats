@@ -11,7 +11,7 @@ load helpers
 # all_caps_process: a hostile .process (every capability, no no_new_privs), compact.
 all_caps_process() {
 	local caps
-	caps=$(printf '%s\n' "${ALL_CAPS[@]}" | jq -R . | jq -sc .)
+	caps=$(all_caps_json)
 	jq -c --argjson c "$caps" '.process
 		| .capabilities = {bounding: $c, effective: $c, inheritable: $c, permitted: $c, ambient: $c}
 		| .noNewPrivileges = false' "$BUNDLE/config.json"

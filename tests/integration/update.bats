@@ -28,31 +28,6 @@ reject_config() {
 		"memory": {"max": "256M"}, "cpu": {"max": 1}, "pids": {"max": 64}}}}'
 }
 
-# cg ID CONTROLLER FILE: the value of a cgroup v1 file of the container, as
-# the kernel applies it (path from its init's /proc/PID/cgroup).
-cg() {
-	local pid line path dir
-	pid=$("$REAL_RUNC" --root "$STATE" state "$1" | jq -r .pid)
-	line=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print }' "/proc/$pid/cgroup")
-	[[ -n "$line" ]] || { die "no $2 cgroup for pid $pid"; return 1; }
-	path=${line#*:*:}
-	for dir in "/sys/fs/cgroup/$(cut -d: -f2 <<<"$line")" "/sys/fs/cgroup/$2"; do
-		if [[ -r "$dir$path/$3" ]]; then
-			cat "$dir$path/$3"
-			return 0
-		fi
-	done
-	die "no $3 for $2 at $path"
-}
-
-# rg_stdin FILE ARGS...: runguard with stdin from FILE.
-rg_stdin() {
-	# shellcheck disable=SC2034 # read by run_cmd (helpers.bash)
-	local RG_STDIN=$1
-	shift
-	rg "$@"
-}
-
 @test "update: the container starts with the policy's defaults" {
 	local id
 	start_container id
