@@ -12,10 +12,13 @@
 #include "runguard/runtime.h"
 #include "runguard/util.h"
 
+/* runc's candidates first, then crun's (CRUN_FROM is where crun's begin). */
 static const char *const search_list[] = {
     "/usr/bin/runc", "/usr/sbin/runc", "/usr/local/bin/runc", "/usr/local/sbin/runc",
     "/usr/bin/crun", "/usr/sbin/crun", "/usr/local/bin/crun", "/usr/local/sbin/crun",
 };
+#define CRUN_FROM 4
+_Static_assert(RG_ARRAY_SIZE(search_list) == 2 * CRUN_FROM, "as many runc as crun candidates");
 
 static bool is_self(const struct stat *st, const struct stat *self)
 {
@@ -77,9 +80,7 @@ int rg_runtime_find_for(const char *configured, const char *root, char *const id
 		is_crun = is_crun || has_state(root, "/run/crun", ids[i], "status");
 		is_runc = is_runc || has_state(root, "/run/runc", ids[i], "state.json");
 	}
-	/* crun's candidates are the second half of the search list. */
-	if (is_crun && !is_runc &&
-	    search(RG_ARRAY_SIZE(search_list) / 2, RG_ARRAY_SIZE(search_list), ret_path) == 0)
+	if (is_crun && !is_runc && search(CRUN_FROM, RG_ARRAY_SIZE(search_list), ret_path) == 0)
 		return 0;
 	return rg_runtime_find(NULL, ret_path, err);
 }
