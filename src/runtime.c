@@ -87,13 +87,13 @@ int rg_runtime_find_for(const char *configured, const char *root, char *const id
 
 int rg_runtime_find(const char *configured, char **ret_path, struct rg_error **err)
 {
-	struct stat self;
-	bool have_self = stat("/proc/self/exe", &self) == 0;
 	const char *env = getenv("RUNGUARD_RUNTIME");
 	const char *explicit_path = env && *env ? env : configured;
 	const char *origin = env && *env ? "RUNGUARD_RUNTIME" : "configuration";
 
 	if (explicit_path) {
+		struct stat self;
+		bool have_self = stat("/proc/self/exe", &self) == 0;
 		if (explicit_path[0] != '/')
 			return rg_error_set(err, EINVAL,
 					    "%s: real runtime '%s' is not an absolute path", origin,
