@@ -271,12 +271,11 @@ static int hooks_check(const struct rg_json *settings, const char *file, const c
 	int r = rg_settings_only(settings, keys, file, path, err);
 	if (r < 0)
 		return r;
-	const struct rg_json *engine = rg_json_get(settings, "engineHooks");
-	if (engine && !rg_json_is(engine, RG_JSON_ARRAY))
-		return rg_error_set(
-		    err, EINVAL,
-		    "%s: %s.engineHooks: expected an array of names (\"" DOCKER_SETKEY "\")", file,
-		    path);
+	const struct rg_json *engine = NULL;
+	r = rg_settings_array(settings, "engineHooks", "names (\"" DOCKER_SETKEY "\")", file, path,
+			      &engine, err);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; engine && i < engine->n; i++) {
 		const char *name = plain_str(engine->u.items[i]);
 		bool is_known = false;
