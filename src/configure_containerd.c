@@ -284,6 +284,7 @@ static int check_version(struct rg_ctd *c, bool *ret_add, struct rg_error **err)
 {
 	const struct rg_ctd_file *m = &c->files[0];
 	const struct rg_toml_item *it = rg_toml_get(m->doc, "", "version");
+	int version = rg_containerd_version(m->doc);
 	*ret_add = false;
 	c->version = 2;
 	if (!it) {
@@ -296,8 +297,8 @@ static int check_version(struct rg_ctd *c, bool *ret_add, struct rg_error **err)
 			    "to version 2 first",
 			    m->path, p->line);
 		*ret_add = true;
-	} else if (rg_containerd_version_is_known(rg_containerd_version(m->doc))) {
-		c->version = rg_containerd_version(m->doc);
+	} else if (rg_containerd_version_is_known(version)) {
+		c->version = version;
 	} else {
 		_cleanup_free_ char *v = rg_toml_raw(m->doc, it);
 		return rg_error_set(err, EINVAL,
