@@ -948,13 +948,9 @@ int rg_configure_containerd(const struct rg_configure_opts *o, struct rg_configu
 
 	_cleanup_free_ char *cdir =
 	    rg_configure_host_path(o, o->config_dir ? o->config_dir : "/etc/containerd");
-	_cleanup_free_ char *file = o->file ? rg_configure_host_path(o, o->file) : NULL;
-	c.main_path = file ? abs_path(file) : rg_xasprintf("%s/config.toml", cdir);
-	if (c.main_path[0] != '/') {
-		char *a = abs_path(c.main_path);
-		free(c.main_path);
-		c.main_path = a;
-	}
+	_cleanup_free_ char *file =
+	    o->file ? rg_configure_host_path(o, o->file) : rg_xasprintf("%s/config.toml", cdir);
+	c.main_path = abs_path(file);
 	dir = o->config_dir ? abs_path(cdir) : dir_of(c.main_path);
 	c.dropin = rg_xasprintf("%s/conf.d/%s.toml", dir, RG_CONFIGURE_NAME);
 	p->restart = "restart containerd to load it: systemctl restart containerd";
