@@ -145,30 +145,31 @@ int rg_ctd_plan_remove(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_ctd_fi
 	_cleanup_free_ char *ho = t ? rg_ctd_handler_table(t, RG_CONFIGURE_NAME, ".options") : NULL;
 	const struct rg_toml_item *first = t ? rg_toml_first_under(t->doc, h) : NULL;
 	bool is_dropin_gone = !rg_file_exists(c->dropin);
-	int r = 0;
 
 	if (first) {
 		_cleanup_free_ char *bin = rg_ctd_get_string(t, ho, "BinaryName");
 		const struct rg_toml_item *bi = rg_toml_get(t->doc, ho, "BinaryName");
-		r = rg_ctd_check_editable(t, h, err);
-		if (r == 0 && (!bin || !rg_streq(bin, c->o->binary))) {
+		int r = rg_ctd_check_editable(t, h, err);
+		if (r < 0)
+			return r;
+		if (!bin || !rg_streq(bin, c->o->binary)) {
 			_cleanup_free_ char *where =
 			    rg_xasprintf("%s:%u", t->path, (bi ? bi : first)->line);
 			return rg_configure_not_ours(c->o, where, bin, err);
 		}
-		if (r == 0 && rg_streq(t->path, c->dropin)) {
+		if (rg_streq(t->path, c->dropin)) {
 			rg_configure_add_file(c->plan, t->path, t->text, t->len, NULL, 0, 0);
 			is_dropin_gone = true;
-		} else if (r == 0) {
+		} else {
 			remove_tables(t, h, RG_CTD_HANDLER_MARK);
 			remove_runc(t);
 			remove_default(t, true);
 		}
-		for (size_t i = 0; r == 0 && c->version >= 3 && i < c->n; i++)
+		for (size_t i = 0; c->version >= 3 && i < c->n; i++)
 			if (&c->files[i] != t && c->files[i].exists)
 				remove_default(&c->files[i], false);
 	}
-	if (r == 0 && is_dropin_gone && m->exists)
-		r = remove_import(c, m, err);
-	return r;
+	if (is_dropin_gone && m->exists)
+		return remove_import(c, m, err);
+	return 0;
 }
