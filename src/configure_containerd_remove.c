@@ -19,6 +19,15 @@
 #include "runguard/toml.h"
 #include "runguard/util.h"
 
+/* Where items[i] starts, with the blank line above it (configure writes one before a block). */
+static size_t blank_start(const struct rg_ctd_file *t, size_t i)
+{
+	const struct rg_toml_item *it = t->doc->items;
+	if (i >= 1 && it[i - 1].kind == RG_TOML_OTHER && it[i - 1].end - it[i - 1].start == 1)
+		return it[i - 1].start;
+	return it[i].start;
+}
+
 /* Where items[i] starts, with the marker comment and the blank line configure wrote above it. */
 static size_t mark_start(const struct rg_ctd_file *t, size_t i, const char *mark)
 {
@@ -29,9 +38,7 @@ static size_t mark_start(const struct rg_ctd_file *t, size_t i, const char *mark
 	size_t n = it[i - 1].end - it[i - 1].start - it[i - 1].indent;
 	if (n != strlen(mark) + 1 || strncmp(line, mark, n - 1) != 0)
 		return it[i].start;
-	if (i >= 2 && it[i - 2].kind == RG_TOML_OTHER && it[i - 2].end - it[i - 2].start == 1)
-		return it[i - 2].start;
-	return it[i - 1].start;
+	return blank_start(t, i - 1);
 }
 
 /* Removes the [table] sections at and under `table`, and the marker above its own header. */
@@ -99,10 +106,8 @@ static void remove_default(struct rg_ctd_file *t, bool is_handlers_file)
 	if (!def || !rg_streq(def, RG_CONFIGURE_NAME))
 		return;
 	if (is_handlers_file && ch && rg_streq(it->table, table) && count_keys(t, table) == 1) {
-		size_t i = (size_t)(ch - t->doc->items), start = ch->start;
-		if (i >= 1 && ch[-1].kind == RG_TOML_OTHER && ch[-1].end - ch[-1].start == 1)
-			start = ch[-1].start;
-		rg_toml_edit(&t->ed, start, rg_toml_section_end(t->doc, ch), "");
+		rg_toml_edit(&t->ed, blank_start(t, (size_t)(ch - t->doc->items)),
+			     rg_toml_section_end(t->doc, ch), "");
 		return;
 	}
 	rg_toml_edit(&t->ed, it->value_start, it->value_end, "\"runc\"");
