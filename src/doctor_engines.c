@@ -387,12 +387,13 @@ static void ctd_merged(struct rg_engine_view *v, const struct dset *s, int versi
 		const struct dfile *f = &s->f[i];
 		const struct rg_toml_item *old =
 		    rg_toml_first_under(f->doc, rg_containerd_v2.containerd);
-		if (old && rg_containerd_version(f->doc) >= 3)
+		int file_version = rg_containerd_version(f->doc);
+		if (old && file_version >= 3)
 			warning(v,
 				"%s:%u: %s in a version %d file: containerd 2.x ignores it (its "
 				"handlers go under %s)",
-				f->path, old->line, rg_containerd_v2.containerd,
-				rg_containerd_version(f->doc), rg_containerd_v3.runtimes);
+				f->path, old->line, rg_containerd_v2.containerd, file_version,
+				rg_containerd_v3.runtimes);
 		ctd_handlers(v, s, version, f, false);
 		ctd_default(v, f, version);
 	}
