@@ -192,12 +192,13 @@ char *rg_ctd_import_path(const struct rg_ctd *c, const struct rg_ctd_file *f, co
 	return rg_xasprintf("%s/%s", dir, entry);
 }
 
-static bool seen(const struct rg_ctd *c, const char *path)
+/* The file loaded from path, or NULL. */
+static struct rg_ctd_file *find_file(struct rg_ctd *c, const char *path)
 {
 	for (size_t i = 0; i < c->n; i++)
 		if (rg_streq(c->files[i].path, path))
-			return true;
-	return false;
+			return &c->files[i];
+	return NULL;
 }
 
 /*
@@ -223,7 +224,7 @@ int rg_ctd_get_imports(const struct rg_ctd_file *f, const struct rg_toml_item **
 static int add_import(struct rg_ctd *c, const char *path, size_t parent, size_t entry,
 		      struct rg_error **err)
 {
-	if (seen(c, path) || c->n >= RG_CTD_MAX_FILES)
+	if (find_file(c, path) || c->n >= RG_CTD_MAX_FILES)
 		return 0;
 	struct rg_ctd_file *f = &c->files[c->n++];
 	int r = load_file(path, f, err);
@@ -828,12 +829,9 @@ static size_t dropin_index(const struct rg_ctd *c)
  */
 static int load_dropin(struct rg_ctd *c, struct rg_ctd_file **ret, struct rg_error **err)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		if (rg_streq(c->files[i].path, c->dropin)) {
-			*ret = &c->files[i];
-			return 0;
-		}
-	}
+	*ret = find_file(c, c->dropin);
+	if (*ret)
+		return 0;
 	size_t at = dropin_index(c);
 	memmove(&c->files[at + 1], &c->files[at], (c->n++ - at) * sizeof(*c->files));
 	struct rg_ctd_file *f = &c->files[at];
