@@ -320,10 +320,13 @@ char *rg_ctd_handler_table(const struct rg_ctd_file *f, const char *name, const 
 }
 
 /* The value of a string key, or NULL (not set, or not a string). Caller frees. */
-char *rg_ctd_get_string(const struct rg_ctd_file *f, const char *table, const char *key)
+char *rg_ctd_get_string(const struct rg_ctd_file *f, const char *table, const char *key,
+			const struct rg_toml_item **ret_it)
 {
 	const struct rg_toml_item *it = rg_toml_get(f->doc, table, key);
 	char *s = NULL;
+	if (ret_it)
+		*ret_it = it;
 	if (it && rg_toml_decode_string(f->text + it->value_start, it->value_end - it->value_start,
 					&s) < 0)
 		s = NULL;
@@ -356,7 +359,7 @@ static char *effective_string(const struct rg_ctd *c, const struct rg_ctd_file *
 			continue;
 		_cleanup_free_ char *table =
 		    name ? rg_ctd_handler_table(f, name, "") : rg_xstrdup(f->lay->containerd);
-		char *s = rg_ctd_get_string(f, table, key);
+		char *s = rg_ctd_get_string(f, table, key, NULL);
 		if (s) {
 			free(v);
 			v = s;
@@ -587,7 +590,7 @@ static int complete_handler(struct rg_ctd *c, struct rg_ctd_file *t, const struc
 		_cleanup_free_ char *mine = with_annotation(raw);
 		kvs_set(keys, "pod_annotations", mine);
 	}
-	_cleanup_free_ char *have = rg_ctd_get_string(t, hh->path, "runtime_type");
+	_cleanup_free_ char *have = rg_ctd_get_string(t, hh->path, "runtime_type", NULL);
 	if (have && !rg_streq(have, RG_CTD_RUNC_V2))
 		return rg_error_set(err, ENOTSUP,
 				    "%s:%u: the handler %s has runtime_type \"%s\"; runguard "
@@ -625,7 +628,8 @@ static int edit_handler(struct rg_ctd *c, struct rg_ctd_file *t, const char *src
 	size_t pos = handler_pos(t, src, &indent);
 	struct rg_buf b = {0};
 	_cleanup_free_ char *runc = rg_ctd_handler_table(t, "runc", "");
-	_cleanup_free_ char *def = rg_ctd_get_string(t, t->lay->containerd, "default_runtime_name");
+	_cleanup_free_ char *def =
+	    rg_ctd_get_string(t, t->lay->containerd, "default_runtime_name", NULL);
 	if (c->version < 3 && (!def || rg_streq(def, "runc")) &&
 	    !rg_toml_first_under(t->doc, runc)) {
 		/* containerd 1.x: setting any runtime replaces the built-in list:

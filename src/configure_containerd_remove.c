@@ -72,7 +72,7 @@ static size_t count_keys(const struct rg_ctd_file *t, const char *table)
 static void remove_runc(struct rg_ctd_file *t)
 {
 	_cleanup_free_ char *runc = rg_ctd_handler_table(t, "runc", "");
-	_cleanup_free_ char *type = rg_ctd_get_string(t, runc, "runtime_type");
+	_cleanup_free_ char *type = rg_ctd_get_string(t, runc, "runtime_type", NULL);
 	const struct rg_toml_item *hr = rg_toml_header(t->doc, runc);
 
 	if (!hr || mark_start(t, (size_t)(hr - t->doc->items), RG_CTD_RUNC_MARK) == hr->start ||
@@ -99,8 +99,8 @@ static void remove_runc(struct rg_ctd_file *t)
 static void remove_default(struct rg_ctd_file *t, bool is_handlers_file)
 {
 	const char *table = t->lay->containerd;
-	_cleanup_free_ char *def = rg_ctd_get_string(t, table, "default_runtime_name");
-	const struct rg_toml_item *it = rg_toml_get(t->doc, table, "default_runtime_name");
+	const struct rg_toml_item *it;
+	_cleanup_free_ char *def = rg_ctd_get_string(t, table, "default_runtime_name", &it);
 	const struct rg_toml_item *ch = rg_toml_header(t->doc, table);
 
 	if (!def || !rg_streq(def, RG_CONFIGURE_NAME))
@@ -152,8 +152,8 @@ int rg_ctd_plan_remove(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_ctd_fi
 	bool is_dropin_gone = !rg_file_exists(c->dropin);
 
 	if (first) {
-		_cleanup_free_ char *bin = rg_ctd_get_string(t, ho, "BinaryName");
-		const struct rg_toml_item *bi = rg_toml_get(t->doc, ho, "BinaryName");
+		const struct rg_toml_item *bi;
+		_cleanup_free_ char *bin = rg_ctd_get_string(t, ho, "BinaryName", &bi);
 		int r = rg_ctd_check_editable(t, h, err);
 		if (r < 0)
 			return r;

@@ -48,8 +48,12 @@ struct rg_ctd {
 
 /* The table of handler `name` in f's layout, with `sub` ("" or ".options") appended. */
 char *rg_ctd_handler_table(const struct rg_ctd_file *f, const char *name, const char *sub);
-/* The value of a string key, or NULL (not set, or not a string). Caller frees. */
-char *rg_ctd_get_string(const struct rg_ctd_file *f, const char *table, const char *key);
+/*
+ * The value of a string key, or NULL (not set, or not a string). Caller
+ * frees. *ret_it (may be NULL): the key's item, or NULL when not set.
+ */
+char *rg_ctd_get_string(const struct rg_ctd_file *f, const char *table, const char *key,
+			const struct rg_toml_item **ret_it);
 /*
  * Refuses (-ENOTSUP) layouts the text editor cannot extend safely: keys
  * below `table` written as dotted keys or an inline table in a parent table.
