@@ -9,15 +9,16 @@
 #include "runguard/rules.h"
 #include "runguard/util.h"
 
-/* Fixed order: capabilities first, since seccomp resolves against the final
- * capabilities; annotations (which strips runtime-specific ones) before
- * annotate, which stamps runguard's own and summarises the others, last. */
+/* Fixed order: the spec allowlist (fields) first, so that a field no rule
+ * judges refuses before anything is changed; then capabilities, since seccomp resolves against the
+ * final capabilities; annotations (which strips runtime-specific ones) before annotate, which
+ * stamps runguard's own and summarises the others, last. */
 static const struct rg_rule *const rule_table[] = {
-    &rg_rule_caps,	 &rg_rule_seccomp,  &rg_rule_seccomp_deny, &rg_rule_selinux,
-    &rg_rule_process,	 &rg_rule_user,	    &rg_rule_resources,	   &rg_rule_paths,
-    &rg_rule_namespaces, &rg_rule_mounts,   &rg_rule_devices,	   &rg_rule_sysctls,
-    &rg_rule_rlimits,	 &rg_rule_hooks,    &rg_rule_annotations,  &rg_rule_rootfs,
-    &rg_rule_apparmor,	 &rg_rule_annotate,
+    &rg_rule_fields,  &rg_rule_caps,	   &rg_rule_seccomp,  &rg_rule_seccomp_deny,
+    &rg_rule_selinux, &rg_rule_process,	   &rg_rule_user,     &rg_rule_resources,
+    &rg_rule_paths,   &rg_rule_namespaces, &rg_rule_mounts,   &rg_rule_devices,
+    &rg_rule_sysctls, &rg_rule_rlimits,	   &rg_rule_hooks,    &rg_rule_annotations,
+    &rg_rule_rootfs,  &rg_rule_apparmor,   &rg_rule_annotate,
 };
 
 const struct rg_rule *const *rg_rules_all(size_t *ret_n)

@@ -40,6 +40,7 @@ struct rg_rule {
 };
 
 /* Each rule module exports one of these. */
+extern const struct rg_rule rg_rule_fields;
 extern const struct rg_rule rg_rule_caps;
 extern const struct rg_rule rg_rule_seccomp;
 extern const struct rg_rule rg_rule_seccomp_deny;

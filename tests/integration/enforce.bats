@@ -183,6 +183,9 @@ load helpers
 
 @test "enforce: unknown fields, key order, number text, annotations, file mode and group survive enforcement" {
 	make_bundle "$BUNDLE" true
+	# The fields rule refuses unknown keys unless listed: this test is about
+	# what survives once the operator lets an extension through.
+	use_config '{"rules": {"fields": {"allow": [".x-runguard-test"]}}}'
 	edit_config "$BUNDLE" '.annotations = {"org.example/keep": "yes"} | .process.noNewPrivileges = false'
 	# Append an unknown extension with number spellings jq would normalise.
 	local text

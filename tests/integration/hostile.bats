@@ -131,6 +131,7 @@ peak_rss_kb_and_secs() {
 	done
 
 	with_member '"x-emoji":"a\ud83d\ude00b"'
+	use_config '{"rules": {"fields": {"allow": [".x-emoji"]}}}'
 	local id
 	new_id id
 	RUNGUARD_RUNTIME=/bin/true rg --root "$STATE" create -b "$BUNDLE" "$id"

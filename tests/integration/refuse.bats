@@ -251,6 +251,7 @@ EOF
 
 @test "refuse: a moderately nested unknown field (depth 32) is still accepted" {
 	make_bundle "$BUNDLE"
+	use_config '{"rules": {"fields": {"allow": [".x-nested"]}}}'
 	{
 		config_without_last_brace
 		printf ',"x-nested":'

@@ -81,8 +81,11 @@ static struct rg_policy policy;
  * podman-like hook). Those rules are tested on their own in
  * test_rules_isolation.c.
  */
+/* fields off: these tests give every other rule unknown fields to keep (nothing lost);
+ * the fields rule, which refuses them by default, has its own tests. */
 #define ALL_RULES_CONFIG                                                                           \
-	"{\"rules\":{\"namespaces\":{\"action\":\"off\"},\"mounts\":{\"action\":\"fix\"},"         \
+	"{\"rules\":{\"fields\":{\"action\":\"off\"},"                                             \
+	"\"namespaces\":{\"action\":\"off\"},\"mounts\":{\"action\":\"fix\"},"                     \
 	"\"devices\":{\"action\":\"fix\"},\"hooks\":{\"action\":\"fix\"}}}\n"
 static struct rg_policy policy_all;
 
