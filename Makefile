@@ -31,7 +31,12 @@ endif
 
 PKGS := yajl libseccomp libcap libselinux
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lseccomp -lcap -lselinux)
+# Headers only: src/libs.c opens the libraries when a command needs them
+# (dlopen), so a passthrough call pays for none of them. libdl is in libc.
+PKG_LIBS := -ldl
+# Unit tests also call the libraries directly (test_profile checks the
+# seccomp tables against libseccomp), so they are linked against them.
+TEST_LIBS := $(PKG_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lseccomp -lcap -lselinux)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 	-Wswitch-default -Wno-unused-parameter -Wvla -Wpointer-arith
@@ -97,7 +102,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librunguard.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/librunguard.a \
-		$(ALL_LDFLAGS) $(PKG_LIBS) -lcmocka
+		$(ALL_LDFLAGS) $(TEST_LIBS) -lcmocka
 
 # The replay test compiles the fuzz targets in.
 $(BUILD)/tests/test_fuzz_replay: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)

@@ -16,6 +16,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "runguard/json.h"
+#include "runguard/libs.h"
 #include "runguard/util.h"
 
 struct frame {
@@ -620,6 +621,9 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 	struct parser p = {0};
 	unsigned max_depth = opts && opts->max_depth ? opts->max_depth : RG_JSON_MAX_DEPTH;
 
+	/* yajl is opened on first use (src/libs.c): a missing library is an error here. */
+	if (rg_libs_load(1u << RG_LIB_YAJL, err) < 0)
+		return NULL;
 	p.max_depth = max_depth;
 	p.name = name;
 	p.buf = buf;

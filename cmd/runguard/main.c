@@ -14,6 +14,7 @@
 #include "runguard/doctor.h"
 #include "runguard/execproc.h"
 #include "runguard/guard.h"
+#include "runguard/libs.h"
 #include "runguard/log.h"
 #include "runguard/policy.h"
 #include "runguard/runtime.h"
@@ -254,6 +255,9 @@ static bool wants_help(int argc, char *argv[])
 
 static int run_own(const struct rg_cli *cli, int argc, char *argv[])
 {
+	struct rg_error *err = NULL;
+	if (rg_libs_load(RG_LIBS_ALL, &err) < 0)
+		return fail(NULL, err);
 	if (!cli->subcmd) {
 		fputs(usage, stdout);
 		return 0;
@@ -339,7 +343,7 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 	struct rg_argv a = {0};
 	_cleanup_free_ char *runtime = NULL;
 
-	if (rg_config_load(NULL, &cfg, &err) < 0)
+	if (rg_libs_load(RG_LIBS_ALL, &err) < 0 || rg_config_load(NULL, &cfg, &err) < 0)
 		return fail(cli, err);
 	/* Find the runtime before touching config.json: no runtime, no change. */
 	char *id = (char *)cli->container_id;

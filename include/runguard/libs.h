@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RUNGUARD_LIBS_H
+#define RUNGUARD_LIBS_H
+
+#include "runguard/error.h"
+
+/* The libraries src/libs.c opens on demand (see there for why). */
+enum rg_lib {
+	RG_LIB_YAJL,
+	RG_LIB_SECCOMP,
+	RG_LIB_CAP,
+	RG_LIB_SELINUX,
+};
+
+#define RG_LIBS_ALL                                                                                \
+	((1u << RG_LIB_YAJL) | (1u << RG_LIB_SECCOMP) | (1u << RG_LIB_CAP) | (1u << RG_LIB_SELINUX))
+
+/*
+ * Loads the libraries in mask (bits 1 << enum rg_lib) that are not loaded
+ * yet. 0, or -ENOENT with *err naming the library, its Debian package and
+ * the loader's reason. Idempotent.
+ */
+int rg_libs_load(unsigned mask, struct rg_error **err);
+
+#endif

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The four libraries runguard uses (yajl, libseccomp, libcap, libselinux),
+ * loaded on the paths that use them rather than by the dynamic loader at
+ * every start. A passthrough call (state, kill, delete, start: several per
+ * container for containerd's shim) needs none of them, and binding them
+ * at start was three quarters of its cost: libselinux alone brings in
+ * libpcre2 and runs a constructor that probes for selinuxfs.
+ *
+ * The functions runguard calls are defined here with the libraries' own
+ * prototypes (from their headers, so a mismatch does not compile), and
+ * each forwards to the library's symbol, looked up once. runguard is not
+ * linked against the libraries, so nothing here interposes on them: dlsym
+ * with the library's handle finds the library's own definition.
+ *
+ * main() loads what a command needs with rg_libs_load() first, so that a
+ * missing library is an error message, not a crash. A function called
+ * without that (unit tests, fuzzers) loads its library itself and aborts,
+ * naming it, if it cannot: the same outcome as the dynamic loader's refusal
+ * to start a program whose library is missing.
+ *
+ * The Debian package declares the dependencies itself (contrib/debian/control):
+ * dpkg-shlibdeps cannot see libraries that are opened this way.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <seccomp.h>
+#include <selinux/selinux.h>
+#include <sys/capability.h>
+#include <yajl/yajl_parse.h>
+
+#include "runguard/libs.h"
+#include "runguard/util.h"
+
+static struct {
+	const char *soname;
+	const char *package; /* Debian's, for the error message */
+	void *handle;
+} libs[] = {
+    [RG_LIB_YAJL] = {"libyajl.so.2", "libyajl2", NULL},
+    [RG_LIB_SECCOMP] = {"libseccomp.so.2", "libseccomp2", NULL},
+    [RG_LIB_CAP] = {"libcap.so.2", "libcap2", NULL},
+    [RG_LIB_SELINUX] = {"libselinux.so.1", "libselinux1", NULL},
+};
+
+static int load_one(enum rg_lib l, struct rg_error **err)
+{
+	if (libs[l].handle)
+		return 0;
+	/* RTLD_NOW: full binding up front, as -z now gives the linked program. */
+	libs[l].handle = dlopen(libs[l].soname, RTLD_NOW | RTLD_LOCAL);
+	if (!libs[l].handle)
+		return rg_error_set(err, ENOENT, "cannot load %s (Debian package %s): %s",
+				    libs[l].soname, libs[l].package, dlerror());
+	return 0;
+}
+
+int rg_libs_load(unsigned mask, struct rg_error **err)
+{
+	for (size_t l = 0; l < RG_ARRAY_SIZE(libs); l++) {
+		if (!(mask & (1u << l)))
+			continue;
+		int r = load_one((enum rg_lib)l, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The library's definition of name; aborts when it cannot be had (see above). */
+static void *sym(enum rg_lib l, const char *name)
+{
+	struct rg_error *e = NULL;
+	if (load_one(l, &e) < 0) {
+		fprintf(stderr, "runguard: %s\n", e->msg);
+		abort();
+	}
+	void *p = dlsym(libs[l].handle, name);
+	if (!p) {
+		fprintf(stderr, "runguard: %s has no symbol %s: %s\n", libs[l].soname, name,
+			dlerror());
+		abort();
+	}
+	return p;
+}
+
+/* Defines `ret name params` forwarding `args` to the library's name. */
+#define FORWARD(lib, ret, name, params, args)                                                      \
+	ret name params                                                                            \
+	{                                                                                          \
+		static ret(*fn) params;                                                            \
+		if (!fn)                                                                           \
+			fn = (ret(*) params)sym(lib, #name);                                       \
+		return fn args;                                                                    \
+	}
+
+/* ---- yajl (json.c) ---- */
+
+FORWARD(RG_LIB_YAJL, yajl_handle, yajl_alloc,
+	(const yajl_callbacks *callbacks, yajl_alloc_funcs *afs, void *ctx), (callbacks, afs, ctx))
+FORWARD(RG_LIB_YAJL, void, yajl_free, (yajl_handle h), (h))
+FORWARD(RG_LIB_YAJL, yajl_status, yajl_parse,
+	(yajl_handle h, const unsigned char *text, size_t len), (h, text, len))
+FORWARD(RG_LIB_YAJL, yajl_status, yajl_complete_parse, (yajl_handle h), (h))
+FORWARD(RG_LIB_YAJL, unsigned char *, yajl_get_error,
+	(yajl_handle h, int verbose, const unsigned char *text, size_t len),
+	(h, verbose, text, len))
+FORWARD(RG_LIB_YAJL, size_t, yajl_get_bytes_consumed, (yajl_handle h), (h))
+FORWARD(RG_LIB_YAJL, void, yajl_free_error, (yajl_handle h, unsigned char *s), (h, s))
+
+/* Every yajl option takes one int (yajl_parse.h), so one is forwarded. */
+int yajl_config(yajl_handle h, yajl_option opt, ...)
+{
+	static int (*fn)(yajl_handle, yajl_option, ...);
+	va_list ap;
+	va_start(ap, opt);
+	int value = va_arg(ap, int);
+	va_end(ap);
+	if (!fn)
+		fn = (int (*)(yajl_handle, yajl_option, ...))sym(RG_LIB_YAJL, "yajl_config");
+	return fn(h, opt, value);
+}
+
+/* ---- libseccomp (seccomp.c, seccomp_deny.c, config.c) ---- */
+
+FORWARD(RG_LIB_SECCOMP, int, seccomp_syscall_resolve_name, (const char *name), (name))
+
+/* ---- libcap (caps.c) ---- */
+
+FORWARD(RG_LIB_CAP, char *, cap_to_name, (cap_value_t cap), (cap))
+FORWARD(RG_LIB_CAP, int, cap_free, (void *p), (p))
+
+/* ---- libselinux (selinux_host.c, doctor.c) ---- */
+
+FORWARD(RG_LIB_SELINUX, int, is_selinux_enabled, (void), ())
+FORWARD(RG_LIB_SELINUX, int, security_getenforce, (void), ())
+FORWARD(RG_LIB_SELINUX, const char *, selinux_lxc_contexts_path, (void), ())
