@@ -340,6 +340,25 @@ static const struct field top_fields[] = {
 
 /* ---- the walk ---- */
 
+/* Appends ".key" (the walk runs on every create: no printf per member). */
+static void put_key(struct rg_buf *b, const char *key)
+{
+	rg_buf_putc(b, '.');
+	rg_buf_puts(b, key);
+}
+
+static void put_index(struct rg_buf *b, size_t i)
+{
+	char digits[24];
+	size_t n = sizeof(digits);
+	do
+		digits[--n] = (char)('0' + i % 10);
+	while ((i /= 10) > 0);
+	rg_buf_putc(b, '[');
+	rg_buf_append(b, digits + n, sizeof(digits) - n);
+	rg_buf_putc(b, ']');
+}
+
 static void truncate_to(struct rg_buf *b, size_t len)
 {
 	b->len = len;
@@ -380,9 +399,9 @@ static void walk_nested(struct rg_json *v, const struct field *sub, struct walk 
 	if (!rg_json_is(v, RG_JSON_ARRAY))
 		return; /* a wrong type is the judging rule's error to report */
 	size_t plen = w->path.len, glen = w->generic.len;
-	rg_buf_printf(&w->generic, "[]");
+	rg_buf_puts(&w->generic, "[]");
 	for (size_t i = 0; i < v->n; i++) {
-		rg_buf_printf(&w->path, "[%zu]", i);
+		put_index(&w->path, i);
 		if (rg_json_is(v->u.items[i], RG_JSON_OBJECT))
 			walk_object(v->u.items[i], sub, w);
 		truncate_to(&w->path, plen);
@@ -420,8 +439,8 @@ static void walk_object(struct rg_json *obj, const struct field *table, struct w
 {
 	size_t plen = w->path.len, glen = w->generic.len;
 	for (size_t i = 0; i < obj->n; i++) {
-		rg_buf_printf(&w->path, ".%s", obj->u.members[i].key);
-		rg_buf_printf(&w->generic, ".%s", obj->u.members[i].key);
+		put_key(&w->path, obj->u.members[i].key);
+		put_key(&w->generic, obj->u.members[i].key);
 		if (judge_member(obj, i, table, w)) {
 			rg_rule_record(w->ctx, w->path.data, obj->u.members[i].value, NULL);
 			rg_json_remove(obj, obj->u.members[i].key);
@@ -435,8 +454,8 @@ static void walk_object(struct rg_json *obj, const struct field *table, struct w
 static int fields_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)
 {
 	struct walk w = {.ctx = ctx, .allow = rg_json_get(ctx->settings, "allow")};
-	rg_buf_printf(&w.path, "%s", "");
-	rg_buf_printf(&w.generic, "%s", "");
+	rg_buf_puts(&w.path, "");
+	rg_buf_puts(&w.generic, "");
 	walk_object(spec, top_fields, &w);
 	free(w.path.data);
 	free(w.generic.data);
@@ -468,7 +487,7 @@ static void each_in(const struct field *table, struct rg_buf *path,
 {
 	size_t len = path->len;
 	for (size_t i = 0; table[i].key; i++) {
-		rg_buf_printf(path, ".%s", table[i].key);
+		put_key(path, table[i].key);
 		if (table[i].sub)
 			each_in(table[i].sub, path, fn, data);
 		else
@@ -482,7 +501,7 @@ void rg_fields_each(void (*fn)(const char *path, enum rg_field_verdict v, const 
 		    void *data)
 {
 	struct rg_buf path = {0};
-	rg_buf_printf(&path, "%s", "");
+	rg_buf_puts(&path, "");
 	each_in(top_fields, &path, fn, data);
 	free(path.data);
 }
