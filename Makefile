@@ -11,6 +11,8 @@ SYSCONFDIR ?= /etc
 DESTDIR ?=
 
 CC ?= cc
+# The compiler for build-time generators that run on the build machine.
+BUILD_CC ?= cc
 # `make V=1` shows full command lines.
 ifeq ($(V),1)
 Q :=
@@ -83,6 +85,15 @@ $(BUILD)/embedded_digest.h: profiles/seccomp-default.json
 	$(Q)printf '#define RG_EMBEDDED_SECCOMP_SHA256 "%s"\n' "$$(sha256sum <$< | cut -d' ' -f1)" >$@
 
 $(BUILD)/src/policy.o: $(BUILD)/embedded_digest.h
+
+# libcap's capability names as runc spells them, taken once at build time
+# (tools/gen_cap_names.c): runguard itself does not load libcap.
+$(BUILD)/cap_names.h: tools/gen_cap_names.c
+	@mkdir -p $(BUILD)/tools
+	$(Q)$(BUILD_CC) -O2 -o $(BUILD)/tools/gen_cap_names $< -lcap
+	$(Q)$(BUILD)/tools/gen_cap_names >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/src/caps.o: $(BUILD)/cap_names.h
 
 # The default seccomp profile is embedded with .incbin so zero-config works.
 $(BUILD)/src/embed.o: src/embed.S $(wildcard profiles/*.json)

@@ -1,72 +1,36 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Capability names: libcap's table, spelled as runc spells them. runc looks
+ * Capability names: libcap's table (taken at build time), spelled as runc spells them. runc looks
  * capabilities up by the exact string "CAP_" + upper-case name; anything
  * else (lower case, numbers, blanks) is not a capability to runc.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 
 #include "runguard/caps.h"
 #include "runguard/util.h"
 
-/* Enough for CAP_CHECKPOINT_RESTORE (40) and a few future ones. */
-#define MAX_CAPS 64
-
-static char names[MAX_CAPS][40];
-static int n_names = -1;
-
-static void load_table(void)
-{
-	if (n_names >= 0)
-		return;
-	n_names = 0;
-	/* CAP_LAST_CAP is the build's libcap/kernel header view; the table is
-	 * what libcap can name, independent of the running kernel. */
-	for (int i = 0; i <= CAP_LAST_CAP && i < MAX_CAPS; i++) {
-		char *n = cap_to_name((cap_value_t)i);
-		if (!n)
-			break;
-		/* libcap returns a bare number for capabilities it cannot name. */
-		if (isdigit((unsigned char)n[0])) {
-			cap_free(n);
-			break;
-		}
-		size_t o = 0;
-		const char *src = n;
-		if (strncasecmp(src, "cap_", 4) == 0)
-			src += 4;
-		memcpy(names[i], "CAP_", 4);
-		o = 4;
-		for (; *src && o + 1 < sizeof(names[i]); src++)
-			names[i][o++] = (char)toupper((unsigned char)*src);
-		names[i][o] = '\0';
-		cap_free(n);
-		n_names = i + 1;
-	}
-}
+/* libcap's names, made at build time by tools/gen_cap_names.c (Makefile). */
+static const char *const names[] = {
+#include "cap_names.h"
+};
 
 int rg_caps_lookup(const char *name)
 {
-	load_table();
-	for (int i = 0; i < n_names; i++)
+	for (size_t i = 0; i < RG_ARRAY_SIZE(names); i++)
 		if (rg_streq(names[i], name))
-			return i;
+			return (int)i;
 	return -1;
 }
 
 const char *rg_caps_name(int cap)
 {
-	load_table();
-	return cap >= 0 && cap < n_names ? names[cap] : NULL;
+	return cap >= 0 && (size_t)cap < RG_ARRAY_SIZE(names) ? names[cap] : NULL;
 }
 
 int rg_caps_count(void)
 {
-	load_table();
-	return n_names;
+	return (int)RG_ARRAY_SIZE(names);
 }
 
 /* ---- the capability ceiling rule ---- */

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The four libraries runguard uses (yajl, libseccomp, libcap, libselinux),
+ * The libraries runguard calls at run time (yajl, libseccomp, libselinux),
  * loaded on the paths that use them rather than by the dynamic loader at
- * every start. A passthrough call (state, kill, delete, start: several per
- * container for containerd's shim) needs none of them, and binding them
- * at start was three quarters of its cost: libselinux alone brings in
- * libpcre2 and runs a constructor that probes for selinuxfs.
+ * every start (libcap's names are taken at build time: src/caps.c). A passthrough call (state,
+ * kill, delete, start: several per container for containerd's shim) needs none of them, and binding
+ * them at start was three quarters of its cost: libselinux alone brings in libpcre2 and runs a
+ * constructor that probes for selinuxfs.
  *
  * The functions runguard calls are defined here with the libraries' own
  * prototypes (from their headers, so a mismatch does not compile), and
@@ -27,12 +27,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <seccomp.h>
 #include <selinux/selinux.h>
-#include <sys/capability.h>
 #include <yajl/yajl_parse.h>
 
+#include "runguard/fileio.h"
 #include "runguard/libs.h"
 #include "runguard/util.h"
 
@@ -43,7 +44,6 @@ static struct {
 } libs[] = {
     [RG_LIB_YAJL] = {"libyajl.so.2", "libyajl2", NULL},
     [RG_LIB_SECCOMP] = {"libseccomp.so.2", "libseccomp2", NULL},
-    [RG_LIB_CAP] = {"libcap.so.2", "libcap2", NULL},
     [RG_LIB_SELINUX] = {"libselinux.so.1", "libselinux1", NULL},
 };
 
@@ -59,10 +59,35 @@ static int load_one(enum rg_lib l, struct rg_error **err)
 	return 0;
 }
 
+/*
+ * Whether the kernel runs SELinux at all: selinuxfs is registered only when
+ * SELinux was enabled at boot, so without it in /proc/filesystems
+ * is_selinux_enabled() is 0 whatever libselinux would say. libselinux (with
+ * libpcre2 and its constructor) is most of a create's loading cost; on
+ * hosts without SELinux it is not loaded. Unreadable: assume it may run.
+ */
+static bool kernel_has_selinux(void)
+{
+	static int known = -1;
+	if (known >= 0)
+		return known;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	struct rg_error *e = NULL;
+	if (rg_file_read("/proc/filesystems", 64 * 1024, &text, &len, &e) < 0) {
+		rg_error_free(e);
+		return (known = 1);
+	}
+	known = strstr(text, "\tselinuxfs\n") != NULL;
+	return known;
+}
+
 int rg_libs_load(unsigned mask, struct rg_error **err)
 {
 	for (size_t l = 0; l < RG_ARRAY_SIZE(libs); l++) {
 		if (!(mask & (1u << l)))
+			continue;
+		if (l == RG_LIB_SELINUX && !kernel_has_selinux())
 			continue;
 		int r = load_one((enum rg_lib)l, err);
 		if (r < 0)
@@ -129,13 +154,16 @@ int yajl_config(yajl_handle h, yajl_option opt, ...)
 
 FORWARD(RG_LIB_SECCOMP, int, seccomp_syscall_resolve_name, (const char *name), (name))
 
-/* ---- libcap (caps.c) ---- */
-
-FORWARD(RG_LIB_CAP, char *, cap_to_name, (cap_value_t cap), (cap))
-FORWARD(RG_LIB_CAP, int, cap_free, (void *p), (p))
-
 /* ---- libselinux (selinux_host.c, doctor.c) ---- */
 
-FORWARD(RG_LIB_SELINUX, int, is_selinux_enabled, (void), ())
+int is_selinux_enabled(void)
+{
+	static int (*fn)(void);
+	if (!fn && !kernel_has_selinux())
+		return 0;
+	if (!fn)
+		fn = (int (*)(void))sym(RG_LIB_SELINUX, "is_selinux_enabled");
+	return fn();
+}
 FORWARD(RG_LIB_SELINUX, int, security_getenforce, (void), ())
 FORWARD(RG_LIB_SELINUX, const char *, selinux_lxc_contexts_path, (void), ())

@@ -8,12 +8,11 @@
 enum rg_lib {
 	RG_LIB_YAJL,
 	RG_LIB_SECCOMP,
-	RG_LIB_CAP,
 	RG_LIB_SELINUX,
 };
 
-#define RG_LIBS_ALL                                                                                \
-	((1u << RG_LIB_YAJL) | (1u << RG_LIB_SECCOMP) | (1u << RG_LIB_CAP) | (1u << RG_LIB_SELINUX))
+/* libselinux only where the kernel runs SELinux (see src/libs.c). */
+#define RG_LIBS_ALL ((1u << RG_LIB_YAJL) | (1u << RG_LIB_SECCOMP) | (1u << RG_LIB_SELINUX))
 
 /*
  * Loads the libraries in mask (bits 1 << enum rg_lib) that are not loaded
