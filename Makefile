@@ -95,11 +95,23 @@ $(BUILD)/cap_names.h: tools/gen_cap_names.c
 
 $(BUILD)/src/caps.o: $(BUILD)/cap_names.h
 
-# The default seccomp profile is embedded with .incbin so zero-config works.
-$(BUILD)/src/embed.o: src/embed.S $(wildcard profiles/*.json)
+# The shipped profiles are embedded with .incbin so zero-config works: as
+# text (for check-config and the digest) and as trees packed at build time
+# by tools/gen_packed.c with runguard's own parser, so that a create unpacks
+# them instead of parsing their text.
+PACKED := $(patsubst profiles/%.json,$(BUILD)/packed/%.bin,$(wildcard profiles/*.json))
+GEN_PACKED_OBJ := $(addprefix $(BUILD)/src/,json.o jsonpack.o util.o error.o libs.o fileio.o)
+$(BUILD)/tools/gen_packed: tools/gen_packed.c $(GEN_PACKED_OBJ) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(GEN_PACKED_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+$(BUILD)/packed/%.bin: profiles/%.json $(BUILD)/tools/gen_packed
+	@mkdir -p $(dir $@)
+	$(Q)$(BUILD)/tools/gen_packed $< $@
+
+$(BUILD)/src/embed.o: src/embed.S $(wildcard profiles/*.json) $(PACKED)
 	@mkdir -p $(dir $@)
 	$(E) "  AS      $<"
-	$(Q)$(CC) -c -fPIE -o $@ $<
+	$(Q)$(CC) -c -fPIE -Wa,-I$(BUILD) -o $@ $<
 
 $(BUILD)/librunguard.a: $(LIB_OBJ)
 	$(Q)rm -f $@

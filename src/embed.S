@@ -16,5 +16,10 @@ rg_embedded_\name\()_end:
 	embed baseline, "profiles/baseline.json"
 	embed restricted, "profiles/restricted.json"
 	embed privileged, "profiles/privileged.json"
+	/* The same, packed at build time (tools/gen_packed.c; found through -I$(BUILD)). */
+	embed seccomp_packed, "packed/seccomp-default.bin"
+	embed baseline_packed, "packed/baseline.bin"
+	embed restricted_packed, "packed/restricted.bin"
+	embed privileged_packed, "packed/privileged.bin"
 
 	.section .note.GNU-stack,"",%progbits

@@ -24,15 +24,26 @@ extern const char rg_embedded_seccomp_start[], rg_embedded_seccomp_end[];
 extern const char rg_embedded_baseline_start[], rg_embedded_baseline_end[];
 extern const char rg_embedded_restricted_start[], rg_embedded_restricted_end[];
 extern const char rg_embedded_privileged_start[], rg_embedded_privileged_end[];
+extern const char rg_embedded_seccomp_packed_start[], rg_embedded_seccomp_packed_end[];
+extern const char rg_embedded_baseline_packed_start[], rg_embedded_baseline_packed_end[];
+extern const char rg_embedded_restricted_packed_start[], rg_embedded_restricted_packed_end[];
+extern const char rg_embedded_privileged_packed_start[], rg_embedded_privileged_packed_end[];
 
 static const struct {
 	const char *name;
 	const char *start;
 	const char *end;
+	const char *packed_start; /* the same tree packed at build time (src/jsonpack.c) */
+	const char *packed_end;
 } embedded_profiles[] = {
-    {"baseline", rg_embedded_baseline_start, rg_embedded_baseline_end},
-    {"restricted", rg_embedded_restricted_start, rg_embedded_restricted_end},
-    {"privileged", rg_embedded_privileged_start, rg_embedded_privileged_end},
+    {"baseline", rg_embedded_baseline_start, rg_embedded_baseline_end,
+     rg_embedded_baseline_packed_start, rg_embedded_baseline_packed_end},
+    {"restricted", rg_embedded_restricted_start, rg_embedded_restricted_end,
+     rg_embedded_restricted_packed_start, rg_embedded_restricted_packed_end},
+    {"privileged", rg_embedded_privileged_start, rg_embedded_privileged_end,
+     rg_embedded_privileged_packed_start, rg_embedded_privileged_packed_end},
+    {"seccomp", rg_embedded_seccomp_start, rg_embedded_seccomp_end,
+     rg_embedded_seccomp_packed_start, rg_embedded_seccomp_packed_end},
 };
 
 const char *rg_policy_embedded_seccomp_sha256(void)
@@ -46,8 +57,21 @@ const char *rg_policy_embedded_seccomp(size_t *ret_len)
 	return rg_embedded_seccomp_start;
 }
 
+struct rg_json *rg_policy_embedded_tree(const char *name)
+{
+	for (size_t i = 0; i < RG_ARRAY_SIZE(embedded_profiles); i++)
+		if (rg_streq(name, embedded_profiles[i].name))
+			return rg_json_unpack(embedded_profiles[i].packed_start,
+					      (size_t)(embedded_profiles[i].packed_end -
+						       embedded_profiles[i].packed_start));
+	return NULL;
+}
+
 const char *rg_policy_embedded_profile(const char *name, size_t *ret_len)
 {
+	/* The seccomp entry is not a policy profile. */
+	if (rg_streq(name, "seccomp"))
+		return NULL;
 	for (size_t i = 0; i < RG_ARRAY_SIZE(embedded_profiles); i++) {
 		if (rg_streq(name, embedded_profiles[i].name)) {
 			*ret_len = (size_t)(embedded_profiles[i].end - embedded_profiles[i].start);
@@ -105,9 +129,9 @@ static int load_profile(const char *name, struct rg_json **ret_rules, int *ret_l
 	if (!text)
 		return rg_error_set(err, ENOENT, "unknown profile '%s'", name);
 	_cleanup_free_ char *label = rg_xasprintf("profile %s", name);
-	_cleanup_json_ struct rg_json *prof = rg_json_parse(text, len, label, NULL, err);
+	_cleanup_json_ struct rg_json *prof = rg_policy_embedded_tree(name);
 	if (!prof)
-		return -EINVAL;
+		return rg_error_set(err, EINVAL, "%s: the packed tree is damaged", label);
 	struct rg_json *rules = rg_json_get(prof, "rules");
 	long long level = 0;
 	if (!rg_json_is(rules, RG_JSON_OBJECT) || rg_json_int64(rg_json_get(prof, "level"), &level))

@@ -154,10 +154,16 @@ static struct rg_json *resolve_profile(struct rg_json *spec, struct rg_rule_ctx 
 				       struct rg_error **err)
 {
 	const struct rg_policy *p = ctx->policy;
-	_cleanup_json_ struct rg_json *prof = rg_json_parse(
-	    p->seccomp_profile, p->seccomp_profile_len, p->seccomp_profile_origin, NULL, err);
-	if (!prof)
+	/* The embedded profile comes parsed at build time; an operator's is parsed here. */
+	_cleanup_json_ struct rg_json *prof =
+	    p->is_seccomp_owned ? rg_json_parse(p->seccomp_profile, p->seccomp_profile_len,
+						p->seccomp_profile_origin, NULL, err)
+				: rg_policy_embedded_tree("seccomp");
+	if (!prof) {
+		if (!p->is_seccomp_owned)
+			rg_error_set(err, EINVAL, "embedded seccomp profile: damaged packed tree");
 		return NULL;
+	}
 	if (!rg_json_is(prof, RG_JSON_OBJECT)) {
 		rg_error_set(err, EINVAL, "%s: expected a seccomp profile object",
 			     p->seccomp_profile_origin);

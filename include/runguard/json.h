@@ -54,6 +54,14 @@ struct rg_json {
 	} u;
 };
 
+/*
+ * A tree as bytes (src/jsonpack.c), for trees made at build time: *ret_len
+ * bytes, caller frees. rg_json_unpack returns a new tree, or NULL when buf
+ * is not exactly one packed tree. Node positions are not kept.
+ */
+char *rg_json_pack(const struct rg_json *j, size_t *ret_len);
+struct rg_json *rg_json_unpack(const char *buf, size_t len);
+
 /* Hard limits against hostile input (the OCI spec needs a depth of about 10). */
 #define RG_JSON_MAX_DEPTH 64
 #define RG_JSON_MAX_SIZE (8u * 1024u * 1024u)

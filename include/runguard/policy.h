@@ -110,6 +110,12 @@ const char *rg_policy_embedded_seccomp(size_t *ret_len);
 const char *rg_policy_embedded_seccomp_sha256(void);
 /* A shipped profile compiled into the binary, or NULL. */
 const char *rg_policy_embedded_profile(const char *name, size_t *ret_len);
+/*
+ * The embedded profile `name` ("baseline", "restricted", "privileged", or
+ * "seccomp" for the default seccomp profile) as a new tree, unpacked from
+ * the form packed at build time; NULL for an unknown name.
+ */
+struct rg_json *rg_policy_embedded_tree(const char *name);
 
 /* The effective policy as JSON (for check-config). Caller frees. */
 char *rg_policy_describe(const struct rg_config *c, const struct rg_policy *p);
