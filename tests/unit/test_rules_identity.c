@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "isolation_harness.h"
+#include "runguard/cgpath.h"
 
 /* ================= the namespace adapter ================= */
 
@@ -181,8 +182,78 @@ static void test_user_host_view(void **state)
 	expect_check_error(&rg_rule_user, "{\"allowRootGroup\":1}", "expected a boolean");
 }
 
+/* ================= linux.cgroupsPath ================= */
+
+static void test_cgroups_path(void **state)
+{
+	static const struct {
+		const char *value;
+		const char *why; /* a piece of the reason, or NULL: safe */
+	} cases[] = {
+	    /* What engines write, and the runtime's default. */
+	    {"", NULL},
+	    {"/docker/0123abcd", NULL},
+	    {"system.slice:docker:0123abcd", NULL},
+	    {"machine.slice:libpod:0123abcd", NULL},
+	    {"/libpod_parent/libpod-0123abcd", NULL},
+	    {"/default/0123abcd", NULL},
+	    {"/k8s.io/0123abcd", NULL},
+	    {"kubepods-besteffort-pod1234_5678.slice:cri-containerd:0123abcd", NULL},
+	    {"/kubepods/besteffort/pod1234-5678/0123abcd", NULL},
+	    {"user.slice:podman:x", NULL},
+	    {"relative/child", NULL},
+	    {"::x", NULL},
+	    {"/a/./b", NULL},
+	    /* The root cgroup, however spelled. */
+	    {"/", "root cgroup"},
+	    {"//", "root cgroup"},
+	    {"/./", "root cgroup"},
+	    {"/..", "'..'"},
+	    {"/a/../..", "'..'"},
+	    {"/a/..", "'..'"},
+	    {"/a/../../..", "'..'"},
+	    {"../..", "'..'"},
+	    {"../../", "'..'"},
+	    {"/docker/../../../sys", "'..'"},
+	    /* The caller's own cgroup. */
+	    {".", "runtime's own cgroup"},
+	    {"./", "runtime's own cgroup"},
+	    {"./.", "runtime's own cgroup"},
+	    /* systemd: the root slice, path syntax, a slice as the unit. */
+	    {"-.slice:x:y", "root"},
+	    {"-.slice", "root"},
+	    {"-.slice:docker", "root"},
+	    {"system.slice:docker:-.slice", "ending in .slice"},
+	    {"system.slice:x:system.slice", "ending in .slice"},
+	    {"system.slice:x:a/b", "'/' or '..'"},
+	    {"system.slice:..:x", "'/' or '..'"},
+	    {"a/b.slice:x:y", "'/' or '..'"},
+	};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		const char *why = rg_cgroups_path_unsafe(cases[i].value);
+		if (!cases[i].why ? why != NULL : !why || !strstr(why, cases[i].why))
+			fail_msg("cgroupsPath '%s': got %s, want %s", cases[i].value,
+				 why ? why : "safe", cases[i].why ? cases[i].why : "safe");
+	}
+	/* Through the resources rule: refused whatever the action, config untouched. */
+	const struct rg_policy *p = policy_of("{\"rules\":{\"resources\":{\"action\":\"fix\"}}}");
+	struct rg_json *spec = parse("{\"linux\":{\"cgroupsPath\":\"/a/../..\"}}");
+	expect_ok(run(&rg_rule_resources, p, spec));
+	assert_true(report.n_violations == 1);
+	assert_string_equal(report.violations[0].path, ".linux.cgroupsPath");
+	assert_json(at(spec, ".linux.cgroupsPath"), "\"/a/../..\"");
+	spec = parse("{\"linux\":{\"cgroupsPath\":\"/docker/x\"}}");
+	expect_ok(run(&rg_rule_resources, p, spec));
+	assert_int_equal(report.n_violations, 0);
+	spec = parse("{\"linux\":{\"cgroupsPath\":5}}");
+	expect_error(run(&rg_rule_resources, p, spec), ".linux.cgroupsPath", "expected a string");
+	spec = parse("{\"linux\":{\"cgroupsPath\":\"/a\\u0000/..\"}}");
+	expect_error(run(&rg_rule_resources, p, spec), ".linux.cgroupsPath", "NUL");
+}
+
 static const struct CMUnitTest ns_tests[] = {T(test_ns_adapter)};
 static const struct CMUnitTest user_tests[] = {T(test_user_host_view)};
+static const struct CMUnitTest cgroups_tests[] = {T(test_cgroups_path)};
 
 int main(void)
 {
@@ -194,6 +265,7 @@ int main(void)
 	}
 	failed += cmocka_run_group_tests_name("host/namespaces", ns_tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("rules/user", user_tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("rules/cgroupsPath", cgroups_tests, NULL, NULL);
 	teardown_fixture();
 	return failed ? 1 : 0;
 }
