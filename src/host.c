@@ -163,6 +163,56 @@ int rg_host_ns_is_host(const char *type, const char *path)
 	return 0;
 }
 
+/* Splits an absolute path at its last '/': the directory's realpath and the last name. */
+static int split_real(const char *path, char **ret_dir, const char **ret_base)
+{
+	const char *slash = strrchr(path, '/');
+	_cleanup_free_ char *dir =
+	    slash == path ? rg_xstrdup("/") : rg_xstrndup(path, (size_t)(slash - path));
+	char *real = realpath(dir, NULL);
+	if (!real)
+		return -errno;
+	*ret_dir = real;
+	*ret_base = slash + 1;
+	return 0;
+}
+
+int rg_host_ns_resolve(const char *path, char **ret)
+{
+	_cleanup_free_ char *cur = rg_xstrdup(path);
+
+	if (path[0] != '/')
+		return -EINVAL;
+	for (int hops = 0; hops < 40; hops++) {
+		_cleanup_free_ char *dir = NULL;
+		const char *base = NULL;
+		int r = split_real(cur, &dir, &base);
+		if (r < 0)
+			return r;
+		/* "", "." and "..": no link to keep; the whole path resolves as any other. */
+		if (!*base || rg_streq(base, ".") || rg_streq(base, ".."))
+			return rg_host_resolve_path(cur, ret);
+		_cleanup_free_ char *full =
+		    rg_xasprintf("%s/%s", rg_streq(dir, "/") ? "" : dir, base);
+		char target[PATH_MAX];
+		ssize_t n = readlink(full, target, sizeof(target) - 1);
+		if (n < 0 && errno != EINVAL)
+			return -errno;
+		if (n >= 0)
+			target[n] = '\0';
+		/* Not a link, or a magic one ("net:[4026531992]"): this is the file runc opens. */
+		if (n < 0 || (target[0] != '/' && strstr(target, ":["))) {
+			*ret = steal_ptr(&full);
+			return 0;
+		}
+		free(cur);
+		cur = target[0] == '/'
+			  ? rg_xstrdup(target)
+			  : rg_xasprintf("%s/%s", rg_streq(dir, "/") ? "" : dir, target);
+	}
+	return -ELOOP;
+}
+
 int rg_host_resolve_path(const char *path, char **ret)
 {
 	char *r = realpath(path, NULL);
@@ -259,6 +309,7 @@ void rg_host_detect(struct rg_host *ret)
 	memset(ret, 0, sizeof(*ret));
 	ret->selinux_enabled = -1;
 	ret->ns_is_host = rg_host_ns_is_host;
+	ret->ns_resolve = rg_host_ns_resolve;
 	ret->resolve_path = rg_host_resolve_path;
 	ret->process_exe = rg_host_process_exe;
 	detect_resources(ret);

@@ -16,7 +16,9 @@
  * the host adapter (ns_is_host, which compares device and inode with PID 1's
  * and runguard's own, so /proc/self, /proc/thread-self, symlinks and any
  * host process's /proc/<pid>/ns/x are all seen for what they are): this
- * rule does no I/O. A path it cannot answer for is refused whatever the
+ * rule does no I/O. A path with symlinks is judged and written back resolved
+ * (ns_resolve), so a symlink swapped after the check cannot redirect runc.
+ * A path it cannot answer for is refused whatever the
  * action, since it cannot be told apart from the host's. Whatever the type
  * (user and time too), a path must be absolute (the runtime spec's MUST;
  * runc would open a relative one from the bundle directory, not from where
@@ -154,7 +156,21 @@ static void check_path(struct rg_json *ns, size_t i, const char *type, bool is_j
 				    "namespace path '%s' is not absolute", p);
 		return;
 	}
-	int r = ctx->host && ctx->host->ns_is_host ? ctx->host->ns_is_host(type, p) : -ENOSYS;
+	/*
+	 * Judge (and hand runc) the path with its symlinks resolved: one the
+	 * caller can swap between this check and runc's open would otherwise
+	 * be judged for one file and joined for another.
+	 */
+	_cleanup_free_ char *real = NULL;
+	int r = ctx->host && ctx->host->ns_resolve ? ctx->host->ns_resolve(p, &real) : 0;
+	if (r < 0) {
+		rg_report_violation(ctx->report, ctx->rule, where,
+				    "cannot tell whether %s is the host's %s namespace (%s)", p,
+				    type, strerror(-r));
+		return;
+	}
+	const char *judged = real ? real : p;
+	r = ctx->host && ctx->host->ns_is_host ? ctx->host->ns_is_host(type, judged) : -ENOSYS;
 	if (r == -EMEDIUMTYPE) {
 		rg_report_violation(ctx->report, ctx->rule, where, "%s is not a %s namespace", p,
 				    type);
@@ -166,8 +182,14 @@ static void check_path(struct rg_json *ns, size_t i, const char *type, bool is_j
 				    type, strerror(-r));
 		return;
 	}
-	if (r == 0 || !is_judged)
+	if (r == 0 || !is_judged) {
+		if (real && !rg_streq(real, p)) {
+			struct rg_json *after = rg_json_new_string(real);
+			rg_rule_record(ctx, where, path, after);
+			rg_json_set(ns, "path", after);
+		}
 		return;
+	}
 	if (!is_always_fixed &&
 	    !rg_rule_may_fix(ctx, where, "joins the host's %s namespace (%s)", type, p))
 		return;

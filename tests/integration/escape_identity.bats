@@ -68,7 +68,7 @@ set_ns() {
 	done
 }
 
-@test "escape control: a CRI sandbox's /proc/<pid>/ns paths and a /run/netns file are joined as asked" {
+@test "escape control: a CRI sandbox's /proc/<pid>/ns paths and a /run/netns file (through a symlink, resolved) are joined" {
 	make_bundle "$T/sandbox" sleep 3600
 	use_config '{}'
 	local sid id pid netns
@@ -92,7 +92,10 @@ set_ns() {
 	on_teardown "ip netns del $netns"
 	BUNDLE=$T/bundle2
 	make_bundle "$BUNDLE" sh -c "$NS_PROBE"
-	set_ns network "/run/netns/$netns"
+	# Through a symlink the caller could swap after the check: runc is
+	# handed the resolved path, not the link.
+	ln -s "/run/netns/$netns" "$T/netlink"
+	set_ns network "$T/netlink"
 	run_bundle id
 	assert_status 0
 	[[ "$(probe_field net)" == "$(readlink "/proc/$pid/ns/net")" ]] && die "in the sandbox's namespace"

@@ -34,6 +34,30 @@ static void test_ns_adapter(void **state)
 	assert_int_equal(symlink("/proc/self/ns/uts", link), 0);
 	assert_int_equal(rg_host_ns_is_host("uts", link), 1);
 	unlink(link);
+	/* Resolution: symlinks followed, a final magic link kept. */
+	char *got = NULL, *want = rg_xasprintf("/proc/%d/ns/uts", (int)getpid());
+	assert_int_equal(symlink("/proc/self/ns/uts", link), 0);
+	assert_int_equal(symlink("rg-test-nslink", "/tmp/rg-test-nslink2"), 0);
+	assert_int_equal(rg_host_ns_resolve("/tmp/rg-test-nslink2", &got), 0);
+	assert_string_equal(got, want);
+	free(got);
+	assert_int_equal(rg_host_ns_resolve("/proc/self/ns/uts", &got), 0);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	assert_int_equal(rg_host_ns_resolve("/etc/../etc//hostname", &got), 0);
+	assert_string_equal(got, "/etc/hostname");
+	free(got);
+	assert_int_equal(rg_host_ns_resolve("/proc/self/root/etc/.", &got), 0);
+	assert_string_equal(got, "/etc");
+	free(got);
+	assert_int_equal(rg_host_ns_resolve("/nonexistent/x/y", &got), -ENOENT);
+	assert_int_equal(rg_host_ns_resolve("proc/self/ns/uts", &got), -EINVAL);
+	unlink("/tmp/rg-test-nslink2");
+	unlink(link);
+	assert_int_equal(symlink("/tmp/rg-test-nslink", link), 0);
+	assert_int_equal(rg_host_ns_resolve(link, &got), -ELOOP);
+	unlink(link);
 	/* A namespace of its own: not the host's (needs root to unshare). */
 	int pipefd[2];
 	assert_int_equal(pipe(pipefd), 0);
@@ -251,7 +275,49 @@ static void test_cgroups_path(void **state)
 	expect_error(run(&rg_rule_resources, p, spec), ".linux.cgroupsPath", "NUL");
 }
 
-static const struct CMUnitTest ns_tests[] = {T(test_ns_adapter)};
+/* /tmp/nslink is a symlink to /run/netns/blue; /tmp/hostlink one to /proc/1/ns/net. */
+static int fake_ns_resolve(const char *path, char **ret)
+{
+	if (rg_streq(path, "/tmp/nslink"))
+		*ret = rg_xstrdup("/run/netns/blue");
+	else if (rg_streq(path, "/tmp/hostlink"))
+		*ret = rg_xstrdup("/proc/1/ns/net");
+	else if (rg_streq(path, "/tmp/loop"))
+		return -ELOOP;
+	else
+		*ret = rg_xstrdup(path);
+	return 0;
+}
+
+static void test_ns_resolved_path(void **state)
+{
+	struct rg_host h = host;
+	h.ns_resolve = fake_ns_resolve;
+	const struct rg_policy *reject_ =
+	    policy_of("{\"rules\":{\"namespaces\":{\"action\":\"reject\"}}}");
+	static const char ns[] = "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":"
+				 "\"%s\"},{\"type\":\"pid\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},"
+				 "{\"type\":\"mount\"},{\"type\":\"cgroup\"}]}}";
+	/* Written back resolved: a swap of the symlink after the check changes nothing. */
+	struct rg_json *spec = parse(track_str(rg_xasprintf(ns, "/tmp/nslink")));
+	expect_ok(run_on(&rg_rule_namespaces, reject_, spec, &h));
+	expect_violation(NULL, NULL);
+	assert_json(at(spec, ".linux.namespaces[0].path"), "\"/run/netns/blue\"");
+	assert_int_equal(report.n_changes, 1);
+	expect_ok(run_on(&rg_rule_namespaces, reject_, spec, &h));
+	assert_int_equal(report.n_changes, 0);
+	/* Judged on what it resolves to. */
+	spec = parse(track_str(rg_xasprintf(ns, "/tmp/hostlink")));
+	expect_ok(run_on(&rg_rule_namespaces, reject_, spec, &h));
+	expect_violation(".linux.namespaces[0].path",
+			 "joins the host's network namespace (/tmp/hostlink)");
+	assert_json(at(spec, ".linux.namespaces[0].path"), "\"/tmp/hostlink\"");
+	spec = parse(track_str(rg_xasprintf(ns, "/tmp/loop")));
+	expect_ok(run_on(&rg_rule_namespaces, reject_, spec, &h));
+	expect_violation(".linux.namespaces[0].path", "cannot tell");
+}
+
+static const struct CMUnitTest ns_tests[] = {T(test_ns_adapter), T(test_ns_resolved_path)};
 static const struct CMUnitTest user_tests[] = {T(test_user_host_view)};
 static const struct CMUnitTest cgroups_tests[] = {T(test_cgroups_path)};
 
