@@ -213,6 +213,65 @@ int rg_host_ns_resolve(const char *path, char **ret)
 	return -ELOOP;
 }
 
+/* Reads a small /proc file relative to dfd into *ret (malloc'd). */
+static int read_at(int dfd, const char *name, char **ret)
+{
+	_cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	char buf[16384];
+	size_t len = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof(buf) - 1)
+			return -EFBIG;
+	}
+	*ret = rg_xstrndup(buf, len);
+	return 0;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+int rg_host_userns_maps(const char *path, char **ret_uid, char **ret_gid)
+{
+	int pid = 0, end = 0;
+	char dir[32];
+	struct stat want, got;
+
+	if (sscanf(path, "/proc/%d/ns/user%n", &pid, &end) != 1 || pid <= 0 ||
+	    (size_t)end != strlen(path))
+		return -ENOTSUP;
+	snprintf(dir, sizeof(dir), "/proc/%d", pid);
+	if (stat(path, &want) < 0)
+		return -errno;
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dfd < 0)
+		return -errno;
+	_cleanup_free_ char *uid = NULL, *gid = NULL;
+	int r = read_at(dfd, "uid_map", &uid);
+	if (r == 0)
+		r = read_at(dfd, "gid_map", &gid);
+	if (r < 0)
+		return r;
+	/* The maps read are those of the namespace judged: same process, still in it. */
+	if (fstatat(dfd, "ns/user", &got, 0) < 0)
+		return -errno;
+	if (!same_file(&want, &got))
+		return -ESTALE;
+	*ret_uid = steal_ptr(&uid);
+	*ret_gid = steal_ptr(&gid);
+	return 0;
+}
+
 int rg_host_resolve_path(const char *path, char **ret)
 {
 	char *r = realpath(path, NULL);
@@ -310,6 +369,7 @@ void rg_host_detect(struct rg_host *ret)
 	ret->selinux_enabled = -1;
 	ret->ns_is_host = rg_host_ns_is_host;
 	ret->ns_resolve = rg_host_ns_resolve;
+	ret->userns_maps = rg_host_userns_maps;
 	ret->resolve_path = rg_host_resolve_path;
 	ret->process_exe = rg_host_process_exe;
 	detect_resources(ret);

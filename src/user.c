@@ -10,7 +10,9 @@
  *     mappings without one leave every id its host value (the process is
  *     host root, whatever the mappings say);
  *   - a user namespace joined by path has the mappings of that namespace,
- *     which config.json does not say: refused (fail closed);
+ *     which config.json does not say: they are read from the host
+ *     (userns_maps, for /proc/<pid>/ns/user) and judged alike, and the
+ *     container is refused when they cannot be (fail closed);
  *   - the mappings must be what the kernel accepts (at most 340 extents,
  *     no empty, overflowing or overlapping range, on either side); a spec
  *     the kernel would refuse is refused rather than judged as if applied;
@@ -52,7 +54,7 @@ struct idmap {
 
 enum userns { USERNS_NONE, USERNS_NEW, USERNS_JOINED };
 
-static enum userns userns_of(const struct rg_json *spec)
+static enum userns userns_of(const struct rg_json *spec, const char **ret_path)
 {
 	const struct rg_json *nss = rg_json_get(rg_json_get(spec, "linux"), "namespaces");
 	enum userns u = USERNS_NONE;
@@ -63,8 +65,10 @@ static enum userns userns_of(const struct rg_json *spec)
 		const struct rg_json *path = rg_json_get(ns, "path");
 		const char *p = rg_json_str(path);
 		/* A path of another type is the namespaces rule's to refuse; fail closed here. */
-		if ((p && *p) || (path && path->type != RG_JSON_NULL && !p))
+		if ((p && *p) || (path && path->type != RG_JSON_NULL && !p)) {
+			*ret_path = p;
 			return USERNS_JOINED;
+		}
 		u = USERNS_NEW;
 	}
 	return u;
@@ -138,6 +142,47 @@ static int read_map(const struct rg_json *spec, struct idmap *map, struct rg_rul
 	}
 	map->n = maps->n;
 	return 0;
+}
+
+/* The kernel's uid_map text ("inside outside count" lines) into map. false: not readable. */
+static bool parse_map_text(const char *text, struct idmap *map)
+{
+	map->n = 0;
+	for (const char *p = text; *p;) {
+		unsigned long long in, out, count;
+		int used = 0;
+		if (map->n == MAX_EXTENTS ||
+		    sscanf(p, " %llu %llu %llu%n", &in, &out, &count, &used) != 3)
+			return false;
+		map->e[map->n++] = (struct extent){in, out, count};
+		p += used;
+		while (*p == ' ' || *p == '\n')
+			p++;
+	}
+	return true;
+}
+
+/*
+ * A user namespace joined by path: its own maps, as the host adapter reads
+ * them from a process in it. 0 with both maps filled; 1 with a violation.
+ */
+static int joined_maps(const char *path, struct idmap *uids, struct idmap *gids,
+		       struct rg_rule_ctx *ctx)
+{
+	_cleanup_free_ char *uid_text = NULL, *gid_text = NULL;
+	int r = path && ctx->host && ctx->host->userns_maps
+		    ? ctx->host->userns_maps(path, &uid_text, &gid_text)
+		    : -ENOTSUP;
+	if (r == 0 && parse_map_text(uid_text, uids) && parse_map_text(gid_text, gids))
+		return 0;
+	rg_report_violation(ctx->report, ctx->rule, ".linux.namespaces",
+			    "a user namespace joined by path (%s): its uid and gid mappings are "
+			    "not in config.json and %s, so who the process is on the host "
+			    "cannot be told",
+			    path ? path : "not a string",
+			    r == -ENOTSUP ? "only /proc/<pid>/ns/user's can be read"
+					  : "they could not be read");
+	return 1;
 }
 
 /*
@@ -257,21 +302,18 @@ static int user_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_e
 	_cleanup_free_ struct idmap *gids = rg_xcalloc(1, sizeof(*gids));
 	const struct rg_json *arg = rg_json_get(ctx->settings, "allowRootGroup");
 	bool is_group_ok = arg && arg->type == RG_JSON_TRUE;
-	enum userns u = userns_of(spec);
+	const char *joined = NULL;
+	enum userns u = userns_of(spec, &joined);
 
 	*uids = (struct idmap){.key = "uidMappings", .what = "uid"};
 	*gids = (struct idmap){.key = "gidMappings", .what = "gid"};
-	if (u == USERNS_JOINED) {
-		rg_report_violation(ctx->report, ctx->rule, ".linux.namespaces",
-				    "a user namespace joined by path: its uid and gid mappings "
-				    "are not in config.json, so who the process is on the host "
-				    "cannot be told");
+	/* Joined by path, the namespace's own maps apply, not config.json's. */
+	if (u == USERNS_JOINED && joined_maps(joined, uids, gids, ctx) > 0)
 		return 0;
-	}
 	/* Without a user namespace the runtime ignores the mappings: the host's ids. */
-	bool is_applied = u == USERNS_NEW;
+	bool is_applied = u != USERNS_NONE;
 	int r = 0;
-	if (is_applied) {
+	if (u == USERNS_NEW) {
 		int ru = read_map(spec, uids, ctx, err);
 		if (ru < 0)
 			return ru;
@@ -281,6 +323,8 @@ static int user_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_e
 		/* A map the kernel refuses: nothing to judge it by. */
 		if (ru > 0 || rgid > 0)
 			return 0;
+	}
+	if (is_applied) {
 		reaches_host_root(uids, ctx);
 		if (!is_group_ok)
 			reaches_host_root(gids, ctx);

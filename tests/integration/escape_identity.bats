@@ -276,3 +276,33 @@ weak_profile() {
 	jq -e '[.linux.seccomp.syscalls[] | .names[]] | index("mount") == null' "$BUNDLE/config.json" >/dev/null ||
 		die "mount denied although CAP_SYS_ADMIN is held"
 }
+
+@test "escape control: joining a sandbox's user namespace by /proc/<pid>/ns/user runs under restricted (its maps judged)" {
+	use_config "$RESTRICTED"
+	chmod o+x "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/test" "$T"
+	make_bundle "$T/sandbox" sleep 3600
+	chmod o+x "$T/sandbox"
+	edit_config "$T/sandbox" "$USERNS_MAPS"' | .process.user = {uid: 0, gid: 0}'
+	local sid id pid
+	new_id sid
+	# Its own state directory: expect_refused wants none left in $STATE.
+	mkdir -m 0711 "$T/sandbox-state"
+	use_state "$T/sandbox-state"
+	rg --root "$T/sandbox-state" run -d -b "$T/sandbox" "$sid"
+	assert_status 0
+	pid=$("$REAL_RUNC" --root "$T/sandbox-state" state "$sid" | jq -r .pid)
+	make_bundle "$BUNDLE" sh -c 'touch /shared/f; id -u'
+	mkdir -m 0777 "$T/shared"
+	chmod o+x "$BUNDLE"
+	mkdir "$BUNDLE/rootfs/shared"
+	edit_config "$BUNDLE" --arg s "$T/shared" --arg u "/proc/$pid/ns/user" "$USERNS_MAPS"' | .process.user = {uid: 0, gid: 0}
+		| .linux.namespaces |= map(if .type == "user" then .path = $u else . end)
+		| .mounts += [{destination: "/shared", type: "bind", source: $s, options: ["rbind", "rw"]}]'
+	run_bundle id
+	assert_status 0
+	[[ "$(stat -c %u:%g "$T/shared/f")" == 100000:100000 ]] || die "file owned by $(stat -c %u:%g "$T/shared/f")"
+	# The host's user namespace joined the same way is host root: refused.
+	edit_config "$BUNDLE" --arg u "/proc/$$/ns/user" \
+		'.linux.namespaces |= map(if .type == "user" then .path = $u else . end)'
+	expect_refused "$BUNDLE" "maps container uid 0 to host uid 0"
+}

@@ -206,6 +206,60 @@ static void test_user_host_view(void **state)
 	expect_check_error(&rg_rule_user, "{\"allowRootGroup\":1}", "expected a boolean");
 }
 
+/* 4242's user namespace maps root to 100000, 4243's is the host's; 4244 is gone. */
+static int fake_userns_maps(const char *path, char **ret_uid, char **ret_gid)
+{
+	const char *text = NULL;
+	if (rg_streq(path, "/proc/4242/ns/user"))
+		text = "         0     100000      65536\n";
+	else if (rg_streq(path, "/proc/4243/ns/user"))
+		text = "         0          0 4294967295\n";
+	else if (rg_streq(path, "/proc/4244/ns/user"))
+		return -ESRCH;
+	else
+		return -ENOTSUP;
+	*ret_uid = rg_xstrdup(text);
+	*ret_gid = rg_xstrdup(text);
+	return 0;
+}
+
+static void test_user_joined_userns(void **state)
+{
+	struct rg_host h = host;
+	h.userns_maps = fake_userns_maps;
+	const struct rg_policy *reject_ = policy_of(USER_RULE("reject"));
+	static const char joined[] = "{\"linux\":{\"namespaces\":[{\"type\":\"user\",\"path\":"
+				     "\"%s\"}]," ROOTLESS "},\"process\":{\"user\":{\"uid\":%d,"
+				     "\"gid\":%d}}}";
+	/* A CRI sandbox's user namespace: its maps, not config.json's, decide. */
+	struct rg_json *spec = parse(track_str(rg_xasprintf(joined, "/proc/4242/ns/user", 0, 0)));
+	expect_ok(run_on(&rg_rule_user, reject_, spec, &h));
+	expect_violation(NULL, NULL);
+	spec = parse(track_str(rg_xasprintf(joined, "/proc/4243/ns/user", 1000, 1000)));
+	expect_ok(run_on(&rg_rule_user, reject_, spec, &h));
+	assert_int_equal(report.n_violations, 2);
+	assert_string_equal(report.violations[0].path, ".linux.uidMappings[0]");
+	spec = parse(track_str(rg_xasprintf(joined, "/proc/4244/ns/user", 1000, 1000)));
+	expect_ok(run_on(&rg_rule_user, reject_, spec, &h));
+	expect_violation(".linux.namespaces", "could not be read");
+	spec = parse(track_str(rg_xasprintf(joined, "/run/userns/x", 1000, 1000)));
+	expect_ok(run_on(&rg_rule_user, reject_, spec, &h));
+	expect_violation(".linux.namespaces", "only /proc/<pid>/ns/user's can be read");
+
+	/* The real adapter: this process's (the host's) maps; other spellings refused. */
+	char *uid = NULL, *gid = NULL;
+	char *self = rg_xasprintf("/proc/%d/ns/user", (int)getpid());
+	assert_int_equal(rg_host_userns_maps(self, &uid, &gid), 0);
+	assert_non_null(strstr(uid, " 0 4294967295"));
+	assert_non_null(strstr(gid, " 0 4294967295"));
+	free(uid);
+	free(gid);
+	free(self);
+	assert_int_equal(rg_host_userns_maps("/proc/self/ns/user", &uid, &gid), -ENOTSUP);
+	assert_int_equal(rg_host_userns_maps("/proc/1/ns/user/x", &uid, &gid), -ENOTSUP);
+	assert_int_equal(rg_host_userns_maps("/proc/1/ns/net", &uid, &gid), -ENOTSUP);
+}
+
 /* ================= linux.cgroupsPath ================= */
 
 static void test_cgroups_path(void **state)
@@ -318,7 +372,7 @@ static void test_ns_resolved_path(void **state)
 }
 
 static const struct CMUnitTest ns_tests[] = {T(test_ns_adapter), T(test_ns_resolved_path)};
-static const struct CMUnitTest user_tests[] = {T(test_user_host_view)};
+static const struct CMUnitTest user_tests[] = {T(test_user_host_view), T(test_user_joined_userns)};
 static const struct CMUnitTest cgroups_tests[] = {T(test_cgroups_path)};
 
 int main(void)
