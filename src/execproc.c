@@ -85,16 +85,38 @@ static void drop_flag(const struct rg_exec_check *x, const char *rule, const str
 		rg_argv_remove(a, i);
 }
 
-/* {"process": proc} plus the container's uidMappings, which the user rule reads. Owns proc. */
+/* probe() for one flag: with fix, the flag is dropped from the argv. 0 or a negative errno. */
+static int probe_flag(const struct rg_exec_check *x, const char *rule, struct rg_json *spec,
+		      const struct rg_cli_flag *f, const char *shown, struct rg_argv *a,
+		      struct rg_error **err)
+{
+	bool is_fix;
+	int r = probe(x, rule, spec, shown, &is_fix, err);
+	if (r > 0 && is_fix)
+		drop_flag(x, rule, f, shown, a);
+	return r < 0 ? r : 0;
+}
+
+/*
+ * {"process": proc} plus what the user rule reads of the container: its
+ * namespaces (a user namespace or not) and id mappings. Owns proc.
+ */
 static struct rg_json *wrap_process(const struct rg_exec_check *x, struct rg_json *proc)
 {
+	static const char *const keys[] = {"namespaces", "uidMappings", "gidMappings"};
 	struct rg_json *spec = rg_json_new(RG_JSON_OBJECT);
 	rg_json_set(spec, "process", proc);
-	const struct rg_json *maps = rg_json_get(rg_json_get(x->container, "linux"), "uidMappings");
-	if (maps) {
-		struct rg_json *linux_ = rg_json_new(RG_JSON_OBJECT);
-		rg_json_set(linux_, "uidMappings", rg_json_clone(maps));
-		rg_json_set(spec, "linux", linux_);
+	const struct rg_json *from = rg_json_get(x->container, "linux");
+	struct rg_json *linux_ = NULL;
+	for (size_t i = 0; i < RG_ARRAY_SIZE(keys); i++) {
+		const struct rg_json *v = rg_json_get(from, keys[i]);
+		if (!v)
+			continue;
+		if (!linux_) {
+			linux_ = rg_json_new(RG_JSON_OBJECT);
+			rg_json_set(spec, "linux", linux_);
+		}
+		rg_json_set(linux_, keys[i], rg_json_clone(v));
 	}
 	return spec;
 }
@@ -121,11 +143,7 @@ static int check_cap(const struct rg_exec_check *x, const struct rg_cli_flag *f,
 	struct rg_json *caps = rg_json_new(RG_JSON_OBJECT);
 	rg_json_set(caps, "bounding", set);
 	_cleanup_json_ struct rg_json *spec = partial_process(x, "capabilities", caps);
-	bool is_fix;
-	int r = probe(x, "capabilities", spec, "--cap", &is_fix, err);
-	if (r > 0 && is_fix)
-		drop_flag(x, "capabilities", f, "--cap", a);
-	return r < 0 ? r : 0;
+	return probe_flag(x, "capabilities", spec, f, "--cap", a, err);
 }
 
 static int check_nnp(const struct rg_exec_check *x, const struct rg_cli_flag *f, struct rg_argv *a,
@@ -136,11 +154,7 @@ static int check_nnp(const struct rg_exec_check *x, const struct rg_cli_flag *f,
 		return rg_error_set(err, EINVAL, "exec --no-new-privs=%s: not a boolean", f->value);
 	_cleanup_json_ struct rg_json *spec =
 	    partial_process(x, "noNewPrivileges", rg_json_new_bool(v));
-	bool is_fix;
-	int r = probe(x, "noNewPrivileges", spec, "--no-new-privs", &is_fix, err);
-	if (r > 0 && is_fix)
-		drop_flag(x, "noNewPrivileges", f, "--no-new-privs", a);
-	return r < 0 ? r : 0;
+	return probe_flag(x, "noNewPrivileges", spec, f, "--no-new-privs", a, err);
 }
 
 /* Go's strconv.Atoi: optional sign, decimal digits, in range. */
@@ -173,12 +187,36 @@ static int check_user(const struct rg_exec_check *x, const struct rg_cli_flag *f
 	snprintf(text, sizeof(text), "%u", (unsigned)(unsigned long long)uid);
 	struct rg_json *user = rg_json_new(RG_JSON_OBJECT);
 	rg_json_set(user, "uid", rg_json_new_number(text));
+	/* Without ":gid" runc runs the process with gid 0 (the user rule's default too). */
+	if (f->value[n]) {
+		snprintf(text, sizeof(text), "%u", (unsigned)(unsigned long long)gid);
+		rg_json_set(user, "gid", rg_json_new_number(text));
+	}
 	_cleanup_json_ struct rg_json *spec = partial_process(x, "user", user);
-	bool is_fix;
-	int r = probe(x, "user", spec, "--user", &is_fix, err);
-	if (r > 0 && is_fix)
-		drop_flag(x, "user", f, "--user", a);
-	return r < 0 ? r : 0;
+	return probe_flag(x, "user", spec, f, "--user", a, err);
+}
+
+/*
+ * runc exec --additional-gids (-g): Go's ParseInt, refused when negative,
+ * then uint32(g), so 4294967296 is gid 0. Judged by the user rule as the
+ * only thing a partial process with a placeholder non-root uid and gid has.
+ */
+static int check_additional_gid(const struct rg_exec_check *x, const struct rg_cli_flag *f,
+				struct rg_argv *a, struct rg_error **err)
+{
+	long long gid;
+	if (!f->value || !parse_atoi(f->value, strlen(f->value), &gid) || gid < 0)
+		return 0; /* runc refuses it */
+	char text[16];
+	snprintf(text, sizeof(text), "%u", (unsigned)(unsigned long long)gid);
+	struct rg_json *user = rg_json_new(RG_JSON_OBJECT);
+	rg_json_set(user, "uid", rg_json_new_number("65534"));
+	rg_json_set(user, "gid", rg_json_new_number("65534"));
+	struct rg_json *gids = rg_json_new(RG_JSON_ARRAY);
+	rg_json_append(gids, rg_json_new_number(text));
+	rg_json_set(user, "additionalGids", gids);
+	_cleanup_json_ struct rg_json *spec = partial_process(x, "user", user);
+	return probe_flag(x, "user", spec, f, "--additional-gids", a, err);
 }
 
 /*
@@ -214,6 +252,8 @@ int rg_execproc_check_flags(const struct rg_exec_check *x, const struct rg_cli_f
 			r = check_nnp(x, f, a, err);
 		else if (rg_streq(f->name, "user"))
 			r = check_user(x, f, a, err);
+		else if (rg_streq(f->name, "additional-gids"))
+			r = check_additional_gid(x, f, a, err);
 		else if (rg_streq(f->name, "process-label"))
 			check_lsm(x, "selinux", "selinuxLabel", f->value, "--process-label");
 		else if (rg_streq(f->name, "apparmor"))

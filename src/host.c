@@ -8,8 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -68,12 +73,62 @@ static const char *ns_proc_name(const char *type)
 	return NULL;
 }
 
+/* OCI namespace type -> CLONE_NEW* flag, as NS_GET_NSTYPE reports it. */
+static int ns_clone_flag(const char *type)
+{
+	static const struct {
+		const char *type;
+		int flag;
+	} flags[] = {
+	    {"pid", CLONE_NEWPID},	 {"network", CLONE_NEWNET},
+	    {"mount", CLONE_NEWNS},	 {"ipc", CLONE_NEWIPC},
+	    {"uts", CLONE_NEWUTS},	 {"user", CLONE_NEWUSER},
+	    {"cgroup", CLONE_NEWCGROUP}, {"time", 0x80 /* CLONE_NEWTIME */},
+	};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(flags); i++)
+		if (rg_streq(type, flags[i].type))
+			return flags[i].flag;
+	return 0;
+}
+
+/*
+ * Whether the open file fd is a namespace file (nsfs) of CLONE_NEW* `flag`:
+ * 0 yes, -EMEDIUMTYPE no, another negative errno when it cannot be told.
+ * runc hands the path to setns(2) with the type's flag, which fails for
+ * anything else; a file that is not of that type is refused before runc
+ * gets to it, rather than judged as if it were.
+ */
+static int ns_fd_has_type(int fd, int flag)
+{
+	struct statfs sfs;
+	struct stat st;
+	char self[64];
+
+	if (fstat(fd, &st) < 0 || fstatfs(fd, &sfs) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || sfs.f_type != NSFS_MAGIC)
+		return -EMEDIUMTYPE;
+	/* NS_GET_NSTYPE needs a readable fd; an nsfs file opens without side effects. */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	_cleanup_close_ int rfd = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (rfd < 0)
+		return -errno;
+	int t = ioctl(rfd, NS_GET_NSTYPE);
+	if (t < 0)
+		return -errno;
+	return t == flag ? 0 : -EMEDIUMTYPE;
+}
+
 /*
  * A namespace is identified by the device and inode of its nsfs file, which
- * stat(2) reaches through /proc/<pid>/ns/<name> and through bind mounts of
- * it alike (/run/netns/x). "The host" is PID 1's namespace and runguard's
- * own: an engine normally runs in the host's, and joining the engine's
- * namespace is no more private than joining PID 1's.
+ * stat(2) reaches through /proc/<pid>/ns/<name> (a magic link), through
+ * /proc/self and /proc/thread-self, through symlinks and through bind mounts
+ * of it alike (/run/netns/x). "The host" is PID 1's namespace and runguard's
+ * own: an engine normally runs in the host's, joining the engine's namespace
+ * is no more private than joining PID 1's, and /proc/self opened by runc
+ * names runc's own, which are runguard's. The path is resolved by the
+ * kernel exactly as runc's open(2) will resolve it (same mount namespace,
+ * absolute path: the rule refuses relative ones).
  */
 int rg_host_ns_is_host(const char *type, const char *path)
 {
@@ -82,15 +137,138 @@ int rg_host_ns_is_host(const char *type, const char *path)
 
 	if (!proc)
 		return -EINVAL;
-	if (stat(path, &st) < 0)
+	if (path[0] != '/')
+		return -EINVAL;
+	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int r = ns_fd_has_type(fd, ns_clone_flag(type));
+	if (r < 0)
+		return r;
+	if (fstat(fd, &st) < 0)
 		return -errno;
 	static const char *const pids[] = {"1", "self"};
 	for (size_t i = 0; i < RG_ARRAY_SIZE(pids); i++) {
 		char p[64];
 		snprintf(p, sizeof(p), "/proc/%s/ns/%s", pids[i], proc);
+		/*
+		 * Where PID 1's namespaces cannot be looked at (a sandbox that
+		 * denies ptrace access to it), runc cannot open them either;
+		 * every process of the host's namespaces runguard can see shares
+		 * runguard's own, which are compared next.
+		 */
 		if (stat(p, &host) == 0 && host.st_dev == st.st_dev && host.st_ino == st.st_ino)
 			return 1;
 	}
+	return 0;
+}
+
+/* Splits an absolute path at its last '/': the directory's realpath and the last name. */
+static int split_real(const char *path, char **ret_dir, const char **ret_base)
+{
+	const char *slash = strrchr(path, '/');
+	_cleanup_free_ char *dir =
+	    slash == path ? rg_xstrdup("/") : rg_xstrndup(path, (size_t)(slash - path));
+	char *real = realpath(dir, NULL);
+	if (!real)
+		return -errno;
+	*ret_dir = real;
+	*ret_base = slash + 1;
+	return 0;
+}
+
+int rg_host_ns_resolve(const char *path, char **ret)
+{
+	_cleanup_free_ char *cur = rg_xstrdup(path);
+
+	if (path[0] != '/')
+		return -EINVAL;
+	for (int hops = 0; hops < 40; hops++) {
+		_cleanup_free_ char *dir = NULL;
+		const char *base = NULL;
+		int r = split_real(cur, &dir, &base);
+		if (r < 0)
+			return r;
+		/* "", "." and "..": no link to keep; the whole path resolves as any other. */
+		if (!*base || rg_streq(base, ".") || rg_streq(base, ".."))
+			return rg_host_resolve_path(cur, ret);
+		_cleanup_free_ char *full =
+		    rg_xasprintf("%s/%s", rg_streq(dir, "/") ? "" : dir, base);
+		char target[PATH_MAX];
+		ssize_t n = readlink(full, target, sizeof(target) - 1);
+		if (n < 0 && errno != EINVAL)
+			return -errno;
+		if (n >= 0)
+			target[n] = '\0';
+		/* Not a link, or a magic one ("net:[4026531992]"): this is the file runc opens. */
+		if (n < 0 || (target[0] != '/' && strstr(target, ":["))) {
+			*ret = steal_ptr(&full);
+			return 0;
+		}
+		free(cur);
+		cur = target[0] == '/'
+			  ? rg_xstrdup(target)
+			  : rg_xasprintf("%s/%s", rg_streq(dir, "/") ? "" : dir, target);
+	}
+	return -ELOOP;
+}
+
+/* Reads a small /proc file relative to dfd into *ret (malloc'd). */
+static int read_at(int dfd, const char *name, char **ret)
+{
+	_cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	char buf[16384];
+	size_t len = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof(buf) - 1)
+			return -EFBIG;
+	}
+	*ret = rg_xstrndup(buf, len);
+	return 0;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+int rg_host_userns_maps(const char *path, char **ret_uid, char **ret_gid)
+{
+	int pid = 0, end = 0;
+	char dir[32];
+	struct stat want, got;
+
+	if (sscanf(path, "/proc/%d/ns/user%n", &pid, &end) != 1 || pid <= 0 ||
+	    (size_t)end != strlen(path))
+		return -ENOTSUP;
+	snprintf(dir, sizeof(dir), "/proc/%d", pid);
+	if (stat(path, &want) < 0)
+		return -errno;
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dfd < 0)
+		return -errno;
+	_cleanup_free_ char *uid = NULL, *gid = NULL;
+	int r = read_at(dfd, "uid_map", &uid);
+	if (r == 0)
+		r = read_at(dfd, "gid_map", &gid);
+	if (r < 0)
+		return r;
+	/* The maps read are those of the namespace judged: same process, still in it. */
+	if (fstatat(dfd, "ns/user", &got, 0) < 0)
+		return -errno;
+	if (!same_file(&want, &got))
+		return -ESTALE;
+	*ret_uid = steal_ptr(&uid);
+	*ret_gid = steal_ptr(&gid);
 	return 0;
 }
 
@@ -190,6 +368,8 @@ void rg_host_detect(struct rg_host *ret)
 	memset(ret, 0, sizeof(*ret));
 	ret->selinux_enabled = -1;
 	ret->ns_is_host = rg_host_ns_is_host;
+	ret->ns_resolve = rg_host_ns_resolve;
+	ret->userns_maps = rg_host_userns_maps;
 	ret->resolve_path = rg_host_resolve_path;
 	ret->process_exe = rg_host_process_exe;
 	detect_resources(ret);

@@ -13,10 +13,19 @@
  *
  * A namespace joined by any other path (a CRI sandbox's /proc/N/ns/net or a
  * /run/netns file) is fine. Whether a path is the host's is a question for
- * the host adapter (ns_is_host): this rule does no I/O. A path it cannot
- * answer for is refused whatever the action, since it cannot be told apart
- * from the host's. user and time namespaces are not looked at unless the
- * settings name them.
+ * the host adapter (ns_is_host, which compares device and inode with PID 1's
+ * and runguard's own, so /proc/self, /proc/thread-self, symlinks and any
+ * host process's /proc/<pid>/ns/x are all seen for what they are): this
+ * rule does no I/O. A path with symlinks is judged and written back resolved
+ * (ns_resolve), so a symlink swapped after the check cannot redirect runc.
+ * A path it cannot answer for is refused whatever the
+ * action, since it cannot be told apart from the host's. Whatever the type
+ * (user and time too), a path must be absolute (the runtime spec's MUST;
+ * runc would open a relative one from the bundle directory, not from where
+ * runguard looked) and name a namespace file of that very type. Whether a
+ * user or time namespace joined by path is the host's matters only when
+ * the settings name the type (the user rule counts no uid mapping for a
+ * user namespace joined by path).
  */
 #include <errno.h>
 #include <string.h>
@@ -123,9 +132,13 @@ static int add_namespace(struct rg_json *spec, struct rg_rule_ctx *ctx, const ch
 	return 0;
 }
 
-/* A namespace joined by path: fine unless it is the host's (or cannot be told). */
-static void check_path(struct rg_json *ns, size_t i, const char *type, bool is_always_fixed,
-		       struct rg_rule_ctx *ctx)
+/*
+ * A namespace joined by path: fine unless it is the host's (or cannot be
+ * told), for a type the rule keeps private (`is_judged`); for any type, the
+ * path must be absolute and name a namespace of that type.
+ */
+static void check_path(struct rg_json *ns, size_t i, const char *type, bool is_judged,
+		       bool is_always_fixed, struct rg_rule_ctx *ctx)
 {
 	struct rg_json *path = rg_json_get(ns, "path");
 	const char *p = rg_json_str(path);
@@ -133,13 +146,48 @@ static void check_path(struct rg_json *ns, size_t i, const char *type, bool is_a
 	if (!p || !*p)
 		return;
 	_cleanup_free_ char *where = rg_xasprintf(NS_PATH "[%zu].path", i);
-	int r = ctx->host && ctx->host->ns_is_host ? ctx->host->ns_is_host(type, p) : -ENOSYS;
-	if (r == 0)
+	/*
+	 * The runtime spec says MUST be absolute. runc opens a relative path
+	 * from the bundle directory it changed into, not from runguard's
+	 * working directory: the file judged would not be the file joined.
+	 */
+	if (p[0] != '/') {
+		rg_report_violation(ctx->report, ctx->rule, where,
+				    "namespace path '%s' is not absolute", p);
 		return;
+	}
+	/*
+	 * Judge (and hand runc) the path with its symlinks resolved: one the
+	 * caller can swap between this check and runc's open would otherwise
+	 * be judged for one file and joined for another.
+	 */
+	_cleanup_free_ char *real = NULL;
+	int r = ctx->host && ctx->host->ns_resolve ? ctx->host->ns_resolve(p, &real) : 0;
 	if (r < 0) {
 		rg_report_violation(ctx->report, ctx->rule, where,
 				    "cannot tell whether %s is the host's %s namespace (%s)", p,
 				    type, strerror(-r));
+		return;
+	}
+	const char *judged = real ? real : p;
+	r = ctx->host && ctx->host->ns_is_host ? ctx->host->ns_is_host(type, judged) : -ENOSYS;
+	if (r == -EMEDIUMTYPE) {
+		rg_report_violation(ctx->report, ctx->rule, where, "%s is not a %s namespace", p,
+				    type);
+		return;
+	}
+	if (r < 0) {
+		rg_report_violation(ctx->report, ctx->rule, where,
+				    "cannot tell whether %s is the host's %s namespace (%s)", p,
+				    type, strerror(-r));
+		return;
+	}
+	if (r == 0 || !is_judged) {
+		if (real && !rg_streq(real, p)) {
+			struct rg_json *after = rg_json_new_string(real);
+			rg_rule_record(ctx, where, path, after);
+			rg_json_set(ns, "path", after);
+		}
 		return;
 	}
 	if (!is_always_fixed &&
@@ -172,12 +220,14 @@ static int ns_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_err
 	struct rg_buf names = {0};
 	for (size_t t = 0; t < N_TYPES; t++) {
 		bool is_added = add_set & (1u << t);
-		if (!is_added && !(private_set & (1u << t)))
-			continue;
+		bool is_judged = is_added || (private_set & (1u << t));
 		if (at[t] >= 0) {
-			check_path(nss->u.items[at[t]], (size_t)at[t], ns_types[t], is_added, ctx);
+			check_path(nss->u.items[at[t]], (size_t)at[t], ns_types[t], is_judged,
+				   is_added, ctx);
 			continue;
 		}
+		if (!is_judged)
+			continue;
 		missing |= 1u << t;
 		if (!is_added)
 			rg_buf_printf(&names, "%s%s", names.len ? ", " : "", ns_types[t]);

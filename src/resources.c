@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runguard/cgpath.h"
 #include "runguard/rules.h"
 #include "runguard/util.h"
 
@@ -555,6 +556,31 @@ static void unmake(struct rg_json *obj, const char *key, bool was_null)
 		rg_json_remove(obj, key);
 }
 
+/*
+ * linux.cgroupsPath decides where the limits apply: the root cgroup, the
+ * caller's own or the root slice defeats them (include/runguard/cgpath.h).
+ * Refused whatever the action: moving the container elsewhere is the
+ * engine's business, not runguard's.
+ */
+static int check_cgroups_path(const struct rg_json *spec, struct rg_rule_ctx *ctx,
+			      struct rg_error **err)
+{
+	const struct rg_json *v = rg_json_get(rg_json_get(spec, "linux"), "cgroupsPath");
+	if (!v || v->type == RG_JSON_NULL)
+		return 0;
+	const char *s = rg_json_str(v);
+	if (!s || strlen(s) != v->u.s.len)
+		return rg_error_set(err, EINVAL,
+				    "%s: .linux.cgroupsPath: expected a string without NUL bytes, "
+				    "got %s",
+				    ctx->file, rg_json_type_name(v->type));
+	const char *why = rg_cgroups_path_unsafe(s);
+	if (why)
+		rg_report_violation(ctx->report, ctx->rule, ".linux.cgroupsPath", "'%s': %s", s,
+				    why);
+	return 0;
+}
+
 static int resources_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)
 {
 	/* Built-in values for settings a policy leaves out (baseline's own). */
@@ -563,6 +589,9 @@ static int resources_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct
 	const struct rg_json *s = ctx->settings;
 	struct bounds mem, cpu, pids;
 
+	if (rg_json_is(rg_json_get(spec, "linux"), RG_JSON_OBJECT) &&
+	    check_cgroups_path(spec, ctx, err) < 0)
+		return -EINVAL;
 	get_bounds(rg_json_get(s, "memory"), UNIT_BYTES, half, all, ctx->host, &mem);
 	get_bounds(rg_json_get(s, "cpu"), UNIT_CPUS, half, all, ctx->host, &cpu);
 	get_bounds(rg_json_get(s, "pids"), UNIT_COUNT, pids_def, all, ctx->host, &pids);

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "runguard/rules.h"
+#include "runguard/seccomp_caps.h"
 #include "runguard/util.h"
 
 #define SC ".linux.seccomp"
@@ -577,6 +578,28 @@ static int get_profile(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_
 	return 0;
 }
 
+/*
+ * The deny list (the setting's, else the built-in one) plus the syscalls
+ * only a capability outside the container's bounding set makes useful, as
+ * the shipped profile's includes.caps say (src/seccomp_caps.c).
+ */
+static int merge_cap_only(const struct rg_json *spec, const struct rg_json *deny,
+			  struct rg_json **ret, struct rg_error **err)
+{
+	_cleanup_json_ struct rg_json *out = rg_json_new(RG_JSON_ARRAY);
+	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny);
+	for (size_t i = 0; i < n; i++)
+		rg_json_append(out, deny ? rg_json_clone(deny->u.items[i])
+					 : rg_json_new_string(default_deny[i]));
+	const struct rg_json *bounding =
+	    rg_json_get(rg_json_get(rg_json_get(spec, "process"), "capabilities"), "bounding");
+	int r = rg_seccomp_cap_only_names(bounding, out, err);
+	if (r < 0)
+		return r;
+	*ret = steal_ptr(&out);
+	return 0;
+}
+
 static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)
 {
 	const struct rg_json *deny = rg_json_get(ctx->settings, "syscalls");
@@ -602,6 +625,14 @@ static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, str
 	 */
 	if (!sc || ((!def || !*def) && calls->n == 0))
 		return 0;
+	_cleanup_json_ struct rg_json *merged = NULL;
+	const struct rg_json *by_cap = rg_json_get(ctx->settings, "denyByCapability");
+	if (!by_cap || by_cap->type == RG_JSON_TRUE) {
+		r = merge_cap_only(spec, deny, &merged, err);
+		if (r < 0)
+			return r;
+		deny = merged;
+	}
 	/* An empty default action with rules fails in runc; read it as allowing. */
 	bool is_default_open = is_permissive(def);
 	struct findings f = {0};
@@ -627,14 +658,17 @@ static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, str
 static int seccomp_deny_check(const struct rg_json *settings, const char *file, const char *path,
 			      struct rg_error **err)
 {
-	static const char *const keys[] = {"syscalls", "denyCloneNewUser", NULL};
+	static const char *const keys[] = {"syscalls", "denyCloneNewUser", "denyByCapability",
+					   NULL};
 	int r = rg_settings_only(settings, keys, file, path, err);
 	if (r < 0)
 		return r;
-	const struct rg_json *dc = rg_json_get(settings, "denyCloneNewUser");
-	if (dc && !rg_json_is_bool(dc))
-		return rg_error_set(err, EINVAL, "%s: %s.denyCloneNewUser: expected a boolean",
-				    file, path);
+	for (size_t i = 1; i < 3; i++) {
+		const struct rg_json *b = rg_json_get(settings, keys[i]);
+		if (b && !rg_json_is_bool(b))
+			return rg_error_set(err, EINVAL, "%s: %s.%s: expected a boolean", file,
+					    path, keys[i]);
+	}
 	const struct rg_json *calls = NULL;
 	r = rg_settings_array(settings, "syscalls", "syscall names", file, path, &calls, err);
 	if (r < 0 || !calls)

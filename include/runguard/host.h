@@ -29,6 +29,22 @@ struct rg_host {
 	 */
 	int (*ns_is_host)(const char *type, const char *path);
 	/*
+	 * The path a namespace path names with no symlink left in it but a
+	 * final magic link (/proc/<pid>/ns/<name>): *ret malloc'd. 0 or a
+	 * negative errno. The namespaces rule judges and writes back that
+	 * path, so a symlink swapped after the check cannot send runc
+	 * elsewhere. NULL: paths are judged and kept as written.
+	 */
+	int (*ns_resolve)(const char *path, char **ret);
+	/*
+	 * The uid_map and gid_map (the kernel's text, host ids) of the user
+	 * namespace that `path` names, for the user rule: given only for
+	 * /proc/<pid>/ns/user while that process is still in it. *ret_uid and
+	 * *ret_gid malloc'd. 0; -ENOTSUP for any other path; another negative
+	 * errno. NULL: a user namespace joined by path is refused.
+	 */
+	int (*userns_maps)(const char *path, char **ret_uid, char **ret_gid);
+	/*
 	 * Resolves symlinks in an absolute host path (realpath), for the mounts
 	 * rule's deny list; *ret is malloc'd. 0 or a negative errno. NULL: the
 	 * rule compares the lexically normalised path only.
@@ -86,6 +102,7 @@ struct rg_host {
 
 /*
  * Fills *ret from uname(2), with ns_is_host = rg_host_ns_is_host,
+ * ns_resolve = rg_host_ns_resolve, userns_maps = rg_host_userns_maps,
  * resolve_path = rg_host_resolve_path and process_exe =
  * rg_host_process_exe; memory and CPUs from sysconf(3),
  * pid_max from /proc/sys/kernel/pid_max, hard limits from getrlimit(2). A
@@ -99,6 +116,16 @@ void rg_host_detect(struct rg_host *ret);
  * -EINVAL for an unknown type, -errno when path cannot be stat'ed.
  */
 int rg_host_ns_is_host(const char *type, const char *path);
+
+/*
+ * The rg_host.ns_resolve adapter: realpath(3) of the directory, then the
+ * last component followed while it is an ordinary symlink (a magic link,
+ * whose target reads "net:[4026531992]", is kept). 0 or -errno.
+ */
+int rg_host_ns_resolve(const char *path, char **ret);
+
+/* The rg_host.userns_maps adapter, through one directory fd of /proc/<pid>. */
+int rg_host_userns_maps(const char *path, char **ret_uid, char **ret_gid);
 
 /* realpath(3) of path into *ret (caller frees); 0 or -errno. */
 int rg_host_resolve_path(const char *path, char **ret);

@@ -169,7 +169,7 @@ last_audit() {
 	last_audit | jq -e '.selected | contains("weaker profile")'
 
 	policy_bundle
-	edit_config "$BUNDLE" '.annotations["run.runguard.profile"] = "restricted" | .process.user.uid = 1000'
+	edit_config "$BUNDLE" '.annotations["run.runguard.profile"] = "restricted" | .process.user.uid = 1000 | .process.user.gid = 1000'
 	run_bundle id
 	assert_status 0
 	[[ "$(field CapBnd)" == 0000000000000400 ]]

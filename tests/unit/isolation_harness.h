@@ -49,6 +49,12 @@ HARNESS int fake_ns_is_host(const char *type, const char *path)
 {
 	if (rg_startswith(path, "/broken/"))
 		return -ENOENT;
+	/* Not a namespace file, or one of another type (the real adapter asks nsfs). */
+	const char *last = strrchr(path, '/');
+	const char *want = rg_streq(type, "network") ? "net" : rg_streq(type, "mount") ? "mnt" : type;
+	if (rg_startswith(path, "/etc/") ||
+	    (rg_startswith(path, "/proc/") && !rg_streq(last + 1, want)))
+		return -EMEDIUMTYPE;
 	return rg_startswith(path, "/proc/1/ns/") ? 1 : 0;
 }
 

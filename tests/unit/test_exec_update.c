@@ -510,11 +510,19 @@ static void test_exec_user(void **state)
 {
 	static const char fix[] = "{\"rules\":{\"user\":{\"action\":\"fix\"}}}";
 	static const char reject[] = "{\"rules\":{\"user\":{\"action\":\"reject\"}}}";
-	static const char mapped[] = "{\"linux\":{\"uidMappings\":[{\"containerID\":0,"
+	static const char mapped[] = "{\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+				     "\"uidMappings\":[{\"containerID\":0,"
+				     "\"hostID\":100000,\"size\":65536}],"
+				     "\"gidMappings\":[{\"containerID\":0,"
 				     "\"hostID\":100000,\"size\":65536}]}}";
+	/* Mappings without a user namespace: the runtime ignores them. */
+	static const char unapplied[] = "{\"linux\":{\"uidMappings\":[{\"containerID\":0,"
+					"\"hostID\":100000,\"size\":65536}]}}";
 	const char *root[] = {"exec", "-u", "0:0", "c1", "true", NULL};
 	const char *wrap[] = {"exec", "--user=4294967296", "c1", "true", NULL};
 	const char *user[] = {"exec", "-u", "1000", "c1", "true", NULL};
+	const char *user_group[] = {"exec", "-u", "1000:1000", "c1", "true", NULL};
+	const char *user_wrap[] = {"exec", "-u", "1000:4294967296", "c1", "true", NULL};
 	const char *junk[] = {"exec", "-u", "root", "c1", "true", NULL};
 	struct fixture f;
 	(void)state;
@@ -535,8 +543,18 @@ static void test_exec_user(void **state)
 	assert_non_null(violation_at(&f.report, "--user"));
 	fx_free(&f);
 
+	/* -u 1000 runs with gid 0, the root group. */
 	exec_flags(&f, reject, container_plain, user, 0);
+	assert_non_null(violation_at(&f.report, "--user"));
+	fx_free(&f);
+
+	exec_flags(&f, reject, container_plain, user_group, 0);
 	assert_int_equal(f.report.n_violations, 0);
+	fx_free(&f);
+
+	/* gid 2^32 is gid 0 to runc. */
+	exec_flags(&f, reject, container_plain, user_wrap, 0);
+	assert_non_null(violation_at(&f.report, "--user"));
 	fx_free(&f);
 
 	/* runc cannot parse it, so it runs as no one: nothing to judge. */
@@ -547,6 +565,22 @@ static void test_exec_user(void **state)
 	/* Container root mapped to an unprivileged host uid. */
 	exec_flags(&f, reject, mapped, root, 0);
 	assert_int_equal(f.report.n_violations, 0);
+	fx_free(&f);
+
+	const char *groups[] = {"exec", "-u",	"1000:1000",
+				"-g",	"10",	"--additional-gids=4294967296",
+				"c1",	"true", NULL};
+	exec_flags(&f, reject, container_plain, groups, 0);
+	assert_int_equal(f.report.n_violations, 1);
+	assert_non_null(violation_at(&f.report, "--additional-gids"));
+	fx_free(&f);
+	exec_flags(&f, fix, container_plain, groups, 0);
+	_cleanup_free_ char *fixed = joined(&f);
+	assert_string_equal(fixed, "exec -u 1000:1000 -g 10 c1 true");
+	fx_free(&f);
+
+	exec_flags(&f, reject, unapplied, root, 0);
+	assert_non_null(violation_at(&f.report, "--user"));
 	fx_free(&f);
 }
 

@@ -132,6 +132,30 @@ static void test_ns_paths(void **state)
 	    /* "add" types are fixed whatever the action. */
 	    {"{\"type\":\"cgroup\",\"path\":\"/proc/1/ns/cgroup\"}," RUNC_NS, &host, false, NULL,
 	     "{\"type\":\"cgroup\"}"},
+	    /*
+	     * Relative: runc opens it from the bundle directory, not from where
+	     * runguard would look. Refused whatever the type and the action.
+	     */
+	    {"{\"type\":\"pid\",\"path\":\"proc/1/ns/pid\"}" NO_PID, &host, true,
+	     "namespace path 'proc/1/ns/pid' is not absolute",
+	     "{\"type\":\"pid\",\"path\":\"proc/1/ns/pid\"}"},
+	    {"{\"type\":\"pid\",\"path\":\"../../proc/1/ns/pid\"}" NO_PID, &host, false,
+	     "is not absolute", "{\"type\":\"pid\",\"path\":\"../../proc/1/ns/pid\"}"},
+	    {"{\"type\":\"pid\",\"path\":\"./x\"}" NO_PID, &host_bare, true, "is not absolute",
+	     "{\"type\":\"pid\",\"path\":\"./x\"}"},
+	    {"{\"type\":\"user\",\"path\":\"proc/1/ns/user\"}," ALL_NS, &host, true,
+	     "is not absolute", "{\"type\":\"user\",\"path\":\"proc/1/ns/user\"}"},
+	    {"{\"type\":\"time\",\"path\":\" /proc/1/ns/time\"}," ALL_NS, &host, true,
+	     "is not absolute", "{\"type\":\"time\",\"path\":\" /proc/1/ns/time\"}"},
+	    /* Not a namespace file of that type: runc's setns would fail; refused. */
+	    {"{\"type\":\"pid\",\"path\":\"/etc/passwd\"}" NO_PID, &host, true,
+	     "/etc/passwd is not a pid namespace", "{\"type\":\"pid\",\"path\":\"/etc/passwd\"}"},
+	    {"{\"type\":\"pid\",\"path\":\"/proc/4242/ns/net\"}" NO_PID, &host, false,
+	     "is not a pid namespace", "{\"type\":\"pid\",\"path\":\"/proc/4242/ns/net\"}"},
+	    {"{\"type\":\"user\",\"path\":\"/proc/4242/ns/ipc\"}," ALL_NS, &host, false,
+	     "is not a user namespace", "{\"type\":\"user\",\"path\":\"/proc/4242/ns/ipc\"}"},
+	    {"{\"type\":\"time\",\"path\":\"/broken/time\"}," ALL_NS, &host, false,
+	     "cannot tell whether /broken/time", "{\"type\":\"time\",\"path\":\"/broken/time\"}"},
 	    /* user is in neither list: left alone. */
 	    {"{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}," ALL_NS, &host, false, NULL,
 	     "{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}"},
@@ -145,8 +169,9 @@ static void test_ns_paths(void **state)
 		expect_violation(cases[i].violation ? ".linux.namespaces[0].path" : NULL,
 				 cases[i].violation);
 		assert_json(at(spec, ".linux.namespaces[0]"), cases[i].want);
-		assert_int_equal(at(spec, ".linux.namespaces")->n,
-				 6 + (strstr(text, "user") != NULL));
+		assert_int_equal(
+		    at(spec, ".linux.namespaces")->n,
+		    6 + (strstr(text, "user") != NULL || strstr(text, "time") != NULL));
 	}
 }
 

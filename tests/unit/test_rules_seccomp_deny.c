@@ -39,6 +39,7 @@ static const struct rg_rule *const rule = &rg_rule_seccomp_deny;
 #define MASK_ALLOW(idx)                                                                            \
 	"{\"index\":" #idx ",\"value\":" NU ",\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}"
 #define ALLOW "\"action\":\"SCMP_ACT_ALLOW\""
+#define NOCAP "{\"denyByCapability\":false}"
 
 /* ================= table: profile in, syscalls out ================= */
 
@@ -140,22 +141,34 @@ static const struct {
      "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}"},
 };
 
+/*
+ * The table's settings with denyByCapability off: these cases are about the
+ * deny list and clone; the capability-derived names are tested apart.
+ */
+static const char *no_caps(const char *settings)
+{
+	if (!settings)
+		return NOCAP;
+	return track(rg_xasprintf("{\"denyByCapability\":false,%s", settings + 1));
+}
+
 static void test_seccomp_deny_cases(void **state)
 {
 	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
 		print_message("# %s\n", cases[i].name);
+		const char *settings = no_caps(cases[i].settings);
 		char *text = track(rg_xasprintf("{\"linux\":{\"seccomp\":%s}}", cases[i].in));
 		struct rg_json *spec = parse(text);
-		expect_ok(run_rule(rule, cases[i].settings, RG_ACTION_FIX, spec, cases[i].host));
+		expect_ok(run_rule(rule, settings, RG_ACTION_FIX, spec, cases[i].host));
 		assert_json(at(spec, ".linux.seccomp"), cases[i].want);
 		bool is_changed = !rg_json_equal(parse(cases[i].in), parse(cases[i].want));
 		assert_int_equal(report.n_changes > 0, is_changed);
 		assert_int_equal(report.n_violations, 0);
-		expect_fixed_point(rule, cases[i].settings, spec, cases[i].host);
+		expect_fixed_point(rule, settings, spec, cases[i].host);
 
 		/* reject: the same finding refuses, nothing is rewritten. */
 		spec = parse(text);
-		expect_ok(run_rule(rule, cases[i].settings, RG_ACTION_REJECT, spec, cases[i].host));
+		expect_ok(run_rule(rule, settings, RG_ACTION_REJECT, spec, cases[i].host));
 		assert_json(at(spec, ".linux.seccomp"), cases[i].in);
 		assert_int_equal(report.n_changes, 0);
 		assert_int_equal(report.n_violations, is_changed ? 1 : 0);
@@ -258,7 +271,7 @@ static void test_seccomp_deny_records(void **state)
 	    parse("{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\","
 		  "\"syscalls\":[{\"names\":[\"read\",\"keyctl\"]," ALLOW "},"
 		  "{\"names\":[\"bpf\"]," ALLOW "}]}}}");
-	expect_ok(run_rule(rule, NULL, RG_ACTION_FIX, spec, &host_amd64));
+	expect_ok(run_rule(rule, NOCAP, RG_ACTION_FIX, spec, &host_amd64));
 	assert_int_equal(report.n_changes, 3);
 	const struct rg_change *c = find_change(".linux.seccomp.syscalls[0]");
 	assert_non_null(c);
@@ -275,9 +288,116 @@ static void test_seccomp_deny_records(void **state)
 	/* The violation lists every finding. */
 	spec = parse("{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
 		     "{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_ERRNO\"}]}}}");
-	expect_ok(run_rule(rule, NULL, RG_ACTION_REJECT, spec, &host_amd64));
+	expect_ok(run_rule(rule, NOCAP, RG_ACTION_REJECT, spec, &host_amd64));
 	expect_violation(".linux.seccomp", "keyctl, add_key, request_key");
 	expect_violation(".linux.seccomp", "unshare, clone with CLONE_NEWUSER, clone3");
+}
+
+/* ================= defence in depth: syscalls only a missing capability makes useful
+ * ================= */
+
+static bool errno_names_has(const struct rg_json *calls, const char *name, int errnum)
+{
+	char want[16];
+	snprintf(want, sizeof(want), "%d", errnum);
+	for (size_t i = 0; i < calls->n; i++) {
+		const struct rg_json *e = calls->u.items[i];
+		const struct rg_json *names = rg_json_get(e, "names");
+		if (!rg_streq(rg_json_str(rg_json_get(e, "action")), "SCMP_ACT_ERRNO") ||
+		    rg_json_get(e, "args"))
+			continue;
+		const struct rg_json *ret = rg_json_get(e, "errnoRet");
+		if (!ret || !rg_streq(ret->u.s.text, want))
+			continue;
+		for (size_t k = 0; rg_json_is(names, RG_JSON_ARRAY) && k < names->n; k++)
+			if (rg_streq(rg_json_str(names->u.items[k]), name))
+				return true;
+	}
+	return false;
+}
+
+static void test_seccomp_deny_by_capability(void **state)
+{
+	static const char *const denied[] = {
+	    "mount",
+	    "umount2",
+	    "setns",
+	    "open_tree",
+	    "move_mount",
+	    "fsopen",
+	    "fsconfig",
+	    "fsmount",
+	    "fspick",
+	    "mount_setattr",
+	    "pivot_root",
+	    "sethostname",
+	    "quotactl",
+	    "name_to_handle_at",
+	    "lookup_dcookie",
+	    "syslog",
+	    "swapon",
+	    "swapoff",
+	    "reboot",
+	    "acct",
+	    "iopl",
+	    "ioperm",
+	    "kcmp",
+	    "process_vm_readv",
+	    "process_vm_writev",
+	    "clock_settime",
+	    "settimeofday",
+	    "vhangup",
+	    "nfsservctl",
+	};
+	/* Allowed by the shipped profile to everyone, or needing a cap the container has. */
+	static const char *const kept[] = {"ptrace",   "clone",		"clone3", "chroot",
+					   "adjtimex", "clock_adjtime", "read"};
+	static const char open_profile[] =
+	    "{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"}},\"process\":{"
+	    "\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_SYS_CHROOT\",\"CAP_SETUID\"]}}}";
+	struct rg_json *spec = parse(open_profile);
+	expect_ok(run_rule(rule, NULL, RG_ACTION_FIX, spec, &host_amd64));
+	const struct rg_json *calls = at(spec, ".linux.seccomp.syscalls");
+	for (size_t i = 0; i < RG_ARRAY_SIZE(denied); i++)
+		if (!errno_names_has(calls, denied[i], EPERM))
+			fail_msg("%s is not denied: %s", denied[i], emit(calls));
+	for (size_t i = 0; i < RG_ARRAY_SIZE(kept); i++)
+		if (errno_names_has(calls, kept[i], EPERM))
+			fail_msg("%s is denied with EPERM: %s", kept[i], emit(calls));
+	assert_true(errno_names_has(calls, "clone3", ENOSYS));
+	expect_fixed_point(rule, NULL, spec, &host_amd64);
+
+	/* reject: the finding names them. */
+	spec = parse(open_profile);
+	expect_ok(run_rule(rule, NULL, RG_ACTION_REJECT, spec, &host_amd64));
+	expect_violation(".linux.seccomp", "mount");
+
+	/* With the capability held, its syscalls are the kernel's to check. */
+	spec = parse("{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"}},\"process\":{"
+		     "\"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\",\"CAP_SYS_TIME\"]}}}");
+	expect_ok(run_rule(rule, NULL, RG_ACTION_FIX, spec, &host_amd64));
+	calls = at(spec, ".linux.seccomp.syscalls");
+	assert_false(errno_names_has(calls, "mount", EPERM));
+	assert_false(errno_names_has(calls, "swapon", EPERM));
+	assert_false(errno_names_has(calls, "settimeofday", EPERM));
+	assert_true(errno_names_has(calls, "reboot", EPERM));
+	assert_true(errno_names_has(calls, "ptrace", EPERM) == false);
+
+	/* An allowlist naming mount: taken out of the allowing entry. */
+	spec = parse("{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{"
+		     "\"names\":[\"read\",\"mount\",\"setns\",\"ptrace\"]," ALLOW "}]}}}");
+	expect_ok(run_rule(rule, NULL, RG_ACTION_FIX, spec, &host_amd64));
+	assert_json(at(spec, ".linux.seccomp.syscalls"),
+		    "[{\"names\":[\"read\",\"ptrace\"]," ALLOW "},{\"names\":[\"mount\",\"setns\"],"
+		    "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]");
+
+	/* denyByCapability false: only the deny list. */
+	spec = parse(open_profile);
+	expect_ok(run_rule(rule, NOCAP, RG_ACTION_FIX, spec, &host_amd64));
+	assert_false(errno_names_has(at(spec, ".linux.seccomp.syscalls"), "mount", EPERM));
+	assert_true(errno_names_has(at(spec, ".linux.seccomp.syscalls"), "keyctl", EPERM));
+	expect_error(check_settings("seccompDeny", "{\"denyByCapability\":1}"), CFG_NAME,
+		     ".rules.x.denyByCapability", "expected a boolean");
 }
 
 /* No profile, null, or runc's "disabled": the seccomp rule's business, not this one's. */
@@ -485,7 +605,7 @@ int main(void)
 	    T(test_seccomp_deny_cases),		  T(test_seccomp_deny_clone_entries),
 	    T(test_seccomp_deny_records),	  T(test_seccomp_deny_no_profile),
 	    T(test_seccomp_deny_spec_errors),	  T(test_seccomp_deny_settings),
-	    T(test_seccomp_deny_default_profile),
+	    T(test_seccomp_deny_default_profile), T(test_seccomp_deny_by_capability),
 	};
 	return cmocka_run_group_tests_name("rules/seccompDeny", tests, NULL, NULL);
 }
