@@ -203,6 +203,31 @@ static bool name_is(const char *name, size_t len, const char *want)
 	return strlen(want) == len && strncmp(name, want, len) == 0;
 }
 
+/*
+ * A help flag's "=value", read as runc does: urfave/cli defines "help, h" as a
+ * Go bool flag, so "--help=false", "-h=0" and "-help=F" are no help and runc
+ * goes on to run the command; only a bare flag or a true value shows help.
+ * crun's argp rejects any "--help=..." and has no -h, so it never runs the
+ * command either way. A value strconv.ParseBool refuses is refused here too
+ * (runc would stop with a usage error). Returns 0 and sets *ret, or -EINVAL.
+ */
+static int help_value(const char *value, bool *ret)
+{
+	if (!value) {
+		*ret = true;
+		return 0;
+	}
+	return rg_cli_parse_bool(value, ret);
+}
+
+static int bad_bool(const char *subcmd, const char *arg, struct rg_error **err)
+{
+	return rg_error_set(err, EINVAL,
+			    "%s: '%s': not a boolean value runc accepts (1, t, T, TRUE, true, "
+			    "True, 0, f, F, FALSE, false, False)",
+			    subcmd, arg);
+}
+
 static bool any_enforced(int argc, char *const argv[], int from)
 {
 	for (int i = from; i < argc; i++)
@@ -259,8 +284,9 @@ static void set_global(struct rg_cli *c, enum global_id id, const char *value)
 		c->log_format = rg_streq(value, "json") ? RG_LOG_JSON : RG_LOG_TEXT;
 		break;
 	case G_DEBUG:
-		/* Go bool flags also take "--debug=false". */
-		c->is_debug = !rg_streq(value, "false") && !rg_streq(value, "0");
+		/* Go bool flags also take "--debug=false" (scan_globals checked the value). */
+		c->is_debug = true;
+		rg_cli_parse_bool(value, &c->is_debug);
 		break;
 	case G_HELP:
 	case G_OTHER:
@@ -297,8 +323,14 @@ static int scan_globals(int argc, char *const argv[], struct rg_cli *c, bool *is
 			}
 			value = argv[++i];
 		}
-		if (g->id == G_HELP)
-			*is_help = true;
+		if (g->id == G_HELP && help_value(value, is_help) < 0) {
+			*bad = argv[i];
+			return -1;
+		}
+		if (g->id == G_DEBUG && value && rg_cli_parse_bool(value, &(bool){false}) < 0) {
+			*bad = argv[i];
+			return -1;
+		}
 		set_global(c, g->id, value ? value : "");
 		i++;
 	}
@@ -339,12 +371,15 @@ static int scan_enforced(int argc, char *const argv[], int sub, struct rg_cli *c
 						    c->subcmd, argv[i]);
 			value = argv[++i];
 		}
+		if (!f->takes_value && value && rg_cli_parse_bool(value, &(bool){false}) < 0)
+			return bad_bool(c->subcmd, argv[i], err);
 		if (name_is(name, len, "bundle") || name_is(name, len, "b"))
 			c->bundle = value;
 		else if (name_is(name, len, "config") || name_is(name, len, "f"))
 			c->config_flag = value;
-		else if (name_is(name, len, "help") || name_is(name, len, "h"))
-			*is_help = true;
+		else if ((name_is(name, len, "help") || name_is(name, len, "h")) &&
+			 help_value(value, is_help) < 0)
+			return bad_bool(c->subcmd, argv[i], err);
 	}
 	return 0;
 }
@@ -401,7 +436,10 @@ static int read_flags(char *const argv[], const int *order, int n, bool stop_at_
 			value_index = order[++k];
 			value = argv[value_index];
 		}
-		if (rg_streq(f->name, "help") || rg_streq(f->name, "usage"))
+		/* Other bool values are judged where they are applied (execproc). */
+		if (rg_streq(f->name, "help") && help_value(value, &w->is_help) < 0)
+			return bad_bool(syn->subcmd, argv[i], err);
+		if (rg_streq(f->name, "usage"))
 			w->is_help = true;
 		w->flags[w->n++] = (struct rg_cli_flag){
 		    .name = f->name, .value = value, .index = i, .value_index = value_index};
