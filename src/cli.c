@@ -22,7 +22,7 @@ struct flag {
 	bool takes_value;
 };
 
-enum global_id { G_OTHER, G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_HELP };
+enum global_id { G_OTHER, G_ROOT, G_ROOTLESS, G_CRIU, G_LOG, G_LOG_FORMAT, G_DEBUG, G_HELP };
 
 struct global_flag {
 	const char *name;
@@ -36,8 +36,8 @@ static const struct global_flag global_flags[] = {
     {"log", true, G_LOG},
     {"log-format", true, G_LOG_FORMAT},
     {"log-level", true, G_OTHER}, /* crun */
-    {"criu", true, G_OTHER},
-    {"rootless", true, G_OTHER},
+    {"criu", true, G_CRIU},
+    {"rootless", true, G_ROOTLESS},
     {"cgroup-manager", true, G_OTHER}, /* crun */
     {"debug", false, G_DEBUG},
     {"systemd-cgroup", false, G_OTHER},
@@ -276,6 +276,13 @@ static void set_global(struct rg_cli *c, enum global_id id, const char *value)
 	switch (id) {
 	case G_ROOT:
 		c->root = value;
+		c->crun_root = value;
+		break;
+	case G_ROOTLESS:
+		c->crun_root = value;
+		break;
+	case G_CRIU:
+		c->criu = value;
 		break;
 	case G_LOG:
 		c->log_path = value;

@@ -18,6 +18,7 @@
 #include "runguard/policy.h"
 #include "runguard/runtime.h"
 #include "runguard/selinux.h"
+#include "runguard/statedir.h"
 #include "runguard/update.h"
 #include "runguard/util.h"
 
@@ -330,6 +331,15 @@ static int decide(const struct rg_cli *cli, int argc, char *argv[], const struct
 	}
 }
 
+/* checkpoint and restore run "criu" from $PATH (unless --criu): a system PATH for them. */
+static int pin_path(const struct rg_cli *cli, struct rg_error **err)
+{
+	if (cli->subcmd &&
+	    (rg_streq(cli->subcmd, "checkpoint") || rg_streq(cli->subcmd, "restore")))
+		return rg_runtime_pin_path(err);
+	return 0;
+}
+
 /* The enforced paths: decide, audit, then exec. Any error stops here: fail closed. */
 static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 {
@@ -346,6 +356,7 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 	bool is_existing = cli->kind == RG_CLI_EXEC || cli->kind == RG_CLI_UPDATE;
 	if (rg_runtime_find_for(cfg.runtime, cli->root, &id, is_existing && id ? 1 : 0, &runtime,
 				&err) < 0 ||
+	    rg_globals_check(cli, &cfg, runtime, &err) < 0 || pin_path(cli, &err) < 0 ||
 	    rg_cli_check_runtime(cli, runtime, &err) < 0 ||
 	    decide(cli, argc, argv, &cfg, runtime, &d, &a, &err) < 0) {
 		audit(&cfg, cli, &d, err->msg);
@@ -395,6 +406,10 @@ static int run_passthrough(const struct rg_cli *cli, int argc, char *argv[])
 		if (argv[i][0] != '-')
 			ids[n_ids++] = argv[i];
 	int r = rg_runtime_find_for(cfg.runtime, cli->root, ids, n_ids, &runtime, &err);
+	if (r == 0)
+		r = rg_globals_check(cli, &cfg, runtime, &err);
+	if (r == 0)
+		r = pin_path(cli, &err);
 	rg_config_free(&cfg);
 	if (r < 0)
 		return fail(cli, err);

@@ -132,3 +132,150 @@ sleeper() {
 	assert_no_containers
 	[[ -z "$(cfg "$BUNDLE" '.annotations["run.runguard.policy"] // empty')" ]]
 }
+
+# ---------------------------------------------------------------------------
+# --criu and criu from $PATH: programs runc runs as root
+
+# fake_criu: $T/evil/criu, a "criu" that leaves $T/criu-ran when run.
+fake_criu() {
+	mkdir -p "$T/evil"
+	printf '#!/bin/sh\ntouch "%s"\nexit 1\n' "$T/criu-ran" >"$T/evil/criu"
+	chmod 0755 "$T/evil/criu"
+	rm -f "$T/criu-ran"
+}
+
+@test "escape_cli: --criu PROGRAM on checkpoint is refused in every spelling; the program never runs" {
+	local id
+	sleeper id
+	fake_criu
+	local -a spellings=("--criu $T/evil/criu" "--criu=$T/evil/criu" "-criu $T/evil/criu" "-criu=$T/evil/criu")
+	local s
+	for s in "${spellings[@]}"; do
+		# shellcheck disable=SC2086 # the spelling is two words or one
+		rg $s --root "$STATE" checkpoint --image-path "$T/img" "$id"
+		assert_failed_cleanly
+		assert_contains "$stderr" "--criu"
+		[[ ! -e "$T/criu-ran" ]] || { die "runc ran the caller's criu ($s)"; return 1; }
+	done
+	[[ "$(container_status "$STATE" "$id")" == running ]]
+}
+
+@test "escape_cli: --criu PROGRAM on restore is refused; the runtime is never started" {
+	local id
+	fake_criu
+	make_spy
+	new_id id
+	mkdir -p "$T/img"
+	RUNGUARD_RUNTIME=$SPY rg --criu "$T/evil/criu" --root "$STATE" restore --image-path "$T/img" -b "$BUNDLE" "$id"
+	assert_failed_cleanly
+	assert_contains "$stderr" "runtimeFlags"
+	[[ ! -s "$SPY_LOG" ]] || die "the runtime ran: $(cat "$SPY_LOG")"
+	[[ ! -e "$T/criu-ran" ]]
+}
+
+@test "escape_cli: criu from the caller's PATH is not run on checkpoint (runc alone would)" {
+	local id
+	sleeper id
+	fake_criu
+	PATH="$T/evil:$PATH" rg --root "$STATE" checkpoint --image-path "$T/img" "$id"
+	[[ ! -e "$T/criu-ran" ]] || die "runguard let runc run criu from the caller's PATH"
+	# the control: runc on its own runs it, so the test above can fail
+	PATH="$T/evil:$PATH" real_runc --root "$STATE" checkpoint --image-path "$T/img2" --leave-running "$id"
+	[[ -e "$T/criu-ran" ]] || skip "this runc does not look criu up through PATH"
+}
+
+@test "escape_cli: --criu listed in runtimeFlags.criu is passed through verbatim" {
+	local id
+	sleeper id
+	fake_criu
+	use_config '{"runtimeFlags": {"criu": ["'"$T/evil/criu"'"]}}'
+	rg check-config "$RUNGUARD_CONFIG"
+	assert_status 0
+	rg --criu "$T/evil/criu" --root "$STATE" checkpoint --image-path "$T/img" --leave-running "$id"
+	[[ -e "$T/criu-ran" ]] || die "the allowed criu did not run"
+	# a relative or unlisted path stays refused
+	rm -f "$T/criu-ran"
+	rg --criu=criu --root "$STATE" checkpoint --image-path "$T/img" "$id"
+	assert_failed_cleanly
+	[[ ! -e "$T/criu-ran" ]]
+	use_config '{"runtimeFlags": {"criu": ["criu"]}}'
+	rg check-config "$RUNGUARD_CONFIG"
+	assert_failed_cleanly
+	assert_contains "$stderr" ".runtimeFlags.criu[0]"
+}
+
+# ---------------------------------------------------------------------------
+# the state directory (--root) is judged
+
+# forged_root DIR: a copy of $STATE (holding a real container's state) at DIR.
+forged_root() {
+	mkdir -p "$(dirname "$1")"
+	cp -a "$STATE" "$1"
+}
+
+@test "escape_cli: exec with a --root others can write is refused before anything reads it" {
+	local id
+	sleeper id
+	make_spy
+	# world-writable state directory
+	forged_root "$T/ww/state"
+	chmod 0777 "$T/ww/state"
+	RUNGUARD_RUNTIME=$SPY rg --root "$T/ww/state" exec "$id" sh -c 'grep CapEff /proc/self/status'
+	assert_failed_cleanly
+	assert_contains "$stderr" "writable by group or others"
+	[[ ! -s "$SPY_LOG" ]] || { die "the runtime ran: $(cat "$SPY_LOG")"; return 1; }
+	# a writable directory above it, spelled -root=
+	chmod 0755 "$T/ww/state"
+	chmod 0777 "$T/ww"
+	RUNGUARD_RUNTIME=$SPY rg -root="$T/ww/state" exec "$id" true
+	assert_failed_cleanly
+	assert_contains "$stderr" "$T/ww is writable"
+	# owned by another user
+	forged_root "$T/theirs/state"
+	chown -R nobody "$T/theirs"
+	RUNGUARD_RUNTIME=$SPY rg --root="$T/theirs/state" update --pids-limit 10 "$id"
+	assert_failed_cleanly
+	assert_contains "$stderr" "owned by another user"
+	[[ ! -s "$SPY_LOG" ]] || { die "the runtime ran: $(cat "$SPY_LOG")"; return 1; }
+}
+
+@test "escape_cli: --root through a symlink in a writable directory, or relative from one, is refused" {
+	local id
+	sleeper id
+	make_spy
+	mkdir -p "$T/pub"
+	chmod 0777 "$T/pub"
+	ln -s "$STATE" "$T/pub/link"
+	chown -h nobody "$T/pub/link"
+	RUNGUARD_RUNTIME=$SPY rg --root "$T/pub/link" exec "$id" true
+	assert_failed_cleanly
+	[[ ! -s "$SPY_LOG" ]] || { die "the runtime ran: $(cat "$SPY_LOG")"; return 1; }
+	forged_root "$T/pub/st"
+	(cd "$T/pub" && RUNGUARD_RUNTIME=$SPY "$RUNGUARD_BIN" --root st exec "$id" true) && die "relative --root accepted"
+	[[ ! -s "$SPY_LOG" ]] || { die "the runtime ran: $(cat "$SPY_LOG")"; return 1; }
+	# passthrough commands that read the state are judged too
+	RUNGUARD_RUNTIME=$SPY rg --root "$T/pub/st" delete -f "$id"
+	assert_failed_cleanly
+	RUNGUARD_RUNTIME=$SPY rg --root "$T/pub/st" state "$id"
+	assert_failed_cleanly
+	[[ ! -s "$SPY_LOG" ]] || { die "the runtime ran: $(cat "$SPY_LOG")"; return 1; }
+	[[ "$(container_status "$STATE" "$id")" == running ]]
+}
+
+@test "escape_cli: control: root-owned state directories, through a root-owned symlink, keep working" {
+	local id
+	sleeper id
+	ln -s "$STATE" "$T/rootlink"
+	rg --root "$T/rootlink" exec "$id" sh -c 'grep CapEff /proc/self/status'
+	assert_status 0
+	assert_mask_within CapEff "$CEILING_MASK"
+	rg --root "$T/rootlink" state "$id"
+	assert_status 0
+	# a --root that does not exist yet under a root-owned directory (runc makes it)
+	local id2
+	new_id id2
+	use_state "$T/fresh/state"
+	rg --root "$T/fresh/state" run -b "$BUNDLE" "$id2"
+	assert_status 0
+	assert_confined
+}
