@@ -279,3 +279,40 @@ forged_root() {
 	assert_status 0
 	assert_confined
 }
+
+# ---------------------------------------------------------------------------
+# test switches: only the test build reads them
+
+@test "escape_cli: the production binary ignores RUNGUARD_APPARMOR_ROOT (the test build does not)" {
+	local fx
+	fx=$(readlink -f "$BATS_TEST_DIRNAME/../fixtures/apparmor")
+	rg explain "$BUNDLE"
+	local plain_status=$status plain=$output
+	for d in "$T/empty" "$fx/disabled" "$fx/enabled" "$fx/notloaded"; do
+		mkdir -p "$T/empty"
+		RUNGUARD_APPARMOR_ROOT=$d rg explain "$BUNDLE"
+		[[ "$status" == "$plain_status" && "$output" == "$plain" ]] ||
+			{ die "RUNGUARD_APPARMOR_ROOT=$d changed what the production binary enforces"; return 1; }
+	done
+	# the control: the test build reads it, so the comparison above can fail
+	RUNGUARD_APPARMOR_ROOT=$fx/notloaded RUNGUARD_BIN=$RUNGUARD_TEST_BIN rg explain "$BUNDLE"
+	assert_status 3
+}
+
+@test "escape_cli: the production binary ignores the SELinux test switches" {
+	local fx
+	fx=$(readlink -f "$BATS_TEST_DIRNAME/../fixtures/selinux")
+	[[ ! -e /sys/fs/selinux/enforce ]] || skip "SELinux is enabled here: the switches are inert anyway"
+	rg explain "$BUNDLE"
+	local plain=$output
+	RUNGUARD_SELINUX_FORCE=1 RUNGUARD_LXC_CONTEXTS=$fx/lxc_contexts RUNGUARD_MCS_DIR=$T/mcs \
+		rg explain "$BUNDLE"
+	assert_status 0
+	[[ "$output" == "$plain" ]] || die "the SELinux switches changed the production binary's patch"
+	[[ ! -e "$T/mcs" ]] || die "the production binary used RUNGUARD_MCS_DIR"
+	assert_not_contains "$output" "selinuxLabel"
+	# the control: the test build labels the container
+	RUNGUARD_SELINUX_FORCE=1 RUNGUARD_LXC_CONTEXTS=$fx/lxc_contexts RUNGUARD_MCS_DIR=$T/mcs \
+		RUNGUARD_BIN=$RUNGUARD_TEST_BIN rg explain "$BUNDLE"
+	assert_contains "$output" "selinuxLabel"
+}
