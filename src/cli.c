@@ -48,6 +48,29 @@ static const struct global_flag global_flags[] = {
     {"V", false, G_OTHER}, /* crun */
 };
 
+/*
+ * crun 1.8's global long options, argp's own included, for the unique-prefix
+ * abbreviations its getopt_long accepts: "--ro X" is crun's --root X (root
+ * and rootless are one option there, so no ambiguity), "--log-f json" its
+ * --log-format. runc has no abbreviations and stops with a usage error, so
+ * an abbreviation is read as crun reads it; root abbreviations set only
+ * crun_root. --HANG takes its value only as "--HANG=SECS".
+ */
+static const struct global_flag crun_globals[] = {
+    {"debug", false, G_DEBUG},
+    {"cgroup-manager", true, G_OTHER},
+    {"systemd-cgroup", false, G_OTHER},
+    {"log", true, G_LOG},
+    {"log-format", true, G_LOG_FORMAT},
+    {"root", true, G_ROOTLESS},
+    {"rootless", true, G_ROOTLESS},
+    {"version", false, G_OTHER},
+    {"help", false, G_HELP},
+    {"usage", false, G_HELP},
+    {"program-name", true, G_OTHER},
+    {"HANG", false, G_OTHER},
+};
+
 /* Flags of the enforced subcommands: union of runc's and crun's create, run and restore. */
 static const struct flag enforce_flags[] = {
     {"bundle", true},
@@ -158,6 +181,17 @@ static const struct sub_syntax guarded_subcommands[] = {
 };
 
 static const char *const enforced_subcommands[] = {"create", "run", "restore", "exec", "update"};
+/*
+ * The other subcommands of runc 1.1 (urfave's help, h included) and crun 1.8:
+ * none of them starts a process in a container or changes what it may do, so
+ * they pass through. Anything else is refused rather than passed on to a
+ * runtime that may know it: crun 1.9's `mounts add` mounts host paths into a
+ * running container, outside the policy.
+ */
+static const char *const passthrough_subcommands[] = {
+    "checkpoint", "delete", "events", "kill",  "list",	   "pause", "ps",
+    "resume",	  "spec",   "start",  "state", "features", "help",  "h",
+};
 static const char *const own_subcommands[] = {"info", "check-config", "explain", "configure",
 					      "doctor"};
 
@@ -244,6 +278,27 @@ static const struct global_flag *find_global(const char *name, size_t len)
 	return NULL;
 }
 
+/*
+ * The global flag of item arg (name, len: its name): runc's and crun's exact
+ * names, then a crun abbreviation ("--" only). NULL when unknown or ambiguous.
+ */
+static const struct global_flag *lookup_global(const char *arg, const char *name, size_t len)
+{
+	const struct global_flag *g = find_global(name, len), *found = NULL;
+
+	if (g || strncmp(arg, "--", 2) != 0 || len == 0)
+		return g;
+	for (size_t i = 0; i < RG_ARRAY_SIZE(crun_globals); i++) {
+		const struct global_flag *c = &crun_globals[i];
+		if (strncmp(c->name, name, len) != 0)
+			continue;
+		if (found && (found->id != c->id || found->takes_value != c->takes_value))
+			return NULL; /* getopt_long: ambiguous */
+		found = c;
+	}
+	return found;
+}
+
 static const struct flag *find_enforce_flag(const char *name, size_t len)
 {
 	for (size_t i = 0; i < RG_ARRAY_SIZE(enforce_flags); i++)
@@ -318,7 +373,7 @@ static int scan_globals(int argc, char *const argv[], struct rg_cli *c, bool *is
 			return i + 1;
 		if (!split_flag(argv[i], &name, &len, &value))
 			return i;
-		const struct global_flag *g = find_global(name, len);
+		const struct global_flag *g = lookup_global(argv[i], name, len);
 		if (!g) {
 			*bad = argv[i];
 			return -1;
@@ -703,6 +758,13 @@ int rg_cli_scan(int argc, char *const argv[], struct rg_cli *ret, struct rg_erro
 		/* "create --help" or no container id: the runtime prints usage and
 		 * creates nothing, so there is nothing to enforce. */
 		c.kind = (sub_help || !c.container_id) ? RG_CLI_PASSTHROUGH : RG_CLI_ENFORCE;
+	} else if (!in_list(c.subcmd, passthrough_subcommands,
+			    RG_ARRAY_SIZE(passthrough_subcommands))) {
+		return rg_error_set(err, EINVAL,
+				    "unknown subcommand '%s': runguard passes on only the runc and "
+				    "crun subcommands it knows cannot start or change a container "
+				    "outside its policy",
+				    c.subcmd);
 	}
 	*ret = c;
 	return 0;

@@ -179,12 +179,12 @@ int rg_globals_check(const struct rg_cli *cli, const struct rg_config *cfg, cons
 	int r = rg_statedir_check("--root", cli->root, err);
 	if (r < 0 || rg_runtime_is_runc(runtime) || cli->crun_root == cli->root)
 		return r;
-	/* crun reads --rootless DIR as --root DIR. */
+	/* crun reads --rootless DIR (and "--ro DIR", an abbreviation) as --root DIR. */
 	if (cli->kind != RG_CLI_PASSTHROUGH && cli->kind != RG_CLI_OWN)
 		return rg_error_set(err, EINVAL,
-				    "--rootless '%s': %s reads it as its state directory "
-				    "(--root), runc as a mode; refusing to guess which state holds "
-				    "the container",
+				    "'%s' given as --rootless or an abbreviation: %s reads it as "
+				    "its state directory (--root), runc as a mode or an error; "
+				    "refusing to guess which state holds the container",
 				    cli->crun_root, runtime ? runtime : "the real runtime");
-	return rg_statedir_check("--rootless", cli->crun_root, err);
+	return rg_statedir_check("crun's --root (--rootless, --ro...)", cli->crun_root, err);
 }

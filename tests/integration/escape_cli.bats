@@ -316,3 +316,69 @@ forged_root() {
 		RUNGUARD_BIN=$RUNGUARD_TEST_BIN rg explain "$BUNDLE"
 	assert_contains "$output" "selinuxLabel"
 }
+
+# ---------------------------------------------------------------------------
+# crun: its argp reads the same argv differently
+
+CRUN=/usr/bin/crun
+
+need_crun() {
+	[[ -x "$CRUN" ]] || require_or_skip "crun is not installed (apt-get install crun)" false
+}
+
+# crun_containers: the ids crun keeps in $STATE.
+crun_containers() {
+	"$CRUN" --root "$STATE" list -q 2>/dev/null || true
+}
+
+@test "escape_cli: crun: run --help=false / -h=0 / --help=F start nothing and hand crun no unenforced bundle" {
+	local id spelling
+	need_crun
+	for spelling in --help=false -h=0 --help=F -help=false; do
+		new_id id
+		RUNGUARD_RUNTIME=$CRUN rg --root "$STATE" run "$spelling" -b "$BUNDLE" "$id"
+		assert_failed_cleanly
+		[[ -z "$(crun_containers)" ]] || { die "crun created: $(crun_containers)"; return 1; }
+	done
+	# whatever reached crun, config.json was enforced first
+	if [[ -n "$(cfg "$BUNDLE" '.annotations["run.runguard.policy"] // empty')" ]]; then
+		[[ "$(cfg "$BUNDLE" .process.noNewPrivileges)" == true ]]
+	fi
+}
+
+@test "escape_cli: crun: --rootless DIR and --ro DIR (crun's --root) are judged as state directories" {
+	local id
+	need_crun
+	mkdir -p "$T/ww/st"
+	chmod 0777 "$T/ww"
+	new_id id
+	local spelling
+	for spelling in --rootless --ro --roo --rootl; do
+		RUNGUARD_RUNTIME=$CRUN rg "$spelling" "$T/ww/st" state "$id"
+		assert_failed_cleanly
+		assert_contains "$stderr" "writable by group or others"
+		RUNGUARD_RUNTIME=$CRUN rg "$spelling" "$T/ww/st" delete -f "$id"
+		assert_failed_cleanly
+		assert_contains "$stderr" "state directory"
+	done
+	# on exec, a --rootless crun would read differently from --root is refused
+	RUNGUARD_RUNTIME=$CRUN rg --root "$STATE" --rootless "$STATE/x" exec "$id" true
+	assert_failed_cleanly
+	assert_contains "$stderr" "--rootless"
+	# the control: a trusted one works as crun's --root
+	RUNGUARD_RUNTIME=$CRUN rg --ro "$STATE" list
+	assert_status 0
+}
+
+@test "escape_cli: crun mounts add and unknown subcommands are refused, the runtime never runs" {
+	make_spy
+	local sub
+	for sub in "mounts add c1 $T/m.json" "mounts remove c1 $T/m.json" "frobnicate c1" "CREATE c1"; do
+		: >"$SPY_LOG"
+		# shellcheck disable=SC2086
+		RUNGUARD_RUNTIME=$SPY rg --root "$STATE" $sub
+		assert_failed_cleanly
+		assert_contains "$stderr" "unknown subcommand"
+		[[ ! -s "$SPY_LOG" ]] || { die "the runtime ran: $(cat "$SPY_LOG")"; return 1; }
+	done
+}
