@@ -399,50 +399,188 @@ static int scan_globals(int argc, char *const argv[], struct rg_cli *c, bool *is
 	return argc;
 }
 
-/* Scans the flags and positionals of create/run/restore. */
-static int scan_enforced(int argc, char *const argv[], int sub, struct rg_cli *c, bool *is_help,
-			 struct rg_error **err)
+static void runc_reorder(int argc, char *const argv[], int sub, int *order);
+
+/* Is arg one of create/run/restore's flags, as later urfave/cli 1.22's argIsFlag decides? */
+static bool is_known_enforce_flag(const char *arg)
 {
-	bool only_positional = false;
+	if (arg[0] != '-' || rg_streq(arg, "-") || rg_streq(arg, "--"))
+		return false;
+	const char *name = arg + 1;
+	if (*name == '-')
+		name++;
+	else if (*name == '\0')
+		return false;
+	if (*name == '-')
+		name++;
+	return find_enforce_flag(name, strcspn(name, "=")) != NULL;
+}
+
+/*
+ * The reordering of later urfave/cli 1.22 releases, which distributions
+ * build runc 1.1 with (Debian's runc 1.1.5+ds1: `runc create c1 -b -- x`
+ * fails there, while upstream's vendored 1.22.1 creates x from bundle c1):
+ * only known flags move to the front, an item after a flag without "=" is
+ * its value unless it is a known flag ("--" included), and an unattached
+ * "--" goes in front of the positionals, which all stay behind it.
+ */
+static void runc_reorder_known(int argc, char *const argv[], int sub, int *order)
+{
+	int n_flags = 0, n_other = 0;
+	_cleanup_free_ int *other = rg_xcalloc((size_t)argc + 1, sizeof(int));
+	bool is_value_next = false;
+	int dashdash = -1;
 
 	for (int i = sub + 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool is_flag = is_known_enforce_flag(a);
+		if (is_value_next && !is_flag) {
+			is_value_next = false;
+			order[n_flags++] = i;
+		} else if (rg_streq(a, "--")) {
+			dashdash = i;
+			for (int k = i + 1; k < argc; k++)
+				other[n_other++] = k;
+			break;
+		} else if (is_flag) {
+			order[n_flags++] = i;
+			is_value_next = !strchr(a, '=');
+		} else {
+			other[n_other++] = i;
+		}
+	}
+	if (dashdash >= 0)
+		order[n_flags++] = dashdash;
+	memcpy(order + n_flags, other, (size_t)n_other * sizeof(int));
+}
+
+/* What one runtime's reading of a create/run/restore command line found. */
+struct reading {
+	const char *bundle, *config, *id, *go_style_flag;
+	int id_index;
+	int n_pos; /* positionals: runc needs exactly one */
+	bool is_help;
+};
+
+/*
+ * Reads argv[order[0..n)] as a create/run/restore command line: flags until
+ * the first positional or "--" (Go's flag package; crun's argp with
+ * ARGP_IN_ORDER), everything after is positional. A value flag takes the
+ * next item whatever it looks like. Refuses unknown flags, missing values
+ * and bool values runc's ParseBool refuses.
+ */
+static int read_enforced(char *const argv[], const int *order, int n, const char *subcmd,
+			 struct reading *r, struct rg_error **err)
+{
+	bool is_stopped = false;
+
+	*r = (struct reading){.id_index = -1};
+	for (int k = 0; k < n; k++) {
+		int i = order[k];
 		const char *name, *value;
 		size_t len;
-		if (!only_positional && rg_streq(argv[i], "--")) {
-			only_positional = true;
+		if (!is_stopped && rg_streq(argv[i], "--")) {
+			is_stopped = true;
 			continue;
 		}
-		if (only_positional || !split_flag(argv[i], &name, &len, &value)) {
-			if (!c->container_id) {
-				c->container_id = argv[i];
-				c->id_index = i;
+		if (is_stopped || !split_flag(argv[i], &name, &len, &value)) {
+			is_stopped = true;
+			if (r->n_pos++ == 0) {
+				r->id = argv[i];
+				r->id_index = i;
 			}
 			continue;
 		}
 		const struct flag *f = find_enforce_flag(name, len);
-		if (f && is_go_style(argv[i]) && !c->go_style_flag)
-			c->go_style_flag = argv[i];
 		if (!f)
 			return rg_error_set(err, EINVAL,
 					    "%s: unknown flag '%s': refusing to guess which bundle "
 					    "the runtime would use",
-					    c->subcmd, argv[i]);
+					    subcmd, argv[i]);
+		if (is_go_style(argv[i]) && !r->go_style_flag)
+			r->go_style_flag = argv[i];
 		if (f->takes_value && !value) {
-			if (i + 1 >= argc)
+			if (k + 1 >= n)
 				return rg_error_set(err, EINVAL, "%s: flag '%s' needs a value",
-						    c->subcmd, argv[i]);
-			value = argv[++i];
+						    subcmd, argv[i]);
+			value = argv[order[++k]];
 		}
 		if (!f->takes_value && value && rg_cli_parse_bool(value, &(bool){false}) < 0)
-			return bad_bool(c->subcmd, argv[i], err);
+			return bad_bool(subcmd, argv[i], err);
 		if (name_is(name, len, "bundle") || name_is(name, len, "b"))
-			c->bundle = value;
+			r->bundle = value;
 		else if (name_is(name, len, "config") || name_is(name, len, "f"))
-			c->config_flag = value;
+			r->config = value;
 		else if ((name_is(name, len, "help") || name_is(name, len, "h")) &&
-			 help_value(value, is_help) < 0)
-			return bad_bool(c->subcmd, argv[i], err);
+			 help_value(value, &r->is_help) < 0)
+			return bad_bool(subcmd, argv[i], err);
 	}
+	return 0;
+}
+
+/* Would the runtime go on to create a container from this reading? */
+static bool reading_runs(const struct reading *r, bool is_crun_restore)
+{
+	/* runc: exactly one argument; crun's restore takes one or two. */
+	return !r->is_help && (r->n_pos == 1 || (is_crun_restore && r->n_pos == 2));
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && rg_streq(a, b));
+}
+
+/*
+ * Scans the flags and positionals of create/run/restore under both
+ * readings. runc (urfave/cli 1.22.1 without SkipArgReorder) first moves the
+ * flags in front (runc_reorder), so in `create id -b -- x` it reads the
+ * bundle "id" and the container "x"; crun (argp, ARGP_IN_ORDER) stops at
+ * the first positional. A reading that would not create anything (help, a
+ * wrong number of arguments: that runtime fails) does not count; when both
+ * would create and disagree on the bundle, the id or --config, refuse.
+ */
+static int scan_enforced(int argc, char *const argv[], int sub, struct rg_cli *c, bool *is_help,
+			 struct rg_error **err)
+{
+	int n = argc - sub - 1;
+	_cleanup_free_ int *order = rg_xcalloc(n > 0 ? (size_t)n : 1, sizeof(int));
+	struct reading rd[3]; /* runc (urfave 1.22.1), runc (later 1.22), crun */
+	bool runs[3];
+	const struct reading *use = NULL;
+
+	for (int k = 0; k < 3; k++) {
+		if (k == 0)
+			runc_reorder(argc, argv, sub, order);
+		else if (k == 1)
+			runc_reorder_known(argc, argv, sub, order);
+		else
+			for (int j = 0; j < n; j++)
+				order[j] = sub + 1 + j;
+		int r = read_enforced(argv, order, n, c->subcmd, &rd[k], err);
+		if (r < 0)
+			return r;
+		runs[k] = reading_runs(&rd[k], k == 2 && rg_streq(c->subcmd, "restore"));
+		if (!runs[k])
+			continue;
+		if (use &&
+		    (!same_str(use->bundle, rd[k].bundle) || !same_str(use->config, rd[k].config) ||
+		     use->id_index != rd[k].id_index))
+			return rg_error_set(err, EINVAL,
+					    "%s: runc and crun (or runc builds) would read these "
+					    "arguments differently (bundle '%s' or '%s'): put the "
+					    "flags before the container id",
+					    c->subcmd, use->bundle ? use->bundle : ".",
+					    rd[k].bundle ? rd[k].bundle : ".");
+		use = use ? use : &rd[k];
+	}
+	*is_help = !use;
+	use = use ? use : &rd[0];
+	c->bundle = use->bundle;
+	c->config_flag = use->config;
+	c->container_id = use->id;
+	c->id_index = use->id_index;
+	for (int k = 0; k < 3 && !c->go_style_flag; k++)
+		c->go_style_flag = rd[k].go_style_flag;
 	return 0;
 }
 

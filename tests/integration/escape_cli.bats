@@ -382,3 +382,36 @@ crun_containers() {
 		[[ ! -s "$SPY_LOG" ]] || { die "the runtime ran: $(cat "$SPY_LOG")"; return 1; }
 	done
 }
+
+# ---------------------------------------------------------------------------
+# create/run/restore read as runc reorders them
+
+@test "escape_cli: create ID -b -- X: the bundle upstream runc would use (ID) is the one enforced" {
+	local id
+	make_bundle "$T/work/evil" sh -c "$PROBE_SCRIPT"
+	all_caps_config "$T/work/evil"
+	make_bundle "$T/work/--" true
+	local decoy
+	decoy=$(sha256sum <"$T/work/--/config.json")
+	new_id id
+	cd "$T/work"
+	rg --root "$STATE" create evil -b -- "$id"
+	cd "$BATS_TEST_DIRNAME"
+	# upstream runc (urfave/cli 1.22.1) creates $id from ./evil; Debian's fails with a usage error
+	[[ -n "$(cfg "$T/work/evil" '.annotations["run.runguard.policy"] // empty')" ]] ||
+		die "./evil, the bundle runc reads, was not enforced"
+	[[ "$(cfg "$T/work/evil" .process.noNewPrivileges)" == true ]]
+	[[ "$(sha256sum <"$T/work/--/config.json")" == "$decoy" ]] || die "the decoy ./-- was enforced instead"
+	if [[ $status -eq 0 ]]; then
+		rg --root "$STATE" start "$id"
+		wait_status "$STATE" "$id" stopped
+	fi
+}
+
+@test "escape_cli: control: flags after the id, as engines never send but runc accepts, still work" {
+	local id
+	new_id id
+	rg --root "$STATE" run "$id" -b "$BUNDLE"
+	assert_status 0
+	assert_confined
+}

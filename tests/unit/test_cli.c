@@ -114,8 +114,9 @@ static const struct cli_case cases[] = {
      .bundle = "/b"},
     {"create: -- then a dash-leading id", ARGS("create", "-b", "/b", "--", "-c1"),
      ENF(1, "create", "-c1"), .bundle = "/b"},
+    /* Three arguments for runc and crun alike: both fail, nothing to enforce. */
     {"create: after --, --bundle is positional", ARGS("create", "--", "c1", "--bundle", "/b"),
-     ENF(1, "create", "c1"), .bundle = NULL},
+     PASS(1, "create"), .container_id = "c1"},
     {"create: default bundle is NULL", ARGS("create", "c1"), ENF(1, "create", "c1"),
      .bundle = NULL},
     {"create: other value flags do not set the bundle", ARGS("create", "--console-socket=/s", "c1"),
@@ -124,7 +125,8 @@ static const struct cli_case cases[] = {
      ARGS("create", "-b", "/a", "--bundle", "/b", "c1"), ENF(1, "create", "c1"), .bundle = "/b"},
     {"create: the value of --bundle may start with a dash", ARGS("create", "--bundle", "-x", "c1"),
      ENF(1, "create", "c1"), .bundle = "-x"},
-    {"create: first positional is the id", ARGS("create", "c1", "extra"), ENF(1, "create", "c1")},
+    {"create: two arguments: runc and crun fail", ARGS("create", "c1", "extra"), PASS(1, "create"),
+     .container_id = "c1"},
     {"create: crun --config", ARGS("create", "--config", "/c.json", "c1"), ENF(1, "create", "c1"),
      .config_flag = "/c.json"},
     {"create: crun -f=", ARGS("create", "-f=/c.json", "-b", "/b", "c1"), ENF(1, "create", "c1"),
@@ -276,10 +278,32 @@ static const struct cli_case cases[] = {
     {"argp-style attached value -b/path: error", ARGS("create", "-b/b", "c1"), FAIL("-b/b")},
     {"argp-style abbreviation --bund: error", ARGS("create", "--bund", "/b", "c1"), FAIL("--bund")},
     {"global flag after create: error", ARGS("create", "--root", "/r", "c1"), FAIL("--root")},
-    {"missing value: create id --bundle", ARGS("create", "c1", "--bundle"), FAIL("--bundle")},
-    {"missing value: create id -b", ARGS("create", "c1", "-b"), FAIL("-b")},
+    /* runc moves the flag in front and takes the id as its value: no id, runc fails;
+     * crun sees two arguments and fails. */
+    {"missing value: create id --bundle", ARGS("create", "c1", "--bundle"), PASS(1, "create"),
+     .bundle = "c1"},
+    {"missing value: create id -b", ARGS("create", "c1", "-b"), PASS(1, "create"), .bundle = "c1"},
+    /* crun's restore takes a second argument: its reading runs. */
     {"missing value: restore id --image-path", ARGS("restore", "c1", "--image-path"),
-     FAIL("--image-path")},
+     ENF(1, "restore", "c1")},
+    {"missing value at the very end: create -b", ARGS("create", "-b"), FAIL("-b")},
+    /* ---- runc reorders create/run/restore (urfave/cli), crun reads in order ---- */
+    /* upstream runc (urfave 1.22.1) creates x from bundle c1; Debian's fails */
+    {"create c1 -b -- x: upstream runc's reading", ARGS("create", "c1", "-b", "--", "x"),
+     ENF(1, "create", "x"), .bundle = "c1"},
+    {"runc: run id --detach x -b y: runc and crun fail",
+     ARGS("run", "c1", "--detach", "x", "-b", "y"), PASS(1, "run"), .container_id = "x"},
+    {"runc: flags after the id are read", ARGS("run", "c1", "-b", "/b", "--detach"),
+     ENF(1, "run", "c1"), .bundle = "/b"},
+    {"runc: the last -b wins, after the id too", ARGS("create", "-b", "/a", "c1", "-b", "/b"),
+     ENF(1, "create", "c1"), .bundle = "/b"},
+    {"no id left after --pid-file: nothing runs", ARGS("create", "-b", "/b", "--pid-file", "c1"),
+     PASS(1, "create"), .bundle = "/b"},
+    /* urfave pulls c1 behind --no-pivot as a value: Go stops there, three arguments. */
+    {"run --no-pivot id -b B: runc fails (Incorrect Usage)",
+     ARGS("run", "--no-pivot", "c1", "-b", "/b"), PASS(1, "run"), .container_id = "c1"},
+    {"later urfave: a value that looks like a flag", ARGS("create", "c1", "--pid-file", "-x"),
+     ENF(1, "create", "c1")},
 
     /* ---- enforced words that create nothing ---- */
     {"create --help", ARGS("create", "--help"), PASS(1, "create")},
