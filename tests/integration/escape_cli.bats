@@ -415,3 +415,60 @@ crun_containers() {
 	assert_status 0
 	assert_confined
 }
+
+# ---------------------------------------------------------------------------
+# controls: what the engines really send keeps working, argv unchanged
+
+# fake_runtime: $FAKE_RT, a "runc" that records its argv in $FAKE_LOG and
+# exits 0 (for argv an engine sends that the real runc cannot run here:
+# --systemd-cgroup with a cgroupfs path, a console socket nobody serves).
+fake_runtime() {
+	mkdir -p "$T/fake"
+	FAKE_RT=$T/fake/runc
+	FAKE_LOG=$T/fake.log
+	: >"$FAKE_LOG"
+	printf '#!/bin/bash\n{ printf "argv:"; printf " %%q" "$@"; printf "\\n"; } >>"%s"\n' "$FAKE_LOG" >"$FAKE_RT"
+	chmod 0755 "$FAKE_RT"
+}
+
+@test "escape_cli: control: engines' create argv is forwarded verbatim and enforced" {
+	local id
+	fake_runtime
+	new_id id
+	local -a argvs=(
+		# containerd's runc shim
+		"--root $STATE --log $T/log.json --log-format json create --bundle $BUNDLE --pid-file $T/pid --console-socket $T/console.sock $id"
+		# containerd with SystemdCgroup, CRI-O
+		"--root $STATE --log $T/log.json --log-format json --systemd-cgroup create --bundle $BUNDLE --pid-file $T/pid $id"
+		# podman (runc and crun), with --no-pivot / --no-new-keyring
+		"--systemd-cgroup --root $STATE create --bundle $BUNDLE --pid-file $T/pid --no-new-keyring $id"
+		"--root $STATE --log $T/log create --bundle $BUNDLE --pid-file $T/pid --no-pivot $id"
+		# Docker
+		"--root $STATE --log $T/log.json --log-format json create --bundle $BUNDLE --pid-file $T/pid $id"
+	)
+	local a
+	for a in "${argvs[@]}"; do
+		: >"$FAKE_LOG"
+		# shellcheck disable=SC2086
+		RUNGUARD_RUNTIME=$FAKE_RT rg $a
+		assert_status 0
+		# shellcheck disable=SC2086
+		[[ "$(cat "$FAKE_LOG")" == "argv:$(printf ' %q' $a)" ]] ||
+			{ die "argv changed: $(cat "$FAKE_LOG")"; return 1; }
+		[[ "$(cfg "$BUNDLE" .process.noNewPrivileges)" == true ]] || { die "not enforced: $a"; return 1; }
+	done
+}
+
+@test "escape_cli: control: containerd's create then start on real runc; config.json enforced" {
+	local id
+	new_id id
+	rg --root "$STATE" --log "$T/log.json" --log-format json create --bundle "$BUNDLE" --pid-file "$T/pid" "$id"
+	assert_status 0
+	[[ -s "$T/pid" ]]
+	[[ "$(cfg "$BUNDLE" .process.noNewPrivileges)" == true ]]
+	rg --root "$STATE" --log "$T/log.json" --log-format json start "$id"
+	assert_status 0
+	wait_status "$STATE" "$id" stopped
+	rg --root "$STATE" delete "$id"
+	assert_status 0
+}
