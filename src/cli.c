@@ -869,7 +869,14 @@ int rg_cli_scan(int argc, char *const argv[], struct rg_cli *ret, struct rg_erro
 		return 0;
 	}
 	if (sub >= argc) {
-		if (is_help && argc == 2)
+		/* runguard's own usage for its own help spellings; crun's
+		 * abbreviations ("--he") are the runtime's. */
+		const struct global_flag *g = NULL;
+		const char *name, *value;
+		size_t len;
+		if (is_help && argc == 2 && split_flag(argv[1], &name, &len, &value))
+			g = find_global(name, len);
+		if (g && g->id == G_HELP)
 			c.kind = RG_CLI_OWN;
 		*ret = c;
 		return 0;

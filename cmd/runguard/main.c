@@ -334,12 +334,16 @@ static int decide(const struct rg_cli *cli, int argc, char *argv[], const struct
 	}
 }
 
-/* checkpoint and restore run "criu" from $PATH (unless --criu): a system PATH for them. */
+/*
+ * checkpoint and restore run "criu" from $PATH (unless --criu), runc's ps
+ * runs "ps" from $PATH, all as root: a system PATH for them.
+ */
 static int pin_path(const struct rg_cli *cli, struct rg_error **err)
 {
-	if (cli->subcmd &&
-	    (rg_streq(cli->subcmd, "checkpoint") || rg_streq(cli->subcmd, "restore")))
-		return rg_runtime_pin_path(err);
+	static const char *const looks_up[] = {"checkpoint", "restore", "ps"};
+	for (size_t i = 0; cli->subcmd && i < RG_ARRAY_SIZE(looks_up); i++)
+		if (rg_streq(cli->subcmd, looks_up[i]))
+			return rg_runtime_pin_path(err);
 	return 0;
 }
 

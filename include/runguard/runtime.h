@@ -41,9 +41,9 @@ int rg_runtime_find_for(const char *configured, const char *root, char *const id
 bool rg_runtime_is_runc(const char *path);
 
 /*
- * The PATH the real runtime gets for checkpoint and restore: runc (without
- * --criu) and crun's libcriu run "criu" found through $PATH, as root, and
- * the caller controls the environment.
+ * The PATH the real runtime gets for checkpoint, restore and ps: runc
+ * (without --criu) and crun's libcriu run "criu" found through $PATH, runc's
+ * ps runs "ps", as root, and the caller controls the environment.
  */
 #define RG_RUNTIME_SAFE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

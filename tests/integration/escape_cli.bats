@@ -472,3 +472,16 @@ fake_runtime() {
 	rg --root "$STATE" delete "$id"
 	assert_status 0
 }
+
+@test "escape_cli: ps runs no 'ps' from the caller's PATH (runc alone would)" {
+	local id
+	sleeper id
+	mkdir -p "$T/evil"
+	printf '#!/bin/sh\ntouch "%s"\n' "$T/ps-ran" >"$T/evil/ps"
+	chmod 0755 "$T/evil/ps"
+	PATH="$T/evil:$PATH" rg --root "$STATE" ps "$id"
+	assert_status 0
+	[[ ! -e "$T/ps-ran" ]] || die "runguard let runc run ps from the caller's PATH"
+	PATH="$T/evil:$PATH" real_runc --root "$STATE" ps "$id"
+	[[ -e "$T/ps-ran" ]] || skip "this runc does not look ps up through PATH"
+}

@@ -352,6 +352,7 @@ static const struct cli_case cases[] = {
     {"global --debug=x refuses before run", ARGS("--debug=x", "run", "c1"), FAIL("global flag")},
     {"global --debug=false", ARGS("--debug=false", "run", "c1"), ENF(2, "run", "c1")},
     {"--help alone", ARGS("--help"), .kind = RG_CLI_OWN, .subcmd_index = -1},
+    {"crun's abbreviation --he alone is the runtime's", ARGS("--he"), NOSUB},
     {"-h alone", ARGS("-h"), .kind = RG_CLI_OWN, .subcmd_index = -1},
     {"--help with a subcommand is the runtime's", ARGS("--help", "state"), PASS(2, "state")},
     {"--help with other global flags is the runtime's", ARGS("--root", "/r", "--help"), NOSUB,
