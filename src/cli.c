@@ -22,7 +22,17 @@ struct flag {
 	bool takes_value;
 };
 
-enum global_id { G_OTHER, G_ROOT, G_ROOTLESS, G_CRIU, G_LOG, G_LOG_FORMAT, G_DEBUG, G_HELP };
+enum global_id {
+	G_OTHER,
+	G_ROOT,
+	G_ROOTLESS,
+	G_CRIU,
+	G_CGROUP_MANAGER,
+	G_LOG,
+	G_LOG_FORMAT,
+	G_DEBUG,
+	G_HELP
+};
 
 struct global_flag {
 	const char *name;
@@ -38,7 +48,7 @@ static const struct global_flag global_flags[] = {
     {"log-level", true, G_OTHER}, /* crun */
     {"criu", true, G_CRIU},
     {"rootless", true, G_ROOTLESS},
-    {"cgroup-manager", true, G_OTHER}, /* crun */
+    {"cgroup-manager", true, G_CGROUP_MANAGER}, /* crun */
     {"debug", false, G_DEBUG},
     {"systemd-cgroup", false, G_OTHER},
     {"help", false, G_HELP},
@@ -58,7 +68,7 @@ static const struct global_flag global_flags[] = {
  */
 static const struct global_flag crun_globals[] = {
     {"debug", false, G_DEBUG},
-    {"cgroup-manager", true, G_OTHER},
+    {"cgroup-manager", true, G_CGROUP_MANAGER},
     {"systemd-cgroup", false, G_OTHER},
     {"log", true, G_LOG},
     {"log-format", true, G_LOG_FORMAT},
@@ -338,6 +348,9 @@ static void set_global(struct rg_cli *c, enum global_id id, const char *value)
 		break;
 	case G_CRIU:
 		c->criu = value;
+		break;
+	case G_CGROUP_MANAGER:
+		c->cgroup_manager = value;
 		break;
 	case G_LOG:
 		c->log_path = value;

@@ -176,11 +176,18 @@ int rg_globals_check(const struct rg_cli *cli, const struct rg_config *cfg, cons
 				    "capability; allowed only for a path listed in the "
 				    "configuration's \"runtimeFlags\": {\"criu\": [...]}",
 				    cli->criu);
+	/* crun: no cgroup at all, so no memory, pids or CPU limit would apply. */
+	bool is_enforced = cli->kind != RG_CLI_PASSTHROUGH && cli->kind != RG_CLI_OWN;
+	if (is_enforced && cli->cgroup_manager && rg_streq(cli->cgroup_manager, "disabled"))
+		return rg_error_set(
+		    err, EPERM,
+		    "--cgroup-manager disabled: crun would put the container in "
+		    "no cgroup, so none of the policy's resource limits would apply");
 	int r = rg_statedir_check("--root", cli->root, err);
 	if (r < 0 || rg_runtime_is_runc(runtime) || cli->crun_root == cli->root)
 		return r;
 	/* crun reads --rootless DIR (and "--ro DIR", an abbreviation) as --root DIR. */
-	if (cli->kind != RG_CLI_PASSTHROUGH && cli->kind != RG_CLI_OWN)
+	if (is_enforced)
 		return rg_error_set(err, EINVAL,
 				    "'%s' given as --rootless or an abbreviation: %s reads it as "
 				    "its state directory (--root), runc as a mode or an error; "

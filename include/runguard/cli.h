@@ -34,6 +34,8 @@ struct rg_cli {
 	 * last of --root and --rootless, borrowed, or NULL. == root when they agree. */
 	const char *crun_root;
 	const char *criu; /* --criu (runc runs it as root), the last one, borrowed, or NULL */
+	/* crun's --cgroup-manager, the last one, borrowed, or NULL ("disabled": no cgroup) */
+	const char *cgroup_manager;
 	const char *log_path; /* --log, borrowed, or NULL */
 	enum rg_log_format log_format;
 	bool is_debug;

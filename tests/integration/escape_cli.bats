@@ -485,3 +485,27 @@ fake_runtime() {
 	PATH="$T/evil:$PATH" real_runc --root "$STATE" ps "$id"
 	[[ -e "$T/ps-ran" ]] || skip "this runc does not look ps up through PATH"
 }
+
+@test "escape_cli: crun --cgroup-manager disabled (any spelling) is refused on create/run/exec/update" {
+	need_crun
+	make_spy
+	local id spelling
+	for spelling in "--cgroup-manager disabled" "--cgroup-manager=disabled" "--cg disabled" "--cgroup-m=disabled"; do
+		new_id id
+		: >"$SPY_LOG"
+		# shellcheck disable=SC2086
+		RUNGUARD_RUNTIME=$CRUN rg $spelling --root "$STATE" run -b "$BUNDLE" "$id"
+		assert_failed_cleanly
+		assert_contains "$stderr" "no cgroup"
+		# shellcheck disable=SC2086
+		RUNGUARD_RUNTIME=$CRUN rg $spelling --root "$STATE" update --pids-limit 10 "$id"
+		assert_failed_cleanly
+		assert_contains "$stderr" "no cgroup"
+	done
+	[[ -z "$(crun_containers)" ]]
+	# the control: other managers are crun's business
+	fake_runtime
+	RUNGUARD_RUNTIME=$FAKE_RT rg --cgroup-manager=cgroupfs --root "$STATE" create -b "$BUNDLE" "$id"
+	assert_status 0
+	[[ "$(cat "$FAKE_LOG")" == "argv:$(printf ' %q' --cgroup-manager=cgroupfs --root "$STATE" create -b "$BUNDLE" "$id")" ]]
+}

@@ -43,6 +43,7 @@ struct cli_case {
 	const char *go_style_flag;
 	const char *crun_root; /* NULL: the same as root */
 	const char *criu;
+	const char *cgroup_manager;
 };
 
 /* argv after argv[0]; the test prepends "runc". */
@@ -82,7 +83,8 @@ static const struct cli_case cases[] = {
     {"global: value flags of runc and crun",
      ARGS("--rootless", "true", "--criu", "/usr/sbin/criu", "--cgroup-manager", "systemd",
 	  "--log-level", "debug", "create", "--bundle", "/b", "c1"),
-     ENF(9, "create", "c1"), .bundle = "/b", .crun_root = "true", .criu = "/usr/sbin/criu"},
+     ENF(9, "create", "c1"), .bundle = "/b", .crun_root = "true", .criu = "/usr/sbin/criu",
+     .cgroup_manager = "systemd"},
     {"global: -- before the subcommand",
      ARGS("--root", "/r", "--", "create", "--bundle", "/b", "c1"), ENF(4, "create", "c1"),
      .bundle = "/b", .root = "/r"},
@@ -170,6 +172,9 @@ static const struct cli_case cases[] = {
      PASS(4, "list"), .root = "/r", .crun_root = "/x"},
     {"runc: the last --criu", ARGS("--criu", "/a", "-criu=/b", "list"), PASS(4, "list"),
      .criu = "/b"},
+    {"crun: --cgroup-manager and its abbreviation",
+     ARGS("--cgroup-manager", "systemd", "--cg=disabled", "list"), PASS(4, "list"),
+     .cgroup_manager = "disabled"},
     {"crun abbreviation --log-f", ARGS("--log-f", "json", "list"), PASS(3, "list"),
      .log_format = RG_LOG_JSON},
     {"ambiguous crun abbreviation --l before run: error", ARGS("--l", "x", "run", "c1"),
@@ -447,6 +452,7 @@ static void run_case(void **state)
 		check_str("crun_root", c->crun_root ? c->crun_root : c->root, cli.crun_root, argv,
 			  argc);
 		check_str("criu", c->criu, cli.criu, argv, argc);
+		check_str("cgroup_manager", c->cgroup_manager, cli.cgroup_manager, argv, argc);
 		check_str("log_path", c->log_path, cli.log_path, argv, argc);
 		check_str("config_flag", c->config_flag, cli.config_flag, argv, argc);
 		check_str("process", c->process, cli.process, argv, argc);
