@@ -64,6 +64,12 @@ LIB_OBJ := $(patsubst src/%.c,$(BUILD)/src/%.o,$(LIB_SRC)) $(BUILD)/src/embed.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 HEADERS := $(wildcard include/runguard/*.h)
+# The modules with test switches (environment variables that replace host
+# facts): built a second time with -DRG_TEST_SWITCHES for build/runguard-test
+# and the unit tests. build/runguard, the binary `make install` installs,
+# never reads them.
+TS_SRC := src/host_apparmor.c src/selinux_host.c
+TS_OBJ := $(patsubst src/%.c,$(BUILD)/test-switches/%.o,$(TS_SRC))
 
 FUZZ_TARGETS := fuzz_spec fuzz_config fuzz_cli
 FUZZ_TIME ?= 600
@@ -113,6 +119,11 @@ $(BUILD)/src/embed.o: src/embed.S $(wildcard profiles/*.json) $(PACKED)
 	$(E) "  AS      $<"
 	$(Q)$(CC) -c -fPIE -Wa,-I$(BUILD) -o $@ $<
 
+$(BUILD)/test-switches/%.o: src/%.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(E) "  CC      $< (test switches)"
+	$(Q)$(CC) $(ALL_CFLAGS) -DRG_TEST_SWITCHES -c -o $@ $<
+
 $(BUILD)/librunguard.a: $(LIB_OBJ)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
@@ -121,10 +132,17 @@ $(BUILD)/runguard: cmd/runguard/main.c $(BUILD)/librunguard.a $(HEADERS)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/librunguard.a $(ALL_LDFLAGS) $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librunguard.a $(HEADERS)
+# The test build: the same program, with the test switches' objects linked
+# ahead of the library's (the linker then takes no member defining them).
+$(BUILD)/runguard-test: cmd/runguard/main.c $(TS_OBJ) $(BUILD)/librunguard.a $(HEADERS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -DRG_TEST_SWITCHES -o $@ $< $(TS_OBJ) $(BUILD)/librunguard.a \
+		$(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(TS_OBJ) $(BUILD)/librunguard.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(E) "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/librunguard.a \
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(TS_OBJ) $(BUILD)/librunguard.a \
 		$(ALL_LDFLAGS) $(TEST_LIBS) -lcmocka
 
 # The replay test compiles the fuzz targets in.
@@ -149,13 +167,15 @@ fuzz-smoke:
 bench: $(BUILD)/runguard
 	bench/run.sh $(CURDIR)/$(BUILD)/runguard
 
-unit: $(BUILD)/runguard $(UNIT_BIN)
+unit: $(BUILD)/runguard $(BUILD)/runguard-test $(UNIT_BIN)
 	@tests/run-unit.sh $(BUILD) $(UNIT_BIN)
 
 # BATS=... runs a subset, e.g. BATS="tests/integration/enforce.bats tests/integration/refuse.bats".
 BATS ?= tests/integration
-integration: $(BUILD)/runguard
-	RUNGUARD_BIN=$(CURDIR)/$(BUILD)/runguard bats --tap $(BATS)
+# RUNGUARD_TEST_BIN: the test build, for the tests that use test switches.
+integration: $(BUILD)/runguard $(BUILD)/runguard-test
+	RUNGUARD_BIN=$(CURDIR)/$(BUILD)/runguard RUNGUARD_TEST_BIN=$(CURDIR)/$(BUILD)/runguard-test \
+		bats --tap $(BATS)
 
 check: unit integration
 

@@ -22,7 +22,17 @@ struct flag {
 	bool takes_value;
 };
 
-enum global_id { G_OTHER, G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_HELP };
+enum global_id {
+	G_OTHER,
+	G_ROOT,
+	G_ROOTLESS,
+	G_CRIU,
+	G_CGROUP_MANAGER,
+	G_LOG,
+	G_LOG_FORMAT,
+	G_DEBUG,
+	G_HELP
+};
 
 struct global_flag {
 	const char *name;
@@ -36,9 +46,9 @@ static const struct global_flag global_flags[] = {
     {"log", true, G_LOG},
     {"log-format", true, G_LOG_FORMAT},
     {"log-level", true, G_OTHER}, /* crun */
-    {"criu", true, G_OTHER},
-    {"rootless", true, G_OTHER},
-    {"cgroup-manager", true, G_OTHER}, /* crun */
+    {"criu", true, G_CRIU},
+    {"rootless", true, G_ROOTLESS},
+    {"cgroup-manager", true, G_CGROUP_MANAGER}, /* crun */
     {"debug", false, G_DEBUG},
     {"systemd-cgroup", false, G_OTHER},
     {"help", false, G_HELP},
@@ -46,6 +56,29 @@ static const struct global_flag global_flags[] = {
     {"version", false, G_OTHER},
     {"v", false, G_OTHER},
     {"V", false, G_OTHER}, /* crun */
+};
+
+/*
+ * crun 1.8's global long options, argp's own included, for the unique-prefix
+ * abbreviations its getopt_long accepts: "--ro X" is crun's --root X (root
+ * and rootless are one option there, so no ambiguity), "--log-f json" its
+ * --log-format. runc has no abbreviations and stops with a usage error, so
+ * an abbreviation is read as crun reads it; root abbreviations set only
+ * crun_root. --HANG takes its value only as "--HANG=SECS".
+ */
+static const struct global_flag crun_globals[] = {
+    {"debug", false, G_DEBUG},
+    {"cgroup-manager", true, G_CGROUP_MANAGER},
+    {"systemd-cgroup", false, G_OTHER},
+    {"log", true, G_LOG},
+    {"log-format", true, G_LOG_FORMAT},
+    {"root", true, G_ROOTLESS},
+    {"rootless", true, G_ROOTLESS},
+    {"version", false, G_OTHER},
+    {"help", false, G_HELP},
+    {"usage", false, G_HELP},
+    {"program-name", true, G_OTHER},
+    {"HANG", false, G_OTHER},
 };
 
 /* Flags of the enforced subcommands: union of runc's and crun's create, run and restore. */
@@ -158,6 +191,17 @@ static const struct sub_syntax guarded_subcommands[] = {
 };
 
 static const char *const enforced_subcommands[] = {"create", "run", "restore", "exec", "update"};
+/*
+ * The other subcommands of runc 1.1 (urfave's help, h included) and crun 1.8:
+ * none of them starts a process in a container or changes what it may do, so
+ * they pass through. Anything else is refused rather than passed on to a
+ * runtime that may know it: crun 1.9's `mounts add` mounts host paths into a
+ * running container, outside the policy.
+ */
+static const char *const passthrough_subcommands[] = {
+    "checkpoint", "delete", "events", "kill",  "list",	   "pause", "ps",
+    "resume",	  "spec",   "start",  "state", "features", "help",  "h",
+};
 static const char *const own_subcommands[] = {"info", "check-config", "explain", "configure",
 					      "doctor"};
 
@@ -203,6 +247,31 @@ static bool name_is(const char *name, size_t len, const char *want)
 	return strlen(want) == len && strncmp(name, want, len) == 0;
 }
 
+/*
+ * A help flag's "=value", read as runc does: urfave/cli defines "help, h" as a
+ * Go bool flag, so "--help=false", "-h=0" and "-help=F" are no help and runc
+ * goes on to run the command; only a bare flag or a true value shows help.
+ * crun's argp rejects any "--help=..." and has no -h, so it never runs the
+ * command either way. A value strconv.ParseBool refuses is refused here too
+ * (runc would stop with a usage error). Returns 0 and sets *ret, or -EINVAL.
+ */
+static int help_value(const char *value, bool *ret)
+{
+	if (!value) {
+		*ret = true;
+		return 0;
+	}
+	return rg_cli_parse_bool(value, ret);
+}
+
+static int bad_bool(const char *subcmd, const char *arg, struct rg_error **err)
+{
+	return rg_error_set(err, EINVAL,
+			    "%s: '%s': not a boolean value runc accepts (1, t, T, TRUE, true, "
+			    "True, 0, f, F, FALSE, false, False)",
+			    subcmd, arg);
+}
+
 static bool any_enforced(int argc, char *const argv[], int from)
 {
 	for (int i = from; i < argc; i++)
@@ -217,6 +286,27 @@ static const struct global_flag *find_global(const char *name, size_t len)
 		if (name_is(name, len, global_flags[i].name))
 			return &global_flags[i];
 	return NULL;
+}
+
+/*
+ * The global flag of item arg (name, len: its name): runc's and crun's exact
+ * names, then a crun abbreviation ("--" only). NULL when unknown or ambiguous.
+ */
+static const struct global_flag *lookup_global(const char *arg, const char *name, size_t len)
+{
+	const struct global_flag *g = find_global(name, len), *found = NULL;
+
+	if (g || strncmp(arg, "--", 2) != 0 || len == 0)
+		return g;
+	for (size_t i = 0; i < RG_ARRAY_SIZE(crun_globals); i++) {
+		const struct global_flag *c = &crun_globals[i];
+		if (strncmp(c->name, name, len) != 0)
+			continue;
+		if (found && (found->id != c->id || found->takes_value != c->takes_value))
+			return NULL; /* getopt_long: ambiguous */
+		found = c;
+	}
+	return found;
 }
 
 static const struct flag *find_enforce_flag(const char *name, size_t len)
@@ -251,6 +341,16 @@ static void set_global(struct rg_cli *c, enum global_id id, const char *value)
 	switch (id) {
 	case G_ROOT:
 		c->root = value;
+		c->crun_root = value;
+		break;
+	case G_ROOTLESS:
+		c->crun_root = value;
+		break;
+	case G_CRIU:
+		c->criu = value;
+		break;
+	case G_CGROUP_MANAGER:
+		c->cgroup_manager = value;
 		break;
 	case G_LOG:
 		c->log_path = value;
@@ -259,8 +359,9 @@ static void set_global(struct rg_cli *c, enum global_id id, const char *value)
 		c->log_format = rg_streq(value, "json") ? RG_LOG_JSON : RG_LOG_TEXT;
 		break;
 	case G_DEBUG:
-		/* Go bool flags also take "--debug=false". */
-		c->is_debug = !rg_streq(value, "false") && !rg_streq(value, "0");
+		/* Go bool flags also take "--debug=false" (scan_globals checked the value). */
+		c->is_debug = true;
+		rg_cli_parse_bool(value, &c->is_debug);
 		break;
 	case G_HELP:
 	case G_OTHER:
@@ -285,7 +386,7 @@ static int scan_globals(int argc, char *const argv[], struct rg_cli *c, bool *is
 			return i + 1;
 		if (!split_flag(argv[i], &name, &len, &value))
 			return i;
-		const struct global_flag *g = find_global(name, len);
+		const struct global_flag *g = lookup_global(argv[i], name, len);
 		if (!g) {
 			*bad = argv[i];
 			return -1;
@@ -297,55 +398,202 @@ static int scan_globals(int argc, char *const argv[], struct rg_cli *c, bool *is
 			}
 			value = argv[++i];
 		}
-		if (g->id == G_HELP)
-			*is_help = true;
+		if (g->id == G_HELP && help_value(value, is_help) < 0) {
+			*bad = argv[i];
+			return -1;
+		}
+		if (g->id == G_DEBUG && value && rg_cli_parse_bool(value, &(bool){false}) < 0) {
+			*bad = argv[i];
+			return -1;
+		}
 		set_global(c, g->id, value ? value : "");
 		i++;
 	}
 	return argc;
 }
 
-/* Scans the flags and positionals of create/run/restore. */
-static int scan_enforced(int argc, char *const argv[], int sub, struct rg_cli *c, bool *is_help,
-			 struct rg_error **err)
+static void runc_reorder(int argc, char *const argv[], int sub, int *order);
+
+/* Is arg one of create/run/restore's flags, as later urfave/cli 1.22's argIsFlag decides? */
+static bool is_known_enforce_flag(const char *arg)
 {
-	bool only_positional = false;
+	if (arg[0] != '-' || rg_streq(arg, "-") || rg_streq(arg, "--"))
+		return false;
+	const char *name = arg + 1;
+	if (*name == '-')
+		name++;
+	else if (*name == '\0')
+		return false;
+	if (*name == '-')
+		name++;
+	return find_enforce_flag(name, strcspn(name, "=")) != NULL;
+}
+
+/*
+ * The reordering of later urfave/cli 1.22 releases, which distributions
+ * build runc 1.1 with (Debian's runc 1.1.5+ds1: `runc create c1 -b -- x`
+ * fails there, while upstream's vendored 1.22.1 creates x from bundle c1):
+ * only known flags move to the front, an item after a flag without "=" is
+ * its value unless it is a known flag ("--" included), and an unattached
+ * "--" goes in front of the positionals, which all stay behind it.
+ */
+static void runc_reorder_known(int argc, char *const argv[], int sub, int *order)
+{
+	int n_flags = 0, n_other = 0;
+	_cleanup_free_ int *other = rg_xcalloc((size_t)argc + 1, sizeof(int));
+	bool is_value_next = false;
+	int dashdash = -1;
 
 	for (int i = sub + 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool is_flag = is_known_enforce_flag(a);
+		if (is_value_next && !is_flag) {
+			is_value_next = false;
+			order[n_flags++] = i;
+		} else if (rg_streq(a, "--")) {
+			dashdash = i;
+			for (int k = i + 1; k < argc; k++)
+				other[n_other++] = k;
+			break;
+		} else if (is_flag) {
+			order[n_flags++] = i;
+			is_value_next = !strchr(a, '=');
+		} else {
+			other[n_other++] = i;
+		}
+	}
+	if (dashdash >= 0)
+		order[n_flags++] = dashdash;
+	memcpy(order + n_flags, other, (size_t)n_other * sizeof(int));
+}
+
+/* What one runtime's reading of a create/run/restore command line found. */
+struct reading {
+	const char *bundle, *config, *id, *go_style_flag;
+	int id_index;
+	int n_pos; /* positionals: runc needs exactly one */
+	bool is_help;
+};
+
+/*
+ * Reads argv[order[0..n)] as a create/run/restore command line: flags until
+ * the first positional or "--" (Go's flag package; crun's argp with
+ * ARGP_IN_ORDER), everything after is positional. A value flag takes the
+ * next item whatever it looks like. Refuses unknown flags, missing values
+ * and bool values runc's ParseBool refuses.
+ */
+static int read_enforced(char *const argv[], const int *order, int n, const char *subcmd,
+			 struct reading *r, struct rg_error **err)
+{
+	bool is_stopped = false;
+
+	*r = (struct reading){.id_index = -1};
+	for (int k = 0; k < n; k++) {
+		int i = order[k];
 		const char *name, *value;
 		size_t len;
-		if (!only_positional && rg_streq(argv[i], "--")) {
-			only_positional = true;
+		if (!is_stopped && rg_streq(argv[i], "--")) {
+			is_stopped = true;
 			continue;
 		}
-		if (only_positional || !split_flag(argv[i], &name, &len, &value)) {
-			if (!c->container_id) {
-				c->container_id = argv[i];
-				c->id_index = i;
+		if (is_stopped || !split_flag(argv[i], &name, &len, &value)) {
+			is_stopped = true;
+			if (r->n_pos++ == 0) {
+				r->id = argv[i];
+				r->id_index = i;
 			}
 			continue;
 		}
 		const struct flag *f = find_enforce_flag(name, len);
-		if (f && is_go_style(argv[i]) && !c->go_style_flag)
-			c->go_style_flag = argv[i];
 		if (!f)
 			return rg_error_set(err, EINVAL,
 					    "%s: unknown flag '%s': refusing to guess which bundle "
 					    "the runtime would use",
-					    c->subcmd, argv[i]);
+					    subcmd, argv[i]);
+		if (is_go_style(argv[i]) && !r->go_style_flag)
+			r->go_style_flag = argv[i];
 		if (f->takes_value && !value) {
-			if (i + 1 >= argc)
+			if (k + 1 >= n)
 				return rg_error_set(err, EINVAL, "%s: flag '%s' needs a value",
-						    c->subcmd, argv[i]);
-			value = argv[++i];
+						    subcmd, argv[i]);
+			value = argv[order[++k]];
 		}
+		if (!f->takes_value && value && rg_cli_parse_bool(value, &(bool){false}) < 0)
+			return bad_bool(subcmd, argv[i], err);
 		if (name_is(name, len, "bundle") || name_is(name, len, "b"))
-			c->bundle = value;
+			r->bundle = value;
 		else if (name_is(name, len, "config") || name_is(name, len, "f"))
-			c->config_flag = value;
-		else if (name_is(name, len, "help") || name_is(name, len, "h"))
-			*is_help = true;
+			r->config = value;
+		else if ((name_is(name, len, "help") || name_is(name, len, "h")) &&
+			 help_value(value, &r->is_help) < 0)
+			return bad_bool(subcmd, argv[i], err);
 	}
+	return 0;
+}
+
+/* Would the runtime go on to create a container from this reading? */
+static bool reading_runs(const struct reading *r, bool is_crun_restore)
+{
+	/* runc: exactly one argument; crun's restore takes one or two. */
+	return !r->is_help && (r->n_pos == 1 || (is_crun_restore && r->n_pos == 2));
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && rg_streq(a, b));
+}
+
+/*
+ * Scans the flags and positionals of create/run/restore under both
+ * readings. runc (urfave/cli 1.22.1 without SkipArgReorder) first moves the
+ * flags in front (runc_reorder), so in `create id -b -- x` it reads the
+ * bundle "id" and the container "x"; crun (argp, ARGP_IN_ORDER) stops at
+ * the first positional. A reading that would not create anything (help, a
+ * wrong number of arguments: that runtime fails) does not count; when both
+ * would create and disagree on the bundle, the id or --config, refuse.
+ */
+static int scan_enforced(int argc, char *const argv[], int sub, struct rg_cli *c, bool *is_help,
+			 struct rg_error **err)
+{
+	int n = argc - sub - 1;
+	_cleanup_free_ int *order = rg_xcalloc(n > 0 ? (size_t)n : 1, sizeof(int));
+	struct reading rd[3]; /* runc (urfave 1.22.1), runc (later 1.22), crun */
+	bool runs[3];
+	const struct reading *use = NULL;
+
+	for (int k = 0; k < 3; k++) {
+		if (k == 0)
+			runc_reorder(argc, argv, sub, order);
+		else if (k == 1)
+			runc_reorder_known(argc, argv, sub, order);
+		else
+			for (int j = 0; j < n; j++)
+				order[j] = sub + 1 + j;
+		int r = read_enforced(argv, order, n, c->subcmd, &rd[k], err);
+		if (r < 0)
+			return r;
+		runs[k] = reading_runs(&rd[k], k == 2 && rg_streq(c->subcmd, "restore"));
+		if (!runs[k])
+			continue;
+		if (use &&
+		    (!same_str(use->bundle, rd[k].bundle) || !same_str(use->config, rd[k].config) ||
+		     use->id_index != rd[k].id_index))
+			return rg_error_set(err, EINVAL,
+					    "%s: runc and crun (or runc builds) would read these "
+					    "arguments differently (bundle '%s' or '%s'): put the "
+					    "flags before the container id",
+					    c->subcmd, use->bundle ? use->bundle : ".",
+					    rd[k].bundle ? rd[k].bundle : ".");
+		use = use ? use : &rd[k];
+	}
+	*is_help = !use;
+	use = use ? use : &rd[0];
+	c->bundle = use->bundle;
+	c->config_flag = use->config;
+	c->container_id = use->id;
+	c->id_index = use->id_index;
+	for (int k = 0; k < 3 && !c->go_style_flag; k++)
+		c->go_style_flag = rd[k].go_style_flag;
 	return 0;
 }
 
@@ -401,7 +649,10 @@ static int read_flags(char *const argv[], const int *order, int n, bool stop_at_
 			value_index = order[++k];
 			value = argv[value_index];
 		}
-		if (rg_streq(f->name, "help") || rg_streq(f->name, "usage"))
+		/* Other bool values are judged where they are applied (execproc). */
+		if (rg_streq(f->name, "help") && help_value(value, &w->is_help) < 0)
+			return bad_bool(syn->subcmd, argv[i], err);
+		if (rg_streq(f->name, "usage"))
 			w->is_help = true;
 		w->flags[w->n++] = (struct rg_cli_flag){
 		    .name = f->name, .value = value, .index = i, .value_index = value_index};
@@ -631,7 +882,14 @@ int rg_cli_scan(int argc, char *const argv[], struct rg_cli *ret, struct rg_erro
 		return 0;
 	}
 	if (sub >= argc) {
-		if (is_help && argc == 2)
+		/* runguard's own usage for its own help spellings; crun's
+		 * abbreviations ("--he") are the runtime's. */
+		const struct global_flag *g = NULL;
+		const char *name, *value;
+		size_t len;
+		if (is_help && argc == 2 && split_flag(argv[1], &name, &len, &value))
+			g = find_global(name, len);
+		if (g && g->id == G_HELP)
 			c.kind = RG_CLI_OWN;
 		*ret = c;
 		return 0;
@@ -658,6 +916,13 @@ int rg_cli_scan(int argc, char *const argv[], struct rg_cli *ret, struct rg_erro
 		/* "create --help" or no container id: the runtime prints usage and
 		 * creates nothing, so there is nothing to enforce. */
 		c.kind = (sub_help || !c.container_id) ? RG_CLI_PASSTHROUGH : RG_CLI_ENFORCE;
+	} else if (!in_list(c.subcmd, passthrough_subcommands,
+			    RG_ARRAY_SIZE(passthrough_subcommands))) {
+		return rg_error_set(err, EINVAL,
+				    "unknown subcommand '%s': runguard passes on only the runc and "
+				    "crun subcommands it knows cannot start or change a container "
+				    "outside its policy",
+				    c.subcmd);
 	}
 	*ret = c;
 	return 0;

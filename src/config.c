@@ -13,7 +13,8 @@
  *     "selectors": [ { "match": { "<annotation>": "glob" | ["glob", ...] },
  *                      "profile": "...", "mode": "...", "allowWeakerProfiles": false } ],
  *     "audit": { "file": "/var/log/runguard/audit.log" | null, "syslog": false,
- *                "required": false }
+ *                "required": false },
+ *     "runtimeFlags": { "criu": ["/usr/sbin/criu"] }
  *   }
  */
 #include <errno.h>
@@ -269,6 +270,51 @@ static int parse_audit(const struct src *s, const struct rg_json *a, struct rg_c
 	return 0;
 }
 
+/* Runtime flags whose value is a program the real runtime runs as root. */
+static const char *const program_flags[] = {"criu"};
+
+static int check_runtime_flags(const struct src *s, const struct rg_json *v, struct rg_error **err)
+{
+	if (!rg_json_is(v, RG_JSON_OBJECT))
+		return cfg_error(s, v, err, ".runtimeFlags: expected an object, got %s",
+				 rg_json_type_name(v->type));
+	for (size_t i = 0; i < v->n; i++) {
+		const struct rg_json_member *m = &v->u.members[i];
+		_cleanup_free_ char *path = rg_xasprintf(".runtimeFlags.%s", m->key);
+		bool is_known = false;
+		for (size_t k = 0; k < RG_ARRAY_SIZE(program_flags); k++)
+			is_known = is_known || rg_streq(m->key, program_flags[k]);
+		if (!is_known)
+			return cfg_error(s, m->value, err, "%s: unknown runtime flag (known: criu)",
+					 path);
+		if (!rg_json_is(m->value, RG_JSON_ARRAY))
+			return cfg_error(s, m->value, err,
+					 "%s: expected an array of absolute paths, got %s", path,
+					 rg_json_type_name(m->value->type));
+		for (size_t k = 0; k < m->value->n; k++) {
+			_cleanup_free_ char *item = rg_xasprintf("%s[%zu]", path, k);
+			int r = check_abs_path(s, m->value->u.items[k], item, false, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+bool rg_config_allows_flag(const struct rg_config *c, const char *flag, const char *value)
+{
+	const struct rg_json *list =
+	    c && c->runtime_flags ? rg_json_get(c->runtime_flags, flag) : NULL;
+	if (!value || !rg_json_is(list, RG_JSON_ARRAY))
+		return false;
+	for (size_t i = 0; i < list->n; i++) {
+		const char *p = rg_json_str(list->u.items[i]);
+		if (p && rg_streq(p, value))
+			return true;
+	}
+	return false;
+}
+
 static int apply_member(const struct src *s, const struct rg_json_member *m, struct rg_config *c,
 			struct rg_error **err)
 {
@@ -303,6 +349,10 @@ static int apply_member(const struct src *s, const struct rg_json_member *m, str
 	}
 	if (rg_streq(m->key, "audit"))
 		return parse_audit(s, m->value, c, err);
+	if (rg_streq(m->key, "runtimeFlags")) {
+		c->runtime_flags = m->value;
+		return check_runtime_flags(s, m->value, err);
+	}
 	return cfg_error(s, m->value, err, "%s: unknown configuration key", path);
 }
 

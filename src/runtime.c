@@ -125,6 +125,13 @@ bool rg_runtime_is_runc(const char *path)
 	return base && strstr(base, "runc") && !strstr(base, "crun");
 }
 
+int rg_runtime_pin_path(struct rg_error **err)
+{
+	if (setenv("PATH", RG_RUNTIME_SAFE_PATH, 1) < 0)
+		return rg_error_set(err, errno, "setenv PATH: %s", strerror(errno));
+	return 0;
+}
+
 int rg_runtime_exec(const char *path, char *const argv[], struct rg_error **err)
 {
 	int argc = 0;

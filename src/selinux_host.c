@@ -31,9 +31,24 @@
 #define CONTEXTS_MAX (64u * 1024u)
 #define RELEASE_TIMEOUT_MS 2000
 
+/*
+ * The test switches exist only in a test build (-DRG_TEST_SWITCHES, make's
+ * runguard-test and the unit tests): the installed binary never reads them,
+ * whatever the environment says.
+ */
+static const char *test_getenv(const char *name)
+{
+#ifdef RG_TEST_SWITCHES
+	return getenv(name);
+#else
+	(void)name;
+	return NULL;
+#endif
+}
+
 static bool env_is_one(const char *name)
 {
-	const char *v = getenv(name);
+	const char *v = test_getenv(name);
 	return v && rg_streq(v, "1");
 }
 
@@ -45,7 +60,7 @@ bool rg_selinux_is_test_mode(void)
 /* An absolute path from a test switch, honoured only in test mode. */
 static const char *test_path(const char *name)
 {
-	const char *v = getenv(name);
+	const char *v = test_getenv(name);
 	return v && v[0] == '/' && rg_selinux_is_test_mode() ? v : NULL;
 }
 

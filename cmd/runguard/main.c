@@ -19,6 +19,7 @@
 #include "runguard/policy.h"
 #include "runguard/runtime.h"
 #include "runguard/selinux.h"
+#include "runguard/statedir.h"
 #include "runguard/update.h"
 #include "runguard/util.h"
 
@@ -29,8 +30,11 @@ static const char usage[] =
     "restore it enforces its policy on the bundle's config.json, then executes\n"
     "the real runtime (runc or crun) with the same arguments. exec (the process\n"
     "file and --cap, --no-new-privs, --user, --process-label, --apparmor) and\n"
-    "update (resource limits) are held to the container's policy. Every other\n"
-    "command and option is passed to the real runtime unchanged.\n"
+    "update (resource limits) are held to the container's policy. The other\n"
+    "commands runc and crun know are passed to the real runtime unchanged, after\n"
+    "the global options are judged: --criu only as the configuration's\n"
+    "runtimeFlags.criu allows, --root only when nobody but root can change it;\n"
+    "unknown commands (crun's `mounts`) are refused. --help=false is no help.\n"
     "\n"
     "runguard's own commands:\n"
     "  info                    version, configuration, policy digest, real runtime\n"
@@ -334,6 +338,19 @@ static int decide(const struct rg_cli *cli, int argc, char *argv[], const struct
 	}
 }
 
+/*
+ * checkpoint and restore run "criu" from $PATH (unless --criu), runc's ps
+ * runs "ps" from $PATH, all as root: a system PATH for them.
+ */
+static int pin_path(const struct rg_cli *cli, struct rg_error **err)
+{
+	static const char *const looks_up[] = {"checkpoint", "restore", "ps"};
+	for (size_t i = 0; cli->subcmd && i < RG_ARRAY_SIZE(looks_up); i++)
+		if (rg_streq(cli->subcmd, looks_up[i]))
+			return rg_runtime_pin_path(err);
+	return 0;
+}
+
 /* The enforced paths: decide, audit, then exec. Any error stops here: fail closed. */
 static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 {
@@ -350,6 +367,7 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 	bool is_existing = cli->kind == RG_CLI_EXEC || cli->kind == RG_CLI_UPDATE;
 	if (rg_runtime_find_for(cfg.runtime, cli->root, &id, is_existing && id ? 1 : 0, &runtime,
 				&err) < 0 ||
+	    rg_globals_check(cli, &cfg, runtime, &err) < 0 || pin_path(cli, &err) < 0 ||
 	    rg_cli_check_runtime(cli, runtime, &err) < 0 ||
 	    decide(cli, argc, argv, &cfg, runtime, &d, &a, &err) < 0) {
 		audit(&cfg, cli, &d, err->msg);
@@ -399,6 +417,10 @@ static int run_passthrough(const struct rg_cli *cli, int argc, char *argv[])
 		if (argv[i][0] != '-')
 			ids[n_ids++] = argv[i];
 	int r = rg_runtime_find_for(cfg.runtime, cli->root, ids, n_ids, &runtime, &err);
+	if (r == 0)
+		r = rg_globals_check(cli, &cfg, runtime, &err);
+	if (r == 0)
+		r = pin_path(cli, &err);
 	rg_config_free(&cfg);
 	if (r < 0)
 		return fail(cli, err);

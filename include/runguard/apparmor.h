@@ -21,9 +21,10 @@
 /*
  * Test hook: when set, the AppArmor files are read under this directory
  * (<root>/sys/module/apparmor/parameters/enabled and
- * <root>/sys/kernel/security/apparmor/profiles) instead of /sys. Whoever
- * sets runguard's environment can already name its configuration and real
- * runtime; this gives them nothing more.
+ * <root>/sys/kernel/security/apparmor/profiles) instead of /sys. Read only
+ * by a test build (-DRG_TEST_SWITCHES: make's build/runguard-test and the
+ * unit tests); the installed binary ignores it, since whoever sets the
+ * caller's environment could otherwise switch the apparmor rule off.
  */
 #define RG_APPARMOR_ROOT_ENV "RUNGUARD_APPARMOR_ROOT"
 

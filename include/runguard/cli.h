@@ -30,6 +30,12 @@ struct rg_cli {
 	int subcmd_index; /* argv index of the subcommand, or -1 */
 	const char *subcmd; /* borrowed from argv, or NULL */
 	const char *root; /* --root, borrowed, or NULL */
+	/* crun 1.8 reads "--rootless X" as "--root X" (both are its OPTION_ROOT): the
+	 * last of --root and --rootless, borrowed, or NULL. == root when they agree. */
+	const char *crun_root;
+	const char *criu; /* --criu (runc runs it as root), the last one, borrowed, or NULL */
+	/* crun's --cgroup-manager, the last one, borrowed, or NULL ("disabled": no cgroup) */
+	const char *cgroup_manager;
 	const char *log_path; /* --log, borrowed, or NULL */
 	enum rg_log_format log_format;
 	bool is_debug;

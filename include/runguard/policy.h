@@ -43,6 +43,9 @@ struct rg_config {
 	char *audit_file; /* NULL: no audit file */
 	bool is_audit_syslog;
 	bool is_audit_required;
+	/* borrowed from tree: {"criu": ["/abs/path", ...]}, the runtime flags that make the
+	 * real runtime run another program and the values allowed for each, or NULL */
+	const struct rg_json *runtime_flags;
 };
 
 /*
@@ -82,6 +85,12 @@ int rg_config_load(const char *path, struct rg_config *ret, struct rg_error **er
 int rg_config_parse_buffer(const char *name, const char *buf, size_t len, struct rg_config *ret,
 			   struct rg_error **err);
 void rg_config_free(struct rg_config *c);
+
+/*
+ * Does the configuration's "runtimeFlags" allow `value` for the runtime flag
+ * `flag` (e.g. "criu")? Only a listed absolute path, compared byte for byte.
+ */
+bool rg_config_allows_flag(const struct rg_config *c, const char *flag, const char *value);
 
 /*
  * Chooses the profile for a container from its annotations (may be NULL):

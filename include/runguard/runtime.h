@@ -40,6 +40,16 @@ int rg_runtime_find_for(const char *configured, const char *root, char *const id
  */
 bool rg_runtime_is_runc(const char *path);
 
+/*
+ * The PATH the real runtime gets for checkpoint, restore and ps: runc
+ * (without --criu) and crun's libcriu run "criu" found through $PATH, runc's
+ * ps runs "ps", as root, and the caller controls the environment.
+ */
+#define RG_RUNTIME_SAFE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* Sets PATH to RG_RUNTIME_SAFE_PATH. 0 or -errno with *err set. */
+int rg_runtime_pin_path(struct rg_error **err);
+
 /* execv()s path with argv[0] replaced by path and the rest unchanged. Returns only on error. */
 int rg_runtime_exec(const char *path, char *const argv[], struct rg_error **err);
 

@@ -22,9 +22,9 @@
 #define RG_ANN_TYPE_CRIO "io.kubernetes.cri-o.ContainerType"
 
 /*
- * Test-only switches (see selinux_host.c). They are honoured only while the
- * kernel reports SELinux disabled, so on a real SELinux host none of them can
- * change anything: forcing "enabled" only adds confinement there.
+ * Test-only switches (see selinux_host.c). They exist only in a test build
+ * (-DRG_TEST_SWITCHES: make's build/runguard-test and the unit tests), and
+ * even there are honoured only while the kernel reports SELinux disabled.
  */
 #define RG_ENV_SELINUX_FORCE "RUNGUARD_SELINUX_FORCE"
 #define RG_ENV_LXC_CONTEXTS "RUNGUARD_LXC_CONTEXTS"

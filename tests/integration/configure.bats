@@ -502,19 +502,19 @@ print("ok")'
 
 	# The rule on a host whose AppArmor state comes from fixture files.
 	make_bundle "$BUNDLE" true
-	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/enabled rg explain "$BUNDLE"
+	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/enabled RUNGUARD_BIN=$RUNGUARD_TEST_BIN rg explain "$BUNDLE"
 	assert_status 0
 	local op
 	op=$(jq -c '.[] | select(.path == "/process/apparmorProfile")' <<<"$output")
 	[[ "$op" == '{"op":"add","path":"/process/apparmorProfile","value":"runguard-default"}' ]] ||
 		die "no apparmorProfile in the patch: $op"
 	# Not loaded: refused, and told how to load it.
-	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/notloaded rg explain "$BUNDLE"
+	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/notloaded RUNGUARD_BIN=$RUNGUARD_TEST_BIN rg explain "$BUNDLE"
 	assert_status 3
 	assert_contains "$stderr" "AppArmor profile 'runguard-default' is not loaded"
 	assert_contains "$stderr" "apparmor_parser -r /etc/apparmor.d/runguard-default"
 	# No AppArmor: nothing about it.
-	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/disabled rg explain "$BUNDLE"
+	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/disabled RUNGUARD_BIN=$RUNGUARD_TEST_BIN rg explain "$BUNDLE"
 	assert_status 0
 	assert_not_contains "$output" "apparmorProfile"
 }

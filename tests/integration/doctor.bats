@@ -220,10 +220,10 @@ EOF
 	[[ "$(jq -r .digest <<<"$output")" == "$digest" ]] || die "doctor's digest differs from check-config's"
 
 	# AppArmor as a fixture host has it: the profile must be loaded.
-	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/notloaded rg doctor --host-root "$FR"
+	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/notloaded RUNGUARD_BIN=$RUNGUARD_TEST_BIN rg doctor --host-root "$FR"
 	assert_status 1
 	assert_contains "$output" "FAIL  kernel: AppArmor: enabled, but profile runguard-default is not loaded"
-	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/enabled rg doctor --host-root "$FR"
+	RUNGUARD_APPARMOR_ROOT=$REPO/tests/fixtures/apparmor/enabled RUNGUARD_BIN=$RUNGUARD_TEST_BIN rg doctor --host-root "$FR"
 	assert_status 0
 	assert_contains "$output" "ok    kernel: AppArmor: enabled; profile runguard-default is loaded"
 

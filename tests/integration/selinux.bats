@@ -5,8 +5,9 @@
 # with SELinux compiled in but disabled, so:
 # - with SELinux off, labels are left alone, the audit says so, and a policy
 #   requiring SELinux refuses every container (real runc);
-# - with the test switch RUNGUARD_SELINUX_FORCE=1 (honoured only while the
-#   kernel reports SELinux disabled), a fixture lxc_contexts and a private MCS
+# - with the test switch RUNGUARD_SELINUX_FORCE=1 (read only by the test
+#   build, $RUNGUARD_TEST_BIN, and honoured only while the kernel reports
+#   SELinux disabled), a fixture lxc_contexts and a private MCS
 #   store (RUNGUARD_MCS_DIR), runguard labels containers as on an SELinux
 #   host. A label it writes is shown to be what the real runc is given (runc
 #   then refuses it, SELinux being off). The store is exercised with a
@@ -41,6 +42,8 @@ selinux_on() {
 	export RUNGUARD_SELINUX_FORCE=1
 	export RUNGUARD_LXC_CONTEXTS=$FIXTURES/lxc_contexts
 	export RUNGUARD_MCS_DIR=$MCS
+	# Only the test build reads the switches (make integration sets RUNGUARD_TEST_BIN).
+	RUNGUARD_BIN=${RUNGUARD_TEST_BIN:?the test build (make build/runguard-test)}
 }
 
 # make_fake_runtime: $FAKE, a stand-in for runc that keeps runc's state

@@ -41,6 +41,9 @@ struct cli_case {
 	const char *process;
 	const char *resources;
 	const char *go_style_flag;
+	const char *crun_root; /* NULL: the same as root */
+	const char *criu;
+	const char *cgroup_manager;
 };
 
 /* argv after argv[0]; the test prepends "runc". */
@@ -80,7 +83,8 @@ static const struct cli_case cases[] = {
     {"global: value flags of runc and crun",
      ARGS("--rootless", "true", "--criu", "/usr/sbin/criu", "--cgroup-manager", "systemd",
 	  "--log-level", "debug", "create", "--bundle", "/b", "c1"),
-     ENF(9, "create", "c1"), .bundle = "/b"},
+     ENF(9, "create", "c1"), .bundle = "/b", .crun_root = "true", .criu = "/usr/sbin/criu",
+     .cgroup_manager = "systemd"},
     {"global: -- before the subcommand",
      ARGS("--root", "/r", "--", "create", "--bundle", "/b", "c1"), ENF(4, "create", "c1"),
      .bundle = "/b", .root = "/r"},
@@ -112,8 +116,9 @@ static const struct cli_case cases[] = {
      .bundle = "/b"},
     {"create: -- then a dash-leading id", ARGS("create", "-b", "/b", "--", "-c1"),
      ENF(1, "create", "-c1"), .bundle = "/b"},
+    /* Three arguments for runc and crun alike: both fail, nothing to enforce. */
     {"create: after --, --bundle is positional", ARGS("create", "--", "c1", "--bundle", "/b"),
-     ENF(1, "create", "c1"), .bundle = NULL},
+     PASS(1, "create"), .container_id = "c1"},
     {"create: default bundle is NULL", ARGS("create", "c1"), ENF(1, "create", "c1"),
      .bundle = NULL},
     {"create: other value flags do not set the bundle", ARGS("create", "--console-socket=/s", "c1"),
@@ -122,7 +127,8 @@ static const struct cli_case cases[] = {
      ARGS("create", "-b", "/a", "--bundle", "/b", "c1"), ENF(1, "create", "c1"), .bundle = "/b"},
     {"create: the value of --bundle may start with a dash", ARGS("create", "--bundle", "-x", "c1"),
      ENF(1, "create", "c1"), .bundle = "-x"},
-    {"create: first positional is the id", ARGS("create", "c1", "extra"), ENF(1, "create", "c1")},
+    {"create: two arguments: runc and crun fail", ARGS("create", "c1", "extra"), PASS(1, "create"),
+     .container_id = "c1"},
     {"create: crun --config", ARGS("create", "--config", "/c.json", "c1"), ENF(1, "create", "c1"),
      .config_flag = "/c.json"},
     {"create: crun -f=", ARGS("create", "-f=/c.json", "-b", "/b", "c1"), ENF(1, "create", "c1"),
@@ -152,7 +158,29 @@ static const struct cli_case cases[] = {
     {"pause", ARGS("pause", "c1"), PASS(1, "pause")},
     {"resume", ARGS("resume", "c1"), PASS(1, "resume")},
     {"runc help subcommand", ARGS("help"), PASS(1, "help")},
-    {"subcommand names are case-sensitive", ARGS("CREATE", "--bogus", "c1"), PASS(1, "CREATE")},
+    {"subcommand names are case-sensitive: CREATE is unknown, refused",
+     ARGS("CREATE", "--bogus", "c1"), FAIL("unknown subcommand 'CREATE'")},
+    {"crun mounts add: refused", ARGS("mounts", "add", "c1", "/m.json"),
+     FAIL("unknown subcommand 'mounts'")},
+    {"an unknown subcommand: refused", ARGS("--root", "/r", "frobnicate", "c1"),
+     FAIL("unknown subcommand 'frobnicate'")},
+    {"crun abbreviation --ro is crun's root", ARGS("--ro", "/r", "state", "c1"), PASS(3, "state"),
+     .crun_root = "/r"},
+    {"crun: the last of --root and --rootless", ARGS("--rootless", "/x", "--root", "/r", "list"),
+     PASS(5, "list"), .root = "/r"},
+    {"crun: --rootless after --root", ARGS("--root", "/r", "--rootless=/x", "list"),
+     PASS(4, "list"), .root = "/r", .crun_root = "/x"},
+    {"runc: the last --criu", ARGS("--criu", "/a", "-criu=/b", "list"), PASS(4, "list"),
+     .criu = "/b"},
+    {"crun: --cgroup-manager and its abbreviation",
+     ARGS("--cgroup-manager", "systemd", "--cg=disabled", "list"), PASS(4, "list"),
+     .cgroup_manager = "disabled"},
+    {"crun abbreviation --log-f", ARGS("--log-f", "json", "list"), PASS(3, "list"),
+     .log_format = RG_LOG_JSON},
+    {"ambiguous crun abbreviation --l before run: error", ARGS("--l", "x", "run", "c1"),
+     FAIL("--l")},
+    {"crun abbreviation --ro before exec is read", ARGS("--ro", "/r", "exec", "c1", "sh"),
+     EXEC(3, "c1"), .crun_root = "/r"},
     {"--version", ARGS("--version"), NOSUB},
     {"-v", ARGS("-v"), NOSUB},
     {"crun -V", ARGS("-V"), NOSUB},
@@ -240,8 +268,9 @@ static const struct cli_case cases[] = {
     {"unknown global flag before run: error", ARGS("--bogus", "x", "run", "c1"), FAIL("--bogus")},
     {"unknown global flag, restore later: error", ARGS("--root", "/r", "-x", "list", "restore"),
      FAIL("-x")},
-    {"crun-style abbreviated global flag before create: error", ARGS("--ro", "/r", "create", "c1"),
-     FAIL("--ro")},
+    /* crun reads it as --root /r (judged with the runtime: rg_globals_check); runc errors. */
+    {"crun-style abbreviated global flag before create: read as crun's",
+     ARGS("--ro", "/r", "create", "c1"), ENF(3, "create", "c1"), .crun_root = "/r"},
     {"global flag without its value: passthrough", ARGS("--root"), NOSUB},
     {"global flag without its value, create earlier: error", ARGS("--log", "create", "--root"),
      FAIL("--root")},
@@ -254,10 +283,32 @@ static const struct cli_case cases[] = {
     {"argp-style attached value -b/path: error", ARGS("create", "-b/b", "c1"), FAIL("-b/b")},
     {"argp-style abbreviation --bund: error", ARGS("create", "--bund", "/b", "c1"), FAIL("--bund")},
     {"global flag after create: error", ARGS("create", "--root", "/r", "c1"), FAIL("--root")},
-    {"missing value: create id --bundle", ARGS("create", "c1", "--bundle"), FAIL("--bundle")},
-    {"missing value: create id -b", ARGS("create", "c1", "-b"), FAIL("-b")},
+    /* runc moves the flag in front and takes the id as its value: no id, runc fails;
+     * crun sees two arguments and fails. */
+    {"missing value: create id --bundle", ARGS("create", "c1", "--bundle"), PASS(1, "create"),
+     .bundle = "c1"},
+    {"missing value: create id -b", ARGS("create", "c1", "-b"), PASS(1, "create"), .bundle = "c1"},
+    /* crun's restore takes a second argument: its reading runs. */
     {"missing value: restore id --image-path", ARGS("restore", "c1", "--image-path"),
-     FAIL("--image-path")},
+     ENF(1, "restore", "c1")},
+    {"missing value at the very end: create -b", ARGS("create", "-b"), FAIL("-b")},
+    /* ---- runc reorders create/run/restore (urfave/cli), crun reads in order ---- */
+    /* upstream runc (urfave 1.22.1) creates x from bundle c1; Debian's fails */
+    {"create c1 -b -- x: upstream runc's reading", ARGS("create", "c1", "-b", "--", "x"),
+     ENF(1, "create", "x"), .bundle = "c1"},
+    {"runc: run id --detach x -b y: runc and crun fail",
+     ARGS("run", "c1", "--detach", "x", "-b", "y"), PASS(1, "run"), .container_id = "x"},
+    {"runc: flags after the id are read", ARGS("run", "c1", "-b", "/b", "--detach"),
+     ENF(1, "run", "c1"), .bundle = "/b"},
+    {"runc: the last -b wins, after the id too", ARGS("create", "-b", "/a", "c1", "-b", "/b"),
+     ENF(1, "create", "c1"), .bundle = "/b"},
+    {"no id left after --pid-file: nothing runs", ARGS("create", "-b", "/b", "--pid-file", "c1"),
+     PASS(1, "create"), .bundle = "/b"},
+    /* urfave pulls c1 behind --no-pivot as a value: Go stops there, three arguments. */
+    {"run --no-pivot id -b B: runc fails (Incorrect Usage)",
+     ARGS("run", "--no-pivot", "c1", "-b", "/b"), PASS(1, "run"), .container_id = "c1"},
+    {"later urfave: a value that looks like a flag", ARGS("create", "c1", "--pid-file", "-x"),
+     ENF(1, "create", "c1")},
 
     /* ---- enforced words that create nothing ---- */
     {"create --help", ARGS("create", "--help"), PASS(1, "create")},
@@ -271,7 +322,42 @@ static const struct cli_case cases[] = {
     {"info", ARGS("info"), .kind = RG_CLI_OWN, .subcmd_index = 1, .subcmd = "info"},
     {"info after global flags", ARGS("--root", "/r", "info"), .kind = RG_CLI_OWN, .subcmd_index = 3,
      .subcmd = "info", .root = "/r"},
+    /* ---- help with a value: runc's help is a Go bool flag ---- */
+    {"run --help=false is no help", ARGS("run", "--help=false", "-b", "/b", "c1"),
+     ENF(1, "run", "c1"), .bundle = "/b"},
+    {"create -h=0 is no help", ARGS("create", "-h=0", "-b", "/b", "c1"), ENF(1, "create", "c1"),
+     .bundle = "/b", .go_style_flag = "-h=0"},
+    {"create -help=F is no help", ARGS("create", "-help=F", "c1"), ENF(1, "create", "c1"),
+     .go_style_flag = "-help=F"},
+    {"run --help=False after the id", ARGS("run", "-b", "/b", "c1", "--help=False"),
+     ENF(1, "run", "c1"), .bundle = "/b"},
+    {"restore -h=f", ARGS("restore", "-h=f", "c1"), ENF(1, "restore", "c1"),
+     .go_style_flag = "-h=f"},
+    {"run: the last help flag wins", ARGS("run", "--help", "--help=false", "c1"),
+     ENF(1, "run", "c1")},
+    {"run --help=true is help", ARGS("run", "--help=true", "c1"), PASS(1, "run"),
+     .container_id = "c1"},
+    {"run -h=1 is help", ARGS("run", "-h=1", "c1"), PASS(1, "run"), .container_id = "c1",
+     .go_style_flag = "-h=1"},
+    {"run --help=maybe refuses", ARGS("run", "--help=maybe", "c1"), FAIL("not a boolean")},
+    {"run --detach=maybe refuses", ARGS("run", "--detach=maybe", "c1"), FAIL("not a boolean")},
+    {"exec --help=false is an exec", ARGS("exec", "--help=false", "c1", "sh"), EXEC(1, "c1")},
+    {"exec -h=0 is an exec", ARGS("exec", "-h=0", "c1", "sh"), EXEC(1, "c1"),
+     .go_style_flag = "-h=0"},
+    {"exec -help=FALSE is an exec", ARGS("exec", "-help=FALSE", "c1", "sh"), EXEC(1, "c1"),
+     .go_style_flag = "-help=FALSE"},
+    {"update --help=0 is an update", ARGS("update", "--help=0", "--pids-limit=5", "c1"),
+     UPD(1, "c1")},
+    {"update -h=false is an update", ARGS("update", "-h=false", "c1"), UPD(1, "c1"),
+     .go_style_flag = "-h=false"},
+    {"exec --help=x refuses", ARGS("exec", "--help=x", "c1", "sh"), FAIL("not a boolean")},
+    {"global --help=false run is a run", ARGS("--help=false", "run", "c1"), ENF(2, "run", "c1")},
+    {"global -h=0 create is a create", ARGS("-h=0", "create", "c1"), ENF(2, "create", "c1")},
+    {"global --help=no refuses before run", ARGS("--help=no", "run", "c1"), FAIL("global flag")},
+    {"global --debug=x refuses before run", ARGS("--debug=x", "run", "c1"), FAIL("global flag")},
+    {"global --debug=false", ARGS("--debug=false", "run", "c1"), ENF(2, "run", "c1")},
     {"--help alone", ARGS("--help"), .kind = RG_CLI_OWN, .subcmd_index = -1},
+    {"crun's abbreviation --he alone is the runtime's", ARGS("--he"), NOSUB},
     {"-h alone", ARGS("-h"), .kind = RG_CLI_OWN, .subcmd_index = -1},
     {"--help with a subcommand is the runtime's", ARGS("--help", "state"), PASS(2, "state")},
     {"--help with other global flags is the runtime's", ARGS("--root", "/r", "--help"), NOSUB,
@@ -363,6 +449,10 @@ static void run_case(void **state)
 		check_str("bundle", c->bundle, cli.bundle, argv, argc);
 		check_str("container_id", c->container_id, cli.container_id, argv, argc);
 		check_str("root", c->root, cli.root, argv, argc);
+		check_str("crun_root", c->crun_root ? c->crun_root : c->root, cli.crun_root, argv,
+			  argc);
+		check_str("criu", c->criu, cli.criu, argv, argc);
+		check_str("cgroup_manager", c->cgroup_manager, cli.cgroup_manager, argv, argc);
 		check_str("log_path", c->log_path, cli.log_path, argv, argc);
 		check_str("config_flag", c->config_flag, cli.config_flag, argv, argc);
 		check_str("process", c->process, cli.process, argv, argc);

@@ -110,6 +110,12 @@ static const struct bad_case bad[] = {
     {"{\"audit\": {\"syslog\": 1}}", ".audit.syslog: expected a boolean"},
     {"{\"audit\": {\"required\": \"no\"}}", ".audit.required: expected a boolean"},
     {"{\"audit\": {\"path\": \"/x\"}}", ".audit.path: unknown key"},
+    {"{\"runtimeFlags\": []}", ".runtimeFlags: expected an object"},
+    {"{\"runtimeFlags\": {\"criu\": \"/usr/sbin/criu\"}}", ".runtimeFlags.criu: expected an array"},
+    {"{\"runtimeFlags\": {\"criu\": [\"criu\"]}}",
+     ".runtimeFlags.criu[0]: \"criu\" is not an absolute path"},
+    {"{\"runtimeFlags\": {\"criu\": [1]}}", ".runtimeFlags.criu[0]: expected a string"},
+    {"{\"runtimeFlags\": {\"root\": [\"/run/runc\"]}}", ".runtimeFlags.root: unknown runtime flag"},
     {"{\"mode\": \"audit\",}", "invalid JSON"},
     {"{\"mode\": \"audit\", \"mode\": \"enforce\"}", "duplicate key \"mode\""},
     {"", "empty file"},
@@ -170,6 +176,27 @@ static void test_minimal_configs(void **state)
 	    rg_config_load(write_config("// c\n{/* x */ \"mode\": \"warn\"}"), &c, &err), 0);
 	assert_int_equal(c.mode, RG_MODE_WARN);
 	rg_config_free(&c);
+}
+
+/* runtimeFlags.criu: only a listed absolute path, byte for byte. */
+static void test_runtime_flags(void **state)
+{
+	static const char text[] = "{\"runtimeFlags\": {\"criu\": [\"/usr/sbin/criu\"]}}";
+	struct rg_config c;
+	struct rg_error *err = NULL;
+	(void)state;
+
+	assert_int_equal(rg_config_parse_buffer("t", text, strlen(text), &c, &err), 0);
+	assert_true(rg_config_allows_flag(&c, "criu", "/usr/sbin/criu"));
+	assert_false(rg_config_allows_flag(&c, "criu", "/usr/sbin/criu/"));
+	assert_false(rg_config_allows_flag(&c, "criu", "criu"));
+	assert_false(rg_config_allows_flag(&c, "criu", NULL));
+	assert_false(rg_config_allows_flag(&c, "root", "/usr/sbin/criu"));
+	rg_config_free(&c);
+	assert_int_equal(rg_config_parse_buffer("t", "{}", 2, &c, &err), 0);
+	assert_false(rg_config_allows_flag(&c, "criu", "/usr/sbin/criu"));
+	rg_config_free(&c);
+	assert_false(rg_config_allows_flag(NULL, "criu", "/usr/sbin/criu"));
 }
 
 static void test_missing_files(void **state)
@@ -365,6 +392,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_configs),
 	    cmocka_unit_test(test_minimal_configs),
 	    cmocka_unit_test(test_missing_files),
+	    cmocka_unit_test(test_runtime_flags),
 	    cmocka_unit_test(test_writable_config_refused),
 	    cmocka_unit_test(test_overrides_merge),
 	    cmocka_unit_test(test_selection),
