@@ -9,6 +9,52 @@
  */
 #include "isolation_harness.h"
 
+/* Bundle-relative resolution and pattern matching (normpath.c). */
+static void test_path_helpers(void **state)
+{
+	static const struct {
+		const char *base, *path, *want;
+	} joins[] = {
+	    {"/b", "rootfs", "/b/rootfs"},
+	    {"/b", "./rootfs/", "/b/rootfs"},
+	    {"/b/c", "../../..", "/"},
+	    {"/b", "/abs//x/../y", "/abs/y"},
+	    {NULL, "rel", NULL},
+	    {"rel", "rel", NULL},
+	    {NULL, "/abs", "/abs"},
+	    {"/b", NULL, NULL},
+	    {"/b", "", "/b"},
+	};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(joins); i++) {
+		char *got = track_str(rg_path_resolve_in(joins[i].base, joins[i].path));
+		bool is_same =
+		    got && joins[i].want ? rg_streq(got, joins[i].want) : got == joins[i].want;
+		if (!is_same)
+			fail_msg("resolve_in(%s, %s) = %s, want %s", joins[i].base, joins[i].path,
+				 got ? got : "NULL", joins[i].want ? joins[i].want : "NULL");
+	}
+	static const struct {
+		const char *path, *pattern;
+		enum rg_path_relation want;
+	} rels[] = {
+	    {"/", "/", RG_PATH_EQUAL},
+	    {"/a", "/", RG_PATH_BELOW},
+	    {"/", "/a", RG_PATH_ABOVE},
+	    {"/a/b", "/a/*", RG_PATH_EQUAL},
+	    {"/a/b/c", "/a/*", RG_PATH_BELOW},
+	    {"/a", "/a/*", RG_PATH_ABOVE},
+	    {"/a/b/userdata", "/a/*/userdata", RG_PATH_EQUAL},
+	    {"/a/b/other", "/a/*/userdata", RG_PATH_APART},
+	    {"/ab", "/a", RG_PATH_APART},
+	    {"/a", "/ab", RG_PATH_APART},
+	    {"/a/*", "/a/b", RG_PATH_APART},
+	};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(rels); i++)
+		if (rg_path_relate(rels[i].path, rels[i].pattern) != rels[i].want)
+			fail_msg("relate(%s, %s) = %d, want %d", rels[i].path, rels[i].pattern,
+				 rg_path_relate(rels[i].path, rels[i].pattern), rels[i].want);
+}
+
 /* A spec with the default /proc and one more mount (JSON text). */
 static struct rg_json *with_mount(const char *mount)
 {
@@ -400,6 +446,7 @@ static void test_mount_privileged_profile(void **state)
 #undef MNT
 
 static const struct CMUnitTest tests[] = {
+    T(test_path_helpers),
     T(test_mount_types),
     T(test_mount_bind_by_option),
     T(test_mount_relative_sources),
