@@ -63,6 +63,7 @@ static const char *const default_deny[] = {
     "/var/run/systemd",
     "/run/dbus",
     "/var/run/dbus",
+    "/var/lib/etcd",
     "/var/lib/kubelet/device-plugins",
     "/var/lib/kubelet/pod-resources",
     "/var/lib/containerd/io.containerd.content.v1.content",

@@ -166,6 +166,19 @@ mount_opts() {
 {"destination": "/x", "type": "bind", "source": "rootfs/${up}/etc", "options": ["rbind", "ro"]}|(denied: /etc)
 {"destination": "/x", "type": "bind", "source": "/var/run/runc", "options": ["rbind"]}|bind mount of host path /var/run/runc (denied: /var/run/runc)
 EOF
+	# explain FILE resolves relative sources against the file's directory.
+	mkdir -p "$T/elsewhere"
+	ln -s /run/runc "$T/elsewhere/state"
+	jq '.mounts += [{destination: "/x", type: "bind", source: "state", options: ["rbind", "ro"]}]' \
+		"$T/orig.json" >"$T/elsewhere/spec.json"
+	rg explain "$T/elsewhere/spec.json"
+	[[ $status -ne 0 ]] || die "explain accepted a bind of a symlink to /run/runc"
+	assert_contains "$stderr" "host path $T/elsewhere/state (state in the bundle), which resolves to /run/runc (denied: /run/runc)"
+	cd "$T/elsewhere"
+	rg explain spec.json
+	cd "$BATS_TEST_DIRNAME"
+	[[ $status -ne 0 ]] || die "explain spec.json accepted the bind"
+	assert_contains "$stderr" "host path $T/elsewhere/state (state in the bundle), which resolves to /run/runc"
 }
 
 @test "escape: writable binds of host system directories and runtime or engine state are refused" {

@@ -269,6 +269,7 @@ static void test_mount_protected_paths(void **state)
 	    {RW("/run/containerd/io.containerd.grpc.v1.cri/sandboxes/s1"),
 	     "(denied: /run/containerd/io.containerd.grpc.v1.cri/sandboxes/*)"},
 	    {RW("/var/lib/kubelet/pods/uid"), "(denied: /var/lib/kubelet/pods/*)"},
+	    {RO("/var/lib/etcd/member"), "(denied: /var/lib/etcd)"},
 	    {RW("/var/lib/kubelet/device-plugins/kubelet.sock"),
 	     "(denied: /var/lib/kubelet/device-plugins)"},
 	    /* File systems under /sys ride along with an rbind, and "ro" stays on top. */
