@@ -270,9 +270,11 @@ static char *judge_type(const struct rg_json *m, const struct rg_rule_ctx *ctx,
 		return rg_xasprintf("mount of type '%s' at %s: the type is not allowed (source "
 				    "'%s')",
 				    type, dest_raw, rg_json_str(rg_json_get(m, "source")) ?: "");
-	/* An allowed file system's source may be a host device or directory. */
+	/* An allowed file system's source may be a host device, image or
+	 * directory; a relative one is relative to the bundle, as for a bind
+	 * (a name such as "overlay" then names nothing protected). */
 	const char *src = rg_json_str(rg_json_get(m, "source"));
-	if (!src || src[0] != '/')
+	if (!src || !*src)
 		return NULL;
 	return rg_hostpaths_judge(hp, ctx, RG_HOSTPATH_DEVICE, src,
 				  !is_read_only(rg_json_get(m, "options")));
@@ -320,6 +322,7 @@ static int judge_root(const struct rg_json *spec, struct rg_rule_ctx *ctx,
 		rg_report_violation(ctx->report, ctx->rule, ".root.path", "%s", why);
 	return 0;
 }
+
 static void propagate_rootfs(struct rg_json *spec, struct rg_rule_ctx *ctx)
 {
 	struct rg_json *linux_ = rg_json_get(spec, "linux");

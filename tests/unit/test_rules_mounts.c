@@ -323,6 +323,10 @@ static void test_mount_allow_setting(void **state)
 	    {MNT("ext4", "/data", "/srv/disk.img", ""), NULL},
 	    {MNT("ext4", "/data", "/dev/vda", ""), "mount of host path /dev/vda (denied: /dev)"},
 	    {MNT("ext4", "/data", "/usr/lib/disk.img", "\"rw\""), "(denied: /usr)"},
+	    {MNT("ext4", "/data", "../../dev/vda", ""),
+	     "mount of host path /dev/vda (../../dev/vda in the bundle) (denied: /dev)"},
+	    {MNT("ext4", "/data", "disk.img", ""), NULL},
+	    {MNT("overlay", "/merged", "overlay", ""), NULL},
 	    {MNT("ext4", "/other", "/srv/disk.img", ""), "type 'ext4'"},
 	    {MNT("devtmpfs", "/dev", "devtmpfs", ""), "type 'devtmpfs'"},
 	};
