@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The create path and runguard's own commands, kept out of main(). */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "runguard/guard.h"
 #include "runguard/host.h"
+#include "runguard/normpath.h"
 #include "runguard/patch.h"
 #include "runguard/rules.h"
 #include "runguard/runtime.h"
@@ -26,9 +29,35 @@ void rg_decision_free(struct rg_decision *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/*
+ * The directory runc will run in, absolute and normalised (caller frees):
+ * `path` itself, or with `is_file` the directory holding it. runc chdirs
+ * to its bundle and joins relative paths to the working directory, so
+ * this is what relative mount sources and root.path are relative to.
+ * NULL when the working directory cannot be read (the rules then refuse
+ * what they would have to resolve).
+ */
+static char *bundle_dir(const char *path, bool is_file)
+{
+	_cleanup_free_ char *dir = rg_xstrdup(path && *path ? path : ".");
+	char *slash = is_file ? strrchr(dir, '/') : NULL;
+
+	if (is_file && !slash)
+		strcpy(dir, ".");
+	else if (slash)
+		slash[slash == dir ? 1 : 0] = '\0';
+	if (dir[0] == '/')
+		return rg_path_normalize(dir);
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/')
+		return NULL;
+	return rg_path_resolve_in(cwd, dir);
+}
+
 /* Selects the policy for spec and runs the rules on it. */
 static int decide(struct rg_json *spec, const struct rg_config *cfg, struct rg_selinux_host *sh,
-		  const char *file, struct rg_decision *d, struct rg_error **err)
+		  const char *file, const char *bundle, struct rg_decision *d,
+		  struct rg_error **err)
 {
 	struct rg_host host;
 	const struct rg_json *ann = rg_json_get(spec, "annotations");
@@ -47,7 +76,8 @@ static int decide(struct rg_json *spec, const struct rg_config *cfg, struct rg_s
 				  .host = &host,
 				  .report = &d->report,
 				  .file = file,
-				  .container_id = sh->id};
+				  .container_id = sh->id,
+				  .bundle = bundle};
 	return rg_enforce(spec, &ctx, err);
 }
 
@@ -56,6 +86,7 @@ int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg, stru
 {
 	struct rg_bundle b = {.dirfd = -1};
 	_cleanup_json_ struct rg_json *spec = NULL;
+	_cleanup_free_ char *dir = NULL;
 	int r;
 
 	d->verdict = "error";
@@ -73,7 +104,8 @@ int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg, stru
 	r = rg_spec_load(&b, &spec, err);
 	if (r < 0)
 		goto out;
-	r = decide(spec, cfg, &sh, b.config_name, d, err);
+	dir = bundle_dir(cli->bundle, false);
+	r = decide(spec, cfg, &sh, b.config_name, dir, d, err);
 	bool is_dry = d->has_policy && d->policy.mode != RG_MODE_ENFORCE;
 	if (is_dry && (r == 0 || r == -EPERM)) {
 		/* audit/warn: record what would have happened, change nothing. */
@@ -205,7 +237,7 @@ static int load_for_explain(const char *path, struct rg_json **ret, char **ret_n
 
 /* Enforces a copy of spec and prints the patch and summary. Returns 0 or 1 (rejected). */
 static int explain_spec(struct rg_json *spec, const struct rg_config *cfg, const char *name,
-			FILE *out, FILE *summary, struct rg_error **err)
+			const char *bundle, FILE *out, FILE *summary, struct rg_error **err)
 {
 	struct rg_decision d = {0};
 	struct rg_error *verr = NULL;
@@ -213,7 +245,7 @@ static int explain_spec(struct rg_json *spec, const struct rg_config *cfg, const
 
 	struct rg_selinux_host sh;
 	rg_selinux_host_init(&sh, NULL, cfg->runtime);
-	int r = decide(spec, cfg, &sh, name, &d, &verr);
+	int r = decide(spec, cfg, &sh, name, bundle, &d, &verr);
 	rg_selinux_host_free(&sh);
 	if (r < 0 && r != -EPERM) {
 		*err = verr;
@@ -250,8 +282,13 @@ int rg_guard_explain(const char *path, FILE *out, FILE *summary, struct rg_error
 	r = load_for_explain(path, &spec, &name, err);
 	/* Explain shows what enforce would do, whatever the configured mode. */
 	cfg.mode = RG_MODE_ENFORCE;
+	/* explain BUNDLE judges relative paths against the bundle, explain FILE
+	 * against the file's directory. */
+	struct stat st;
+	bool is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	_cleanup_free_ char *dir = bundle_dir(path, !is_dir);
 	if (r == 0)
-		r = explain_spec(spec, &cfg, name, out, summary, err);
+		r = explain_spec(spec, &cfg, name, dir, out, summary, err);
 	rg_config_free(&cfg);
 	return r;
 }

@@ -13,21 +13,28 @@
  *   - sysfs and cgroup mounts, and anything mounted at or under /sys, are
  *     read-only.
  *
- * The action decides about mounts of sensitive host paths (reject, or fix by
- * dropping the mount). A source is compared, after lexical normalisation and
- * again after resolving symlinks on the host (the adapter's resolve_path),
- * against three lists:
- *   "deny"          the path, anything under it, and any directory above it
- *                   (a bind of /run exposes /run/docker.sock);
- *   "denyExact"     the path and any directory above it, not what is under
- *                   it: CRI mounts a pod's volumes from under /var/lib/kubelet
- *                   and its /dev/shm from under /run/containerd;
- *   "denyWritable"  as "deny", for mounts that are not read-only.
- * A bind mount with a relative source cannot be checked and counts as one.
- * Non-bind mounts are checked when their source is an absolute path
- * (a block device such as /dev/sda1 mounted as ext4), except for pseudo
- * file systems that ignore their source. Known gap: overlay's lowerdir= and
- * upperdir= options are not inspected.
+ * Then each mount is judged by allowlist, the way runc 1.1.5 will read it
+ * (specconv's createLibcontainerMount): a "bind" or "rbind" option makes a
+ * bind mount whatever "type" says (and so does "type": "bind"). A bind's
+ * source is a host path: relative to the bundle directory when relative,
+ * cleaned as Go's filepath.Clean does, and judged lexically and after
+ * resolving symlinks on the host against the protected host paths
+ * (mounts_hostpaths.c). Any other mount must be of a known file system at
+ * its one place:
+ *   proc at /proc, sysfs at /sys, cgroup and cgroup2 at /sys/fs/cgroup,
+ *   devpts at /dev/pts, mqueue at /dev/mqueue, tmpfs anywhere,
+ * or a {type, destination} pair of the "allowMounts" setting (whose
+ * absolute source, a device or directory, is judged as a bind's). Every
+ * other type (block device file systems, devtmpfs, debugfs, tracefs,
+ * securityfs, configfs, bpf, overlay, network file systems ...), a mount
+ * with no type, and the "remount" option (it changes a mount already
+ * there) refuse the mount. Destinations are relative to the root file
+ * system and compared cleaned ("/proc/../mnt/proc" is /mnt/proc).
+ * The action decides: reject refuses the container, fix drops the mount.
+ *
+ * root.path is judged like a bind source (rootDeny adds the host system
+ * directories); a root cannot be dropped, so it is refused with either
+ * action.
  *
  * A symlink on the host can change between this check and runc's mount;
  * resolving narrows the window, it does not close it.
@@ -35,33 +42,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "mounts_hostpaths.h"
 #include "runguard/normpath.h"
 #include "runguard/rules.h"
 #include "runguard/util.h"
 
-static const char *const default_deny[] = {
-    "/etc",
-    "/proc",
-    "/boot",
-    "/dev",
-    "/root",
-    "/var/run/docker.sock",
-    "/run/docker.sock",
-    "/run/containerd/containerd.sock",
-    "/var/run/containerd/containerd.sock",
-    "/run/containerd/s",
-    "/var/run/containerd/s",
-    "/run/crio/crio.sock",
-    "/var/run/crio/crio.sock",
-    "/var/lib/kubelet/pki",
-    NULL,
-};
-static const char *const default_deny_exact[] = {
-    "/",	 "/run/containerd", "/var/run/containerd",
-    "/run/crio", "/var/run/crio",   "/var/lib/kubelet",
-    NULL,
-};
-static const char *const default_deny_writable[] = {"/sys", NULL};
 static const char *const default_bind_options[] = {"nosuid", "nodev", NULL};
 
 /* Options bindOptions may name, with the option that undoes each. */
@@ -71,24 +56,17 @@ static const char *const hardening_options[][2] = {
     {"noexec", "exec"},
 };
 
-/* File systems whose source runc ignores: their "source" names no host path. */
-static const char *const pseudo_fs[] = {"proc",	  "sysfs",  "tmpfs",   "devpts",
-					"mqueue", "cgroup", "cgroup2", "securityfs"};
-
-enum list_kind {
-	LIST_DENY,
-	LIST_EXACT,
-	LIST_WRITABLE,
-};
-
+/* The file systems a container may mount without a setting, and where (NULL: anywhere). */
 static const struct {
-	const char *key;
-	const char *const *def;
-	enum list_kind kind;
-} lists[] = {
-    {"deny", default_deny, LIST_DENY},
-    {"denyExact", default_deny_exact, LIST_EXACT},
-    {"denyWritable", default_deny_writable, LIST_WRITABLE},
+	const char *type, *destination;
+} builtin_mounts[] = {
+    {"proc", "/proc"},
+    {"sysfs", "/sys"},
+    {"cgroup", "/sys/fs/cgroup"},
+    {"cgroup2", "/sys/fs/cgroup"},
+    {"devpts", "/dev/pts"},
+    {"mqueue", "/dev/mqueue"},
+    {"tmpfs", NULL},
 };
 
 static bool str_in(const char *s, const char *const *set, size_t n)
@@ -211,18 +189,18 @@ static void make_private(struct rg_json *opts)
 	}
 }
 
+/* The destination, cleaned; a relative one is relative to the rootfs, as runc reads it. */
+static char *destination_of(const struct rg_json *m)
+{
+	return rg_path_resolve_in("/", rg_json_str(rg_json_get(m, "destination")));
+}
+
 static bool needs_read_only(const struct rg_json *m)
 {
 	static const char *const ro_types[] = {"sysfs", "cgroup", "cgroup2"};
 	const char *type = rg_json_str(rg_json_get(m, "type"));
-	_cleanup_free_ char *dest = rg_path_normalize(rg_json_str(rg_json_get(m, "destination")));
+	_cleanup_free_ char *dest = destination_of(m);
 
-	/* A relative destination is relative to the rootfs, as runc reads it. */
-	if (!dest) {
-		_cleanup_free_ char *abs =
-		    rg_xasprintf("/%s", rg_json_str(rg_json_get(m, "destination")));
-		dest = rg_path_normalize(abs);
-	}
 	return str_in(type, ro_types, RG_ARRAY_SIZE(ro_types)) || rg_path_is_under(dest, "/sys");
 }
 
@@ -250,105 +228,99 @@ static void harden(struct rg_json *m, size_t i, struct rg_rule_ctx *ctx)
 	rg_json_set(m, "options", steal_ptr(&work));
 }
 
-/* ---- sensitive sources (per the action) ---- */
+/* ---- what may be mounted (per the action) ---- */
 
-/* The deny lists in force, each entry normalised once for all mounts. */
-struct deny_entry {
-	const char *entry; /* as configured, for messages */
-	char *norm;
-	enum list_kind kind;
-};
-
-struct deny_set {
-	struct deny_entry *v;
-	size_t n;
-};
-
-static void deny_set_build(const struct rg_json *settings, struct deny_set *ds)
+/* Whether the operator's allowMounts lists {type, destination}. */
+static bool is_allowed_by_setting(const struct rg_json *settings, const char *type,
+				  const char *dest)
 {
-	size_t cap = 0;
-	*ds = (struct deny_set){0};
-	for (size_t l = 0; l < RG_ARRAY_SIZE(lists); l++) {
-		const struct rg_json *list = rg_json_get(settings, lists[l].key);
-		bool is_given = rg_json_is(list, RG_JSON_ARRAY);
-		for (size_t i = 0; is_given ? i < list->n : lists[l].def[i] != NULL; i++) {
-			const char *entry =
-			    is_given ? rg_json_str(list->u.items[i]) : lists[l].def[i];
-			char *norm = rg_path_normalize(entry);
-			if (!norm)
-				continue;
-			if (ds->n == cap) {
-				cap = cap ? 2 * cap : 32;
-				ds->v = rg_xrealloc(ds->v, cap * sizeof(*ds->v));
-			}
-			ds->v[ds->n++] = (struct deny_entry){entry, norm, lists[l].kind};
-		}
+	const struct rg_json *allow = rg_json_get(settings, "allowMounts");
+	for (size_t i = 0; rg_json_is(allow, RG_JSON_ARRAY) && i < allow->n; i++) {
+		const struct rg_json *a = allow->u.items[i];
+		const char *d = rg_json_str(rg_json_get(a, "destination"));
+		_cleanup_free_ char *norm = rg_path_normalize(d);
+		if (rg_streq(rg_json_str(rg_json_get(a, "type")), type) &&
+		    (rg_streq(d, "*") || rg_streq(norm, dest)))
+			return true;
 	}
+	return false;
 }
 
-static void deny_set_free(struct deny_set *ds)
+/* Why a mount that is not a bind may not stay (caller frees), or NULL. */
+static char *judge_type(const struct rg_json *m, const struct rg_rule_ctx *ctx,
+			const struct rg_hostpaths *hp)
 {
-	for (size_t i = 0; i < ds->n; i++)
-		free(ds->v[i].norm);
-	free(ds->v);
-	*ds = (struct deny_set){0};
-}
+	const char *type = rg_json_str(rg_json_get(m, "type"));
+	const char *dest_raw = rg_json_str(rg_json_get(m, "destination"));
+	_cleanup_free_ char *dest = destination_of(m);
 
-/*
- * The first list entry that `src` is (or lies under, for deny and
- * denyWritable), or with `is_above`, the first entry that lies under `src`:
- * a directory above a denied path exposes it. NULL when none.
- */
-static const char *find_denied(const char *src, bool is_writable, bool is_above,
-			       const struct deny_set *ds)
-{
-	for (size_t i = 0; i < ds->n; i++) {
-		const struct deny_entry *e = &ds->v[i];
-		if (e->kind == LIST_WRITABLE && !is_writable)
+	if (!type || !*type)
+		return rg_xasprintf("mount at %s has no type and no bind option", dest_raw);
+	for (size_t i = 0; i < RG_ARRAY_SIZE(builtin_mounts); i++) {
+		if (!rg_streq(type, builtin_mounts[i].type))
 			continue;
-		if (is_above ? rg_path_is_under(e->norm, src)
-			     : rg_streq(src, e->norm) ||
-				   (e->kind != LIST_EXACT && rg_path_is_under(src, e->norm)))
-			return e->entry;
+		if (!builtin_mounts[i].destination || rg_streq(dest, builtin_mounts[i].destination))
+			return NULL;
+		if (is_allowed_by_setting(ctx->settings, type, dest))
+			return NULL;
+		return rg_xasprintf("mount of type '%s' at %s: %s is allowed only at %s", type,
+				    dest_raw, type, builtin_mounts[i].destination);
 	}
-	return NULL;
-}
-
-static const char *denied_by(const char *src, bool is_writable, const struct deny_set *ds)
-{
-	const char *hit = find_denied(src, is_writable, false, ds);
-	return hit ? hit : find_denied(src, is_writable, true, ds);
+	if (!is_allowed_by_setting(ctx->settings, type, dest))
+		return rg_xasprintf("mount of type '%s' at %s: the type is not allowed (source "
+				    "'%s')",
+				    type, dest_raw, rg_json_str(rg_json_get(m, "source")) ?: "");
+	/* An allowed file system's source may be a host device, image or
+	 * directory; a relative one is relative to the bundle, as for a bind
+	 * (a name such as "overlay" then names nothing protected). */
+	const char *src = rg_json_str(rg_json_get(m, "source"));
+	if (!src || !*src)
+		return NULL;
+	return rg_hostpaths_judge(hp, ctx, RG_HOSTPATH_DEVICE, src,
+				  !is_read_only(rg_json_get(m, "options")));
 }
 
 /* Why mount m may not stay (caller frees), or NULL. */
-static char *sensitive(const struct rg_json *m, const struct rg_rule_ctx *ctx,
-		       const struct deny_set *ds)
+static char *judge_mount(const struct rg_json *m, const struct rg_rule_ctx *ctx,
+			 const struct rg_hostpaths *hp)
 {
-	const char *src = rg_json_str(rg_json_get(m, "source"));
-	const char *type = rg_json_str(rg_json_get(m, "type"));
-	bool is_bind_mount = is_bind(m);
-	bool is_writable = !is_read_only(rg_json_get(m, "options"));
+	const struct rg_json *opts = rg_json_get(m, "options");
 
-	if (!is_bind_mount &&
-	    (!src || src[0] != '/' || str_in(type, pseudo_fs, RG_ARRAY_SIZE(pseudo_fs))))
-		return NULL;
-	_cleanup_free_ char *norm = rg_path_normalize(src);
-	if (!norm)
-		return rg_xasprintf("bind mount of a relative source '%s' cannot be checked",
-				    src ? src : "");
-	const char *hit = denied_by(norm, is_writable, ds);
-	if (hit)
-		return rg_xasprintf("%s of host path %s (denied: %s)",
-				    is_bind_mount ? "bind mount" : "mount", src, hit);
-	_cleanup_free_ char *real = NULL;
-	if (!ctx->host || !ctx->host->resolve_path || ctx->host->resolve_path(norm, &real) < 0 ||
-	    rg_streq(real, norm))
-		return NULL;
-	hit = denied_by(real, is_writable, ds);
-	if (hit)
-		return rg_xasprintf("%s of host path %s, which resolves to %s (denied: %s)",
-				    is_bind_mount ? "bind mount" : "mount", src, real, hit);
-	return NULL;
+	/* MS_REMOUNT changes whatever is mounted there already (/sys made writable). */
+	if (opts_has(opts, "remount"))
+		return rg_xasprintf("mount at %s: option 'remount' is not allowed",
+				    rg_json_str(rg_json_get(m, "destination")));
+	if (!is_bind(m))
+		return judge_type(m, ctx, hp);
+	return rg_hostpaths_judge(hp, ctx, RG_HOSTPATH_BIND, rg_json_str(rg_json_get(m, "source")),
+				  !is_read_only(opts));
+}
+
+/*
+ * root.path: the root file system is the first mount, a bind of a host
+ * directory. It cannot be dropped: refused whatever the action.
+ */
+static int judge_root(const struct rg_json *spec, struct rg_rule_ctx *ctx,
+		      const struct rg_hostpaths *hp, struct rg_error **err)
+{
+	const struct rg_json *root = rg_json_get(spec, "root");
+	if (!root || root->type == RG_JSON_NULL)
+		return 0;
+	if (root->type != RG_JSON_OBJECT)
+		return rg_error_set(err, EINVAL, "%s: .root: expected an object, got %s", ctx->file,
+				    rg_json_type_name(root->type));
+	const struct rg_json *path = rg_json_get(root, "path");
+	if (!path || path->type == RG_JSON_NULL)
+		return 0;
+	if (path->type != RG_JSON_STRING || strlen(path->u.s.text) != path->u.s.len)
+		return rg_error_set(err, EINVAL,
+				    "%s: .root.path: expected a string without NUL bytes, got %s",
+				    ctx->file, rg_json_type_name(path->type));
+	_cleanup_free_ char *why =
+	    rg_hostpaths_judge(hp, ctx, RG_HOSTPATH_ROOT, path->u.s.text, true);
+	if (why)
+		rg_report_violation(ctx->report, ctx->rule, ".root.path", "%s", why);
+	return 0;
 }
 
 static void propagate_rootfs(struct rg_json *spec, struct rg_rule_ctx *ctx)
@@ -364,18 +336,9 @@ static void propagate_rootfs(struct rg_json *spec, struct rg_rule_ctx *ctx)
 	rg_json_set(linux_, "rootfsPropagation", after);
 }
 
-static int mounts_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)
+static int apply_mounts(struct rg_json *spec, struct rg_rule_ctx *ctx,
+			const struct rg_hostpaths *hp, struct rg_error **err)
 {
-	struct rg_json *linux_ = rg_rule_object(spec, "linux", ctx->file, "", false, err);
-	if (!linux_ && *err)
-		return -EINVAL;
-	const struct rg_json *prop = rg_json_get(linux_, "rootfsPropagation");
-	if (prop && prop->type != RG_JSON_NULL && prop->type != RG_JSON_STRING)
-		return rg_error_set(err, EINVAL,
-				    "%s: .linux.rootfsPropagation: expected a string, got %s",
-				    ctx->file, rg_json_type_name(prop->type));
-	propagate_rootfs(spec, ctx);
-
 	struct rg_json *mounts = rg_json_get(spec, "mounts");
 	if (!mounts || mounts->type == RG_JSON_NULL)
 		return 0;
@@ -388,17 +351,14 @@ static int mounts_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg
 			return r;
 	}
 	_cleanup_free_ bool *is_dropped = rg_xcalloc(mounts->n, sizeof(bool));
-	struct deny_set ds;
-	deny_set_build(ctx->settings, &ds);
 	for (size_t i = 0; i < mounts->n; i++) {
 		struct rg_json *m = mounts->u.items[i];
 		harden(m, i, ctx);
-		_cleanup_free_ char *why = sensitive(m, ctx, &ds);
+		_cleanup_free_ char *why = judge_mount(m, ctx, hp);
 		_cleanup_free_ char *path = rg_xasprintf(".mounts[%zu]", i);
 		if (why && rg_rule_may_fix(ctx, path, "%s", why))
 			is_dropped[i] = true;
 	}
-	deny_set_free(&ds);
 	for (size_t i = mounts->n; i-- > 0;) {
 		if (!is_dropped[i])
 			continue;
@@ -407,6 +367,27 @@ static int mounts_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg
 		rg_json_array_remove(mounts, i);
 	}
 	return 0;
+}
+
+static int mounts_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)
+{
+	struct rg_json *linux_ = rg_rule_object(spec, "linux", ctx->file, "", false, err);
+	if (!linux_ && *err)
+		return -EINVAL;
+	const struct rg_json *prop = rg_json_get(linux_, "rootfsPropagation");
+	if (prop && prop->type != RG_JSON_NULL && prop->type != RG_JSON_STRING)
+		return rg_error_set(err, EINVAL,
+				    "%s: .linux.rootfsPropagation: expected a string, got %s",
+				    ctx->file, rg_json_type_name(prop->type));
+	propagate_rootfs(spec, ctx);
+
+	struct rg_hostpaths hp;
+	rg_hostpaths_build(ctx->settings, &hp);
+	int r = judge_root(spec, ctx, &hp, err);
+	if (r == 0)
+		r = apply_mounts(spec, ctx, &hp, err);
+	rg_hostpaths_free(&hp);
+	return r;
 }
 
 /* ---- settings ---- */
@@ -435,16 +416,46 @@ static int check_bind_options(const struct rg_json *settings, const char *file, 
 	return 0;
 }
 
+/* allowMounts: [{"type": "overlay", "destination": "/merged"}, ...]; "*": any destination. */
+static int check_allow_mounts(const struct rg_json *settings, const char *file, const char *path,
+			      struct rg_error **err)
+{
+	static const char *const keys[] = {"type", "destination"};
+	const struct rg_json *list = NULL;
+	int r = rg_settings_array(settings, "allowMounts", "{type, destination} objects", file,
+				  path, &list, err);
+	for (size_t i = 0; r == 0 && list && i < list->n; i++) {
+		const struct rg_json *a = list->u.items[i];
+		const char *type = rg_json_str(rg_json_get(a, "type"));
+		const char *dest = rg_json_str(rg_json_get(a, "destination"));
+		bool ok = rg_json_is(a, RG_JSON_OBJECT) && a->n == RG_ARRAY_SIZE(keys) && type &&
+			  *type && strlen(type) == rg_json_get(a, "type")->u.s.len && dest &&
+			  (rg_streq(dest, "*") || dest[0] == '/') &&
+			  strlen(dest) == rg_json_get(a, "destination")->u.s.len &&
+			  !rg_streq(type, "bind") && !rg_streq(type, "rbind");
+		if (!ok)
+			r = rg_error_set(
+			    err, EINVAL,
+			    "%s: %s.allowMounts[%zu]: expected {\"type\": a file system "
+			    "type other than bind, \"destination\": an absolute path or "
+			    "\"*\"}",
+			    file, path, i);
+	}
+	return r;
+}
+
 static int mounts_check(const struct rg_json *settings, const char *file, const char *path,
 			struct rg_error **err)
 {
-	static const char *const keys[] = {"deny", "denyExact", "denyWritable", "bindOptions",
-					   NULL};
+	static const char *const keys[] = {
+	    "deny", "denyExact", "denyWritable", "rootDeny", "bindOptions", "allowMounts", NULL};
 	int r = rg_settings_only(settings, keys, file, path, err);
-	for (size_t l = 0; r == 0 && l < RG_ARRAY_SIZE(lists); l++)
-		r = rg_settings_abs_paths(settings, lists[l].key, file, path, err);
+	if (r == 0)
+		r = rg_hostpaths_check(settings, file, path, err);
 	if (r == 0)
 		r = check_bind_options(settings, file, path, err);
+	if (r == 0)
+		r = check_allow_mounts(settings, file, path, err);
 	return r;
 }
 

@@ -49,3 +49,47 @@ bool rg_path_is_under(const char *path, const char *dir)
 		return path[0] == '/';
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
+
+char *rg_path_resolve_in(const char *base, const char *path)
+{
+	if (!path)
+		return NULL;
+	if (path[0] == '/')
+		return rg_path_normalize(path);
+	if (!base || base[0] != '/')
+		return NULL;
+	_cleanup_free_ char *joined = rg_xasprintf("%s/%s", base, path);
+	return rg_path_normalize(joined);
+}
+
+/* The next component of *p (advanced past it), its length in *ret_len; NULL at the end. */
+static const char *next_component(const char **p, size_t *ret_len)
+{
+	while (**p == '/')
+		(*p)++;
+	if (!**p)
+		return NULL;
+	const char *c = *p;
+	*ret_len = strcspn(c, "/");
+	*p += *ret_len;
+	return c;
+}
+
+enum rg_path_relation rg_path_relate(const char *path, const char *pattern)
+{
+	const char *p = path, *q = pattern;
+
+	for (;;) {
+		size_t np = 0, nq = 0;
+		const char *cp = next_component(&p, &np);
+		const char *cq = next_component(&q, &nq);
+		if (!cp && !cq)
+			return RG_PATH_EQUAL;
+		if (!cq)
+			return RG_PATH_BELOW;
+		if (!cp)
+			return RG_PATH_ABOVE;
+		if (!(nq == 1 && cq[0] == '*') && (np != nq || memcmp(cp, cq, np) != 0))
+			return RG_PATH_APART;
+	}
+}

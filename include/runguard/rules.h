@@ -26,6 +26,13 @@ struct rg_rule_ctx {
 	enum rg_action action; /* the running rule's action: FIX or REJECT */
 	/* The container being created (borrowed); NULL: not known (explain). */
 	const char *container_id;
+	/*
+	 * The bundle directory as an absolute, lexically normalised path
+	 * (borrowed): runc and crun run there, so relative mount sources and
+	 * a relative root.path are relative to it. NULL: not known; the
+	 * mounts rule then refuses what it would have to resolve against it.
+	 */
+	const char *bundle;
 };
 
 struct rg_rule {

@@ -128,8 +128,11 @@ static int spec_select(const struct rg_json *spec, struct rg_policy *ret)
 static int spec_enforce(struct rg_json *spec, const struct rg_policy *p, struct rg_report *report)
 {
 	struct rg_error *err = NULL;
-	struct rg_rule_ctx ctx = {
-	    .policy = p, .host = &spec_host, .report = report, .file = SPEC_NAME};
+	struct rg_rule_ctx ctx = {.policy = p,
+				  .host = &spec_host,
+				  .report = report,
+				  .file = SPEC_NAME,
+				  .bundle = "/srv/bundle"};
 
 	int r = rg_enforce(spec, &ctx, &err);
 	FUZZ_ASSERT((r < 0) == (err != NULL));

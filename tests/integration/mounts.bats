@@ -54,10 +54,14 @@ mount_tags() {
 /var/lib/kubelet|/var/lib/kubelet
 /run/containerd/containerd.sock|/run/containerd/containerd.sock
 EOF
-	# Read-write /sys is refused; read-only is not.
+	# Read-write /sys is refused; read-only too, since an rbind carries the
+	# file systems mounted under it (debugfs, cgroup ...) and "ro" stays on top.
 	cat "$T/orig.json" >"$BUNDLE/config.json"
 	bind /host-sys /sys rbind rw
 	expect_refused "$BUNDLE" "bind mount of host path /sys (denied: /sys)"
+	cat "$T/orig.json" >"$BUNDLE/config.json"
+	bind /host-sys /sys rbind ro
+	expect_refused "$BUNDLE" "bind mount of host path /sys (denied: /sys/kernel/debug)"
 }
 
 @test "mounts: a symlink on the host that points to / is refused (resolved before comparing)" {

@@ -58,14 +58,27 @@ HARNESS int fake_ns_is_host(const char *type, const char *path)
 	return rg_startswith(path, "/proc/1/ns/") ? 1 : 0;
 }
 
-/* /tmp/link-to-root -> /, /var/run -> /run; /missing does not exist. */
+/*
+ * /tmp/link-to-root -> /, /var/run -> /run; /missing does not exist. In the
+ * bundle (/srv/bundle): to-root -> /, to-runc -> /run/runc, to-usr -> /usr;
+ * /proc/1/root is the host's /.
+ */
 HARNESS int fake_resolve(const char *path, char **ret)
 {
+	static const char *const links[][2] = {
+	    {"/tmp/link-to-root", "/"},	      {"/srv/bundle/to-root", "/"},
+	    {"/srv/bundle/to-runc", "/run/runc"}, {"/srv/bundle/to-usr", "/usr"},
+	    {"/proc/1/root", "/"},
+	};
 	if (rg_streq(path, "/missing"))
 		return -ENOENT;
-	if (rg_streq(path, "/tmp/link-to-root"))
-		*ret = rg_xstrdup("/");
-	else if (rg_startswith(path, "/var/run/"))
+	for (size_t i = 0; i < RG_ARRAY_SIZE(links); i++) {
+		if (rg_streq(path, links[i][0])) {
+			*ret = rg_xstrdup(links[i][1]);
+			return 0;
+		}
+	}
+	if (rg_startswith(path, "/var/run/"))
 		*ret = rg_xasprintf("%s", path + 4);
 	else
 		*ret = rg_xstrdup(path);
@@ -125,6 +138,8 @@ HARNESS struct rg_policy custom[4];
 HARNESS size_t n_custom;
 HARNESS struct rg_report report;
 HARNESS struct rg_error *error;
+/* The bundle directory runs see (relative sources and root.path); NULL: unknown. */
+HARNESS const char *bundle = "/srv/bundle";
 /* The container id runs see (as create's argv gives it); NULL: unknown. Reset by cleanup. */
 HARNESS const char *container_id;
 
@@ -244,6 +259,7 @@ HARNESS int run_on(const struct rg_rule *rule, const struct rg_policy *p, struct
 				  .host = h,
 				  .report = &report,
 				  .file = FILE_NAME,
+				  .bundle = bundle,
 				  .container_id = container_id};
 	rg_report_free(&report);
 	rg_error_free(error);

@@ -165,6 +165,7 @@ static inline int run_rule(const struct rg_rule *rule, const char *settings, enu
 				  .host = host,
 				  .report = &report,
 				  .file = FILE_NAME,
+				  .bundle = "/srv/bundle",
 				  .rule = rule->name,
 				  .settings = settings ? parse(settings) : NULL,
 				  .action = action};

@@ -263,8 +263,11 @@ static void test_settings_check(void **state)
 /* The whole policy on an AppArmor host (runc's own `runc spec`): the profile is set. */
 static void test_enforce_all(void **state)
 {
-	struct rg_rule_ctx ctx = {
-	    .policy = &policy, .host = &host_on, .report = &report, .file = FILE_NAME};
+	struct rg_rule_ctx ctx = {.policy = &policy,
+				  .host = &host_on,
+				  .report = &report,
+				  .file = FILE_NAME,
+				  .bundle = "/srv/bundle"};
 	assert_int_equal(rg_spec_load_file("tests/golden/enforce-runc-spec/in.json", &spec, &error),
 			 0);
 	assert_null(profile_of());

@@ -117,8 +117,11 @@ static void report_diff(const char *name, const char *out_path, const char *want
 static int enforce(const struct rg_policy *p, struct rg_json *spec, struct rg_report *report,
 		   struct rg_error **err)
 {
-	struct rg_rule_ctx ctx = {
-	    .policy = p, .host = &host, .report = report, .file = "config.json"};
+	struct rg_rule_ctx ctx = {.policy = p,
+				  .host = &host,
+				  .report = report,
+				  .file = "config.json",
+				  .bundle = "/srv/bundle"};
 	return rg_enforce(spec, &ctx, err);
 }
 

@@ -141,7 +141,11 @@ static size_t key_index(const struct rg_json *obj, const char *key)
 static int run_policy(const struct rg_policy *p, const struct rg_rule *rule, struct rg_json *spec,
 		      const struct rg_host *host)
 {
-	struct rg_rule_ctx ctx = {.policy = p, .host = host, .report = &report, .file = FILE_NAME};
+	struct rg_rule_ctx ctx = {.policy = p,
+				  .host = host,
+				  .report = &report,
+				  .file = FILE_NAME,
+				  .bundle = "/srv/bundle"};
 
 	rg_report_free(&report);
 	rg_error_free(error);

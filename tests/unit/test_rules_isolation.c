@@ -278,16 +278,20 @@ static const struct {
     {BIND("/run/containerd/containerd.sock"), "(denied: /run/containerd/containerd.sock)"},
     {BIND("/run/containerd/s/0123"), "(denied: /run/containerd/s)"},
     {BIND("/run/crio/crio.sock"), "(denied: /run/crio/crio.sock)"},
-    /* /sys only when writable. */
-    {BIND("/sys"), NULL},
+    /* /sys only when writable, but file systems mounted under it (debugfs,
+     * cgroup ...) in any case: an rbind carries them, and "ro" stays on top. */
+    {BIND("/sys"), "(denied: /sys/kernel/debug)"},
+    {BIND("/sys/class/net"), NULL},
     {BIND_RW("/sys"), "(denied: /sys)"},
-    {BIND_RW("/sys/fs/cgroup"), "(denied: /sys)"},
+    {BIND_RW("/sys/fs/cgroup"), "(denied: /sys/fs/cgroup)"},
     {"{\"destination\":\"/x\",\"source\":\"/sys\",\"options\":[\"bind\",\"ro\",\"rw\"]}",
      "(denied: /sys)"},
-    {"{\"destination\":\"/x\",\"source\":\"/sys\",\"options\":[\"bind\",\"rw\",\"rro\"]}", NULL},
+    {"{\"destination\":\"/x\",\"source\":\"/sys/class\",\"options\":[\"bind\",\"rw\","
+     "\"rro\"]}",
+     NULL},
     /* Mounted at /sys it is made read-only first, and then allowed. */
     {"{\"destination\":\"/sys\",\"type\":\"bind\",\"source\":\"/"
-     "sys\",\"options\":[\"rbind\"]}",
+     "sys/class\",\"options\":[\"rbind\"]}",
      NULL},
     {BIND_RW("/srv/data"), NULL},
     {BIND("/home/user"), NULL},
@@ -295,20 +299,23 @@ static const struct {
     {"{\"destination\":\"/x\",\"type\":\"none\",\"source\":\"/\",\"options\":[\"rbind\"]}",
      "(denied: /)"},
     {"{\"destination\":\"/x\",\"source\":\"/etc\",\"options\":[\"bind\"]}", "(denied: /etc)"},
-    /* Relative or missing sources cannot be checked. */
-    {BIND("data"), "relative source 'data' cannot be checked"},
+    /* Relative sources are relative to the bundle (/srv/bundle here); missing ones
+     * cannot be checked. */
+    {BIND("data"), NULL},
+    {BIND("../../../etc"), "host path /etc (../../../etc in the bundle) (denied: /etc)"},
     {BIND(""), "relative source ''"},
     {"{\"destination\":\"/x\",\"type\":\"bind\"}", "relative source ''"},
     /* Symlinks on the host, resolved by the adapter. */
     {BIND("/tmp/link-to-root"), "/tmp/link-to-root, which resolves to / (denied: /)"},
     {BIND("/missing"), NULL},
-    /* Non-bind mounts: a device source is checked, a pseudo fs's is not. */
+    /* Other mounts by type (test_rules_mounts.c): a pseudo fs's source is not a host path. */
     {"{\"destination\":\"/x\",\"type\":\"ext4\",\"source\":\"/dev/sda1\"}",
-     "mount of host path /dev/sda1 (denied: /dev)"},
+     "mount of type 'ext4' at /x: the type is not allowed (source '/dev/sda1')"},
     {"{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"/proc\"}", NULL},
     {"{\"destination\":\"/x\",\"type\":\"tmpfs\",\"source\":\"/etc\"}", NULL},
-    {"{\"destination\":\"/x\",\"type\":\"nfs\",\"source\":\"server:/etc\"}", NULL},
-    {"{\"destination\":\"/x\",\"type\":\"ext4\"}", NULL},
+    {"{\"destination\":\"/x\",\"type\":\"nfs\",\"source\":\"server:/etc\"}",
+     "type 'nfs' at /x: the type is not allowed"},
+    {"{\"destination\":\"/x\",\"type\":\"ext4\"}", "type 'ext4' at /x: the type is not allowed"},
 #undef BIND
 #undef BIND_RW
 };
@@ -337,6 +344,13 @@ static void test_mounts_sensitive(void **state)
 				     "\"source\":\"/tmp/link-to-root\"}]}");
 	expect_ok(run_on(&rg_rule_mounts, &reject, spec, &host_bare));
 	expect_violation(NULL, NULL);
+	/* With the bundle directory unknown, a relative source cannot be checked. */
+	bundle = NULL;
+	spec =
+	    parse("{\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"data\"}]}");
+	expect_ok(run(&rg_rule_mounts, &reject, spec));
+	expect_violation(".mounts[0]", "relative source 'data' cannot be checked");
+	bundle = "/srv/bundle";
 	/* The default policy refuses, as "reject" does. */
 	spec =
 	    parse("{\"mounts\":[{\"destination\":\"/host\",\"type\":\"bind\",\"source\":\"/\"}]}");
@@ -365,7 +379,7 @@ static const struct {
     {M("sysfs", "/sys", ",\"options\":[\"nosuid\",\"rw\"]"), "[\"nosuid\",\"ro\"]"},
     {M("sysfs", "/sys", ",\"options\":[\"ro\",\"rw\"]"), "[\"ro\"]"},
     {M("sysfs", "/sys", ",\"options\":[\"rro\"]"), "[\"rro\"]"},
-    {M("sysfs", "/somewhere", ""), "[\"ro\"]"},
+    {M("sysfs", "//sys/", ""), "[\"ro\"]"},
     {M("cgroup", "/sys/fs/cgroup", ""), "[\"ro\"]"},
     {M("cgroup2", "/sys/fs/cgroup", ",\"options\":[\"rrw\",\"nodev\"]"), "[\"nodev\",\"ro\"]"},
     {M("tmpfs", "/sys/firmware", ""), "[\"ro\"]"},
