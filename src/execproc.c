@@ -264,27 +264,79 @@ int rg_execproc_check_process(const struct rg_exec_check *x, struct rg_json **pr
 	return 0;
 }
 
-/* Loads, checks and (when apply) rewrites the --process file. */
-static int guard_process_file(const struct rg_exec_check *x, const char *path, struct rg_argfile *f,
-			      struct rg_json **ret, struct rg_error **err)
+/* Reads (once) and checks the --process file; *ret_text is what was read. */
+static int guard_process_file(const struct rg_exec_check *x, const char *path, char **ret_text,
+			      size_t *ret_len, struct rg_json **ret, struct rg_error **err)
 {
-	int r = rg_argfile_load(path, "exec --process", RG_JSON_MAX_SIZE, f, err);
+	int r = rg_argfile_read(path, "exec --process", RG_JSON_MAX_SIZE, ret_text, ret_len, err);
 	if (r < 0)
 		return r;
-	*ret = rg_json_parse(f->text, f->len, path, NULL, err);
+	*ret = rg_json_parse(*ret_text, *ret_len, path, NULL, err);
 	if (!*ret)
 		return -EINVAL;
 	return rg_execproc_check_process(x, ret, path, err);
 }
 
-static int save_process(struct rg_argfile *f, const struct rg_json *process, struct rg_error **err)
+/*
+ * The fds runc and crun hand on to the new process: 3 up to 3 + --preserve-fds
+ * (Go's strconv.ParseUint; crun's strtoul). The memfd goes above them.
+ */
+static int first_free_fd(const struct rg_cli_flag *flags, size_t n)
 {
-	size_t len = 0;
-	_cleanup_free_ char *text = rg_json_emit(process, false, &len);
-	text = rg_xrealloc(text, len + 2);
-	text[len++] = '\n';
-	text[len] = '\0';
-	return rg_argfile_replace(f, text, len, err);
+	const struct rg_cli_flag *f = rg_argfile_flag(flags, n, "preserve-fds");
+	unsigned long v = 0;
+	if (f && f->value && f->value[0] >= '0' && f->value[0] <= '9') {
+		errno = 0;
+		v = strtoul(f->value, NULL, 10);
+		if (errno || v > 1u << 20)
+			v = 1u << 20;
+	}
+	return 3 + (int)v;
+}
+
+/* Hands the runtime the process it is to run: what was read, or the enforced tree. */
+static int deliver_process(const char *text, size_t len, const struct rg_json *enforced,
+			   const struct rg_cli_flag *flags, size_t n, struct rg_argv *a,
+			   struct rg_error **err)
+{
+	_cleanup_free_ char *out = NULL;
+	int fd = -1;
+
+	if (enforced) {
+		out = rg_json_emit(enforced, false, &len);
+		out = rg_xrealloc(out, len + 2);
+		out[len++] = '\n';
+		out[len] = '\0';
+		text = out;
+	}
+	int r = rg_argfile_sealed("runguard-process", text, len, first_free_fd(flags, n), &fd, err);
+	if (r < 0)
+		return r;
+	r = rg_argfile_hand_over(a, rg_argfile_flag(flags, n, "process"), fd, err);
+	if (r < 0)
+		close(fd);
+	return r;
+}
+
+/*
+ * A container whose config.json has no run.runguard.policy annotation was
+ * never enforced by runguard (started before it was installed, or by
+ * another runtime). Its exec is judged like any other, against the policy
+ * the configuration selects for it; with "exec": {"unenforced": "refuse"}
+ * it is refused.
+ */
+static int check_unenforced(const struct rg_config *cfg, const struct rg_container *c,
+			    struct rg_decision *d, struct rg_error **err)
+{
+	const struct rg_json *ann = rg_json_get(c->spec, "annotations");
+	if (!cfg->is_unenforced_exec_refused || rg_json_get(ann, "run.runguard.policy"))
+		return 0;
+	d->verdict = "rejected";
+	return rg_error_set(err, EPERM,
+			    "%s: no run.runguard.policy annotation: the container "
+			    "was not started through runguard; refused by the configuration "
+			    "(\"exec\": {\"unenforced\": \"refuse\"})",
+			    c->config_name ? c->config_name : "config.json");
 }
 
 int rg_execproc_guard(const struct rg_cli *cli, int argc, char *const argv[],
@@ -292,12 +344,12 @@ int rg_execproc_guard(const struct rg_cli *cli, int argc, char *const argv[],
 		      struct rg_argv *ret_argv, struct rg_error **err)
 {
 	struct rg_container c = {0};
-	struct rg_argfile f = {.dirfd = -1};
 	_cleanup_json_ struct rg_json *process = NULL;
 	_cleanup_free_ struct rg_cli_flag *flags = NULL;
 	_cleanup_free_ char *what = rg_xasprintf("exec %s", cli->container_id);
+	_cleanup_free_ char *text = NULL;
 	struct rg_host host;
-	size_t n = 0;
+	size_t n = 0, len = 0;
 	bool is_apply = false;
 
 	rg_argv_init(ret_argv, argc, argv);
@@ -305,29 +357,31 @@ int rg_execproc_guard(const struct rg_cli *cli, int argc, char *const argv[],
 	if (r < 0)
 		goto out;
 	const struct rg_exec_check x = {&d->policy, &host, c.spec, &d->report};
-	r = rg_cli_flags(argc, argv, cli, &flags, &n, err);
+	r = check_unenforced(cfg, &c, d, err);
+	if (r == 0)
+		r = rg_cli_flags(argc, argv, cli, &flags, &n, err);
 	if (r == 0)
 		r = rg_execproc_check_flags(&x, flags, n, ret_argv, err);
 	if (r == 0)
 		rg_execproc_keep_nnp(&x, cli, runtime, flags, n, ret_argv);
 	size_t n_flag_changes = d->report.n_changes;
 	if (r == 0 && cli->process)
-		r = guard_process_file(&x, cli->process, &f, &process, err);
+		r = guard_process_file(&x, cli->process, &text, &len, &process, err);
 	if (r == 0)
 		r = rg_partial_conclude(d, what, &is_apply, err);
 	if (r < 0 || !is_apply) {
 		/* Refused, failed or a dry run: the runtime gets the argv as it came. */
 		rg_argv_free(ret_argv);
 		rg_argv_init(ret_argv, argc, argv);
-		goto out;
 	}
-	/* Only a file whose process changed is rewritten. */
-	if (process && d->report.n_changes > n_flag_changes)
-		r = save_process(&f, process, err);
+	/* The file was read once (it may be a pipe): the runtime gets what was judged. */
+	if (r == 0 && cli->process)
+		r = deliver_process(
+		    text, len, is_apply && d->report.n_changes > n_flag_changes ? process : NULL,
+		    flags, n, ret_argv, err);
 out:
 	if (r < 0 && !rg_streq(d->verdict, "rejected"))
 		d->verdict = "error";
-	rg_argfile_close(&f);
 	rg_container_free(&c);
 	return r;
 }

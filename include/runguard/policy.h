@@ -43,6 +43,8 @@ struct rg_config {
 	char *audit_file; /* NULL: no audit file */
 	bool is_audit_syslog;
 	bool is_audit_required;
+	bool is_restore_allowed; /* "restore": {"allow": true} */
+	bool is_unenforced_exec_refused; /* "exec": {"unenforced": "refuse"} */
 };
 
 /*

@@ -453,9 +453,21 @@ make_spy() {
 	cat >"$SPY" <<EOF
 #!/bin/bash
 { printf 'argv:'; printf ' %q' "\$@"; printf '\n'; printf 'marker: %s\n' "\${RUNGUARD_ACTIVE-<unset>}"; } >>"$SPY_LOG"
+for a in "\$@"; do
+	case \$a in
+	/proc/self/fd/*|--process=/proc/self/fd/*|--resources=/proc/self/fd/*)
+		cat "/proc/self/fd/\${a##*/}" >"$T/spy/handed.\${a##*/}" 2>/dev/null ;;
+	esac
+done
 exec "$RG_STATE_RUNTIME" "\$@"
 EOF
 	chmod 0755 "$SPY"
+}
+
+# spy_handed N: the bytes the spy found in /proc/self/fd/N, a memfd runguard
+# handed the runtime in place of a -p/-r file.
+spy_handed() {
+	cat "$T/spy/handed.$1"
 }
 
 # spy_calls SUBCOMMAND: the spy's argv lines that ran SUBCOMMAND.
