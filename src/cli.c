@@ -345,6 +345,12 @@ static int scan_enforced(int argc, char *const argv[], int sub, struct rg_cli *c
 			c->config_flag = value;
 		else if (name_is(name, len, "help") || name_is(name, len, "h"))
 			*is_help = true;
+		else if (name_is(name, len, "lsm-profile"))
+			c->lsm_profile = value;
+		else if (name_is(name, len, "lsm-mount-context"))
+			c->lsm_mount_context = value;
+		else if (name_is(name, len, "manage-cgroups-mode"))
+			c->manage_cgroups_mode = value;
 	}
 	return 0;
 }

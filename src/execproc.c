@@ -14,6 +14,7 @@
 #include "runguard/container.h"
 #include "runguard/execproc.h"
 #include "runguard/partial.h"
+#include "runguard/rules.h"
 #include "runguard/runtime.h"
 #include "runguard/spec.h"
 #include "runguard/util.h"
@@ -224,8 +225,72 @@ int rg_execproc_check_flags(const struct rg_exec_check *x, const struct rg_cli_f
 	return 0;
 }
 
-/* The rules of config.json's process that a process file is held to. */
-static const char *const process_rules[] = {"capabilities", "noNewPrivileges", "user", "rlimits"};
+/*
+ * The rules of config.json's process that a process file is held to.
+ * "fields" is the spec allowlist rule where the build has it: it judges
+ * scheduler, ioPriority and execCPUAffinity as at create.
+ */
+static const char *const process_rules[] = {"fields", "capabilities", "noNewPrivileges", "user",
+					    "rlimits"};
+
+/*
+ * Every member of a process (runtime-spec 1.0.2 to 1.2) runc or crun read
+ * for exec. The first group is judged by the rules above or the LSM check;
+ * the second gives the new process nothing the container's own processes
+ * could not have (its command, environment, directory, terminal, OOM score
+ * within the container's cgroup; user.username is Windows-only). The third
+ * only the "fields" rule judges: without it in the build they are refused.
+ * Anything else is refused: runguard cannot tell what the runtime would do.
+ */
+static const char *const judged_members[] = {"capabilities",
+					     "noNewPrivileges",
+					     "user",
+					     "rlimits",
+					     "apparmorProfile",
+					     "selinuxLabel",
+					     "args",
+					     "commandLine",
+					     "env",
+					     "cwd",
+					     "terminal",
+					     "consoleSize",
+					     "oomScoreAdj",
+					     NULL};
+static const char *const fields_members[] = {"scheduler", "ioPriority", "execCPUAffinity", NULL};
+static const char *const user_members[] = {"uid",      "gid", "umask", "additionalGids",
+					   "username", NULL};
+
+static bool is_one_of(const char *key, const char *const *set)
+{
+	for (size_t i = 0; set[i]; i++)
+		if (rg_streq(key, set[i]))
+			return true;
+	return false;
+}
+
+static int check_members(const struct rg_json *p, const char *name, struct rg_error **err)
+{
+	bool has_fields = rg_rule_find("fields") != NULL;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct rg_json_member *m = &p->u.members[i];
+		if (is_one_of(m->key, judged_members) ||
+		    (is_one_of(m->key, fields_members) &&
+		     (has_fields || m->value->type == RG_JSON_NULL)))
+			continue;
+		return rg_error_set(
+		    err, EINVAL, "%s: .%s: %s; refusing, it cannot be judged", name, m->key,
+		    is_one_of(m->key, fields_members) ? "this runguard has no rule for it"
+						      : "not a member of process runguard knows");
+	}
+	const struct rg_json *u = rg_json_get(p, "user");
+	for (size_t i = 0; rg_json_is(u, RG_JSON_OBJECT) && i < u->n; i++)
+		if (!is_one_of(u->u.members[i].key, user_members))
+			return rg_error_set(err, EINVAL,
+					    "%s: .user.%s: not a member of process.user runguard "
+					    "knows; refusing, it cannot be judged",
+					    name, u->u.members[i].key);
+	return 0;
+}
 
 int rg_execproc_check_process(const struct rg_exec_check *x, struct rg_json **process,
 			      const char *name, struct rg_error **err)
@@ -237,6 +302,8 @@ int rg_execproc_check_process(const struct rg_exec_check *x, struct rg_json **pr
 				    rg_json_type_name(p->type));
 	/* Go matches keys case-insensitively: "Capabilities" would be runc's too. */
 	int r = rg_spec_check_keys(p, name, err);
+	if (r == 0)
+		r = check_members(p, name, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < 2; i++) {

@@ -645,6 +645,28 @@ static void test_exec_process_user_reject(void **state)
 	fx_free(&f);
 }
 
+/* Every member runc or crun reads is known; the harmless ones pass as they are. */
+static void test_exec_process_members(void **state)
+{
+	static const char all[] =
+	    "{\"terminal\":false,\"consoleSize\":{\"height\":1,\"width\":1},\"user\":{\"uid\":1000,"
+	    "\"gid\":1000,\"umask\":18,\"additionalGids\":[5],\"username\":\"x\"},\"args\":["
+	    "\"true\"],"
+	    "\"commandLine\":\"\",\"env\":[\"A=b\"],\"cwd\":\"/"
+	    "\",\"capabilities\":{\"bounding\":[],"
+	    "\"effective\":[],\"inheritable\":[],\"permitted\":[],\"ambient\":[]},\"rlimits\":[],"
+	    "\"noNewPrivileges\":true,\"oomScoreAdj\":5,\"scheduler\":null}";
+	struct fixture f;
+	struct rg_json *p = NULL;
+	(void)state;
+
+	assert_int_equal(exec_process(&f, "{}", container_plain, all, &p), 0);
+	assert_int_equal(f.report.n_violations, 0);
+	assert_int_equal(f.report.n_changes, 0);
+	rg_json_free(p);
+	fx_free(&f);
+}
+
 static void test_exec_process_bad(void **state)
 {
 	static const char *const bad[] = {
@@ -653,6 +675,12 @@ static void test_exec_process_bad(void **state)
 	    "{\"capabilities\":{\"bounding\":[\"cap_sys_admin\"]}}",
 	    "{\"selinuxLabel\":5}",
 	    "{\"noNewPrivileges\":\"yes\"}",
+	    /* what no rule judges: unknown members, and those only a "fields" rule judges */
+	    "{\"args\":[\"true\"],\"personality\":{\"domain\":\"LINUX32\"}}",
+	    "{\"user\":{\"uid\":1000,\"capabilities\":[]}}",
+	    "{\"scheduler\":{\"policy\":\"SCHED_FIFO\",\"priority\":99}}",
+	    "{\"ioPriority\":{\"class\":\"IOPRIO_CLASS_RT\"}}",
+	    "{\"execCPUAffinity\":{\"initial\":\"0\"}}",
 	};
 	(void)state;
 
@@ -1038,6 +1066,39 @@ static void test_update_resources_members(void **state)
 	}
 }
 
+/* "restore" and "exec" in the configuration. */
+static void test_config_restore_exec(void **state)
+{
+	static const char *const bad[] = {
+	    "{\"restore\":{\"allow\":\"yes\"}}",
+	    "{\"restore\":{\"allowed\":true}}",
+	    "{\"restore\":true}",
+	    "{\"exec\":{\"unenforced\":\"maybe\"}}",
+	    "{\"exec\":{\"unenforced\":true}}",
+	    "{\"exec\":{\"other\":\"judge\"}}",
+	};
+	struct rg_config c;
+	struct rg_error *err = NULL;
+	(void)state;
+
+	assert_int_equal(rg_config_parse_buffer("t", "{}", 2, &c, &err), 0);
+	assert_false(c.is_restore_allowed);
+	assert_false(c.is_unenforced_exec_refused);
+	rg_config_free(&c);
+	static const char ok[] =
+	    "{\"restore\":{\"allow\":true},\"exec\":{\"unenforced\":\"refuse\"}}";
+	assert_int_equal(rg_config_parse_buffer("t", ok, strlen(ok), &c, &err), 0);
+	assert_true(c.is_restore_allowed);
+	assert_true(c.is_unenforced_exec_refused);
+	rg_config_free(&c);
+	for (size_t i = 0; i < RG_ARRAY_SIZE(bad); i++) {
+		if (rg_config_parse_buffer("t", bad[i], strlen(bad[i]), &c, &err) != -EINVAL)
+			fail_msg("'%s' accepted", bad[i]);
+		assert_non_null(strstr(err->msg, bad[i][2] == 'r' ? ".restore" : ".exec"));
+		rg_error_free(steal_ptr(&err));
+	}
+}
+
 /* ---- the runtime's state ---- */
 
 static void test_state_parse(void **state)
@@ -1213,6 +1274,7 @@ int main(void)
 	    cmocka_unit_test(test_exec_process_labels),
 	    cmocka_unit_test(test_exec_process_user_reject),
 	    cmocka_unit_test(test_exec_process_bad),
+	    cmocka_unit_test(test_exec_process_members),
 	    cmocka_unit_test(test_update_flags_table),
 	    cmocka_unit_test(test_update_memory_unlimited_swap),
 	    cmocka_unit_test(test_update_flags_invalid),
@@ -1222,6 +1284,7 @@ int main(void)
 	    cmocka_unit_test(test_update_resources_bad),
 	    cmocka_unit_test(test_update_devices),
 	    cmocka_unit_test(test_update_resources_members),
+	    cmocka_unit_test(test_config_restore_exec),
 	    cmocka_unit_test(test_state_parse),
 	    cmocka_unit_test(test_argfile_read),
 	    cmocka_unit_test(test_argfile_read_pipe),
