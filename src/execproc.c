@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "runguard/argfile.h"
 #include "runguard/caps.h"
@@ -331,11 +332,19 @@ int rg_execproc_check_process(const struct rg_exec_check *x, struct rg_json **pr
 	return 0;
 }
 
-/* Reads (once) and checks the --process file; *ret_text is what was read. */
-static int guard_process_file(const struct rg_exec_check *x, const char *path, char **ret_text,
-			      size_t *ret_len, struct rg_json **ret, struct rg_error **err)
+/*
+ * Reads (once) and checks the --process file; *ret_text is what was read.
+ * crun reads "-" as its standard input, runc as a file named "-".
+ */
+static int guard_process_file(const struct rg_exec_check *x, const char *path, const char *runtime,
+			      char **ret_text, size_t *ret_len, struct rg_json **ret,
+			      struct rg_error **err)
 {
-	int r = rg_argfile_read(path, "exec --process", RG_JSON_MAX_SIZE, ret_text, ret_len, err);
+	bool is_stdin = rg_streq(path, "-") && !rg_runtime_is_runc(runtime);
+	int r = is_stdin ? rg_argfile_read_fd(STDIN_FILENO, "exec --process -", RG_JSON_MAX_SIZE,
+					      ret_text, ret_len, err)
+			 : rg_argfile_read(path, "exec --process", RG_JSON_MAX_SIZE, ret_text,
+					   ret_len, err);
 	if (r < 0)
 		return r;
 	*ret = rg_json_parse(*ret_text, *ret_len, path, NULL, err);
@@ -433,7 +442,7 @@ int rg_execproc_guard(const struct rg_cli *cli, int argc, char *const argv[],
 		rg_execproc_keep_nnp(&x, cli, runtime, flags, n, ret_argv);
 	size_t n_flag_changes = d->report.n_changes;
 	if (r == 0 && cli->process)
-		r = guard_process_file(&x, cli->process, &text, &len, &process, err);
+		r = guard_process_file(&x, cli->process, runtime, &text, &len, &process, err);
 	if (r == 0)
 		r = rg_partial_conclude(d, what, &is_apply, err);
 	if (r < 0 || !is_apply) {

@@ -22,34 +22,6 @@ teardown() {
 	rg_teardown
 }
 
-# make_swapper FROM TO: a runtime wrapper that copies FROM over TO (a
-# file the caller named with -p or -r, or repoints a symlink) and then runs
-# the real runtime: the window between runguard's read and the runtime's.
-make_swapper() {
-	SWAPPER=$T/swap/${RG_STATE_RUNTIME##*/}
-	mkdir -p "$T/swap"
-	cat >"$SWAPPER" <<EOS
-#!/bin/bash
-case " \$* " in *" exec "*|*" update "*)
-	if [[ -L "$2" ]]; then ln -sfn "$1" "$2"; else cat "$1" >"$2"; fi ;;
-esac
-exec "$RG_STATE_RUNTIME" "\$@"
-EOS
-	chmod 0755 "$SWAPPER"
-}
-
-# evil_process FILE: every capability, no_new_privs off, prints its status.
-evil_process() {
-	process_file "$1" '.args = ["grep", "-E", "^(Cap[A-Za-z]+|NoNewPrivs):", "/proc/self/status"]'
-}
-
-assert_exec_confined() {
-	assert_status 0 || return 1
-	assert_mask_within CapEff "$CEILING_MASK" || return 1
-	assert_mask_within CapBnd "$CEILING_MASK" || return 1
-	[[ "$(status_field NoNewPrivs)" == 1 ]] || die "NoNewPrivs is $(status_field NoNewPrivs)"
-}
-
 @test "escape exec: -p <(...) (a pipe, /dev/fd/63) is read once, judged, and runs within the ceiling" {
 	local id
 	start_container id
@@ -366,4 +338,34 @@ EOS
 	rg --root "$STATE" exec -p "$T/ok.json" "$id"
 	assert_status 0
 	[[ "$output" == $'bar\n/tmp' ]] || die "output: $output"
+}
+
+# ---------------------------------------------------------------------------
+# update --memory -1 under a memory+swap limit
+
+@test "update --memory -1 with a swap limit: the default stays under it, runc applies it" {
+	use_config '{}'
+	make_bundle "$BUNDLE" sleep 3600
+	edit_config "$BUNDLE" '.linux.resources.memory = {limit: 134217728, swap: 268435456}'
+	local id
+	start_running id rg "$BUNDLE"
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((128 * MIB)) ]]
+	rg --root "$STATE" update --memory -1 "$id"
+	assert_status 0
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((256 * MIB)) ]] ||
+		die "memory.limit_in_bytes: $(cg "$id" memory memory.limit_in_bytes)"
+	rg --root "$STATE" update --memory 100M "$id"
+	assert_status 0
+	rg --root "$STATE" update --memory=-1 "$id"
+	assert_status 0
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((256 * MIB)) ]]
+	rg --root "$STATE" update --memory 100M "$id"
+	jq -n '{memory: {limit: -1}}' >"$T/r.json"
+	rg_stdin "$T/r.json" --root "$STATE" update -r - "$id"
+	assert_status 0
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((256 * MIB)) ]]
+	# the update's own swap wins
+	rg --root "$STATE" update --memory -1 --memory-swap 300M "$id"
+	assert_status 0
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((300 * MIB)) ]]
 }

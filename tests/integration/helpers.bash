@@ -464,6 +464,36 @@ EOF
 	chmod 0755 "$SPY"
 }
 
+# make_swapper FROM TO: a runtime wrapper ($SWAPPER) that copies FROM over TO
+# (a file the caller named with -p or -r; a symlink is repointed) and then
+# runs the real runtime: the window between runguard's read and the runtime's.
+make_swapper() {
+	SWAPPER=$T/swap/${RG_STATE_RUNTIME##*/}
+	mkdir -p "$T/swap"
+	cat >"$SWAPPER" <<EOS
+#!/bin/bash
+case " \$* " in *" exec "*|*" update "*)
+	if [[ -L "$2" ]]; then ln -sfn "$1" "$2"; else cat "$1" >"$2"; fi ;;
+esac
+exec "$RG_STATE_RUNTIME" "\$@"
+EOS
+	chmod 0755 "$SWAPPER"
+}
+
+# evil_process FILE: every capability, no_new_privs off, prints its status.
+evil_process() {
+	process_file "$1" '.args = ["grep", "-E", "^(Cap[A-Za-z]+|NoNewPrivs):", "/proc/self/status"]'
+}
+
+# assert_exec_confined: $output (an exec'd process's status, from
+# evil_process) shows the ceiling and no_new_privs, and the exec succeeded.
+assert_exec_confined() {
+	assert_status 0 || return 1
+	assert_mask_within CapEff "$CEILING_MASK" || return 1
+	assert_mask_within CapBnd "$CEILING_MASK" || return 1
+	[[ "$(status_field NoNewPrivs)" == 1 ]] || die "NoNewPrivs is $(status_field NoNewPrivs)"
+}
+
 # spy_handed N: the bytes the spy found in /proc/self/fd/N, a memfd runguard
 # handed the runtime in place of a -p/-r file.
 spy_handed() {
