@@ -4,7 +4,8 @@
  * spec, {"linux": {"resources": ...}}, and the resources rule (the one
  * create runs, with the same settings) judges them there. What it would
  * change is written back where update got it: a flag's value in the argv,
- * a member of the --resources JSON.
+ * a member of the --resources JSON (handed on in a sealed memfd). devices
+ * get the devices rule the same way.
  *
  * runc's semantics (update.go, runc 1.1): a value of 0 leaves the limit as
  * it is; with --resources all other flags are ignored (runc) or applied
