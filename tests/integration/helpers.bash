@@ -526,8 +526,16 @@ expect_refused() {
 		: >"$SPY_LOG"
 		case $sub in
 		restore)
-			RUNGUARD_RUNTIME=$SPY rg --root "$STATE" restore --image-path "$T/checkpoint" \
-				--bundle "$bundle" "$id"
+			# restore is refused unless allowed: allow it, so that the
+			# refusal looked for is config.json's, as for create
+			if [[ -n "${RUNGUARD_CONFIG:-}" ]]; then
+				jq '.restore.allow = true' "$RUNGUARD_CONFIG" >"$T/restore-allowed.json" 2>/dev/null ||
+					cp "$RUNGUARD_CONFIG" "$T/restore-allowed.json"
+			else
+				echo '{"restore": {"allow": true}}' >"$T/restore-allowed.json"
+			fi
+			RUNGUARD_CONFIG=$T/restore-allowed.json RUNGUARD_RUNTIME=$SPY \
+				rg --root "$STATE" restore --image-path "$T/checkpoint" --bundle "$bundle" "$id"
 			;;
 		*)
 			RUNGUARD_RUNTIME=$SPY rg --root "$STATE" "$sub" -b "$bundle" "$id"
