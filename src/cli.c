@@ -470,6 +470,8 @@ static void runc_reorder_known(int argc, char *const argv[], int sub, int *order
 /* What one runtime's reading of a create/run/restore command line found. */
 struct reading {
 	const char *bundle, *config, *id, *go_style_flag;
+	/* restore's flags that the policy judges */
+	const char *lsm_profile, *lsm_mount_context, *manage_cgroups_mode;
 	int id_index;
 	int n_pos; /* positionals: runc needs exactly one */
 	bool is_help;
@@ -527,6 +529,12 @@ static int read_enforced(char *const argv[], const int *order, int n, const char
 		else if ((name_is(name, len, "help") || name_is(name, len, "h")) &&
 			 help_value(value, &r->is_help) < 0)
 			return bad_bool(subcmd, argv[i], err);
+		else if (name_is(name, len, "lsm-profile"))
+			r->lsm_profile = value;
+		else if (name_is(name, len, "lsm-mount-context"))
+			r->lsm_mount_context = value;
+		else if (name_is(name, len, "manage-cgroups-mode"))
+			r->manage_cgroups_mode = value;
 	}
 	return 0;
 }
@@ -577,7 +585,10 @@ static int scan_enforced(int argc, char *const argv[], int sub, struct rg_cli *c
 			continue;
 		if (use &&
 		    (!same_str(use->bundle, rd[k].bundle) || !same_str(use->config, rd[k].config) ||
-		     use->id_index != rd[k].id_index))
+		     use->id_index != rd[k].id_index ||
+		     !same_str(use->lsm_profile, rd[k].lsm_profile) ||
+		     !same_str(use->lsm_mount_context, rd[k].lsm_mount_context) ||
+		     !same_str(use->manage_cgroups_mode, rd[k].manage_cgroups_mode)))
 			return rg_error_set(err, EINVAL,
 					    "%s: runc and crun (or runc builds) would read these "
 					    "arguments differently (bundle '%s' or '%s'): put the "
@@ -592,6 +603,9 @@ static int scan_enforced(int argc, char *const argv[], int sub, struct rg_cli *c
 	c->config_flag = use->config;
 	c->container_id = use->id;
 	c->id_index = use->id_index;
+	c->lsm_profile = use->lsm_profile;
+	c->lsm_mount_context = use->lsm_mount_context;
+	c->manage_cgroups_mode = use->manage_cgroups_mode;
 	for (int k = 0; k < 3 && !c->go_style_flag; k++)
 		c->go_style_flag = rd[k].go_style_flag;
 	return 0;

@@ -14,7 +14,9 @@
  *                      "profile": "...", "mode": "...", "allowWeakerProfiles": false } ],
  *     "audit": { "file": "/var/log/runguard/audit.log" | null, "syslog": false,
  *                "required": false },
- *     "runtimeFlags": { "criu": ["/usr/sbin/criu"] }
+ *     "runtimeFlags": { "criu": ["/usr/sbin/criu"] },
+ *     "restore": { "allow": false },
+ *     "exec": { "unenforced": "judge" | "refuse" }
  *   }
  */
 #include <errno.h>
@@ -301,6 +303,29 @@ static int check_runtime_flags(const struct src *s, const struct rg_json *v, str
 	return 0;
 }
 
+/*
+ * "restore": {"allow": bool}. CRIU restores capabilities, no_new_privs,
+ * seccomp filters and (without --lsm-profile) the LSM label from the
+ * checkpoint image, not from config.json: in enforce mode restore is
+ * refused unless allowed here.
+ */
+static int parse_restore(const struct src *s, const struct rg_json *v, struct rg_config *c,
+			 struct rg_error **err)
+{
+	if (!rg_json_is(v, RG_JSON_OBJECT))
+		return cfg_error(s, v, err, ".restore: expected an object, got %s",
+				 rg_json_type_name(v->type));
+	for (size_t i = 0; i < v->n; i++) {
+		const struct rg_json_member *m = &v->u.members[i];
+		if (!rg_streq(m->key, "allow"))
+			return cfg_error(s, m->value, err, ".restore.%s: unknown key", m->key);
+		if (!rg_json_is_bool(m->value))
+			return cfg_error(s, m->value, err, ".restore.allow: expected a boolean");
+		c->is_restore_allowed = m->value->type == RG_JSON_TRUE;
+	}
+	return 0;
+}
+
 bool rg_config_allows_flag(const struct rg_config *c, const char *flag, const char *value)
 {
 	const struct rg_json *list =
@@ -313,6 +338,31 @@ bool rg_config_allows_flag(const struct rg_config *c, const char *flag, const ch
 			return true;
 	}
 	return false;
+}
+
+/*
+ * "exec": {"unenforced": "judge" | "refuse"}: exec into a container whose
+ * config.json has no run.runguard.policy annotation (started before
+ * runguard, or by another runtime) is judged against the policy the
+ * configuration selects for it (default), or refused.
+ */
+static int parse_exec(const struct src *s, const struct rg_json *v, struct rg_config *c,
+		      struct rg_error **err)
+{
+	if (!rg_json_is(v, RG_JSON_OBJECT))
+		return cfg_error(s, v, err, ".exec: expected an object, got %s",
+				 rg_json_type_name(v->type));
+	for (size_t i = 0; i < v->n; i++) {
+		const struct rg_json_member *m = &v->u.members[i];
+		const char *u = rg_json_str(m->value);
+		if (!rg_streq(m->key, "unenforced"))
+			return cfg_error(s, m->value, err, ".exec.%s: unknown key", m->key);
+		if (!u || (!rg_streq(u, "judge") && !rg_streq(u, "refuse")))
+			return cfg_error(s, m->value, err,
+					 ".exec.unenforced: expected \"judge\" or \"refuse\"");
+		c->is_unenforced_exec_refused = rg_streq(u, "refuse");
+	}
+	return 0;
 }
 
 static int apply_member(const struct src *s, const struct rg_json_member *m, struct rg_config *c,
@@ -353,6 +403,10 @@ static int apply_member(const struct src *s, const struct rg_json_member *m, str
 		c->runtime_flags = m->value;
 		return check_runtime_flags(s, m->value, err);
 	}
+	if (rg_streq(m->key, "restore"))
+		return parse_restore(s, m->value, c, err);
+	if (rg_streq(m->key, "exec"))
+		return parse_exec(s, m->value, c, err);
 	return cfg_error(s, m->value, err, "%s: unknown configuration key", path);
 }
 

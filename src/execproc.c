@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "runguard/argfile.h"
 #include "runguard/caps.h"
 #include "runguard/container.h"
 #include "runguard/execproc.h"
 #include "runguard/partial.h"
+#include "runguard/rules.h"
 #include "runguard/runtime.h"
 #include "runguard/spec.h"
 #include "runguard/util.h"
@@ -264,8 +266,72 @@ int rg_execproc_check_flags(const struct rg_exec_check *x, const struct rg_cli_f
 	return 0;
 }
 
-/* The rules of config.json's process that a process file is held to. */
-static const char *const process_rules[] = {"capabilities", "noNewPrivileges", "user", "rlimits"};
+/*
+ * The rules of config.json's process that a process file is held to.
+ * "fields" is the spec allowlist rule where the build has it: it judges
+ * scheduler, ioPriority and execCPUAffinity as at create.
+ */
+static const char *const process_rules[] = {"fields", "capabilities", "noNewPrivileges", "user",
+					    "rlimits"};
+
+/*
+ * Every member of a process (runtime-spec 1.0.2 to 1.2) runc or crun read
+ * for exec. The first group is judged by the rules above or the LSM check;
+ * the second gives the new process nothing the container's own processes
+ * could not have (its command, environment, directory, terminal, OOM score
+ * within the container's cgroup; user.username is Windows-only). The third
+ * only the "fields" rule judges: without it in the build they are refused.
+ * Anything else is refused: runguard cannot tell what the runtime would do.
+ */
+static const char *const judged_members[] = {"capabilities",
+					     "noNewPrivileges",
+					     "user",
+					     "rlimits",
+					     "apparmorProfile",
+					     "selinuxLabel",
+					     "args",
+					     "commandLine",
+					     "env",
+					     "cwd",
+					     "terminal",
+					     "consoleSize",
+					     "oomScoreAdj",
+					     NULL};
+static const char *const fields_members[] = {"scheduler", "ioPriority", "execCPUAffinity", NULL};
+static const char *const user_members[] = {"uid",      "gid", "umask", "additionalGids",
+					   "username", NULL};
+
+static bool is_one_of(const char *key, const char *const *set)
+{
+	for (size_t i = 0; set[i]; i++)
+		if (rg_streq(key, set[i]))
+			return true;
+	return false;
+}
+
+static int check_members(const struct rg_json *p, const char *name, struct rg_error **err)
+{
+	bool has_fields = rg_rule_find("fields") != NULL;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct rg_json_member *m = &p->u.members[i];
+		if (is_one_of(m->key, judged_members) ||
+		    (is_one_of(m->key, fields_members) &&
+		     (has_fields || m->value->type == RG_JSON_NULL)))
+			continue;
+		return rg_error_set(
+		    err, EINVAL, "%s: .%s: %s; refusing, it cannot be judged", name, m->key,
+		    is_one_of(m->key, fields_members) ? "this runguard has no rule for it"
+						      : "not a member of process runguard knows");
+	}
+	const struct rg_json *u = rg_json_get(p, "user");
+	for (size_t i = 0; rg_json_is(u, RG_JSON_OBJECT) && i < u->n; i++)
+		if (!is_one_of(u->u.members[i].key, user_members))
+			return rg_error_set(err, EINVAL,
+					    "%s: .user.%s: not a member of process.user runguard "
+					    "knows; refusing, it cannot be judged",
+					    name, u->u.members[i].key);
+	return 0;
+}
 
 int rg_execproc_check_process(const struct rg_exec_check *x, struct rg_json **process,
 			      const char *name, struct rg_error **err)
@@ -277,6 +343,8 @@ int rg_execproc_check_process(const struct rg_exec_check *x, struct rg_json **pr
 				    rg_json_type_name(p->type));
 	/* Go matches keys case-insensitively: "Capabilities" would be runc's too. */
 	int r = rg_spec_check_keys(p, name, err);
+	if (r == 0)
+		r = check_members(p, name, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < 2; i++) {
@@ -304,27 +372,87 @@ int rg_execproc_check_process(const struct rg_exec_check *x, struct rg_json **pr
 	return 0;
 }
 
-/* Loads, checks and (when apply) rewrites the --process file. */
-static int guard_process_file(const struct rg_exec_check *x, const char *path, struct rg_argfile *f,
-			      struct rg_json **ret, struct rg_error **err)
+/*
+ * Reads (once) and checks the --process file; *ret_text is what was read.
+ * crun reads "-" as its standard input, runc as a file named "-".
+ */
+static int guard_process_file(const struct rg_exec_check *x, const char *path, const char *runtime,
+			      char **ret_text, size_t *ret_len, struct rg_json **ret,
+			      struct rg_error **err)
 {
-	int r = rg_argfile_load(path, "exec --process", RG_JSON_MAX_SIZE, f, err);
+	bool is_stdin = rg_streq(path, "-") && !rg_runtime_is_runc(runtime);
+	int r = is_stdin ? rg_argfile_read_fd(STDIN_FILENO, "exec --process -", RG_JSON_MAX_SIZE,
+					      ret_text, ret_len, err)
+			 : rg_argfile_read(path, "exec --process", RG_JSON_MAX_SIZE, ret_text,
+					   ret_len, err);
 	if (r < 0)
 		return r;
-	*ret = rg_json_parse(f->text, f->len, path, NULL, err);
+	*ret = rg_json_parse(*ret_text, *ret_len, path, NULL, err);
 	if (!*ret)
 		return -EINVAL;
 	return rg_execproc_check_process(x, ret, path, err);
 }
 
-static int save_process(struct rg_argfile *f, const struct rg_json *process, struct rg_error **err)
+/*
+ * The fds runc and crun hand on to the new process: 3 up to 3 + --preserve-fds
+ * (Go's strconv.ParseUint; crun's strtoul). The memfd goes above them.
+ */
+static int first_free_fd(const struct rg_cli_flag *flags, size_t n)
 {
-	size_t len = 0;
-	_cleanup_free_ char *text = rg_json_emit(process, false, &len);
-	text = rg_xrealloc(text, len + 2);
-	text[len++] = '\n';
-	text[len] = '\0';
-	return rg_argfile_replace(f, text, len, err);
+	const struct rg_cli_flag *f = rg_argfile_flag(flags, n, "preserve-fds");
+	unsigned long v = 0;
+	if (f && f->value && f->value[0] >= '0' && f->value[0] <= '9') {
+		errno = 0;
+		v = strtoul(f->value, NULL, 10);
+		if (errno || v > 1u << 20)
+			v = 1u << 20;
+	}
+	return 3 + (int)v;
+}
+
+/* Hands the runtime the process it is to run: what was read, or the enforced tree. */
+static int deliver_process(const char *text, size_t len, const struct rg_json *enforced,
+			   const struct rg_cli_flag *flags, size_t n, struct rg_argv *a,
+			   struct rg_error **err)
+{
+	_cleanup_free_ char *out = NULL;
+	int fd = -1;
+
+	if (enforced) {
+		out = rg_json_emit(enforced, false, &len);
+		out = rg_xrealloc(out, len + 2);
+		out[len++] = '\n';
+		out[len] = '\0';
+		text = out;
+	}
+	int r = rg_argfile_sealed("runguard-process", text, len, first_free_fd(flags, n), &fd, err);
+	if (r < 0)
+		return r;
+	r = rg_argfile_hand_over(a, rg_argfile_flag(flags, n, "process"), fd, err);
+	if (r < 0)
+		close(fd);
+	return r;
+}
+
+/*
+ * A container whose config.json has no run.runguard.policy annotation was
+ * never enforced by runguard (started before it was installed, or by
+ * another runtime). Its exec is judged like any other, against the policy
+ * the configuration selects for it; with "exec": {"unenforced": "refuse"}
+ * it is refused.
+ */
+static int check_unenforced(const struct rg_config *cfg, const struct rg_container *c,
+			    struct rg_decision *d, struct rg_error **err)
+{
+	const struct rg_json *ann = rg_json_get(c->spec, "annotations");
+	if (!cfg->is_unenforced_exec_refused || rg_json_get(ann, "run.runguard.policy"))
+		return 0;
+	d->verdict = "rejected";
+	return rg_error_set(err, EPERM,
+			    "%s: no run.runguard.policy annotation: the container "
+			    "was not started through runguard; refused by the configuration "
+			    "(\"exec\": {\"unenforced\": \"refuse\"})",
+			    c->config_name ? c->config_name : "config.json");
 }
 
 int rg_execproc_guard(const struct rg_cli *cli, int argc, char *const argv[],
@@ -332,12 +460,12 @@ int rg_execproc_guard(const struct rg_cli *cli, int argc, char *const argv[],
 		      struct rg_argv *ret_argv, struct rg_error **err)
 {
 	struct rg_container c = {0};
-	struct rg_argfile f = {.dirfd = -1};
 	_cleanup_json_ struct rg_json *process = NULL;
 	_cleanup_free_ struct rg_cli_flag *flags = NULL;
 	_cleanup_free_ char *what = rg_xasprintf("exec %s", cli->container_id);
+	_cleanup_free_ char *text = NULL;
 	struct rg_host host;
-	size_t n = 0;
+	size_t n = 0, len = 0;
 	bool is_apply = false;
 
 	rg_argv_init(ret_argv, argc, argv);
@@ -345,29 +473,31 @@ int rg_execproc_guard(const struct rg_cli *cli, int argc, char *const argv[],
 	if (r < 0)
 		goto out;
 	const struct rg_exec_check x = {&d->policy, &host, c.spec, &d->report};
-	r = rg_cli_flags(argc, argv, cli, &flags, &n, err);
+	r = check_unenforced(cfg, &c, d, err);
+	if (r == 0)
+		r = rg_cli_flags(argc, argv, cli, &flags, &n, err);
 	if (r == 0)
 		r = rg_execproc_check_flags(&x, flags, n, ret_argv, err);
 	if (r == 0)
 		rg_execproc_keep_nnp(&x, cli, runtime, flags, n, ret_argv);
 	size_t n_flag_changes = d->report.n_changes;
 	if (r == 0 && cli->process)
-		r = guard_process_file(&x, cli->process, &f, &process, err);
+		r = guard_process_file(&x, cli->process, runtime, &text, &len, &process, err);
 	if (r == 0)
 		r = rg_partial_conclude(d, what, &is_apply, err);
 	if (r < 0 || !is_apply) {
 		/* Refused, failed or a dry run: the runtime gets the argv as it came. */
 		rg_argv_free(ret_argv);
 		rg_argv_init(ret_argv, argc, argv);
-		goto out;
 	}
-	/* Only a file whose process changed is rewritten. */
-	if (process && d->report.n_changes > n_flag_changes)
-		r = save_process(&f, process, err);
+	/* The file was read once (it may be a pipe): the runtime gets what was judged. */
+	if (r == 0 && cli->process)
+		r = deliver_process(
+		    text, len, is_apply && d->report.n_changes > n_flag_changes ? process : NULL,
+		    flags, n, ret_argv, err);
 out:
 	if (r < 0 && !rg_streq(d->verdict, "rejected"))
 		d->verdict = "error";
-	rg_argfile_close(&f);
 	rg_container_free(&c);
 	return r;
 }

@@ -10,6 +10,7 @@
 #include "runguard/guard.h"
 #include "runguard/host.h"
 #include "runguard/normpath.h"
+#include "runguard/partial.h"
 #include "runguard/patch.h"
 #include "runguard/rules.h"
 #include "runguard/runtime.h"
@@ -81,6 +82,72 @@ static int decide(struct rg_json *spec, const struct rg_config *cfg, struct rg_s
 	return rg_enforce(spec, &ctx, err);
 }
 
+/* restore's --lsm-profile "apparmor:NAME" or "selinux:LABEL": the container's own, or refused. */
+static void check_lsm_profile(const char *v, const struct rg_json *process, struct rg_report *r)
+{
+	static const struct {
+		const char *prefix, *key;
+	} kinds[] = {{"apparmor:", "apparmorProfile"}, {"selinux:", "selinuxLabel"}};
+
+	if (!v || !*v)
+		return;
+	for (size_t i = 0; i < RG_ARRAY_SIZE(kinds); i++) {
+		size_t n = strlen(kinds[i].prefix);
+		if (strncmp(v, kinds[i].prefix, n) != 0)
+			continue;
+		const char *have = rg_json_str(rg_json_get(process, kinds[i].key));
+		if (have && *have && rg_streq(v + n, have))
+			return;
+		rg_report_violation(r, "restore", "--lsm-profile",
+				    "'%s' is not the process.%s the policy gives the container "
+				    "(%s%s%s)",
+				    v, kinds[i].key, have && *have ? "'" : "",
+				    have && *have ? have : "none", have && *have ? "'" : "");
+		return;
+	}
+	rg_report_violation(r, "restore", "--lsm-profile",
+			    "'%s': expected \"apparmor:PROFILE\" or \"selinux:LABEL\"", v);
+}
+
+/*
+ * restore: CRIU brings back capabilities, no_new_privs, seccomp filters and
+ * (without --lsm-profile) the LSM label from the checkpoint image, not from
+ * config.json, so the enforced config.json does not bound it. Refused
+ * unless the configuration allows restore; then its flags are held to what
+ * the policy gives the container: --lsm-profile and --lsm-mount-context
+ * absent or the container's own, --manage-cgroups-mode soft (the default:
+ * CRIU leaves the limits runc set from config.json) or ignore, never full
+ * or strict (limits restored from the image).
+ */
+static void check_restore(const struct rg_cli *cli, const struct rg_config *cfg,
+			  const struct rg_json *spec, struct rg_report *r)
+{
+	const char *mode = cli->manage_cgroups_mode;
+
+	if (!cfg->is_restore_allowed) {
+		rg_report_violation(r, "restore", "restore",
+				    "CRIU restores capabilities, no_new_privs and seccomp filters "
+				    "from the checkpoint image, not from config.json; allowed only "
+				    "with \"restore\": {\"allow\": true} in the configuration");
+		return;
+	}
+	check_lsm_profile(cli->lsm_profile, rg_json_get(spec, "process"), r);
+	const char *ctx = cli->lsm_mount_context;
+	const char *label = rg_json_str(rg_json_get(rg_json_get(spec, "linux"), "mountLabel"));
+	if (ctx && *ctx && !(label && rg_streq(ctx, label)))
+		rg_report_violation(r, "restore", "--lsm-mount-context",
+				    "'%s' is not the linux.mountLabel the policy gives the "
+				    "container (%s)",
+				    ctx, label && *label ? label : "none");
+	if (mode && *mode && !rg_streq(mode, "soft") && !rg_streq(mode, "ignore"))
+		rg_report_violation(
+		    r, "restore", "--manage-cgroups-mode",
+		    "'%s': only soft (the default) or ignore keep the cgroup limits "
+		    "runc sets from config.json; full and strict restore them from "
+		    "the image",
+		    mode);
+}
+
 int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg, struct rg_decision *d,
 		     struct rg_error **err)
 {
@@ -106,6 +173,14 @@ int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg, stru
 		goto out;
 	dir = bundle_dir(cli->bundle, false);
 	r = decide(spec, cfg, &sh, b.config_name, dir, d, err);
+	if (r == 0 && cli->subcmd && rg_streq(cli->subcmd, "restore")) {
+		check_restore(cli, cfg, spec, &d->report);
+		if (d->report.n_violations) {
+			_cleanup_free_ char *msg =
+			    rg_partial_refusal(d->config_name, &d->policy, &d->report);
+			r = rg_error_set(err, EPERM, "%s", msg);
+		}
+	}
 	bool is_dry = d->has_policy && d->policy.mode != RG_MODE_ENFORCE;
 	if (is_dry && (r == 0 || r == -EPERM)) {
 		/* audit/warn: record what would have happened, change nothing. */

@@ -2,8 +2,12 @@
 /* Rules run on a partial spec, for exec and update. */
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "runguard/argfile.h"
 #include "runguard/partial.h"
+#include "runguard/runtime.h"
 #include "runguard/rules.h"
 #include "runguard/util.h"
 
@@ -121,5 +125,56 @@ int rg_partial_begin(const char *runtime, const struct rg_cli *cli, const struct
 		return r;
 	d->has_policy = true;
 	rg_host_detect(host);
+	return 0;
+}
+
+/* runc's container id syntax (^[\w+-\.]+$), not "." or "..". */
+static bool is_valid_id(const char *id)
+{
+	static const char ok[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+-.";
+	return id && *id && strspn(id, ok) == strlen(id) && !rg_streq(id, ".") &&
+	       !rg_streq(id, "..");
+}
+
+bool rg_partial_is_missing(const char *runtime, const struct rg_cli *cli)
+{
+	struct stat st;
+	const char *root = cli->root;
+
+	if (!is_valid_id(cli->container_id))
+		return false;
+	/* The defaults for root; as another user runc and crun use $XDG_RUNTIME_DIR: not sure. */
+	if (!root || !*root) {
+		if (geteuid() != 0)
+			return false;
+		root = rg_runtime_is_runc(runtime) ? "/run/runc" : "/run/crun";
+	}
+	_cleanup_free_ char *p = rg_xasprintf("%s/%s", root, cli->container_id);
+	return lstat(p, &st) < 0 && errno == ENOENT;
+}
+
+int rg_partial_disarm(const struct rg_cli *cli, int argc, char *const argv[], struct rg_argv *a,
+		      struct rg_error **err)
+{
+	_cleanup_free_ struct rg_cli_flag *flags = NULL;
+	size_t n = 0;
+	bool is_exec = cli->kind == RG_CLI_EXEC;
+	const char *name = is_exec ? "process" : "resources";
+
+	rg_argv_init(a, argc, argv);
+	int r = rg_cli_flags(argc, argv, cli, &flags, &n, err);
+	if (r < 0)
+		return r;
+	bool has = false;
+	for (size_t i = 0; i < n; i++) {
+		if (!rg_streq(flags[i].name, name))
+			continue;
+		rg_argfile_set_value(a, &flags[i], "/dev/null");
+		has = true;
+	}
+	if (!has)
+		rg_argv_insert_after(a, cli->subcmd_index,
+				     is_exec ? "--process=/dev/null" : "--resources=/dev/null");
 	return 0;
 }

@@ -4,7 +4,8 @@
  * spec, {"linux": {"resources": ...}}, and the resources rule (the one
  * create runs, with the same settings) judges them there. What it would
  * change is written back where update got it: a flag's value in the argv,
- * a member of the --resources JSON.
+ * a member of the --resources JSON (handed on in a sealed memfd). devices
+ * get the devices rule the same way.
  *
  * runc's semantics (update.go, runc 1.1): a value of 0 leaves the limit as
  * it is; with --resources all other flags are ignored (runc) or applied
@@ -231,6 +232,33 @@ static long long container_cpu(const struct rg_update_check *x, const char *key)
 	return rg_json_int64(rg_json_get(cpu, key), &v) == 0 ? v : 0;
 }
 
+/* The container's linux.resources.memory.swap from its config.json, or 0. */
+static long long container_swap(const struct rg_update_check *x)
+{
+	long long v = 0;
+	const struct rg_json *mem =
+	    rg_json_get(rg_json_get(rg_json_get(x->container, "linux"), "resources"), "memory");
+	return rg_json_int64(rg_json_get(mem, "swap"), &v) == 0 ? v : 0;
+}
+
+/*
+ * The memory part. With a limit of -1 the rule sets its default, which must
+ * stay under the memory+swap limit that will apply, else runc fails
+ * (memory.limit_in_bytes: invalid argument): the update's own swap, or the
+ * one the container has when the update leaves it as is.
+ */
+static void put_memory(const struct rg_update_check *x, struct partial *pt, long long limit,
+		       long long swap, const char *shown, const struct rg_cli_flag *flag)
+{
+	if (limit == 0)
+		return;
+	put_number(pt, "memory", "limit", limit, shown, flag, false);
+	if (swap == 0 && limit < 0)
+		swap = container_swap(x);
+	if (swap != 0)
+		put_number(pt, "memory", "swap", swap, NULL, NULL, false);
+}
+
 /* The cpu part: a quota is judged over the period that will apply. */
 static void put_cpu(const struct rg_update_check *x, struct partial *pt, long long quota,
 		    long long period, long long shares, const char *const shown[3],
@@ -282,16 +310,7 @@ static int parse_flag(int which, const char *value, long long *ret)
 /* Writes the clamped value where the flag's value was: "--memory=X" or the next item. */
 static void rewrite_flag(struct rg_argv *a, const struct slot *s)
 {
-	const struct rg_cli_flag *f = s->flag;
-	const char *v = s->after->u.s.text;
-
-	if (f->value_index != f->index) {
-		rg_argv_set(a, f->value_index, rg_xstrdup(v));
-		return;
-	}
-	const char *arg = a->v[f->index];
-	size_t n = (size_t)(strchr(arg, '=') - arg);
-	rg_argv_set(a, f->index, rg_xasprintf("%.*s=%s", (int)n, arg, v));
+	rg_argfile_set_value(a, s->flag, s->after->u.s.text);
 }
 
 int rg_update_check_flags(const struct rg_update_check *x, const struct rg_cli_flag *flags,
@@ -311,10 +330,7 @@ int rg_update_check_flags(const struct rg_update_check *x, const struct rg_cli_f
 					    "update --%s '%s': not a value runc accepts",
 					    judged_flags[k], last[k]->value);
 	partial_init(&pt);
-	if (v[F_MEMORY] != 0)
-		put_number(&pt, "memory", "limit", v[F_MEMORY], "--memory", last[F_MEMORY], false);
-	if (v[F_SWAP] != 0)
-		put_number(&pt, "memory", "swap", v[F_SWAP], NULL, NULL, false);
+	put_memory(x, &pt, v[F_MEMORY], v[F_SWAP], "--memory", last[F_MEMORY]);
 	const char *const shown[3] = {"--cpu-quota", "--cpu-period", "--cpu-share"};
 	const struct rg_cli_flag *const cf[3] = {last[F_QUOTA], last[F_PERIOD], last[F_SHARES]};
 	put_cpu(x, &pt, v[F_QUOTA], v[F_PERIOD], v[F_SHARES], shown, cf);
@@ -366,6 +382,93 @@ static void write_back(struct rg_json *res, const struct slot *s)
 	rg_json_set(g, s->key, rg_json_clone(s->after));
 }
 
+/*
+ * The members of a LinuxResources (runtime-spec 1.1) that runc 1.1 or crun
+ * 1.8 apply on update. memory.limit, cpu.quota/period/shares, pids.limit
+ * and unified are judged by the resources rule, devices by the devices
+ * rule, as at create; the rest (swap, reservations, kernel memory,
+ * swappiness, OOM killer, cpusets, realtime, idle, burst, blockIO,
+ * hugepageLimits, network, rdma) has no rule at create either and passes
+ * as it does there. Any other member is refused: it cannot be judged.
+ */
+static const char *const known_groups[] = {
+    "devices",	      "memory",	 "cpu",	 "pids",    "blockIO",
+    "hugepageLimits", "network", "rdma", "unified", NULL};
+static const char *const known_memory[] = {"limit",
+					   "reservation",
+					   "swap",
+					   "kernel",
+					   "kernelTCP",
+					   "swappiness",
+					   "disableOOMKiller",
+					   "useHierarchy",
+					   "checkBeforeUpdate",
+					   NULL};
+static const char *const known_cpu[] = {
+    "shares",	      "quota", "burst", "period", "realtimeRuntime",
+    "realtimePeriod", "cpus",  "mems",	"idle",	  NULL};
+static const char *const known_pids[] = {"limit", NULL};
+
+static bool is_listed(const char *key, const char *const *keys)
+{
+	for (size_t i = 0; keys[i]; i++)
+		if (rg_streq(key, keys[i]))
+			return true;
+	return false;
+}
+
+static int check_members(const struct rg_json *obj, const char *const *keys, const char *name,
+			 const char *path, struct rg_error **err)
+{
+	for (size_t i = 0; rg_json_is(obj, RG_JSON_OBJECT) && i < obj->n; i++)
+		if (!is_listed(obj->u.members[i].key, keys))
+			return rg_error_set(err, EINVAL,
+					    "%s: %s.%s: not a member of linux.resources runguard "
+					    "knows; refusing, it cannot be judged",
+					    name, path, obj->u.members[i].key);
+	return 0;
+}
+
+static int check_known(const struct rg_json *res, const char *name, struct rg_error **err)
+{
+	int r = check_members(res, known_groups, name, "", err);
+	if (r == 0)
+		r = check_members(rg_json_get(res, "memory"), known_memory, name, ".memory", err);
+	if (r == 0)
+		r = check_members(rg_json_get(res, "cpu"), known_cpu, name, ".cpu", err);
+	if (r == 0)
+		r = check_members(rg_json_get(res, "pids"), known_pids, name, ".pids", err);
+	return r;
+}
+
+/*
+ * devices: crun applies the list on update (a new device cgroup), runc
+ * 1.1 does not; either way it gets the devices rule as at create. What
+ * fix changes replaces the caller's list.
+ */
+static int check_devices(const struct rg_update_check *x, struct rg_json *res, const char *name,
+			 struct rg_error **err)
+{
+	const struct rg_json *devs = rg_json_get(res, "devices");
+	if (!devs || devs->type == RG_JSON_NULL)
+		return 0;
+	_cleanup_json_ struct rg_json *spec = rg_json_new(RG_JSON_OBJECT);
+	struct rg_json *linux_ = rg_json_new(RG_JSON_OBJECT);
+	struct rg_json *pres = rg_json_new(RG_JSON_OBJECT);
+	rg_json_set(pres, "devices", rg_json_clone(devs));
+	rg_json_set(linux_, "resources", pres);
+	rg_json_set(spec, "linux", linux_);
+	struct rg_report tmp = {0};
+	int r = rg_partial_run(x->policy, x->host, "devices", spec, name, &tmp, err);
+	if (r == 0) {
+		rg_partial_take_all(x->report, &tmp, RES);
+		if (tmp.n_changes)
+			rg_json_set(res, "devices", rg_json_clone(rg_json_get(pres, "devices")));
+	}
+	rg_report_free(&tmp);
+	return r;
+}
+
 int rg_update_check_resources(const struct rg_update_check *x, struct rg_json *res,
 			      const char *name, struct rg_error **err)
 {
@@ -388,6 +491,8 @@ int rg_update_check_resources(const struct rg_update_check *x, struct rg_json *r
 	rg_json_set(linux_, "resources", rg_json_clone(res));
 	rg_json_set(wrap, "linux", linux_);
 	int r = rg_spec_check_keys(wrap, name, err);
+	if (r == 0)
+		r = check_known(res, name, err);
 	for (size_t i = 0; r == 0 && i < RG_ARRAY_SIZE(members); i++)
 		r = get_value(res, members[i].group, members[i].key, members[i].is_unsigned, name,
 			      &v[i], err);
@@ -400,10 +505,7 @@ int rg_update_check_resources(const struct rg_update_check *x, struct rg_json *r
 		return r;
 
 	partial_init(&pt);
-	if (v[0] != 0)
-		put_number(&pt, "memory", "limit", v[0], ".memory.limit", NULL, false);
-	if (v[1] != 0)
-		put_number(&pt, "memory", "swap", v[1], NULL, NULL, false);
+	put_memory(x, &pt, v[0], v[1], ".memory.limit", NULL);
 	const char *const shown[3] = {".cpu.quota", ".cpu.period", ".cpu.shares"};
 	const struct rg_cli_flag *const none[3] = {NULL, NULL, NULL};
 	put_cpu(x, &pt, v[2], v[3], v[4], shown, none);
@@ -419,33 +521,14 @@ int rg_update_check_resources(const struct rg_update_check *x, struct rg_json *r
 		if (pt.slots[i].after)
 			write_back(res, &pt.slots[i]);
 	partial_free(&pt);
-	return r;
+	return r < 0 ? r : check_devices(x, res, name, err);
 }
 
 /* ---- the update path ---- */
 
-/* Gives the runtime a stdin holding text: a memfd on fd 0, read from its start. */
-static int replace_stdin(const char *text, size_t len, struct rg_error **err)
-{
-	_cleanup_close_ int fd = memfd_create("runguard-resources", MFD_CLOEXEC);
-	int r;
-
-	if (fd < 0)
-		return rg_error_set(err, errno, "update -r -: memfd_create: %s", strerror(errno));
-	r = rg_write_all(fd, text, len);
-	if (r < 0)
-		return rg_error_set(err, -r, "update -r -: writing the resources: %s",
-				    strerror(-r));
-	/* dup2 leaves the new fd 0 without O_CLOEXEC: the runtime inherits it. */
-	if (lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, STDIN_FILENO) < 0)
-		return rg_error_set(err, errno, "update -r -: %s", strerror(errno));
-	return 0;
-}
-
 struct resources_input {
 	bool is_stdin;
-	struct rg_argfile file;
-	char *text; /* stdin's content */
+	char *text; /* what was read, once */
 	size_t len;
 	struct rg_json *json;
 };
@@ -455,27 +538,30 @@ static int load_resources(const char *path, struct resources_input *in, struct r
 	int r;
 
 	in->is_stdin = rg_streq(path, "-");
-	if (in->is_stdin) {
+	if (in->is_stdin)
 		r = rg_argfile_read_fd(STDIN_FILENO, "update -r -", RG_JSON_MAX_SIZE, &in->text,
 				       &in->len, err);
-	} else {
-		r = rg_argfile_load(path, "update --resources", RG_JSON_MAX_SIZE, &in->file, err);
-		if (r == 0) {
-			in->text = rg_xstrndup(in->file.text, in->file.len);
-			in->len = in->file.len;
-		}
-	}
+	else
+		r = rg_argfile_read(path, "update --resources", RG_JSON_MAX_SIZE, &in->text,
+				    &in->len, err);
 	if (r < 0)
 		return r;
 	in->json = rg_json_parse(in->text, in->len, in->is_stdin ? "update -r -" : path, NULL, err);
 	return in->json ? 0 : -EINVAL;
 }
 
-/* Hands the runtime what it is to read: the file rewritten or stdin replaced. */
-static int deliver_resources(struct resources_input *in, bool is_changed, struct rg_error **err)
+/*
+ * Hands the runtime what was judged, in a sealed memfd: as its stdin for
+ * `-r -`, else as /proc/self/fd/N in place of the file's name. The bytes
+ * read, or the enforced JSON when a fix changed it.
+ */
+static int deliver_resources(struct resources_input *in, bool is_changed,
+			     const struct rg_cli_flag *flag, struct rg_argv *a,
+			     struct rg_error **err)
 {
 	size_t len = in->len;
 	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int fd = -1;
 
 	if (is_changed) {
 		text = rg_json_emit(in->json, false, &len);
@@ -483,9 +569,18 @@ static int deliver_resources(struct resources_input *in, bool is_changed, struct
 		text[len++] = '\n';
 		text[len] = '\0';
 	}
-	if (in->is_stdin)
-		return replace_stdin(text ? text : in->text, len, err);
-	return is_changed ? rg_argfile_replace(&in->file, text, len, err) : 0;
+	int r = rg_argfile_sealed("runguard-resources", text ? text : in->text, len, 3, &fd, err);
+	if (r < 0)
+		return r;
+	if (!in->is_stdin) {
+		r = rg_argfile_hand_over(a, flag, fd, err);
+		fd = -1; /* the runtime's now */
+		return r;
+	}
+	/* dup2 leaves the new fd 0 without O_CLOEXEC: the runtime inherits it. */
+	if (dup2(fd, STDIN_FILENO) < 0)
+		return rg_error_set(err, errno, "update -r -: %s", strerror(errno));
+	return 0;
 }
 
 int rg_update_guard(const struct rg_cli *cli, int argc, char *const argv[],
@@ -493,7 +588,7 @@ int rg_update_guard(const struct rg_cli *cli, int argc, char *const argv[],
 		    struct rg_argv *ret_argv, struct rg_error **err)
 {
 	struct rg_container c = {0};
-	struct resources_input in = {.file = {.dirfd = -1}};
+	struct resources_input in = {0};
 	_cleanup_free_ struct rg_cli_flag *flags = NULL;
 	_cleanup_free_ char *what = rg_xasprintf("update %s", cli->container_id);
 	struct rg_host host;
@@ -522,11 +617,11 @@ int rg_update_guard(const struct rg_cli *cli, int argc, char *const argv[],
 		rg_argv_init(ret_argv, argc, argv);
 	}
 	if (r == 0 && cli->resources)
-		r = deliver_resources(&in, is_apply && d->report.n_changes > n_flag_changes, err);
+		r = deliver_resources(&in, is_apply && d->report.n_changes > n_flag_changes,
+				      rg_argfile_flag(flags, n, "resources"), ret_argv, err);
 out:
 	if (r < 0 && !rg_streq(d->verdict, "rejected"))
 		d->verdict = "error";
-	rg_argfile_close(&in.file);
 	free(in.text);
 	rg_json_free(in.json);
 	rg_container_free(&c);

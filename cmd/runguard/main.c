@@ -16,6 +16,7 @@
 #include "runguard/guard.h"
 #include "runguard/libs.h"
 #include "runguard/log.h"
+#include "runguard/partial.h"
 #include "runguard/policy.h"
 #include "runguard/runtime.h"
 #include "runguard/selinux.h"
@@ -28,13 +29,16 @@ static const char usage[] =
     "\n"
     "runguard is an OCI runtime that hardens containers: for create, run and\n"
     "restore it enforces its policy on the bundle's config.json, then executes\n"
-    "the real runtime (runc or crun) with the same arguments. exec (the process\n"
-    "file and --cap, --no-new-privs, --user, --process-label, --apparmor) and\n"
-    "update (resource limits) are held to the container's policy. The other\n"
-    "commands runc and crun know are passed to the real runtime unchanged, after\n"
-    "the global options are judged: --criu only as the configuration's\n"
-    "runtimeFlags.criu allows, --root only when nobody but root can change it;\n"
-    "unknown commands (crun's `mounts`) are refused. --help=false is no help.\n"
+    "the real runtime (runc or crun) with the same arguments; restore is refused\n"
+    "unless the configuration allows it (CRIU restores privileges from the\n"
+    "image). exec (the process file and --cap, --no-new-privs, --user,\n"
+    "--process-label, --apparmor) and update (resource limits, devices) are held\n"
+    "to the container's policy; their -p/-r file is read once and the runtime\n"
+    "gets what was judged. The other commands runc and crun know are passed to\n"
+    "the real runtime unchanged, after the global options are judged: --criu\n"
+    "only as the configuration's runtimeFlags.criu allows, --root only when\n"
+    "nobody but root can change it; unknown commands (crun's `mounts`) are\n"
+    "refused. --help=false is no help.\n"
     "\n"
     "runguard's own commands:\n"
     "  info                    version, configuration, policy digest, real runtime\n"
@@ -365,11 +369,25 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 	/* Find the runtime before touching config.json: no runtime, no change. */
 	char *id = (char *)cli->container_id;
 	bool is_existing = cli->kind == RG_CLI_EXEC || cli->kind == RG_CLI_UPDATE;
-	if (rg_runtime_find_for(cfg.runtime, cli->root, &id, is_existing && id ? 1 : 0, &runtime,
-				&err) < 0 ||
-	    rg_globals_check(cli, &cfg, runtime, &err) < 0 || pin_path(cli, &err) < 0 ||
-	    rg_cli_check_runtime(cli, runtime, &err) < 0 ||
-	    decide(cli, argc, argv, &cfg, runtime, &d, &a, &err) < 0) {
+	int r = rg_runtime_find_for(cfg.runtime, cli->root, &id, is_existing && id ? 1 : 0,
+				    &runtime, &err);
+	if (r == 0)
+		r = rg_globals_check(cli, &cfg, runtime, &err);
+	if (r == 0)
+		r = pin_path(cli, &err);
+	if (r == 0)
+		r = rg_cli_check_runtime(cli, runtime, &err);
+	if (r == 0)
+		r = decide(cli, argc, argv, &cfg, runtime, &d, &a, &err);
+	/* No such container: nothing to judge; the runtime says so in its own words. */
+	if (r == -ESRCH && is_existing && rg_partial_is_missing(runtime, cli)) {
+		rg_error_free(err);
+		err = NULL;
+		rg_argv_free(&a);
+		r = rg_partial_disarm(cli, argc, argv, &a, &err);
+		d.verdict = "no-such-container";
+	}
+	if (r < 0) {
 		audit(&cfg, cli, &d, err->msg);
 		rg_argv_free(&a);
 		rg_decision_free(&d);
@@ -383,12 +401,14 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 		rg_config_free(&cfg);
 		return fail(cli, err);
 	}
-	if (d.policy.mode == RG_MODE_WARN)
+	if (d.has_policy && d.policy.mode == RG_MODE_WARN)
 		warn_findings(cli, &d);
-	_cleanup_free_ char *summary = rg_guard_summary(&d);
-	rg_log_runtime(cli, "info", summary);
-	if (cli->is_debug)
-		rg_log_stderr("%s", summary + sizeof("runguard: ") - 1);
+	if (d.has_policy) {
+		_cleanup_free_ char *summary = rg_guard_summary(&d);
+		rg_log_runtime(cli, "info", summary);
+		if (cli->is_debug)
+			rg_log_stderr("%s", summary + sizeof("runguard: ") - 1);
+	}
 	/* Freed only if the exec fails: exec drops it all at no cost. */
 	rg_runtime_exec(runtime, rg_argv_vector(&a), &err);
 	rg_decision_free(&d);

@@ -3,49 +3,60 @@
 #define RUNGUARD_ARGFILE_H
 
 #include <stddef.h>
-#include <sys/stat.h>
 
+#include "runguard/cli.h"
 #include "runguard/error.h"
 
 /*
  * A JSON file the engine names on the command line for the runtime to read:
  * `exec --process FILE` (containerd writes it to a temporary directory,
- * podman to its exec directory) and `update --resources FILE`. runguard
- * reads it, may rewrite it in place, and runc then reads it by name; so it
- * must not be replaceable by anyone but root or the caller in between.
+ * podman to its exec directory, a shell user passes `<(...)`, a pipe) and
+ * `update --resources FILE`. runguard reads it once, judges the bytes it
+ * read, and hands the runtime a sealed memfd holding exactly what was
+ * judged, as `/proc/self/fd/N` in place of the file's name. The caller's
+ * file is never read again nor written: whoever can write it or its
+ * directories cannot change what the runtime reads, and a pipe or FIFO,
+ * which can be read only once, works.
  */
-struct rg_argfile {
-	char *path; /* as given */
-	int dirfd; /* its directory */
-	char *base; /* its name in dirfd */
-	struct stat st; /* the file as read */
-	char *text; /* its content, NUL-terminated */
-	size_t len;
-};
 
 /*
- * Opens and reads path (at most `cap` bytes). The file must be a regular
- * file (not a symlink) owned by root or the caller and writable by nobody
- * else; its directory must be owned by root or the caller and either
- * writable by nobody else or sticky (as /tmp), where others cannot replace
- * root's files. `what` names the file in messages ("exec --process").
- * Fills *ret on success; returns a negative errno with *err set otherwise.
+ * Reads path once, opened as the runtime opens it (runc's os.Open, crun's
+ * open: symlinks followed, relative to the working directory), at most
+ * `cap` bytes. Only a regular file or a FIFO/pipe (`/dev/fd/63` from a
+ * shell's process substitution) is read; a device or directory is refused.
+ * `what` names the file in messages ("exec --process"). *ret is owned and
+ * NUL-terminated. Returns 0 or a negative errno with *err set.
  */
-int rg_argfile_load(const char *path, const char *what, size_t cap, struct rg_argfile *ret,
+int rg_argfile_read(const char *path, const char *what, size_t cap, char **ret, size_t *ret_len,
 		    struct rg_error **err);
-
-/*
- * Replaces the file atomically with text[0..len): a temporary file with a
- * random name in the same directory, the same owner and mode, fsync,
- * rename, fsync of the directory. Refuses if the name no longer refers to
- * the file that was read. On failure the original is intact.
- */
-int rg_argfile_replace(struct rg_argfile *f, const char *text, size_t len, struct rg_error **err);
-
-void rg_argfile_close(struct rg_argfile *f);
 
 /* Reads fd to its end, at most cap bytes (more is -EFBIG). *ret is owned and NUL-terminated. */
 int rg_argfile_read_fd(int fd, const char *name, size_t cap, char **ret, size_t *ret_len,
 		       struct rg_error **err);
+
+/*
+ * A memfd named `name` holding text[0..len), sealed against any change
+ * (write, grow, shrink, further seals), offset 0, at an fd number >= min_fd,
+ * O_CLOEXEC. *ret_fd is the caller's to close. Returns 0 or a negative errno.
+ */
+int rg_argfile_sealed(const char *name, const char *text, size_t len, int min_fd, int *ret_fd,
+		      struct rg_error **err);
+
+/*
+ * Hands fd (from rg_argfile_sealed) to the runtime: clears its O_CLOEXEC
+ * and writes "/proc/self/fd/N" in *a where flag f's value was ("--process=X"
+ * stays one item). runc and crun open that path, which gives a new file
+ * description of the memfd read from its start. The fd then belongs to the
+ * runtime; the caller must not close it. Returns 0 or a negative errno.
+ */
+int rg_argfile_hand_over(struct rg_argv *a, const struct rg_cli_flag *f, int fd,
+			 struct rg_error **err);
+
+/* Writes value (copied) where flag f's value stood in *a: "--flag=value" or the next item. */
+void rg_argfile_set_value(struct rg_argv *a, const struct rg_cli_flag *f, const char *value);
+
+/* The last flag named `name` in flags[0..n) (the one the runtime reads), or NULL. */
+const struct rg_cli_flag *rg_argfile_flag(const struct rg_cli_flag *flags, size_t n,
+					  const char *name);
 
 #endif

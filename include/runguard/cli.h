@@ -48,6 +48,11 @@ struct rg_cli {
 	/* The first flag of create/run/restore/exec/update written Go-style with
 	 * one dash and more than one letter ("-bundle", "-b=x"), borrowed, or NULL. */
 	const char *go_style_flag;
+	/* restore's --lsm-profile, --lsm-mount-context, --manage-cgroups-mode
+	 * (the last of each, as Go's flag package and argp keep), borrowed, or NULL. */
+	const char *lsm_profile;
+	const char *lsm_mount_context;
+	const char *manage_cgroups_mode;
 };
 
 /*

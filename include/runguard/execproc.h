@@ -20,9 +20,11 @@
  * another SELinux or AppArmor label than the container's.
  *
  * - A --process file gets the rules create applies to config.json's
- *   process (capabilities, noNewPrivileges, user, rlimits), and a selinuxLabel or
- *   apparmorProfile other than the container's is refused. A fixed file is
- *   rewritten in place, atomically, same owner and mode.
+ *   process (capabilities, noNewPrivileges, user, rlimits, and "fields"
+ *   where the build has it), a selinuxLabel or apparmorProfile other than
+ *   the container's is refused, and a member no rule judges is refused.
+ *   The file is read once; the runtime gets a sealed memfd with what was
+ *   judged (argfile.h).
  * - Inline flags: `--cap X` beyond the ceiling, `--no-new-privs=false`
  *   and `--user 0` (when the user rule is on) are dropped from the argv
  *   (action fix: the process falls back to the container's own setting)
@@ -69,9 +71,10 @@ int rg_execproc_check_process(const struct rg_exec_check *x, struct rg_json **pr
 /*
  * The exec path: finds the container (runtime `state`), selects its policy
  * from its config.json's annotations, checks flags and --process file,
- * and in enforce mode rewrites the file and builds *ret_argv (always
- * initialised; unchanged unless a flag was dropped). d says what was
- * decided. Returns 0, -EPERM when refused, or another negative errno.
+ * and builds *ret_argv (always initialised: flags fix dropped, in enforce
+ * mode; the --process value replaced by the sealed memfd's path). d says
+ * what was decided. Returns 0, -EPERM when refused, -ESRCH when the
+ * container's state cannot be read, or another negative errno.
  */
 int rg_execproc_guard(const struct rg_cli *cli, int argc, char *const argv[],
 		      const struct rg_config *cfg, const char *runtime, struct rg_decision *d,

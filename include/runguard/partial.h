@@ -68,4 +68,23 @@ int rg_partial_begin(const char *runtime, const struct rg_cli *cli, const struct
 		     const char *input, struct rg_container *c, struct rg_decision *d,
 		     struct rg_host *host, struct rg_error **err);
 
+/*
+ * Is it certain that the container cli names does not exist? Its id is one
+ * runc accepts and <root>/<id> is absent, root being --root or, for root,
+ * the runtime's default (/run/runc, /run/crun). Then there is nothing to
+ * judge, and the real runtime gives its own error and exit status.
+ */
+bool rg_partial_is_missing(const char *runtime, const struct rg_cli *cli);
+
+/*
+ * The argv for exec or update of a container found missing: the caller's,
+ * with the --process (--resources) file replaced by /dev/null, or
+ * "--process=/dev/null" added. runc and crun look the container up first
+ * and fail as they would have; should the container appear in between, they
+ * fail on the empty JSON instead of running anything unjudged. *a is
+ * always initialised. Returns 0 or a negative errno.
+ */
+int rg_partial_disarm(const struct rg_cli *cli, int argc, char *const argv[], struct rg_argv *a,
+		      struct rg_error **err);
+
 #endif

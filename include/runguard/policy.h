@@ -46,6 +46,8 @@ struct rg_config {
 	/* borrowed from tree: {"criu": ["/abs/path", ...]}, the runtime flags that make the
 	 * real runtime run another program and the values allowed for each, or NULL */
 	const struct rg_json *runtime_flags;
+	bool is_restore_allowed; /* "restore": {"allow": true} */
+	bool is_unenforced_exec_refused; /* "exec": {"unenforced": "refuse"} */
 };
 
 /*

@@ -20,8 +20,9 @@
  * --cpu-quota, --cpu-share, --pids-limit, or the memory, cpu, pids and
  * unified members of a --resources file or stdin) are run through that
  * rule: above the maximum is clamped (fix) or refused (reject); "unlimited"
- * (-1) gets the rule's default as at create; 0, which runc reads as "leave
- * as is", is left alone.
+ * (-1) gets the rule's default as at create, under the swap limit; 0,
+ * which runc reads as "leave as is", is left alone. devices get the
+ * devices rule; members runc and crun do not define are refused.
  */
 
 struct rg_update_check {
@@ -41,7 +42,9 @@ int rg_update_check_flags(const struct rg_update_check *x, const struct rg_cli_f
 
 /*
  * Checks a resources object (runc's `update -r` JSON, a LinuxResources) in
- * place; `name` names it in messages. Returns 0 or a negative errno.
+ * place: the resources rule, the devices rule, and every member known;
+ * `name` names it in messages. Returns 0 or a negative errno (-EINVAL for
+ * a member runguard does not know or a value of the wrong type).
  */
 int rg_update_check_resources(const struct rg_update_check *x, struct rg_json *res,
 			      const char *name, struct rg_error **err);
@@ -57,11 +60,12 @@ int rg_update_parse_ram(const char *s, long long *ret, bool *ret_over);
 
 /*
  * The update path: finds the container, selects its policy, checks flags
- * and the --resources file or stdin; in enforce mode rewrites the file and
- * builds *ret_argv (always initialised). With `-r -` stdin has been read:
- * it is replaced by a memfd holding the (possibly enforced) JSON, so the
- * runtime reads an equivalent stdin. Returns 0, -EPERM when refused, or
- * another negative errno.
+ * and the --resources file or stdin, and builds *ret_argv (always
+ * initialised). The file or stdin is read once and the runtime gets a
+ * sealed memfd holding what was judged (the enforced JSON in enforce mode):
+ * as /proc/self/fd/N in place of the file's name, or as its stdin for
+ * `-r -`. Returns 0, -EPERM when refused, -ESRCH when the container's
+ * state cannot be read, or another negative errno.
  */
 int rg_update_guard(const struct rg_cli *cli, int argc, char *const argv[],
 		    const struct rg_config *cfg, const char *runtime, struct rg_decision *d,

@@ -154,6 +154,8 @@ assert_created() {
 @test "cli: restore is enforced too (bundle found from --bundle after restore flags)" {
 	local id
 	new_id id
+	# restore is refused unless the configuration allows it (escape_exec_update.bats)
+	use_config '{"restore": {"allow": true}}'
 	mkdir -p "$T/checkpoint"
 	rg --root "$STATE" restore --image-path "$T/checkpoint" --work-path "$T/work" --tcp-established \
 		--manage-cgroups-mode soft --bundle "$BUNDLE" "$id"

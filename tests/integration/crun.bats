@@ -121,7 +121,8 @@ crun_cmd() {
 	rg "${g[@]}" exec --process "$T/p.json" "$id"
 	assert_status 0
 	assert_confined
-	[[ "$(jq -r .noNewPrivileges "$T/p.json")" == true ]]
+	# crun read the enforced process from runguard's memfd; the file is untouched
+	[[ "$(jq -r .noNewPrivileges "$T/p.json")" == false ]]
 	[[ "$(jq -r .decision <<<"$(audit_last exec)")" == fixed ]]
 	# argp's -c, dropped with its value; the command's own -c stays
 	make_spy
@@ -273,4 +274,132 @@ crun_cmd() {
 			die "runguard $sub differs from crun's"
 		[[ $sub != --version ]] || assert_contains "$output" "crun version"
 	done
+}
+
+# ---------------------------------------------------------------------------
+# exec and update as an attacker writes them, with crun (escape_exec_update.bats
+# has the runc side)
+
+@test "crun: update -r devices: an allow-all, block or /dev/mem rule does not reach the device cgroup" {
+	local id
+	start_container id
+	local before
+	before=$(cg "$id" devices devices.list)
+	[[ "$before" != *"a *:* rwm"* ]] || die "control: the container starts with allow-all: $before"
+	# allow-all: crun gets deny-all and the default set instead
+	jq -n '{devices: [{allow: true, access: "rwm"}]}' >"$T/all.json"
+	rg --root "$STATE" update -r "$T/all.json" "$id"
+	assert_status 0
+	local now
+	now=$(cg "$id" devices devices.list)
+	# (crun's own defaults "c *:* m" and "b *:* m" allow mknod only)
+	! grep -qE '^a |^b .*[rw]' <<<"$now" || die "devices.list after update: $now"
+	# every block device, /dev/mem, on stdin: refused
+	for j in '{devices: [{allow: true, type: "b", access: "rw"}]}' \
+		'{devices: [{allow: true, type: "c", major: 1, minor: 1, access: "rw"}]}' \
+		'{devices: [{allow: false, access: "rwm"}, {allow: true, type: "b", major: 7, minor: 0, access: "rwm"}]}'; do
+		jq -n "$j" >"$T/d.json"
+		rg_stdin "$T/d.json" --root "$STATE" update -r - "$id"
+		assert_failed_cleanly
+		assert_contains "$stderr" "devices"
+	done
+	now=$(cg "$id" devices devices.list)
+	! grep -qE '^a |^b .*[rw]|^c 1:1 ' <<<"$now" || die "devices.list: $now"
+	# control: plain crun applies the allow-all rule (what runguard stops)
+	crun_cmd --root "$STATE" update -r "$T/all.json" "$id"
+	assert_status 0
+	[[ "$(cg "$id" devices devices.list)" == *"a *:* rwm"* ]] || die "control: crun did not widen: $(cg "$id" devices devices.list)"
+}
+
+@test "crun: exec -p <(...), a FIFO, -p - and a file swapped in the window run within the ceiling" {
+	local id
+	start_container id
+	evil_process "$T/p.json"
+	rg --root "$STATE" exec -p <(cat "$T/p.json") "$id"
+	assert_exec_confined
+	mkfifo "$T/fifo"
+	(cat "$T/p.json" >"$T/fifo" &)
+	rg --root "$STATE" exec -p "$T/fifo" "$id"
+	assert_exec_confined
+	# crun reads "-p -" as its standard input
+	rg_stdin "$T/p.json" --root "$STATE" exec -p - "$id"
+	assert_exec_confined
+	process_file "$T/good.json" '.args = ["grep", "-E", "^(Cap[A-Za-z]+|NoNewPrivs):", "/proc/self/status"] |
+		.capabilities = {bounding: ["CAP_KILL"], effective: ["CAP_KILL"], permitted: ["CAP_KILL"]} |
+		.noNewPrivileges = true'
+	make_swapper "$T/p.json" "$T/good.json"
+	RUNGUARD_RUNTIME=$SWAPPER rg --root "$STATE" exec -p "$T/good.json" "$id"
+	assert_exec_confined
+	assert_mask_equal CapEff 0x20
+	jq -e '.capabilities.bounding | index("CAP_SYS_ADMIN")' "$T/good.json" >/dev/null || die "no swap happened"
+}
+
+@test "crun: update -r <(...) and a swapped -r file are clamped; --memory works" {
+	use_config '{"rules": {"resources": {"memory": {"default": "128M", "max": "256M"},
+		"pids": {"default": 32, "max": 64}}}}'
+	local id mib=1048576
+	start_container id
+	rg --root "$STATE" update -r <(jq -n '{memory: {limit: 1073741824}}') "$id"
+	assert_status 0
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((256 * mib)) ]]
+	# (crun takes bytes only: "100M" is crun's own error, through runguard or not)
+	rg --root "$STATE" update --memory $((100 * mib)) "$id"
+	assert_status 0
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((100 * mib)) ]]
+	jq -n '{pids: {limit: 40}}' >"$T/r.json"
+	jq -n '{pids: {limit: -1}}' >"$T/evil.json"
+	make_swapper "$T/evil.json" "$T/r.json"
+	RUNGUARD_RUNTIME=$SWAPPER rg --root "$STATE" update -r "$T/r.json" "$id"
+	assert_status 0
+	[[ "$(cg "$id" pids pids.max)" == 40 ]]
+	[[ "$(jq -r .pids.limit "$T/r.json")" == -1 ]] || die "no swap happened"
+}
+
+@test "crun: exec and update of a missing container: crun's own message and status" {
+	local id
+	new_id id
+	crun_cmd --root "$STATE" exec "$id" true
+	local want_status=$status want_err=$stderr
+	rg --root "$STATE" exec "$id" true
+	assert_status "$want_status"
+	[[ "$stderr" == "$want_err" ]] || die "stderr: $stderr, crun's: $want_err"
+	crun_cmd --root "$STATE" update --memory 100M "$id"
+	want_status=$status
+	want_err=$stderr
+	rg --root "$STATE" update --memory 100M "$id"
+	assert_status "$want_status"
+	[[ "$stderr" == "$want_err" ]] || die "stderr: $stderr, crun's: $want_err"
+}
+
+@test "crun: restore is refused by default" {
+	local id
+	new_id id
+	make_bundle "$BUNDLE" sleep 3600
+	make_spy
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" restore --image-path "$T/img" -b "$BUNDLE" "$id"
+	assert_failed_cleanly
+	assert_contains "$stderr" "checkpoint image"
+	[[ -z "$(spy_calls restore)" ]] || die "crun was asked to restore: $(spy_calls restore)"
+}
+
+@test "crun: update --memory -1 and -r limit -1 on a container with a swap limit stay under it" {
+	local mib=1048576 id
+	make_bundle "$BUNDLE" sleep 3600
+	edit_config "$BUNDLE" '.linux.resources.memory = {limit: 134217728, swap: 268435456}'
+	start_running id rg "$BUNDLE"
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((128 * mib)) ]]
+	rg --root "$STATE" update --memory -1 "$id"
+	assert_status 0
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((256 * mib)) ]] ||
+		die "memory.limit_in_bytes: $(cg "$id" memory memory.limit_in_bytes)"
+	rg --root "$STATE" update --memory $((100 * mib)) "$id"
+	assert_status 0
+	rg --root "$STATE" update -r <(jq -n '{memory: {limit: -1}}') "$id"
+	assert_status 0
+	[[ "$(cg "$id" memory memory.limit_in_bytes)" == $((256 * mib)) ]]
+	# process members no rule judges are refused with crun too
+	process_file "$T/p.json" '.args = ["true"] | .personality = {domain: "LINUX32"}'
+	rg --root "$STATE" exec -p "$T/p.json" "$id"
+	assert_failed_cleanly
+	assert_contains "$stderr" ".personality"
 }

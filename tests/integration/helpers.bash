@@ -453,9 +453,51 @@ make_spy() {
 	cat >"$SPY" <<EOF
 #!/bin/bash
 { printf 'argv:'; printf ' %q' "\$@"; printf '\n'; printf 'marker: %s\n' "\${RUNGUARD_ACTIVE-<unset>}"; } >>"$SPY_LOG"
+for a in "\$@"; do
+	case \$a in
+	/proc/self/fd/*|--process=/proc/self/fd/*|--resources=/proc/self/fd/*)
+		cat "/proc/self/fd/\${a##*/}" >"$T/spy/handed.\${a##*/}" 2>/dev/null ;;
+	esac
+done
 exec "$RG_STATE_RUNTIME" "\$@"
 EOF
 	chmod 0755 "$SPY"
+}
+
+# make_swapper FROM TO: a runtime wrapper ($SWAPPER) that copies FROM over TO
+# (a file the caller named with -p or -r; a symlink is repointed) and then
+# runs the real runtime: the window between runguard's read and the runtime's.
+make_swapper() {
+	SWAPPER=$T/swap/${RG_STATE_RUNTIME##*/}
+	mkdir -p "$T/swap"
+	cat >"$SWAPPER" <<EOS
+#!/bin/bash
+case " \$* " in *" exec "*|*" update "*)
+	if [[ -L "$2" ]]; then ln -sfn "$1" "$2"; else cat "$1" >"$2"; fi ;;
+esac
+exec "$RG_STATE_RUNTIME" "\$@"
+EOS
+	chmod 0755 "$SWAPPER"
+}
+
+# evil_process FILE: every capability, no_new_privs off, prints its status.
+evil_process() {
+	process_file "$1" '.args = ["grep", "-E", "^(Cap[A-Za-z]+|NoNewPrivs):", "/proc/self/status"]'
+}
+
+# assert_exec_confined: $output (an exec'd process's status, from
+# evil_process) shows the ceiling and no_new_privs, and the exec succeeded.
+assert_exec_confined() {
+	assert_status 0 || return 1
+	assert_mask_within CapEff "$CEILING_MASK" || return 1
+	assert_mask_within CapBnd "$CEILING_MASK" || return 1
+	[[ "$(status_field NoNewPrivs)" == 1 ]] || die "NoNewPrivs is $(status_field NoNewPrivs)"
+}
+
+# spy_handed N: the bytes the spy found in /proc/self/fd/N, a memfd runguard
+# handed the runtime in place of a -p/-r file.
+spy_handed() {
+	cat "$T/spy/handed.$1"
 }
 
 # spy_calls SUBCOMMAND: the spy's argv lines that ran SUBCOMMAND.
@@ -484,8 +526,16 @@ expect_refused() {
 		: >"$SPY_LOG"
 		case $sub in
 		restore)
-			RUNGUARD_RUNTIME=$SPY rg --root "$STATE" restore --image-path "$T/checkpoint" \
-				--bundle "$bundle" "$id"
+			# restore is refused unless allowed: allow it, so that the
+			# refusal looked for is config.json's, as for create
+			if [[ -n "${RUNGUARD_CONFIG:-}" ]]; then
+				jq '.restore.allow = true' "$RUNGUARD_CONFIG" >"$T/restore-allowed.json" 2>/dev/null ||
+					cp "$RUNGUARD_CONFIG" "$T/restore-allowed.json"
+			else
+				echo '{"restore": {"allow": true}}' >"$T/restore-allowed.json"
+			fi
+			RUNGUARD_CONFIG=$T/restore-allowed.json RUNGUARD_RUNTIME=$SPY \
+				rg --root "$STATE" restore --image-path "$T/checkpoint" --bundle "$bundle" "$id"
 			;;
 		*)
 			RUNGUARD_RUNTIME=$SPY rg --root "$STATE" "$sub" -b "$bundle" "$id"

@@ -679,6 +679,56 @@ static void test_exec_process_user_reject(void **state)
 	fx_free(&f);
 }
 
+/* Every member runc or crun reads is known; the harmless ones pass as they are. */
+static void test_exec_process_members(void **state)
+{
+	static const char all[] =
+	    "{\"terminal\":false,\"consoleSize\":{\"height\":1,\"width\":1},\"user\":{\"uid\":1000,"
+	    "\"gid\":1000,\"umask\":18,\"additionalGids\":[5],\"username\":\"x\"},\"args\":["
+	    "\"true\"],"
+	    "\"commandLine\":\"\",\"env\":[\"A=b\"],\"cwd\":\"/"
+	    "\",\"capabilities\":{\"bounding\":[],"
+	    "\"effective\":[],\"inheritable\":[],\"permitted\":[],\"ambient\":[]},\"rlimits\":[],"
+	    "\"noNewPrivileges\":true,\"oomScoreAdj\":5,\"scheduler\":null}";
+	struct fixture f;
+	struct rg_json *p = NULL;
+	(void)state;
+
+	assert_int_equal(exec_process(&f, "{}", container_plain, all, &p), 0);
+	assert_int_equal(f.report.n_violations, 0);
+	assert_int_equal(f.report.n_changes, 0);
+	rg_json_free(p);
+	fx_free(&f);
+}
+
+/* The members only the fields rule judges: unsafe values are its violations. */
+static void test_exec_process_fields(void **state)
+{
+	static const struct {
+		const char *process, *path;
+	} cases[] = {
+	    {"{\"scheduler\":{\"policy\":\"SCHED_FIFO\",\"priority\":99}}", ".scheduler"},
+	    {"{\"ioPriority\":{\"class\":\"IOPRIO_CLASS_RT\"}}", ".ioPriority"},
+	    {"{\"execCPUAffinity\":{\"initial\":\"0\"}}", NULL},
+	    {"{\"scheduler\":{\"policy\":\"SCHED_BATCH\"}}", NULL},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		struct fixture f;
+		struct rg_json *p = NULL;
+		int r = exec_process(&f, "{}", container_plain, cases[i].process, &p);
+		if (r != 0)
+			fail_msg("'%s': %d, want 0", cases[i].process, r);
+		if (cases[i].path)
+			assert_non_null(violation_at(&f.report, cases[i].path));
+		else
+			assert_int_equal(f.report.n_violations, 0);
+		rg_json_free(p);
+		fx_free(&f);
+	}
+}
+
 static void test_exec_process_bad(void **state)
 {
 	static const char *const bad[] = {
@@ -687,6 +737,9 @@ static void test_exec_process_bad(void **state)
 	    "{\"capabilities\":{\"bounding\":[\"cap_sys_admin\"]}}",
 	    "{\"selinuxLabel\":5}",
 	    "{\"noNewPrivileges\":\"yes\"}",
+	    /* what no rule judges: unknown members */
+	    "{\"args\":[\"true\"],\"personality\":{\"domain\":\"LINUX32\"}}",
+	    "{\"user\":{\"uid\":1000,\"capabilities\":[]}}",
 	};
 	(void)state;
 
@@ -780,6 +833,54 @@ static void test_update_flags_table(void **state)
 		}
 		fx_free(&f);
 	}
+}
+
+/* --memory -1 with a memory+swap limit: the default stays under the swap that will apply. */
+static void test_update_memory_unlimited_swap(void **state)
+{
+	static const char with_swap[] =
+	    "{\"linux\":{\"resources\":{\"memory\":{\"limit\":268435456,\"swap\":268435456}}}}";
+	static const struct {
+		const char *container;
+		const char *args[8];
+		const char *want;
+	} cases[] = {
+	    /* the container's swap (256M) caps the default (512M) */
+	    {with_swap, {"update", "--memory", "-1", "c1"}, "update --memory 268435456 c1"},
+	    {with_swap, {"update", "--memory=-1", "c1"}, "update --memory=268435456 c1"},
+	    /* the update's own swap wins over the container's */
+	    {with_swap,
+	     {"update", "--memory", "-1", "--memory-swap", "300M", "c1"},
+	     "update --memory 314572800 --memory-swap 300M c1"},
+	    {with_swap,
+	     {"update", "--memory", "-1", "--memory-swap", "-1", "c1"},
+	     "update --memory 536870912 --memory-swap -1 c1"},
+	    /* no swap limit anywhere: the default */
+	    {container_cpu, {"update", "--memory", "-1", "c1"}, "update --memory 536870912 c1"},
+	    /* a positive limit is judged as it is */
+	    {with_swap, {"update", "--memory", "100M", "c1"}, "update --memory 100M c1"},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		struct fixture f;
+		update_flags(&f, limits_fix, cases[i].container, cases[i].args, 0);
+		_cleanup_free_ char *got = joined(&f);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: '%s', want '%s'", i, got, cases[i].want);
+		fx_free(&f);
+	}
+	/* the same through -r */
+	struct fixture f;
+	struct rg_error *err = NULL;
+	fx_init(&f, limits_fix, with_swap);
+	struct rg_json *j = parse("{\"memory\":{\"limit\":-1}}");
+	const struct rg_update_check x = {&f.policy, &test_host, f.container, &f.report};
+	assert_int_equal(rg_update_check_resources(&x, j, "-r -", &err), 0);
+	_cleanup_free_ char *got = rg_json_emit(j, false, NULL);
+	assert_string_equal(got, "{\"memory\":{\"limit\":268435456}}");
+	rg_json_free(j);
+	fx_free(&f);
 }
 
 static void test_update_flags_invalid(void **state)
@@ -920,6 +1021,143 @@ static void test_update_resources_bad(void **state)
 	}
 }
 
+/* devices on update get the devices rule, as at create (crun applies them). */
+static void test_update_devices(void **state)
+{
+	static const char devices_fix[] = "{\"rules\":{\"devices\":{\"action\":\"fix\"}}}";
+	static const char devices_reject[] = "{\"rules\":{\"devices\":{\"action\":\"reject\"}}}";
+	static const char devices_off[] = "{\"rules\":{\"devices\":{\"action\":\"off\"}}}";
+	static const struct {
+		const char *config, *in;
+		bool is_refused;
+		const char *path; /* a change or violation there */
+	} cases[] = {
+	    /* allow-all: whatever the action, deny-all and runc's default set */
+	    {devices_reject, "{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}", false,
+	     ".devices[0]"},
+	    {devices_reject, "{\"devices\":[{\"allow\":true,\"type\":\"a\",\"access\":\"\"}]}",
+	     false, ".devices[0]"},
+	    /* every block device, /dev/mem, a block device by number */
+	    {devices_reject, "{\"devices\":[{\"allow\":true,\"type\":\"b\",\"access\":\"rw\"}]}",
+	     true, ".devices"},
+	    {devices_reject,
+	     "{\"devices\":[{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":1,\"access\":"
+	     "\"r\"}]}",
+	     true, ".devices"},
+	    {devices_fix,
+	     "{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"b\","
+	     "\"major\":8,\"minor\":0,\"access\":\"rw\"}]}",
+	     false, ".devices[1]"},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		struct fixture f;
+		struct rg_json *j = NULL;
+		int r = update_json(&f, cases[i].config, cases[i].in, &j);
+		if (r != 0)
+			fail_msg("case %zu: error %d", i, r);
+		if ((f.report.n_violations > 0) != cases[i].is_refused)
+			fail_msg("case %zu: %zu violations", i, f.report.n_violations);
+		bool is_found = false;
+		for (size_t k = 0; k < f.report.n_changes; k++)
+			is_found |= rg_streq(f.report.changes[k].path, cases[i].path);
+		for (size_t k = 0; k < f.report.n_violations; k++)
+			is_found |= rg_streq(f.report.violations[k].path, cases[i].path);
+		if (!is_found)
+			fail_msg("case %zu: nothing at %s", i, cases[i].path);
+		/* what fix leaves grants no block device and no allow-all */
+		_cleanup_free_ char *got = rg_json_emit(j, false, NULL);
+		if (!cases[i].is_refused &&
+		    (strstr(got, "\"type\":\"b\"") || strstr(got, "{\"allow\":true,\"access\"")))
+			fail_msg("case %zu: left %s", i, got);
+		rg_json_free(j);
+		fx_free(&f);
+	}
+	/* the container's own kind of list passes unchanged; with the rule off, anything */
+	static const char cri[] =
+	    "{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":"
+	    "true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rwm\"}]}";
+	struct fixture f;
+	struct rg_json *j = NULL;
+	assert_int_equal(update_json(&f, devices_reject, cri, &j), 0);
+	assert_int_equal(f.report.n_violations + f.report.n_changes, 0);
+	rg_json_free(j);
+	fx_free(&f);
+	assert_int_equal(
+	    update_json(&f, devices_off, "{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}", &j),
+	    0);
+	assert_int_equal(f.report.n_violations + f.report.n_changes, 0);
+	rg_json_free(j);
+	fx_free(&f);
+}
+
+/* Every member runc or crun applies is known; anything else cannot be judged. */
+static void test_update_resources_members(void **state)
+{
+	static const char all[] =
+	    "{\"devices\":[],\"memory\":{\"limit\":1,\"reservation\":1,\"swap\":1,\"kernel\":1,"
+	    "\"kernelTCP\":1,\"swappiness\":1,\"disableOOMKiller\":false,\"useHierarchy\":true,"
+	    "\"checkBeforeUpdate\":true},\"cpu\":{\"shares\":2,\"quota\":1000,\"burst\":0,"
+	    "\"period\":100000,\"realtimeRuntime\":0,\"realtimePeriod\":0,\"cpus\":\"0\",\"mems\":"
+	    "\"0\",\"idle\":0},\"pids\":{\"limit\":5},\"blockIO\":{\"weight\":10},"
+	    "\"hugepageLimits\":[],\"network\":{\"classID\":1},\"rdma\":{},\"unified\":{}}";
+	static const char *const unknown[] = {
+	    "{\"intelRdt\":{}}",
+	    "{\"memory\":{\"limits\":1}}",
+	    "{\"cpu\":{\"quotas\":1}}",
+	    "{\"pids\":{\"max\":1}}",
+	    "{\"Devices\":[{\"allow\":true}]}",
+	};
+	struct fixture f;
+	struct rg_json *j = NULL;
+	(void)state;
+
+	assert_int_equal(update_json(&f, limits_fix, all, &j), 0);
+	rg_json_free(j);
+	fx_free(&f);
+	for (size_t i = 0; i < RG_ARRAY_SIZE(unknown); i++) {
+		int r = update_json(&f, limits_fix, unknown[i], &j);
+		if (r != -EINVAL)
+			fail_msg("'%s': %d, want -EINVAL", unknown[i], r);
+		rg_json_free(j);
+		fx_free(&f);
+	}
+}
+
+/* "restore" and "exec" in the configuration. */
+static void test_config_restore_exec(void **state)
+{
+	static const char *const bad[] = {
+	    "{\"restore\":{\"allow\":\"yes\"}}",
+	    "{\"restore\":{\"allowed\":true}}",
+	    "{\"restore\":true}",
+	    "{\"exec\":{\"unenforced\":\"maybe\"}}",
+	    "{\"exec\":{\"unenforced\":true}}",
+	    "{\"exec\":{\"other\":\"judge\"}}",
+	};
+	struct rg_config c;
+	struct rg_error *err = NULL;
+	(void)state;
+
+	assert_int_equal(rg_config_parse_buffer("t", "{}", 2, &c, &err), 0);
+	assert_false(c.is_restore_allowed);
+	assert_false(c.is_unenforced_exec_refused);
+	rg_config_free(&c);
+	static const char ok[] =
+	    "{\"restore\":{\"allow\":true},\"exec\":{\"unenforced\":\"refuse\"}}";
+	assert_int_equal(rg_config_parse_buffer("t", ok, strlen(ok), &c, &err), 0);
+	assert_true(c.is_restore_allowed);
+	assert_true(c.is_unenforced_exec_refused);
+	rg_config_free(&c);
+	for (size_t i = 0; i < RG_ARRAY_SIZE(bad); i++) {
+		if (rg_config_parse_buffer("t", bad[i], strlen(bad[i]), &c, &err) != -EINVAL)
+			fail_msg("'%s' accepted", bad[i]);
+		assert_non_null(strstr(err->msg, bad[i][2] == 'r' ? ".restore" : ".exec"));
+		rg_error_free(steal_ptr(&err));
+	}
+}
+
 /* ---- the runtime's state ---- */
 
 static void test_state_parse(void **state)
@@ -974,91 +1212,104 @@ static void remove_dir(char *dir)
 	free(dir);
 }
 
-static void test_argfile_replace(void **state)
+static void test_argfile_read(void **state)
 {
-	struct rg_argfile f;
 	struct rg_error *err = NULL;
-	struct stat before, after;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
 	(void)state;
 
 	char *dir = make_dir(0700);
-	_cleanup_free_ char *p = put_file(dir, "p.json", "{\"a\":1}", 0640);
-	assert_int_equal(stat(p, &before), 0);
-	assert_int_equal(rg_argfile_load(p, "exec --process", 1024, &f, &err), 0);
-	assert_string_equal(f.text, "{\"a\":1}");
-	assert_int_equal(rg_argfile_replace(&f, "{\"a\":2}\n", 8, &err), 0);
-	rg_argfile_close(&f);
-	assert_int_equal(stat(p, &after), 0);
-	assert_int_equal(after.st_mode, before.st_mode);
-	assert_int_equal(after.st_uid, before.st_uid);
-	assert_int_equal(after.st_gid, before.st_gid);
-	assert_int_not_equal(after.st_ino, before.st_ino); /* a rename, not an overwrite */
-	assert_int_equal(rg_argfile_load(p, "x", 1024, &f, &err), 0);
-	assert_string_equal(f.text, "{\"a\":2}\n");
-	rg_argfile_close(&f);
-	remove_dir(dir);
-}
-
-static void test_argfile_replaced_meanwhile(void **state)
-{
-	struct rg_argfile f;
-	struct rg_error *err = NULL;
-	(void)state;
-
-	char *dir = make_dir(0700);
-	_cleanup_free_ char *p = put_file(dir, "p.json", "{}", 0600);
-	assert_int_equal(rg_argfile_load(p, "x", 1024, &f, &err), 0);
-	free(put_file(dir, "other", "{}", 0600));
-	_cleanup_free_ char *o = rg_xasprintf("%s/other", dir);
-	assert_int_equal(rename(o, p), 0);
-	assert_int_equal(rg_argfile_replace(&f, "{}", 2, &err), -EBUSY);
-	assert_non_null(strstr(err->msg, "replaced"));
-	rg_error_free(err);
-	rg_argfile_close(&f);
-	remove_dir(dir);
-}
-
-static void test_argfile_refusals(void **state)
-{
-	struct rg_argfile f;
-	struct rg_error *err = NULL;
-	(void)state;
-
-	/* a group-writable file */
-	char *dir = make_dir(0700);
-	_cleanup_free_ char *gw = put_file(dir, "gw.json", "{}", 0660);
-	assert_int_equal(rg_argfile_load(gw, "x", 1024, &f, &err), -EPERM);
-	rg_error_free(err);
-	err = NULL;
-	/* a symlink */
+	/* a regular file, any owner and mode: it is read once, never again */
+	_cleanup_free_ char *p = put_file(dir, "p.json", "{\"a\":1}", 0666);
+	assert_int_equal(rg_argfile_read(p, "exec --process", 1024, &text, &len, &err), 0);
+	assert_string_equal(text, "{\"a\":1}");
+	assert_int_equal(len, 7);
+	free(steal_ptr(&text));
+	/* through a symlink, as os.Open follows it */
 	_cleanup_free_ char *ln = rg_xasprintf("%s/ln.json", dir);
-	assert_int_equal(symlink(gw, ln), 0);
-	assert_int_equal(rg_argfile_load(ln, "x", 1024, &f, &err), -ELOOP);
-	rg_error_free(err);
-	err = NULL;
+	assert_int_equal(symlink(p, ln), 0);
+	assert_int_equal(rg_argfile_read(ln, "x", 1024, &text, &len, &err), 0);
+	assert_string_equal(text, "{\"a\":1}");
+	free(steal_ptr(&text));
 	/* too big */
 	_cleanup_free_ char *big = put_file(dir, "big.json", "[1,2,3,4,5,6,7,8,9]", 0600);
-	assert_int_equal(rg_argfile_load(big, "x", 8, &f, &err), -EFBIG);
-	rg_error_free(err);
-	err = NULL;
-	/* a directory */
-	assert_int_equal(rg_argfile_load(dir, "x", 1024, &f, &err), -EINVAL);
-	rg_error_free(err);
-	err = NULL;
+	assert_int_equal(rg_argfile_read(big, "x", 8, &text, &len, &err), -EFBIG);
+	rg_error_free(steal_ptr(&err));
+	/* a directory, a device */
+	assert_int_equal(rg_argfile_read(dir, "x", 1024, &text, &len, &err), -EINVAL);
+	rg_error_free(steal_ptr(&err));
+	assert_int_equal(rg_argfile_read("/dev/null", "x", 1024, &text, &len, &err), -EINVAL);
+	assert_non_null(strstr(err->msg, "not a regular file nor a pipe"));
+	rg_error_free(steal_ptr(&err));
 	remove_dir(dir);
+}
 
-	/* a world-writable directory that is not sticky */
-	dir = make_dir(0777);
-	_cleanup_free_ char *ww = put_file(dir, "p.json", "{}", 0600);
-	assert_int_equal(rg_argfile_load(ww, "x", 1024, &f, &err), -EPERM);
-	assert_non_null(strstr(err->msg, "sticky"));
-	rg_error_free(err);
-	err = NULL;
-	/* ... and the same, sticky, as /tmp is: fine */
-	assert_int_equal(chmod(dir, 01777), 0);
-	assert_int_equal(rg_argfile_load(ww, "x", 1024, &f, &err), 0);
-	rg_argfile_close(&f);
-	remove_dir(dir);
+/* `exec -p <(...)`: /dev/fd/N of a pipe, which can be read once. */
+static void test_argfile_read_pipe(void **state)
+{
+	struct rg_error *err = NULL;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int fds[2];
+	(void)state;
+
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(rg_write_all(fds[1], "{\"b\":2}", 7), 0);
+	close(fds[1]);
+	_cleanup_free_ char *path = rg_xasprintf("/dev/fd/%d", fds[0]);
+	assert_int_equal(rg_argfile_read(path, "x", 1024, &text, &len, &err), 0);
+	assert_string_equal(text, "{\"b\":2}");
+	close(fds[0]);
+}
+
+static void test_argfile_sealed(void **state)
+{
+	struct rg_error *err = NULL;
+	int fd = -1;
+	char buf[16] = {0};
+	(void)state;
+
+	assert_int_equal(rg_argfile_sealed("t", "{\"c\":3}", 7, 40, &fd, &err), 0);
+	assert_true(fd >= 40);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	assert_int_equal(fcntl(fd, F_GET_SEALS),
+			 F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL);
+	/* no way to change it: not through this fd, nor a new open of /proc/self/fd/N */
+	assert_int_equal(pwrite(fd, "x", 1, 0), -1);
+	assert_int_equal(errno, EPERM);
+	assert_int_equal(ftruncate(fd, 0), -1);
+	_cleanup_free_ char *path = rg_xasprintf("/proc/self/fd/%d", fd);
+	int w = open(path, O_WRONLY | O_CLOEXEC);
+	if (w >= 0) {
+		assert_int_equal(write(w, "x", 1), -1);
+		close(w);
+	}
+	/* a new open reads it from the start, as the runtime does */
+	int r = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(r >= 0);
+	assert_int_equal(read(r, buf, sizeof(buf)), 7);
+	assert_string_equal(buf, "{\"c\":3}");
+	close(r);
+
+	/* handed over: inheritable, its path where the flag's value was */
+	char *argv[] = {"runc", "exec", "--process=/tmp/p.json", "c1", NULL};
+	const struct rg_cli_flag f = {"process", "/tmp/p.json", 2, 2};
+	struct rg_argv a;
+	rg_argv_init(&a, 4, argv);
+	assert_int_equal(rg_argfile_hand_over(&a, &f, fd, &err), 0);
+	assert_false(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	_cleanup_free_ char *want = rg_xasprintf("--process=/proc/self/fd/%d", fd);
+	assert_string_equal(rg_argv_vector(&a)[2], want);
+	rg_argv_free(&a);
+	char *argv2[] = {"runc", "update", "-r", "/tmp/r.json", "c1", NULL};
+	const struct rg_cli_flag f2 = {"resources", "/tmp/r.json", 2, 3};
+	rg_argv_init(&a, 5, argv2);
+	assert_int_equal(rg_argfile_hand_over(&a, &f2, fd, &err), 0);
+	assert_string_equal(rg_argv_vector(&a)[3], path);
+	assert_string_equal(rg_argv_vector(&a)[2], "-r");
+	rg_argv_free(&a);
+	close(fd);
 }
 
 int main(void)
@@ -1082,16 +1333,22 @@ int main(void)
 	    cmocka_unit_test(test_exec_process_labels),
 	    cmocka_unit_test(test_exec_process_user_reject),
 	    cmocka_unit_test(test_exec_process_bad),
+	    cmocka_unit_test(test_exec_process_fields),
+	    cmocka_unit_test(test_exec_process_members),
 	    cmocka_unit_test(test_update_flags_table),
+	    cmocka_unit_test(test_update_memory_unlimited_swap),
 	    cmocka_unit_test(test_update_flags_invalid),
 	    cmocka_unit_test(test_update_flags_report),
 	    cmocka_unit_test(test_update_resources),
 	    cmocka_unit_test(test_update_resources_paths),
 	    cmocka_unit_test(test_update_resources_bad),
+	    cmocka_unit_test(test_update_devices),
+	    cmocka_unit_test(test_update_resources_members),
+	    cmocka_unit_test(test_config_restore_exec),
 	    cmocka_unit_test(test_state_parse),
-	    cmocka_unit_test(test_argfile_replace),
-	    cmocka_unit_test(test_argfile_replaced_meanwhile),
-	    cmocka_unit_test(test_argfile_refusals),
+	    cmocka_unit_test(test_argfile_read),
+	    cmocka_unit_test(test_argfile_read_pipe),
+	    cmocka_unit_test(test_argfile_sealed),
 	};
 	return cmocka_run_group_tests_name("exec_update", tests, NULL, NULL);
 }
