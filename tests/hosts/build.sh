@@ -126,7 +126,7 @@ cp "$HERE"/guest-*.sh "$HERE/lib.sh" "$R/opt/rg/"
 cp "$REPO"/tests/integration/*.bats "$REPO"/tests/integration/*.bash "$REPO"/tests/integration/*.py "$R/opt/rg/integration/"
 cp /bin/busybox "$R/opt/rg/busybox/bin/busybox"
 install -m 0755 "$HERE/init.sh" "$R/usr/sbin/init"
-mkdir -p "$R/sys/fs/cgroup"
+mkdir -p "$R/sys/fs/cgroup" "$R/var/lib/containers"
 
 # SELinux labels, as the policy's file_contexts gives them; the build host
 # needs no SELinux for this (setfiles -r writes the xattrs).

@@ -41,6 +41,13 @@ mountpoint -q /sys/kernel/security || mount -t securityfs securityfs /sys/kernel
 # Pure cgroup v2, as Debian 12, Ubuntu 22.04+, Fedora and RHEL 9 mount it.
 mountpoint -q /sys/fs/cgroup || mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
 hostname rg-guest
+if [[ $kind == selinux* ]]; then
+	# What udev and systemd-tmpfiles would do: the file systems mounted
+	# before the policy was loaded get their labels; the console the kernel
+	# opened (kernel_t's) is replaced by one opened here.
+	restorecon -R /dev /run /tmp /var/lib/containers 2>/dev/null
+	exec </dev/null >/dev/ttyS0 2>&1
+fi
 ip link set lo up 2>/dev/null || busybox ip link set lo up 2>/dev/null
 
 if [[ $kind == apparmor ]]; then

@@ -6,8 +6,9 @@
 # runs one test; `done_testing` prints the plan.
 
 RG=/usr/local/sbin/runguard
-STATE=/run/rg-state
-WORK=/tmp/rg-work
+# Where an engine keeps them, so that the SELinux policy labels them for runc.
+STATE=/var/lib/containers/rg-state
+WORK=/var/lib/containers/rg-work
 mkdir -p "$STATE" "$WORK"
 # The default ceiling of the embedded policy (helpers.bash: CEILING_MASK).
 CEILING_MASK=0x00000000800405fb
@@ -80,4 +81,27 @@ host_cgroup() {
 	local pid
 	pid=$("$RG" --root "$STATE" state "$1" | jq -r .pid) || return 1
 	echo "/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$pid/cgroup")"
+}
+
+# rg_start B ID: starts the bundle detached (stdio on /dev/null).
+rg_start() {
+	"$RG" --root "$STATE" run -d --bundle "$1" "$2" </dev/null >/dev/null 2>"$WORK/$2.err" || {
+		cat "$WORK/$2.err"
+		fail "run -d $2 failed"
+	}
+}
+
+# proc_attr ID: the LSM context of the container's init (/proc/PID/attr/current).
+proc_attr() {
+	local pid
+	pid=$("$RG" --root "$STATE" state "$1" | jq -r .pid) || return 1
+	tr -d '\0' <"/proc/$pid/attr/current"
+}
+
+# rg_exec ID CMD...: runs CMD in the container; $out and $rc as rg_run.
+rg_exec() {
+	local id=$1
+	shift
+	out=$("$RG" --root "$STATE" exec "$id" "$@" </dev/null 2>&1)
+	rc=$?
 }
