@@ -33,6 +33,8 @@ if [[ $kind == selinux* && "$(cat /proc/self/attr/current 2>/dev/null)" == kerne
 	exec /usr/sbin/init
 fi
 
+for i in 0 1 2; do ln -sf "/proc/self/fd/$i" "/dev/$(echo stdin stdout stderr | cut -d' ' -f$((i + 1)))"; done
+ln -sfn /proc/self/fd /dev/fd
 mountpoint -q /dev/pts || { mkdir -p /dev/pts && mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts; }
 mountpoint -q /dev/shm || { mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm; }
 mountpoint -q /run || mount -t tmpfs -o mode=0755 tmpfs /run
