@@ -28,7 +28,7 @@ cd "$CACHE"
 
 log() { printf 'hosts-build: %s\n' "$*" >&2; }
 
-GUEST_PACKAGES=runc,crun,busybox-static,selinux-policy-default,policycoreutils,apparmor,libyajl2,libseccomp2,libcap2,libselinux1,jq,bats,util-linux,procps,kmod,libcap2-bin,diffutils,python3
+GUEST_PACKAGES=runc,crun,busybox-static,selinux-policy-default,policycoreutils,apparmor,libyajl2,libseccomp2,libcap2,libselinux1,jq,bats,util-linux,procps,kmod,libcap2-bin,diffutils
 
 # --- kernel: the package linux-image-amd64 depends on, unpacked here
 if [[ ! -s kernel/vmlinuz ]]; then

@@ -78,10 +78,18 @@ t "cgroupv2 runc: update reaches pids.max and memory.max, above the ceiling is n
 t "cgroupv2 crun: update reaches pids.max and memory.max, above the ceiling is not applied" update_limits /usr/bin/crun
 t "cgroupv2: the pids limit is enforced inside the container" pids_enforced
 done_testing
-# The integration suites that read the container's cgroup files, unchanged,
-# on this host kind (the CI machine is hybrid). The plan is counted first,
-# so that a bats that dies early leaves tests missing, which fails.
+# Integration tests that read the container's cgroup files, unchanged, on
+# this host kind (the CI machine is hybrid): one of each kind of read (in
+# the container, from the host, the update -r test that once needed BFQ),
+# since a bats test costs about a minute under TCG. Each pattern names one
+# test; the plan is printed first, so that a test that did not run fails.
+GUEST_BATS=(
+	'^resources: no limits asked'
+	'^resources: a fork bomb stops'
+	'^update -r FILE is rewritten atomically'
+)
 cd /opt/rg/integration || exit 1
-echo "1..$(bats --count resources.bats update.bats)"
+echo "1..${#GUEST_BATS[@]}"
+filter=$(IFS='|' && echo "${GUEST_BATS[*]}")
 RUNGUARD_BIN=/usr/local/sbin/runguard RUNGUARD_STRICT=1 RG_TIMEOUT=120 \
-	bats --tap resources.bats update.bats 2>&1 | sed '/^1\.\.[0-9]*$/d'
+	bats --tap --filter "$filter" resources.bats update.bats 2>&1 | sed '/^1\.\.[0-9]*$/d'
