@@ -22,6 +22,11 @@ PACKAGES=(
 	# docker.bats (dockerd 20.10), and apparmor_parser to check the shipped
 	# AppArmor profile (configure.bats)
 	docker.io apparmor
+	# the host matrix (tests/hosts): a debootstrap guest booted under qemu
+	# with Debian's kernel, labelled and given the container SELinux module
+	# built from selinux-policy-src
+	qemu-system-x86 debootstrap cpio e2fsprogs kmod policycoreutils selinux-policy-default
+	selinux-policy-src selinux-policy-dev zstd
 )
 
 missing=()

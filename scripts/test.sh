@@ -7,7 +7,10 @@
 # with one line "N passed, N failed" summing all of it. Exits non-zero on any
 # failure. RUNGUARD_STRICT=1 makes skipped integration tests fail.
 # FUZZ_SMOKE=1 (CI sets it) also runs `make fuzz-smoke`: each libFuzzer
-# target for 60 s, each counted as one test.
+# target for 60 s, each counted as one test. The host matrix
+# (tests/hosts/run.sh: SELinux enforcing, SELinux without the container
+# types, AppArmor, cgroup v2 only, each booted under qemu) runs last and is
+# counted the same way; RG_HOSTS=0 leaves it out.
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 2
@@ -101,6 +104,23 @@ if [[ "${FUZZ_SMOKE:-0}" == 1 ]]; then
 	failed=$((failed + f_nok))
 	if [[ $rc -ne 0 && $f_nok -eq 0 ]]; then
 		problems+=("make fuzz-smoke exited $rc with no failing target counted (build error?)")
+	fi
+fi
+
+if [[ "${RG_HOSTS:-1}" == 1 ]]; then
+	echo "== host matrix"
+	tests/hosts/run.sh build/runguard 2>&1 | tee "$logdir/hosts.log"
+	rc=${PIPESTATUS[0]}
+	h_ok=$(grep -cE '^ok [0-9]+' "$logdir/hosts.log")
+	h_nok=$(grep -cE '^not ok [0-9]+' "$logdir/hosts.log")
+	echo "== host matrix: $h_ok passed, $h_nok failed"
+	passed=$((passed + h_ok))
+	failed=$((failed + h_nok))
+	if [[ $rc -ne 0 && $h_nok -eq 0 ]]; then
+		problems+=("host matrix exited $rc with no failing test counted (harness error)")
+	fi
+	if [[ $((h_ok + h_nok)) -eq 0 ]]; then
+		problems+=("host matrix: no test ran")
 	fi
 fi
 

@@ -20,6 +20,7 @@
 #include "runguard/fileio.h"
 #include "runguard/policy.h"
 #include "runguard/runtime.h"
+#include "runguard/selinux.h"
 #include "runguard/spawn.h"
 #include "runguard/util.h"
 
@@ -437,6 +438,20 @@ static void check_kernel(struct rg_doctor *d)
 	const char *se_state = !se ? "disabled" : rg_streq(se, "1") ? "enforcing" : "permissive";
 	rg_json_set(j, "selinux", rg_json_new_string(se_state));
 	rg_doctor_check(d, "kernel", RG_DOCTOR_INFO, "SELinux: %s", se_state);
+	if (se) {
+		/* The contexts runguard would give containers, checked against the loaded policy.
+		 */
+		struct rg_selinux_host sh;
+		rg_selinux_host_init(&sh, NULL, NULL);
+		if (sh.contexts_error)
+			rg_doctor_check(d, "kernel", RG_DOCTOR_FAIL,
+					"SELinux: %s: containers are refused", sh.contexts_error);
+		else if (sh.process_label)
+			rg_doctor_check(d, "kernel", RG_DOCTOR_OK,
+					"SELinux: container contexts %s, %s (%s)", sh.process_label,
+					sh.file_label ? sh.file_label : "-", sh.contexts_path);
+		rg_selinux_host_free(&sh);
+	}
 
 	bool aa = rg_host_apparmor_enabled(NULL) == 1;
 	rg_json_set(j, "apparmor", rg_json_new_bool(aa));

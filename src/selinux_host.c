@@ -261,6 +261,33 @@ static const char *state_name(bool *ret_on)
 	return "disabled";
 }
 
+/*
+ * The container contexts must exist in the loaded policy: Debian's and
+ * Ubuntu's selinux-policy-default name container_t in lxc_contexts but lack
+ * the container module, and runc then fails with "write
+ * /proc/self/attr/keycreate: invalid argument". NULL when both are valid (or
+ * there is no loaded policy to ask, in test mode), else a message saying what
+ * to install (malloc'd).
+ */
+static char *check_loaded(const char *process, const char *file)
+{
+	const char *bad = NULL;
+
+	if (is_selinux_enabled() != 1)
+		return NULL;
+	if (security_check_context(process) < 0)
+		bad = process;
+	else if (file && security_check_context(file) < 0)
+		bad = file;
+	if (!bad)
+		return NULL;
+	return rg_xasprintf("the loaded SELinux policy does not define the container context "
+			    "'%s': install the container policy module (container-selinux; on "
+			    "Debian and Ubuntu build container.pp from selinux-policy-src and "
+			    "load it with semodule -i, see runguard(8), SELINUX)",
+			    bad);
+}
+
 void rg_selinux_host_init(struct rg_selinux_host *sh, const struct rg_cli *cli,
 			  const char *configured_runtime)
 {
@@ -287,6 +314,11 @@ void rg_selinux_host_init(struct rg_selinux_host *sh, const struct rg_cli *cli,
 		if (rg_selinux_read_contexts(path, &sh->process_label, &sh->file_label, &e) < 0) {
 			sh->contexts_error = rg_xstrdup(e->msg);
 			rg_error_free(e);
+		} else if ((sh->contexts_error = check_loaded(sh->process_label, sh->file_label))) {
+			/* Unusable: the rule refuses, naming contexts_error. */
+			free(sh->process_label);
+			free(sh->file_label);
+			sh->process_label = sh->file_label = NULL;
 		}
 	}
 	sh->facts.contexts_path = sh->contexts_path;

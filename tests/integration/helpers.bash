@@ -357,11 +357,19 @@ process_file() {
 
 # cg ID CONTROLLER FILE: the value of a cgroup v1 file of the container in
 # $STATE, as the kernel applies it (path from its init's /proc/PID/cgroup).
+# On a cgroup v2 host (Debian 12's default) the v1 names the tests use are
+# read from their v2 files, in v1's terms: memory.limit_in_bytes from
+# memory.max, cpu.cfs_quota_us and cpu.cfs_period_us from cpu.max ("max"
+# as -1), memory.failcnt from memory.events' max count, pids.max as is.
 cg() {
 	local pid line path dir
 	pid=$("${RG_NS[@]}" "$RG_STATE_RUNTIME" --root "$STATE" state "$1" | jq -r .pid)
 	line=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print }' "/proc/$pid/cgroup")
-	[[ -n "$line" ]] || { die "no $2 cgroup for pid $pid"; return 1; }
+	if [[ -z "$line" ]]; then
+		line=$(grep '^0::' "/proc/$pid/cgroup") || { die "no $2 cgroup for pid $pid"; return 1; }
+		cg_v2 "/sys/fs/cgroup${line#0::}" "$3"
+		return
+	fi
 	path=${line#*:*:}
 	for dir in "/sys/fs/cgroup/$(cut -d: -f2 <<<"$line")" "/sys/fs/cgroup/$2"; do
 		if [[ -r "$dir$path/$3" ]]; then
@@ -371,6 +379,41 @@ cg() {
 	done
 	die "no $3 for $2 at $path"
 }
+
+# cg_v2 DIR V1FILE: a cgroup v1 file's value read from cgroup v2 DIR (see cg).
+cg_v2() {
+	local q p
+	case $2 in
+	memory.limit_in_bytes) cat "$1/memory.max" ;;
+	pids.max) cat "$1/pids.max" ;;
+	cpu.cfs_quota_us | cpu.cfs_period_us)
+		read -r q p <"$1/cpu.max" || return 1
+		[[ $q != max ]] || q=-1
+		if [[ $2 == cpu.cfs_quota_us ]]; then echo "$q"; else echo "$p"; fi
+		;;
+	memory.failcnt) awk '$1 == "max" { print $2 }' "$1/memory.events" ;;
+	*) die "no cgroup v2 equivalent of $2 known to the tests" ;;
+	esac
+}
+
+# CG_SH: shell text defining cgv V1FILE for scripts run inside a container
+# (busybox sh, its own cgroup namespace, so its cgroup is /sys/fs/cgroup's
+# root): the same v1 names, read from v1 or v2 files as cg does.
+CG_SH='cgv() {
+	case $1 in
+	memory.limit_in_bytes) c=memory v=memory.max ;;
+	memory.failcnt) c=memory v= ;;
+	pids.max) c=pids v=pids.max ;;
+	cpu.cfs_quota_us | cpu.cfs_period_us) c=cpu v= ;;
+	esac
+	if [ -e "/sys/fs/cgroup/$c/$1" ]; then cat "/sys/fs/cgroup/$c/$1"; return; fi
+	case $1 in
+	memory.failcnt) awk '\''$1 == "max" { print $2 }'\'' /sys/fs/cgroup/memory.events ;;
+	cpu.cfs_quota_us) read q p </sys/fs/cgroup/cpu.max; [ "$q" = max ] && echo -1 || echo "$q" ;;
+	cpu.cfs_period_us) read q p </sys/fs/cgroup/cpu.max; echo "$p" ;;
+	*) cat "/sys/fs/cgroup/$v" ;;
+	esac
+}'
 
 # status_field NAME: the value of a /proc/self/status field in $output.
 status_field() {
@@ -415,7 +458,7 @@ assert_hardened() {
 
 # A shell snippet, run inside a container, printing what the tests look at.
 PROBE_SCRIPT='grep -E "^(Cap[A-Za-z]+|NoNewPrivs|Seccomp|Seccomp_filters):" /proc/self/status
-echo "pids.max: $(cat /sys/fs/cgroup/pids/pids.max 2>&1)"
+echo "pids.max: $(cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max 2>&1)"
 e=$(unshare -U true 2>&1); echo "unshare: $?"; echo "unshare.err: $e"'
 
 # ---------------------------------------------------------------------------

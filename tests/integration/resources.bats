@@ -9,12 +9,13 @@
 
 load helpers
 
-CG=/sys/fs/cgroup
-# Prints the limits the container's cgroups hold.
-LIMITS_SCRIPT="echo memory=\$(cat $CG/memory/memory.limit_in_bytes)
-echo pids=\$(cat $CG/pids/pids.max)
-echo quota=\$(cat $CG/cpu/cpu.cfs_quota_us)
-echo period=\$(cat $CG/cpu/cpu.cfs_period_us)"
+# Prints the limits the container's cgroups hold (v1, or v2 read in v1's
+# terms: cgv in helpers.bash).
+LIMITS_SCRIPT="$CG_SH
+echo memory=\$(cgv memory.limit_in_bytes)
+echo pids=\$(cgv pids.max)
+echo quota=\$(cgv cpu.cfs_quota_us)
+echo period=\$(cgv cpu.cfs_period_us)"
 
 # field NAME: the value of NAME=... in $output.
 field() {
@@ -70,8 +71,10 @@ host_memory() {
 	# with oom_score_adj 1000 so that the OOM killer takes it, never the
 	# container's init (the kernel may pick again while grep's memory is
 	# being freed; with init gone nothing reports).
-	local hog='(echo 1000 >/proc/self/oom_score_adj && head -c 200000000 /dev/zero | grep -c x); echo "hog=$?"; echo "memory=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"; echo "failcnt=$(cat /sys/fs/cgroup/memory/memory.failcnt)"'
+	local hog='(echo 1000 >/proc/self/oom_score_adj && head -c 200000000 /dev/zero | grep -c x); echo "hog=$?"; echo "memory=$(cgv memory.limit_in_bytes)"; echo "failcnt=$(cgv memory.failcnt)"'
 	use_config '{"rules": {"resources": {"memory": {"default": "32M"}}}}'
+	hog="$CG_SH
+$hog"
 	make_bundle "$BUNDLE" sh -c "$hog"
 	no_limits "$BUNDLE"
 	local id
@@ -93,7 +96,9 @@ host_memory() {
 
 @test "resources: a fork bomb stops at pids.max 20 (bounded: at most 100 forks, all killed with the container)" {
 	# Every fork is a sleeping child; the shell stops at the first failed fork.
-	local bomb='echo "pids=$(cat /sys/fs/cgroup/pids/pids.max)"; i=0; while [ $i -lt 100 ]; do sleep 60 & i=$((i+1)); echo "forked=$i"; done; echo done'
+	local bomb='echo "pids=$(cgv pids.max)"; i=0; while [ $i -lt 100 ]; do sleep 60 & i=$((i+1)); echo "forked=$i"; done; echo done'
+	bomb="$CG_SH
+$bomb"
 	make_bundle "$BUNDLE" sh -c "$bomb"
 	edit_config "$BUNDLE" '.linux.resources.pids = {limit: 20}'
 	local id n

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+#
+# Helpers for the guest scripts of the host matrix (run inside the guest,
+# as root, from /opt/rg). Output is TAP on stdout: `t NAME FUNCTION ARGS...`
+# runs one test; `done_testing` prints the plan.
+
+RG=/usr/local/sbin/runguard
+# Where an engine keeps them, so that the SELinux policy labels them for runc.
+STATE=/var/lib/containers/rg-state
+WORK=/var/lib/containers/rg-work
+mkdir -p "$STATE" "$WORK"
+# The default ceiling of the embedded policy (helpers.bash: CEILING_MASK).
+CEILING_MASK=0x00000000800405fb
+ALL_CAPS='["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_FOWNER","CAP_FSETID","CAP_KILL","CAP_SETGID","CAP_SETUID","CAP_SETPCAP","CAP_NET_ADMIN","CAP_NET_RAW","CAP_SYS_ADMIN","CAP_SYS_PTRACE","CAP_SYS_MODULE","CAP_SYS_RAWIO","CAP_MKNOD","CAP_AUDIT_WRITE","CAP_SETFCAP","CAP_MAC_ADMIN","CAP_BPF"]'
+
+tap_n=0
+t() {
+	local name=$1 out rc t0=$SECONDS
+	shift
+	tap_n=$((tap_n + 1))
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "# $((SECONDS - t0)) s"
+	if [[ $rc -eq 0 ]]; then
+		echo "ok $tap_n $name"
+	else
+		echo "not ok $tap_n $name"
+		sed 's/^/# /' <<<"$out"
+	fi
+}
+done_testing() { echo "1..$tap_n"; }
+
+fail() {
+	echo "FAIL: $*"
+	return 1
+}
+
+# mk_bundle DIR ARGS...: a busybox bundle from `runc spec`, running ARGS
+# without a terminal (and with every capability asked for, so that the
+# ceiling is what is tested).
+mk_bundle() {
+	local b=$1 a args
+	shift
+	rm -rf "$b" && mkdir -p "$b/rootfs/bin" "$b/rootfs/proc" "$b/rootfs/sys" "$b/rootfs/dev" "$b/rootfs/tmp"
+	cp /opt/rg/busybox/bin/busybox "$b/rootfs/bin/busybox"
+	for a in sh cat grep echo sleep id ls head touch mkdir tr sed awk; do
+		ln -sf busybox "$b/rootfs/bin/$a"
+	done
+	(cd "$b" && runc spec) || return 1
+	# jq would take a "-c" among the args for its own option: build the array here.
+	args=$(for a in "$@"; do jq -n --arg a "$a" '$a'; done | jq -s -c .)
+	jq --argjson caps "$ALL_CAPS" --argjson args "$args" '.process.terminal = false | .process.args = $args
+		| .process.capabilities = {bounding: $caps, effective: $caps, permitted: $caps}
+		| .process.noNewPrivileges = false | .root.readonly = false' \
+		<"$b/config.json" >"$b/config.json.new" && mv "$b/config.json.new" "$b/config.json"
+}
+
+# edit B JQ_FILTER [jq args]: edits B/config.json.
+edit() {
+	local b=$1
+	shift
+	jq "$@" <"$b/config.json" >"$b/config.json.new" && mv "$b/config.json.new" "$b/config.json"
+}
+
+# field NAME: the value after "NAME:" in $out (first match).
+field() { sed -n "s/^$1:[[:space:]]*//p" <<<"$out" | head -1; }
+
+# rg_run B ID: runs the bundle through runguard in the foreground; $out holds
+# stdout+stderr, $rc the exit code.
+rg_run() {
+	out=$("$RG" --root "$STATE" run --bundle "$1" "$2" 2>&1)
+	rc=$?
+	"$RG" --root "$STATE" delete -f "$2" >/dev/null 2>&1
+	return 0
+}
+
+# host_cgroup ID: the container's cgroup v2 directory on the host (from its
+# init's /proc/PID/cgroup); ID must be running.
+host_cgroup() {
+	local pid
+	pid=$("$RG" --root "$STATE" state "$1" | jq -r .pid) || return 1
+	echo "/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$pid/cgroup")"
+}
+
+# rg_start B ID: starts the bundle detached (stdio on /dev/null).
+rg_start() {
+	"$RG" --root "$STATE" run -d --bundle "$1" "$2" </dev/null >/dev/null 2>"$WORK/$2.err" || {
+		cat "$WORK/$2.err"
+		fail "run -d $2 failed"
+	}
+}
+
+# proc_attr ID: the LSM context of the container's init (/proc/PID/attr/current).
+proc_attr() {
+	local pid
+	pid=$("$RG" --root "$STATE" state "$1" | jq -r .pid) || return 1
+	tr -d '\0' <"/proc/$pid/attr/current"
+}
+
+# rg_exec ID CMD...: runs CMD in the container; $out and $rc as rg_run.
+rg_exec() {
+	local id=$1
+	shift
+	out=$("$RG" --root "$STATE" exec "$id" "$@" </dev/null 2>&1)
+	rc=$?
+}
