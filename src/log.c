@@ -10,15 +10,24 @@
 #include "runguard/log.h"
 #include "runguard/util.h"
 
+/*
+ * runc's logrus timestamp: RFC 3339 in local time to the second, "Z" for
+ * UTC ("2006-01-02T15:04:05Z07:00"), so a log line from runguard parses and
+ * sorts like the runtime's own lines around it.
+ */
 static void timestamp(char *buf, size_t size)
 {
-	struct timespec ts;
+	time_t now = time(NULL);
 	struct tm tm;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
+	localtime_r(&now, &tm);
 	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+	long off = tm.tm_gmtoff / 60;
+	if (off == 0)
+		snprintf(buf + n, size - n, "Z");
+	else
+		snprintf(buf + n, size - n, "%c%02ld:%02ld", off < 0 ? '-' : '+',
+			 (off < 0 ? -off : off) / 60, (off < 0 ? -off : off) % 60);
 }
 
 void rg_log_runtime(const struct rg_cli *cli, const char *level, const char *msg)

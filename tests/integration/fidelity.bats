@@ -101,3 +101,131 @@ variant_config() {
 	edit_config "$BUNDLE" '.linux.resources.pids = {limit: 100} | .linux.resources.Pids = {limit: 0}'
 	expect_refused "$BUNDLE" "runguard" ".linux.resources.Pids" "runc would apply only the last"
 }
+
+# ---------------------------------------------------------------------------
+# side by side with the real runtime
+
+# same_as REF ARGS...: ARGS through runguard (REF as the real runtime) and
+# through REF directly give the same exit status, stdout and stderr (runc's
+# timestamps dropped). Each run gets --log-less argv exactly as given.
+same_as() {
+	local ref=$1 rs ro re
+	shift
+	run_cmd "$ref" "$@"
+	rs=$status ro=$output re=$(strip_time <<<"$stderr")
+	RUNGUARD_RUNTIME=$ref rg "$@"
+	[[ "$status" == "$rs" ]] || { die "$*: exit status $status, ${ref##*/}'s is $rs"; return 1; }
+	[[ "$output" == "$ro" ]] || { die "$*: stdout differs from ${ref##*/}'s:"$'\n'"$ro"; return 1; }
+	[[ "$(strip_time <<<"$stderr")" == "$re" ]] ||
+		{ die "$*: stderr differs from ${ref##*/}'s:"$'\n'"$re"$'\n'"runguard's:"$'\n'"$stderr"; return 1; }
+}
+
+# same_log_as REF FORMAT ARGS...: with --log FILE --log-format FORMAT in
+# front of ARGS, the same as same_as and the same log file content (times
+# dropped; a fresh file each side).
+same_log_as() {
+	local ref=$1 fmt=$2 want got
+	shift 2
+	rm -f "$T/ref.log" "$T/rg.log"
+	run_cmd "$ref" --log "$T/ref.log" --log-format "$fmt" "$@"
+	local rs=$status ro=$output re=$stderr
+	RUNGUARD_RUNTIME=$ref rg --log "$T/rg.log" --log-format "$fmt" "$@"
+	[[ "$status" == "$rs" && "$output" == "$ro" && "$stderr" == "$re" ]] ||
+		{ die "$*: status/stdout/stderr differ: runguard $status [$output] [$stderr], ${ref##*/} $rs [$ro] [$re]"; return 1; }
+	want=$(sed -E 's/"time":"[^"]*"//; s/time="[^"]*"//' "$T/ref.log" 2>/dev/null || echo "(no file)")
+	got=$(sed -E 's/"time":"[^"]*"//; s/time="[^"]*"//' "$T/rg.log" 2>/dev/null || echo "(no file)")
+	[[ "$got" == "$want" ]] || { die "$*: --log $fmt differs:"$'\n'"${ref##*/}: $want"$'\n'"runguard: $got"; return 1; }
+}
+
+# Argument lists that fail in the real runtime before touching a container.
+ERROR_ARGS=(
+	"state no-such-container"
+	"kill no-such-container"
+	"kill no-such-container KILL"
+	"delete no-such-container"
+	"delete -f no-such-container"
+	"pause no-such-container"
+	"resume no-such-container"
+	"ps no-such-container"
+	"events --stats no-such-container"
+	"start no-such-container"
+	"state"
+	"state --bogus x"
+	"--bogus state x"
+	"no-such-command"
+	"kill"
+	"checkpoint no-such-container"
+)
+
+@test "fidelity: runc: errors of passthrough commands (unknown container, missing argument, bad flag, unknown command)" {
+	local a
+	for a in "${ERROR_ARGS[@]}"; do
+		# shellcheck disable=SC2086
+		same_as "$REAL_RUNC" --root "$STATE" $a
+		[[ "$status" -ne 0 || "$a" == "delete -f "* ]] || die "$a: expected a failure"
+	done
+}
+
+@test "fidelity: runc: help, h, --version, -v, features, spec --help, COMMAND --help, list forms" {
+	local a
+	for a in "help" "h" "help state" "--version" "-v" "features" "spec --help" "state --help" \
+		"kill -h" "list" "list -q" "list --format json" "list -f table" "list --format yaml"; do
+		# shellcheck disable=SC2086
+		same_as "$REAL_RUNC" --root "$STATE" $a
+	done
+}
+
+@test "fidelity: runc: --log FILE with --log-format json and text: same lines as runc's for passthrough errors" {
+	local a f
+	for f in json text; do
+		for a in "state no-such-container" "kill no-such-container" "delete no-such-container" \
+			"state --bogus x" "no-such-command" "events --stats no-such-container"; do
+			# shellcheck disable=SC2086
+			same_log_as "$REAL_RUNC" "$f" --root "$STATE" $a
+		done
+	done
+}
+
+@test "fidelity: runc: state, ps, pause, resume, events --stats, kill, delete of a real container match runc's" {
+	make_bundle "$BUNDLE" sleep 3600
+	local id
+	start_running id real_runc "$BUNDLE"
+	same_as "$REAL_RUNC" --root "$STATE" state "$id"
+	# ps's table has a CPU column (C) that moves: compare UID, PID, PPID, CMD.
+	real_runc --root "$STATE" ps "$id"
+	local ps_rs=$status ps_ro
+	ps_ro=$(awk '{print $1, $2, $3, $NF}' <<<"$output")
+	RUNGUARD_RUNTIME=$REAL_RUNC rg --root "$STATE" ps "$id"
+	assert_status "$ps_rs"
+	[[ "$(awk '{print $1, $2, $3, $NF}' <<<"$output")" == "$ps_ro" ]] || die "ps differs: $output"
+	same_as "$REAL_RUNC" --root "$STATE" ps --format json "$id"
+	same_as "$REAL_RUNC" --root "$STATE" list
+	# A command that changes the container runs once, through runguard; then
+	# the same command is an error both ways (already paused, not paused, ...).
+	RUNGUARD_RUNTIME=$REAL_RUNC rg --root "$STATE" pause "$id"
+	assert_status 0
+	[[ -z "$output$stderr" ]] || die "pause printed: $output$stderr"
+	[[ "$(container_status "$STATE" "$id")" == paused ]]
+	same_as "$REAL_RUNC" --root "$STATE" pause "$id"
+	same_as "$REAL_RUNC" --root "$STATE" state "$id"
+	RUNGUARD_RUNTIME=$REAL_RUNC rg --root "$STATE" resume "$id"
+	assert_status 0
+	[[ "$(container_status "$STATE" "$id")" == running ]]
+	same_as "$REAL_RUNC" --root "$STATE" resume "$id"
+	# Statistics move between two calls: the same status and the same shape.
+	real_runc --root "$STATE" events --stats "$id"
+	local rs=$status rk
+	rk=$(jq -c '[.type, .id, (.data | keys)]' <<<"$output")
+	rg --root "$STATE" events --stats "$id"
+	assert_status "$rs"
+	[[ "$(jq -c '[.type, .id, (.data | keys)]' <<<"$output")" == "$rk" ]] || die "events --stats differs: $output"
+	same_as "$REAL_RUNC" --root "$STATE" delete "$id" # running: refused by runc both ways
+	RUNGUARD_RUNTIME=$REAL_RUNC rg --root "$STATE" kill "$id" KILL
+	assert_status 0
+	wait_status "$STATE" "$id" stopped
+	same_as "$REAL_RUNC" --root "$STATE" kill "$id" KILL # stopped: runc's error
+	RUNGUARD_RUNTIME=$REAL_RUNC rg --root "$STATE" delete "$id"
+	assert_status 0
+	same_as "$REAL_RUNC" --root "$STATE" state "$id"
+	assert_no_containers
+}
