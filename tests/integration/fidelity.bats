@@ -229,3 +229,128 @@ ERROR_ARGS=(
 	same_as "$REAL_RUNC" --root "$STATE" state "$id"
 	assert_no_containers
 }
+
+@test "fidelity: runc: run in audit mode: the process's exit status, stdout and stderr are runc's" {
+	use_config '{"mode": "audit"}'
+	make_bundle "$BUNDLE" sh -c 'echo out; echo err >&2; exit 7'
+	local a b
+	new_id a
+	real_runc --root "$STATE" run -b "$BUNDLE" "$a"
+	local rs=$status ro=$output re=$stderr
+	new_id b
+	rg --root "$STATE" run -b "$BUNDLE" "$b"
+	assert_status "$rs"
+	[[ "$rs" == 7 && "$output" == "$ro" ]] || die "stdout [$output], runc's [$ro] (status $rs)"
+	# Audit mode only warns on stderr (runguard: warning: ...); the rest is the container's.
+	[[ "$(grep -v '^runguard: warning: ' <<<"$stderr")" == "$re" ]] || die "stderr [$stderr], runc's [$re]"
+}
+
+@test "fidelity: runc: create/start with --pid-file (relative, -b and --bundle=), default policy: pid files as runc writes them" {
+	make_bundle "$BUNDLE" sleep 3600
+	local a b
+	new_id a
+	new_id b
+	# Relative to the working directory, as runc resolves it (not to the bundle).
+	cd "$T"
+	real_runc --root "$STATE" create --pid-file ref.pid --bundle="$BUNDLE" "$a"
+	assert_status 0
+	rg --root "$STATE" create --pid-file rg.pid -b "$BUNDLE" "$b"
+	assert_status 0
+	cd - >/dev/null
+	[[ -z "$output" ]] || die "create printed: $output"
+	local p
+	for p in "$a:ref.pid" "$b:rg.pid"; do
+		[[ -f "$T/${p#*:}" ]] || die "no pid file $T/${p#*:}"
+		[[ "$(cat "$T/${p#*:}")" == "$(real_runc --root "$STATE" state "${p%%:*}" >/dev/null; jq -r .pid <<<"$output")" ]] ||
+			die "pid file ${p#*:} does not hold the container's pid"
+		# runc writes the pid without a newline, mode 0644 under umask 022.
+		[[ "$(stat -c %a "$T/${p#*:}")" == 644 && "$(tail -c 1 "$T/${p#*:}" | od -An -c | tr -d ' ')" != '\n' ]] ||
+			die "pid file ${p#*:} is not runc's shape"
+	done
+	RUNGUARD_RUNTIME=$REAL_RUNC rg --root "$STATE" start "$b"
+	assert_status 0
+	wait_status "$STATE" "$b" running
+}
+
+@test "fidelity: runc: missing bundle, missing config.json: exit 1 as runc, a message that says runguard" {
+	local id
+	for sub in create run; do
+		new_id id
+		real_runc --root "$STATE" "$sub" -b "$T/no-such-bundle" "$id"
+		local rs=$status
+		rg --root "$STATE" "$sub" -b "$T/no-such-bundle" "$id"
+		assert_status "$rs"
+		assert_status 1
+		assert_contains "$stderr" "runguard: " "the refusal"
+		assert_contains "$stderr" "$T/no-such-bundle"
+		mkdir -p "$T/empty"
+		real_runc --root "$STATE" "$sub" -b "$T/empty" "$id"
+		rs=$status
+		rg --root "$STATE" "$sub" -b "$T/empty" "$id"
+		assert_status "$rs"
+		assert_contains "$stderr" "config.json"
+	done
+	assert_no_containers
+}
+
+# A runc-shaped logrus JSON line: exactly level, msg and time, time as RFC 3339 to the second.
+assert_runc_json_line() {
+	jq -e 'keys == ["level", "msg", "time"] and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$"))' \
+		<<<"$1" >/dev/null || { die "not a runc-shaped JSON log line: $1"; return 1; }
+}
+
+@test "fidelity: runc: a policy refusal: exit 1, stderr and the --log json line say runguard and the rule; runc's own error line has the same shape" {
+	make_bundle "$BUNDLE"
+	edit_config "$BUNDLE" '.mounts += [{"destination": "/host", "type": "bind", "source": "/", "options": ["rbind"]}]'
+	local id log=$T/runtime.json
+	new_id id
+	rg --root "$STATE" --log "$log" --log-format json create -b "$BUNDLE" "$id"
+	assert_status 1
+	[[ -z "$output" ]] || die "stdout: $output"
+	assert_contains "$stderr" "runguard: "
+	assert_contains "$stderr" "(rule mounts)"
+	local line
+	line=$(tail -n 1 "$log")
+	assert_runc_json_line "$line"
+	[[ "$(jq -r .level <<<"$line")" == error ]]
+	jq -r .msg <<<"$line" | grep -q '^runguard: .*(rule mounts)' || die "msg: $line"
+	# runc's own error in the same file format, for comparison.
+	real_runc --root "$STATE" --log "$log" --log-format json state no-such-container
+	assert_runc_json_line "$(tail -n 1 "$log")"
+	assert_no_containers
+}
+
+# ---------------------------------------------------------------------------
+# crun as the real runtime (commands that touch no cgroup: crun refuses this
+# hybrid host's cgroup layout, see crun.bats)
+
+@test "fidelity: crun: errors, help, --version, list and spec through runguard are crun's" {
+	[[ -x /usr/bin/crun ]] || require_or_skip "crun is not installed" false
+	local a
+	for a in "state no-such-container" "kill no-such-container" "delete no-such-container" \
+		"delete -f no-such-container" "pause no-such-container" "resume no-such-container" \
+		"ps no-such-container" "start no-such-container" "state" "--bogus state x" \
+		"state --bogus x" "no-such-command" "--version" "-V" "help" "--help" "list" "list -q" \
+		"list --format json" "features" "state --help" "kill --usage"; do
+		# shellcheck disable=SC2086
+		same_as /usr/bin/crun --root "$STATE" $a
+	done
+	for a in "state no-such-container" "no-such-command"; do
+		# shellcheck disable=SC2086
+		same_log_as /usr/bin/crun json --root "$STATE" $a
+	done
+}
+
+@test "fidelity: crun: spec writes the same config.json as crun spec" {
+	[[ -x /usr/bin/crun ]] || require_or_skip "crun is not installed" false
+	mkdir -p "$T/a" "$T/b"
+	cd "$T/a"
+	run_cmd /usr/bin/crun spec
+	local rs=$status
+	cd "$T/b"
+	RUNGUARD_RUNTIME=/usr/bin/crun rg spec
+	assert_status "$rs"
+	assert_status 0
+	cd - >/dev/null
+	cmp "$T/a/config.json" "$T/b/config.json" || die "spec differs"
+}
