@@ -144,11 +144,14 @@ static const char doctor_help[] =
 #define EXIT_USAGE 2
 #define EXIT_EXPLAIN_REJECT 3
 
+/* The real runtime once found (its --log dialect), else NULL: runc's. */
+static const char *log_runtime;
+
 /* Reports err on stderr and in the runtime's --log file, and returns the exit code. */
 static int fail(const struct rg_cli *cli, struct rg_error *err)
 {
 	_cleanup_free_ char *msg = rg_xasprintf("runguard: %s", err->msg);
-	rg_log_runtime(cli, "error", msg);
+	rg_log_runtime(cli, log_runtime, "error", msg);
 	rg_log_stderr("%s", err->msg);
 	rg_error_free(err);
 	return EXIT_REFUSED;
@@ -283,7 +286,7 @@ static int audit(const struct rg_config *cfg, const struct rg_cli *cli, const st
 	if (rg_audit_write(cfg, line, &err) == 0)
 		return 0;
 	_cleanup_free_ char *msg = rg_xasprintf("runguard: warning: %s", err->msg);
-	rg_log_runtime(cli, "warning", msg);
+	rg_log_runtime(cli, log_runtime, "warning", msg);
 	rg_log_stderr("warning: %s", err->msg);
 	rg_error_free(err);
 	return cfg->is_audit_required ? -EIO : 0;
@@ -307,7 +310,7 @@ static void warn_findings(const struct rg_cli *cli, const struct rg_decision *d)
 			      v->rule);
 	}
 	_cleanup_free_ char *summary = rg_guard_summary(d);
-	rg_log_runtime(cli, "warning", summary);
+	rg_log_runtime(cli, log_runtime, "warning", summary);
 }
 
 /*
@@ -344,9 +347,10 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 	/* Find the runtime before touching config.json: no runtime, no change. */
 	char *id = (char *)cli->container_id;
 	bool is_existing = cli->kind == RG_CLI_EXEC || cli->kind == RG_CLI_UPDATE;
-	if (rg_runtime_find_for(cfg.runtime, cli->root, &id, is_existing && id ? 1 : 0, &runtime,
-				&err) < 0 ||
-	    rg_cli_check_runtime(cli, runtime, &err) < 0 ||
+	int r = rg_runtime_find_for(cfg.runtime, cli->root, &id, is_existing && id ? 1 : 0,
+				    &runtime, &err);
+	log_runtime = runtime;
+	if (r < 0 || rg_cli_check_runtime(cli, runtime, &err) < 0 ||
 	    decide(cli, argc, argv, &cfg, runtime, &d, &a, &err) < 0) {
 		audit(&cfg, cli, &d, err->msg);
 		rg_argv_free(&a);
@@ -364,7 +368,7 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 	if (d.policy.mode == RG_MODE_WARN)
 		warn_findings(cli, &d);
 	_cleanup_free_ char *summary = rg_guard_summary(&d);
-	rg_log_runtime(cli, "info", summary);
+	rg_log_runtime(cli, log_runtime, "info", summary);
 	if (cli->is_debug)
 		rg_log_stderr("%s", summary + sizeof("runguard: ") - 1);
 	/* Freed only if the exec fails: exec drops it all at no cost. */
@@ -395,6 +399,7 @@ static int run_passthrough(const struct rg_cli *cli, int argc, char *argv[])
 		if (argv[i][0] != '-')
 			ids[n_ids++] = argv[i];
 	int r = rg_runtime_find_for(cfg.runtime, cli->root, ids, n_ids, &runtime, &err);
+	log_runtime = runtime;
 	rg_config_free(&cfg);
 	if (r < 0)
 		return fail(cli, err);

@@ -354,3 +354,37 @@ assert_runc_json_line() {
 	cd - >/dev/null
 	cmp "$T/a/config.json" "$T/b/config.json" || die "spec differs"
 }
+
+@test "fidelity: crun: a refusal's --log line has crun's shape (json key order, file: prefix, text), journald:/syslog: write no file" {
+	[[ -x /usr/bin/crun ]] || require_or_skip "crun is not installed" false
+	make_bundle "$BUNDLE"
+	edit_config "$BUNDLE" '.mounts += [{"destination": "/host", "type": "bind", "source": "/", "options": ["rbind"]}]'
+	local id
+	new_id id
+	# crun's own error line, for the shape.
+	run_cmd /usr/bin/crun --root "$STATE" --log="file:$T/crun.json" --log-format=json state no-such-container
+	local want
+	want=$(jq -c 'keys_unsorted' "$T/crun.json")
+	[[ "$want" == '["msg","level","time"]' ]] || die "premise: crun's JSON line is $(cat "$T/crun.json")"
+	RUNGUARD_RUNTIME=/usr/bin/crun rg --root "$STATE" --log="file:$T/rg.json" --log-format=json create -b "$BUNDLE" "$id"
+	assert_status 1
+	assert_contains "$stderr" "(rule mounts)"
+	[[ "$(jq -c 'keys_unsorted' "$T/rg.json")" == "$want" ]] || die "runguard's line: $(cat "$T/rg.json")"
+	jq -r .msg "$T/rg.json" | grep -q '^runguard: .*(rule mounts)' || die "msg: $(cat "$T/rg.json")"
+	jq -r .time "$T/rg.json" | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$' ||
+		die "time is not crun's: $(cat "$T/rg.json")"
+	# Text: crun writes the bare message.
+	RUNGUARD_RUNTIME=/usr/bin/crun rg --root "$STATE" --log="$T/rg.txt" create -b "$BUNDLE" "$id"
+	assert_status 1
+	grep -q '^runguard: .*(rule mounts)$' "$T/rg.txt" || die "text line: $(cat "$T/rg.txt")"
+	# journald:/syslog: are crun's log drivers, not file names.
+	mkdir -p "$T/cwd"
+	cd "$T/cwd"
+	RUNGUARD_RUNTIME=/usr/bin/crun rg --root "$STATE" --log=journald:rgtest create -b "$BUNDLE" "$id"
+	assert_status 1
+	RUNGUARD_RUNTIME=/usr/bin/crun rg --root "$STATE" --log=syslog:rgtest create -b "$BUNDLE" "$id"
+	assert_status 1
+	cd - >/dev/null
+	[[ -z "$(ls -A "$T/cwd")" ]] || die "files made for a log driver: $(ls -A "$T/cwd")"
+	assert_no_containers
+}
