@@ -168,7 +168,7 @@ int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg, stru
 	struct rg_selinux_host sh;
 	rg_selinux_host_init(&sh, cli, cfg->runtime);
 	d->config_name = rg_xstrdup(b.config_name);
-	r = rg_spec_load(&b, &spec, err);
+	r = rg_spec_load_report(&b, &d->report, &spec, err);
 	if (r < 0)
 		goto out;
 	dir = bundle_dir(cli->bundle, false);

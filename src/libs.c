@@ -167,3 +167,4 @@ int is_selinux_enabled(void)
 }
 FORWARD(RG_LIB_SELINUX, int, security_getenforce, (void), ())
 FORWARD(RG_LIB_SELINUX, const char *, selinux_lxc_contexts_path, (void), ())
+FORWARD(RG_LIB_SELINUX, int, security_check_context, (const char *context), (context))

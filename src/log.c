@@ -8,9 +8,31 @@
 
 #include "runguard/json.h"
 #include "runguard/log.h"
+#include "runguard/runtime.h"
 #include "runguard/util.h"
 
+/*
+ * runc's logrus timestamp: RFC 3339 in local time to the second, "Z" for
+ * UTC ("2006-01-02T15:04:05Z07:00"), so a log line from runguard parses and
+ * sorts like the runtime's own lines around it.
+ */
 static void timestamp(char *buf, size_t size)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	long off = tm.tm_gmtoff / 60;
+	if (off == 0)
+		snprintf(buf + n, size - n, "Z");
+	else
+		snprintf(buf + n, size - n, "%c%02ld:%02ld", off < 0 ? '-' : '+',
+			 (off < 0 ? -off : off) / 60, (off < 0 ? -off : off) % 60);
+}
+
+/* crun's timestamp: UTC to the microsecond. */
+static void timestamp_crun(char *buf, size_t size)
 {
 	struct timespec ts;
 	struct tm tm;
@@ -18,27 +40,58 @@ static void timestamp(char *buf, size_t size)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+	snprintf(buf + n, size - n, ".%06ldZ", ts.tv_nsec / 1000);
 }
 
-void rg_log_runtime(const struct rg_cli *cli, const char *level, const char *msg)
+/*
+ * crun's --log is "file:PATH", "journald:ID", "syslog:ID" or a plain path;
+ * runc's is always a path ("journald:x" is a file of that name). Returns the
+ * file to append to, or NULL when the runtime would not write a file.
+ */
+static const char *log_file(const char *path, bool is_crun)
+{
+	if (!is_crun)
+		return path;
+	if (rg_startswith(path, "file:"))
+		return path + strlen("file:");
+	if (rg_startswith(path, "journald:") || rg_startswith(path, "syslog:"))
+		return NULL;
+	return path;
+}
+
+void rg_log_runtime(const struct rg_cli *cli, const char *runtime, const char *level,
+		    const char *msg)
 {
 	char ts[64];
 	struct rg_buf line = {0};
+	bool is_crun = runtime && !rg_runtime_is_runc(runtime);
 
 	if (!cli || !cli->log_path || !*cli->log_path)
 		return;
-	timestamp(ts, sizeof(ts));
+	const char *file = log_file(cli->log_path, is_crun);
+	if (!file || !*file)
+		return;
 	_cleanup_json_ struct rg_json *m = rg_json_new_string(msg);
 	_cleanup_free_ char *quoted = rg_json_emit(m, false, NULL);
-	if (cli->log_format == RG_LOG_JSON)
-		rg_buf_printf(&line, "{\"level\":\"%s\",\"msg\":%s,\"time\":\"%s\"}\n", level,
-			      quoted, ts);
-	else
-		rg_buf_printf(&line, "time=\"%s\" level=%s msg=%s\n", ts, level, quoted);
+	if (is_crun) {
+		/* crun's shapes: {"msg","level","time"} in that order, or the bare message. */
+		timestamp_crun(ts, sizeof(ts));
+		if (cli->log_format == RG_LOG_JSON)
+			rg_buf_printf(&line, "{\"msg\":%s,\"level\":\"%s\",\"time\":\"%s\"}\n",
+				      quoted, level, ts);
+		else
+			rg_buf_printf(&line, "%s\n", msg);
+	} else {
+		timestamp(ts, sizeof(ts));
+		if (cli->log_format == RG_LOG_JSON)
+			rg_buf_printf(&line, "{\"level\":\"%s\",\"msg\":%s,\"time\":\"%s\"}\n",
+				      level, quoted, ts);
+		else
+			rg_buf_printf(&line, "time=\"%s\" level=%s msg=%s\n", ts, level, quoted);
+	}
 
 	_cleanup_close_ int fd =
-	    open(cli->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	    open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
 	if (fd >= 0)
 		(void)rg_write_all(fd, line.data, line.len);
 	rg_buf_free(&line);

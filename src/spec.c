@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The bundle and its config.json: open with ownership checks, load with a
- * size cap, refuse keys runc would read differently, save atomically.
+ * size cap, give keys the spelling runc will read them as (refusing the
+ * ambiguous ones), save atomically.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -88,6 +89,12 @@ void rg_spec_close(struct rg_bundle *b)
 
 int rg_spec_load(struct rg_bundle *b, struct rg_json **ret, struct rg_error **err)
 {
+	return rg_spec_load_report(b, NULL, ret, err);
+}
+
+int rg_spec_load_report(struct rg_bundle *b, struct rg_report *report, struct rg_json **ret,
+			struct rg_error **err)
+{
 	/* O_NONBLOCK: a FIFO planted as config.json must not hang us. */
 	_cleanup_close_ int fd = openat(b->dirfd, CONFIG_NAME,
 					O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -118,7 +125,7 @@ int rg_spec_load(struct rg_bundle *b, struct rg_json **ret, struct rg_error **er
 	_cleanup_json_ struct rg_json *spec = rg_json_parse(buf, len, b->config_name, NULL, err);
 	if (!spec)
 		return -EINVAL;
-	r = rg_spec_check_keys(spec, b->config_name, err);
+	r = rg_spec_canon_keys(spec, b->config_name, report, err);
 	if (r < 0)
 		return r;
 	*ret = steal_ptr(&spec);
@@ -141,7 +148,7 @@ int rg_spec_load_file(const char *path, struct rg_json **ret, struct rg_error **
 	_cleanup_json_ struct rg_json *spec = rg_json_parse(buf, len, path, NULL, err);
 	if (!spec)
 		return -EINVAL;
-	r = rg_spec_check_keys(spec, path, err);
+	r = rg_spec_canon_keys(spec, path, NULL, err);
 	if (r < 0)
 		return r;
 	*ret = steal_ptr(&spec);
@@ -358,6 +365,7 @@ static bool go_fold(const char *key, size_t len, char *out, size_t out_size)
 struct field_key {
 	char folded[64];
 	const char *name;
+	size_t index; /* in the sorted index: one slot per distinct field */
 };
 
 static int cmp_field_key(const void *a, const void *b)
@@ -374,7 +382,7 @@ static int cmp_folded(const void *key, const void *elem)
  * Every key of the document is looked up here: a binary search over an
  * index built on first use, not ~150 strcasecmp calls per key.
  */
-static const char *spec_field_folding_to(const char *folded)
+static const struct field_key *spec_field_folding_to(const char *folded)
 {
 	static struct field_key index[RG_ARRAY_SIZE(spec_fields)];
 	static bool is_ready;
@@ -389,11 +397,11 @@ static const char *spec_field_folding_to(const char *folded)
 			index[i].name = spec_fields[i];
 		}
 		qsort(index, RG_ARRAY_SIZE(index), sizeof(index[0]), cmp_field_key);
+		for (size_t i = 0; i < RG_ARRAY_SIZE(index); i++)
+			index[i].index = i;
 		is_ready = true;
 	}
-	const struct field_key *hit =
-	    bsearch(folded, index, RG_ARRAY_SIZE(index), sizeof(index[0]), cmp_folded);
-	return hit ? hit->name : NULL;
+	return bsearch(folded, index, RG_ARRAY_SIZE(index), sizeof(index[0]), cmp_folded);
 }
 
 static bool is_map_path(const char *path)
@@ -404,21 +412,79 @@ static bool is_map_path(const char *path)
 	return false;
 }
 
-static int check_object_keys(const struct rg_json *obj, const char *path, const char *name,
-			     struct rg_error **err)
+/* One walk over the document, either refusing every case variant or renaming lone ones. */
+struct key_walk {
+	const char *name;
+	struct rg_report *report; /* canonicalising: where renames are recorded (may be NULL) */
+	bool is_strict; /* refuse any case variant; the tree is not written */
+	struct rg_buf path;
+	/* Per field: the object (by generation) and member that last named it. */
+	unsigned long long generation;
+	unsigned long long seen[RG_ARRAY_SIZE(spec_fields)];
+	size_t seen_member[RG_ARRAY_SIZE(spec_fields)];
+};
+
+static const struct field_key *member_field(const struct rg_json_member *m)
 {
 	char folded[64];
 
+	if (!go_fold(m->key, m->key_len, folded, sizeof(folded)))
+		return NULL;
+	return spec_field_folding_to(folded);
+}
+
+static bool is_canonical(const struct rg_json_member *m, const char *field)
+{
+	return strlen(field) == m->key_len && memcmp(field, m->key, m->key_len) == 0;
+}
+
+/* Gives member i the field's exact spelling, so runc and runguard read the same key. */
+static void rename_member(struct key_walk *w, struct rg_json_member *m, const char *path,
+			  const char *field)
+{
+	if (w->report) {
+		_cleanup_free_ char *where = rg_xasprintf("%s.%s", path, m->key);
+		_cleanup_free_ char *before = rg_xasprintf("\"%s\"", m->key);
+		_cleanup_free_ char *after = rg_xasprintf("\"%s\"", field);
+		rg_report_change(w->report, "keys", where, before, after);
+	}
+	free(m->key);
+	m->key = rg_xstrdup(field);
+	m->key_len = strlen(field);
+}
+
+static int object_keys(struct key_walk *w, struct rg_json *obj, struct rg_error **err)
+{
+	const char *path = w->path.data ? w->path.data : "";
+
+	w->generation++;
 	for (size_t i = 0; i < obj->n; i++) {
-		const struct rg_json_member *m = &obj->u.members[i];
-		if (!go_fold(m->key, m->key_len, folded, sizeof(folded)))
+		struct rg_json_member *m = &obj->u.members[i];
+		const struct field_key *f = member_field(m);
+		if (!f)
 			continue;
-		const char *field = spec_field_folding_to(folded);
-		if (field && (strlen(field) != m->key_len || memcmp(field, m->key, m->key_len)))
+		if (w->is_strict && !is_canonical(m, f->name))
 			return rg_error_set(err, EINVAL,
 					    "%s: %s.%s: key differs from the spec field \"%s\" "
 					    "only by case; runc would read it as \"%s\"",
-					    name, path, m->key, field, field);
+					    w->name, path, m->key, f->name, f->name);
+		if (w->seen[f->index] == w->generation) {
+			const struct rg_json_member *o = &obj->u.members[w->seen_member[f->index]];
+			return rg_error_set(err, EINVAL,
+					    "%s: %s.%s: names the same spec field (\"%s\") as the "
+					    "key \"%s\" before it; runc would apply only the last "
+					    "of them, refusing",
+					    w->name, path, m->key, f->name, o->key);
+		}
+		w->seen[f->index] = w->generation;
+		w->seen_member[f->index] = i;
+	}
+	/* Renamed after the whole object was checked: a refusal leaves the tree as read. */
+	for (size_t i = 0; !w->is_strict && i < obj->n; i++) {
+		struct rg_json_member *m = &obj->u.members[i];
+		const struct field_key *f = member_field(m);
+		if (f && !is_canonical(m, f->name))
+			rename_member(w, m, path, f->name);
 	}
 	return 0;
 }
@@ -442,51 +508,71 @@ static void put_index(struct rg_buf *path, size_t i)
 	rg_buf_putc(path, ']');
 }
 
-static int check_keys(const struct rg_json *j, struct rg_buf *path, const char *name,
-		      struct rg_error **err)
+static void truncate_path(struct rg_buf *path, size_t mark)
 {
-	size_t mark = path->len;
+	path->len = mark;
+	path->data[mark] = '\0';
+}
+
+/*
+ * Keys are renamed before the walk descends, so the paths below (and the
+ * free-form map test) use the spelling runc will read.
+ */
+static int walk_keys(struct key_walk *w, struct rg_json *j, struct rg_error **err)
+{
+	size_t mark = w->path.len;
 	int r = 0;
 
 	if (j->type == RG_JSON_OBJECT) {
-		if (!is_map_path(path->data ? path->data : "")) {
-			r = check_object_keys(j, path->data ? path->data : "", name, err);
-			if (r < 0)
-				return r;
-		}
+		if (!is_map_path(w->path.data ? w->path.data : ""))
+			r = object_keys(w, j, err);
 		for (size_t i = 0; i < j->n && r == 0; i++) {
 			/* Only objects have keys to check: skip scalars without building paths. */
 			if (!is_container(j->u.members[i].value))
 				continue;
-			rg_buf_putc(path, '.');
-			rg_buf_append(path, j->u.members[i].key, j->u.members[i].key_len);
-			r = check_keys(j->u.members[i].value, path, name, err);
-			path->len = mark;
-			path->data[mark] = '\0';
+			rg_buf_putc(&w->path, '.');
+			rg_buf_append(&w->path, j->u.members[i].key, j->u.members[i].key_len);
+			r = walk_keys(w, j->u.members[i].value, err);
+			truncate_path(&w->path, mark);
 		}
 	} else if (j->type == RG_JSON_ARRAY) {
 		for (size_t i = 0; i < j->n && r == 0; i++) {
 			if (!is_container(j->u.items[i]))
 				continue;
-			put_index(path, i);
-			r = check_keys(j->u.items[i], path, name, err);
-			path->len = mark;
-			path->data[mark] = '\0';
+			put_index(&w->path, i);
+			r = walk_keys(w, j->u.items[i], err);
+			truncate_path(&w->path, mark);
 		}
 	}
 	return r;
 }
 
-int rg_spec_check_keys(const struct rg_json *spec, const char *name, struct rg_error **err)
+static int run_key_walk(struct rg_json *spec, const char *name, struct rg_report *report,
+			bool is_strict, struct rg_error **err)
 {
 	if (!rg_json_is(spec, RG_JSON_OBJECT))
 		return rg_error_set(err, EINVAL, "%s: .: expected an object, got %s", name,
 				    rg_json_type_name(spec->type));
-	struct rg_buf path = {0};
-	rg_buf_puts(&path, "");
-	int r = check_keys(spec, &path, name, err);
-	rg_buf_free(&path);
+	_cleanup_free_ struct key_walk *w = rg_xcalloc(1, sizeof(*w));
+	w->name = name;
+	w->report = report;
+	w->is_strict = is_strict;
+	rg_buf_puts(&w->path, "");
+	int r = walk_keys(w, spec, err);
+	rg_buf_free(&w->path);
 	return r;
+}
+
+int rg_spec_check_keys(const struct rg_json *spec, const char *name, struct rg_error **err)
+{
+	/* Strict: the walk only reads the tree. */
+	return run_key_walk((struct rg_json *)spec, name, NULL, true, err);
+}
+
+int rg_spec_canon_keys(struct rg_json *spec, const char *name, struct rg_report *report,
+		       struct rg_error **err)
+{
+	return run_key_walk(spec, name, report, false, err);
 }
 
 /* ---- atomic save ---- */

@@ -153,11 +153,14 @@ static const char doctor_help[] =
 #define EXIT_USAGE 2
 #define EXIT_EXPLAIN_REJECT 3
 
+/* The real runtime once found (its --log dialect), else NULL: runc's. */
+static const char *log_runtime;
+
 /* Reports err on stderr and in the runtime's --log file, and returns the exit code. */
 static int fail(const struct rg_cli *cli, struct rg_error *err)
 {
 	_cleanup_free_ char *msg = rg_xasprintf("runguard: %s", err->msg);
-	rg_log_runtime(cli, "error", msg);
+	rg_log_runtime(cli, log_runtime, "error", msg);
 	rg_log_stderr("%s", err->msg);
 	rg_error_free(err);
 	return EXIT_REFUSED;
@@ -295,7 +298,7 @@ static int audit(const struct rg_config *cfg, const struct rg_cli *cli, const st
 	if (rg_audit_write(cfg, line, &err) == 0)
 		return 0;
 	_cleanup_free_ char *msg = rg_xasprintf("runguard: warning: %s", err->msg);
-	rg_log_runtime(cli, "warning", msg);
+	rg_log_runtime(cli, log_runtime, "warning", msg);
 	rg_log_stderr("warning: %s", err->msg);
 	rg_error_free(err);
 	return cfg->is_audit_required ? -EIO : 0;
@@ -319,7 +322,7 @@ static void warn_findings(const struct rg_cli *cli, const struct rg_decision *d)
 			      v->rule);
 	}
 	_cleanup_free_ char *summary = rg_guard_summary(d);
-	rg_log_runtime(cli, "warning", summary);
+	rg_log_runtime(cli, log_runtime, "warning", summary);
 }
 
 /*
@@ -371,6 +374,7 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 	bool is_existing = cli->kind == RG_CLI_EXEC || cli->kind == RG_CLI_UPDATE;
 	int r = rg_runtime_find_for(cfg.runtime, cli->root, &id, is_existing && id ? 1 : 0,
 				    &runtime, &err);
+	log_runtime = runtime;
 	if (r == 0)
 		r = rg_globals_check(cli, &cfg, runtime, &err);
 	if (r == 0)
@@ -405,7 +409,7 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 		warn_findings(cli, &d);
 	if (d.has_policy) {
 		_cleanup_free_ char *summary = rg_guard_summary(&d);
-		rg_log_runtime(cli, "info", summary);
+		rg_log_runtime(cli, log_runtime, "info", summary);
 		if (cli->is_debug)
 			rg_log_stderr("%s", summary + sizeof("runguard: ") - 1);
 	}
@@ -437,6 +441,7 @@ static int run_passthrough(const struct rg_cli *cli, int argc, char *argv[])
 		if (argv[i][0] != '-')
 			ids[n_ids++] = argv[i];
 	int r = rg_runtime_find_for(cfg.runtime, cli->root, ids, n_ids, &runtime, &err);
+	log_runtime = runtime;
 	if (r == 0)
 		r = rg_globals_check(cli, &cfg, runtime, &err);
 	if (r == 0)

@@ -6,11 +6,16 @@
 
 /*
  * Appends one line to the runtime log file that the engine passed with
- * --log, in the --log-format it asked for: runc's JSON shape
- * {"level":"error","msg":"...","time":"..."} or logrus-like text. containerd
- * and CRI-O show the last error line of that file to users. No-op without --log.
+ * --log, in the --log-format it asked for and in the shape the real runtime
+ * writes (runtime: its path, NULL before it is known: runc's): runc's
+ * {"level":"error","msg":"...","time":"..."} or logrus text; crun's
+ * {"msg":"...","level":"error","time":"..."} or the bare message, to the
+ * file of "file:PATH" and nowhere for crun's "journald:" and "syslog:".
+ * containerd and CRI-O show the last error line of that file to users.
+ * No-op without --log.
  */
-void rg_log_runtime(const struct rg_cli *cli, const char *level, const char *msg);
+void rg_log_runtime(const struct rg_cli *cli, const char *runtime, const char *level,
+		    const char *msg);
 
 /* Writes "runguard: <msg>\n" to stderr. */
 void rg_log_stderr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

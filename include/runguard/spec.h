@@ -6,6 +6,7 @@
 
 #include "runguard/error.h"
 #include "runguard/json.h"
+#include "runguard/report.h"
 
 /* An opened bundle: its directory fd and the config.json that runc will read. */
 struct rg_bundle {
@@ -24,21 +25,40 @@ struct rg_bundle {
 int rg_spec_open(const char *bundle, struct rg_bundle *ret, struct rg_error **err);
 void rg_spec_close(struct rg_bundle *b);
 
-/* Reads (size-capped) and parses config.json, then checks its keys (rg_spec_check_keys). */
+/*
+ * Reads (size-capped) and parses config.json, then gives its keys runc's
+ * spelling (rg_spec_canon_keys, renames not recorded).
+ */
 int rg_spec_load(struct rg_bundle *b, struct rg_json **ret, struct rg_error **err);
+/* The same, recording each renamed key in report (rule "keys"; report may be NULL). */
+int rg_spec_load_report(struct rg_bundle *b, struct rg_report *report, struct rg_json **ret,
+			struct rg_error **err);
 
 /*
- * Reads and parses any config.json-shaped file (for explain): the same size
- * cap, parser limits and key checks, but no ownership checks.
+ * Reads any config.json-shaped file (for explain): the same size cap,
+ * parser limits and key canonicalisation, but no ownership checks.
  */
 int rg_spec_load_file(const char *path, struct rg_json **ret, struct rg_error **err);
 
 /*
- * Refuses keys that runc would read differently from runguard: a key that
- * equals an OCI spec field name except for case (Go's decoder matches fields
- * case-insensitively, and also folds U+017F to 's' and U+212A to 'k').
- * Free-form maps (annotations, linux.sysctl, linux.resources.unified) are
- * not checked. The top level must be an object.
+ * Go's decoder (runc's) matches a key to a struct field case-insensitively,
+ * also folding U+017F to 's' and U+212A to 'k'. rg_spec_canon_keys renames a
+ * lone key that folds to an OCI spec field name ("CPU", "Proce\u017fs") to
+ * the field's exact spelling, so the rules judge, and the saved file holds,
+ * what runc will read; each rename is recorded in report (may be NULL) as a
+ * change of rule "keys" at the key's original path. It refuses (-EINVAL) an
+ * object where two keys fold to one field ("cpu" and "CPU"): runc would apply
+ * the last. Free-form maps (annotations, linux.sysctl,
+ * linux.resources.unified, ...) are not touched. The top level must be an
+ * object. On failure nothing has been renamed in the object at fault.
+ */
+int rg_spec_canon_keys(struct rg_json *spec, const char *name, struct rg_report *report,
+		       struct rg_error **err);
+
+/*
+ * Strict form for callers that judge a tree without rewriting it (exec's
+ * process file, update's resources): refuses any key that differs from a
+ * spec field name only by case, as well as two keys naming one field.
  */
 int rg_spec_check_keys(const struct rg_json *spec, const char *name, struct rg_error **err);
 

@@ -101,40 +101,41 @@ EOF
 	expect_refused "$BUNDLE" config.json Process
 }
 
-@test "refuse: case-variant key \"Process\" alone" {
+# A lone case variant is judged as the field (fidelity.bats); two spellings of one field are refused.
+@test "refuse: two case variants \"Process\" and \"PROCESS\", no exact key" {
 	make_bundle "$BUNDLE"
 	local p
 	p=$(all_caps_process)
 	edit_config "$BUNDLE" -c 'del(.process)'
-	write_config "$BUNDLE" "$(config_without_last_brace),\"Process\":$p}"
-	expect_refused "$BUNDLE" config.json Process
+	write_config "$BUNDLE" "$(config_without_last_brace),\"Process\":$p,\"PROCESS\":$p}"
+	expect_refused "$BUNDLE" config.json PROCESS "runc would apply only the last"
 }
 
-@test "refuse: key \"proceſs\" (U+017F folds to s in Go)" {
+@test "refuse: key \"proceſs\" (U+017F folds to s in Go) next to \"process\"" {
 	make_bundle "$BUNDLE"
 	write_config "$BUNDLE" "$(config_without_last_brace),\"proceſs\":$(all_caps_process)}"
 	expect_refused "$BUNDLE" config.json 'proceſs|proce\u017fs|proce\u017Fs|U+017F'
 }
 
-@test "refuse: key \"proce\\u017fs\" written as a JSON escape" {
+@test "refuse: key \"proce\\u017fs\" written as a JSON escape, next to \"process\"" {
 	make_bundle "$BUNDLE"
 	write_config "$BUNDLE" "$(config_without_last_brace),\"proce\\u017fs\":$(all_caps_process)}"
 	jq -e '.["proceſs"]' "$BUNDLE/config.json" >/dev/null
 	expect_refused "$BUNDLE" config.json 'proceſs|proce\u017fs|proce\u017Fs|U+017F'
 }
 
-@test "refuse: nested case-variant keys (.process.NoNewPrivileges, .linux.Seccomp, .linux.mas\\u212aedPaths with KELVIN SIGN)" {
+@test "refuse: nested case variants next to the field (.process.NoNewPrivileges, .linux.Seccomp, .linux.mas\\u212aedPaths with KELVIN SIGN)" {
 	make_bundle "$BUNDLE"
 	cp "$BUNDLE/config.json" "$T/orig.json"
-	edit_config "$BUNDLE" '.process.NoNewPrivileges = false'
+	edit_config "$BUNDLE" '.process.noNewPrivileges = true | .process.NoNewPrivileges = false'
 	expect_refused "$BUNDLE" config.json NoNewPrivileges
 
 	cat "$T/orig.json" >"$BUNDLE/config.json"
-	edit_config "$BUNDLE" 'del(.linux.seccomp) | .linux.Seccomp = {"defaultAction": "SCMP_ACT_ALLOW"}'
+	edit_config "$BUNDLE" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO"} | .linux.Seccomp = {"defaultAction": "SCMP_ACT_ALLOW"}'
 	expect_refused "$BUNDLE" config.json Seccomp
 
 	cat "$T/orig.json" >"$BUNDLE/config.json"
-	edit_config "$BUNDLE" 'del(.linux.maskedPaths) | .linux["mas\u212aedPaths"] = []'
+	edit_config "$BUNDLE" '.linux.maskedPaths = ["/proc/keys"] | .linux["mas\u212aedPaths"] = []'
 	expect_refused "$BUNDLE" config.json .linux
 }
 

@@ -1191,7 +1191,14 @@ static void test_idempotence_golden_inputs(void **state)
 		char *text = read_text(path, NULL);
 		if (!text)
 			continue;
-		check_idempotent(text, path);
+		/* As loaded: keys in runc's spelling; an ambiguous input is a refusal case. */
+		struct rg_json *spec = parse(text);
+		if (rg_spec_canon_keys(spec, FILE_NAME, NULL, &error) < 0) {
+			rg_error_free(error);
+			error = NULL;
+			continue;
+		}
+		check_idempotent(track(rg_json_emit(spec, false, NULL)), path);
 		n++;
 	}
 	closedir(d);
@@ -1322,6 +1329,88 @@ static void test_check_keys_allowed(void **state)
 		int r = rg_spec_check_keys(spec, FILE_NAME, &error);
 		if (r < 0)
 			fail_msg("refused %s: %s", path, error ? error->msg : "?");
+	}
+}
+
+/* ================= rg_spec_canon_keys ================= */
+
+static void expect_canon(const char *in, const char *want, size_t n_changes, const char *first_path)
+{
+	struct rg_json *spec = parse(in);
+	struct rg_report r = {0};
+
+	int rc = rg_spec_canon_keys(spec, FILE_NAME, &r, &error);
+	if (rc < 0)
+		fail_msg("refused %s: %s", in, error ? error->msg : "?");
+	if (!rg_json_equal(spec, parse(want)))
+		fail_msg("%s: got %s, want %s", in, track(rg_json_emit(spec, false, NULL)), want);
+	assert_int_equal(r.n_changes, n_changes);
+	if (first_path) {
+		assert_string_equal(r.changes[0].rule, "keys");
+		assert_string_equal(r.changes[0].path, first_path);
+	}
+	rg_report_free(&r);
+	/* Idempotent, and the strict check now accepts the tree. */
+	expect_ok(rg_spec_canon_keys(spec, FILE_NAME, &r, &error));
+	assert_int_equal(r.n_changes, 0);
+	expect_ok(rg_spec_check_keys(spec, FILE_NAME, &error));
+}
+
+static void test_canon_keys_renames(void **state)
+{
+	expect_canon("{\"Process\":{\"Capabilities\":{\"Bounding\":[\"CAP_SYS_ADMIN\"]}}}",
+		     "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\"]}}}", 3,
+		     ".Process");
+	expect_canon("{\"linux\":{\"resources\":{\"CPU\":{\"cpus\":\"0\"}}}}",
+		     "{\"linux\":{\"resources\":{\"cpu\":{\"cpus\":\"0\"}}}}", 1,
+		     ".linux.resources.CPU");
+	expect_canon("{\"LINUX\":{\"Resources\":{\"Pids\":{\"LIMIT\":0}}}}",
+		     "{\"linux\":{\"resources\":{\"pids\":{\"limit\":0}}}}", 4, ".LINUX");
+	/* Go's extra folds: U+017F long s to 's', U+212A Kelvin sign to 'k'. */
+	expect_canon("{\"proce\\u017fs\":{\"args\":[]},\"hoo\\u212as\":{}}",
+		     "{\"process\":{\"args\":[]},\"hooks\":{}}", 2, ".proce\xc5\xbfs");
+	expect_canon("{\"linux\":{\"mas\\u212aedPaths\":[]}}", "{\"linux\":{\"maskedPaths\":[]}}",
+		     1,
+		     ".linux.mas\xe2\x84\xaa"
+		     "edPaths");
+	expect_canon("{\"mounts\":[{\"destination\":\"/a\"},{\"Destination\":\"/x\"}]}",
+		     "{\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/x\"}]}", 1,
+		     ".mounts[1].Destination");
+	/* A renamed map keeps its keys: they are data, not fields. */
+	expect_canon(
+	    "{\"Annotations\":{\"Process\":\"x\"},\"linux\":{\"Sysctl\":{\"Kernel\":\"1\"}}}",
+	    "{\"annotations\":{\"Process\":\"x\"},\"linux\":{\"sysctl\":{\"Kernel\":\"1\"}}}", 2,
+	    ".Annotations");
+	/* Key order and values are kept. */
+	expect_canon("{\"a\":1,\"Hostname\":\"h\",\"b\":2}", "{\"a\":1,\"hostname\":\"h\",\"b\":2}",
+		     1, ".Hostname");
+	/* Not folded by Go (Cyrillic es, dotless i), and unknown keys: left alone. */
+	expect_canon("{\"pro\xd1\x81\x65ss\":{},\"l\xc4\xb1nux\":{},\"x\":{\"Y\":1}}",
+		     "{\"pro\xd1\x81\x65ss\":{},\"l\xc4\xb1nux\":{},\"x\":{\"Y\":1}}", 0, NULL);
+}
+
+static void test_canon_keys_ambiguous(void **state)
+{
+	static const struct {
+		const char *spec, *path;
+	} cases[] = {
+	    {"{\"linux\":{\"resources\":{\"cpu\":{},\"CPU\":{}}}}", ".linux.resources.CPU"},
+	    {"{\"linux\":{\"resources\":{\"CPU\":{},\"cpu\":{}}}}", ".linux.resources.cpu"},
+	    {"{\"Process\":{},\"PROCESS\":{}}", ".PROCESS"},
+	    {"{\"process\":{},\"proce\\u017fs\":{}}", ".proce\xc5\xbfs"},
+	    {"{\"mounts\":[{\"Type\":\"bind\",\"type\":\"tmpfs\"}]}", ".mounts[0].type"},
+	    {"{\"Linux\":{\"Resources\":{\"pids\":{\"limit\":1,\"LIMIT\":0}}}}",
+	     ".linux.resources.pids.LIMIT"},
+	};
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		struct rg_json *spec = parse(cases[i].spec);
+		struct rg_report r = {0};
+		rg_error_free(error);
+		error = NULL;
+		expect_error(rg_spec_canon_keys(spec, FILE_NAME, &r, &error), FILE_NAME,
+			     cases[i].path, "runc would apply only the last");
+		rg_report_free(&r);
 	}
 }
 
@@ -1653,9 +1742,8 @@ int main(void)
 	    T(test_enforce_keeps_unknown_fields),
 	};
 	const struct CMUnitTest check_keys[] = {
-	    T(test_check_keys_refused),
-	    T(test_check_keys_allowed),
-	    T(test_check_keys_top_level),
+	    T(test_check_keys_refused), T(test_check_keys_allowed),   T(test_check_keys_top_level),
+	    T(test_canon_keys_renames), T(test_canon_keys_ambiguous),
 	};
 	const struct CMUnitTest policy_tests[] = {
 	    T(test_policy_default),
