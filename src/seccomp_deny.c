@@ -600,6 +600,17 @@ static int merge_cap_only(const struct rg_json *spec, const struct rg_json *deny
 	return 0;
 }
 
+/* Whether the seccomp rule replaced linux.seccomp with runguard's own profile in this run. */
+static bool is_own_default(const struct rg_rule_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->report->n_changes; i++) {
+		const struct rg_change *c = &ctx->report->changes[i];
+		if (rg_streq(c->rule, "seccomp") && rg_streq(c->path, SC))
+			return true;
+	}
+	return false;
+}
+
 static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)
 {
 	const struct rg_json *deny = rg_json_get(ctx->settings, "syscalls");
@@ -627,7 +638,12 @@ static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, str
 		return 0;
 	_cleanup_json_ struct rg_json *merged = NULL;
 	const struct rg_json *by_cap = rg_json_get(ctx->settings, "denyByCapability");
-	if (!by_cap || by_cap->type == RG_JSON_TRUE) {
+	/*
+	 * The default profile the seccomp rule has just put in is already
+	 * resolved for the container's final capabilities: the cap-only set
+	 * is for a profile the engine sent.
+	 */
+	if ((!by_cap || by_cap->type == RG_JSON_TRUE) && !is_own_default(ctx)) {
 		r = merge_cap_only(spec, deny, &merged, err);
 		if (r < 0)
 			return r;
