@@ -341,8 +341,9 @@ int rg_execproc_check_process(const struct rg_exec_check *x, struct rg_json **pr
 	if (!rg_json_is(p, RG_JSON_OBJECT))
 		return rg_error_set(err, EINVAL, "%s: .: expected a process object, got %s", name,
 				    rg_json_type_name(p->type));
-	/* Go matches keys case-insensitively: "Capabilities" would be runc's too. */
-	int r = rg_spec_check_keys(p, name, err);
+	/* Go matches keys case-insensitively: a lone "Capabilities" is judged as runc's. */
+	static const char *const at[] = {"process", NULL};
+	int r = rg_spec_canon_keys_at(p, at, name, err);
 	if (r == 0)
 		r = check_members(p, name, err);
 	if (r < 0)

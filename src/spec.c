@@ -575,6 +575,30 @@ int rg_spec_canon_keys(struct rg_json *spec, const char *name, struct rg_report 
 	return run_key_walk(spec, name, report, false, err);
 }
 
+int rg_spec_canon_keys_at(struct rg_json *obj, const char *const *at, const char *name,
+			  struct rg_error **err)
+{
+	/* obj's members move into a tree shaped like a spec and back: a swap
+	 * of the node contents, so the caller's pointer stays valid. */
+	_cleanup_json_ struct rg_json *wrap = rg_json_new(RG_JSON_OBJECT);
+	struct rg_json *inner = rg_json_new(RG_JSON_OBJECT), *parent = wrap;
+	struct rg_json swap = *inner;
+	*inner = *obj;
+	*obj = swap;
+	size_t i = 0;
+	for (; at[i + 1]; i++) {
+		struct rg_json *next = rg_json_new(RG_JSON_OBJECT);
+		rg_json_set(parent, at[i], next);
+		parent = next;
+	}
+	rg_json_set(parent, at[i], inner);
+	int r = rg_spec_canon_keys(wrap, name, NULL, err);
+	swap = *obj;
+	*obj = *inner;
+	*inner = swap;
+	return r;
+}
+
 /* ---- atomic save ---- */
 
 int rg_spec_save(struct rg_bundle *b, const struct rg_json *spec, struct rg_error **err)

@@ -485,12 +485,12 @@ int rg_update_check_resources(const struct rg_update_check *x, struct rg_json *r
 	if (!rg_json_is(res, RG_JSON_OBJECT))
 		return rg_error_set(err, EINVAL, "%s: .: expected an object, got %s", name,
 				    rg_json_type_name(res->type));
-	/* Go matches keys case-insensitively: "Memory" would be runc's "memory". */
-	_cleanup_json_ struct rg_json *wrap = rg_json_new(RG_JSON_OBJECT);
-	struct rg_json *linux_ = rg_json_new(RG_JSON_OBJECT);
-	rg_json_set(linux_, "resources", rg_json_clone(res));
-	rg_json_set(wrap, "linux", linux_);
-	int r = rg_spec_check_keys(wrap, name, err);
+	/*
+	 * Go matches keys case-insensitively: a lone "Memory" is runc's "memory",
+	 * judged (and, if changed, handed over) as that; two spellings refuse.
+	 */
+	static const char *const at[] = {"linux", "resources", NULL};
+	int r = rg_spec_canon_keys_at(res, at, name, err);
 	if (r == 0)
 		r = check_known(res, name, err);
 	for (size_t i = 0; r == 0 && i < RG_ARRAY_SIZE(members); i++)

@@ -56,6 +56,16 @@ int rg_spec_canon_keys(struct rg_json *spec, const char *name, struct rg_report 
 		       struct rg_error **err);
 
 /*
+ * rg_spec_canon_keys for obj, a part of a spec found at the path `at`
+ * (NULL-terminated keys, e.g. {"linux", "resources", NULL} for update's
+ * resources file, {"process", NULL} for exec's process file), in place:
+ * obj keeps its address. Renames are not recorded. 0 or -EINVAL (*err set,
+ * paths as in the whole spec).
+ */
+int rg_spec_canon_keys_at(struct rg_json *obj, const char *const *at, const char *name,
+			  struct rg_error **err);
+
+/*
  * Strict form for callers that judge a tree without rewriting it (exec's
  * process file, update's resources): refuses any key that differs from a
  * spec field name only by case, as well as two keys naming one field.

@@ -138,6 +138,8 @@ same_log_as() {
 }
 
 # Argument lists that fail in the real runtime before touching a container.
+# (A subcommand neither runc 1.1 nor crun 1.8 has is refused by runguard
+# itself, naming runguard: escape_cli.bats.)
 ERROR_ARGS=(
 	"state no-such-container"
 	"kill no-such-container"
@@ -152,7 +154,6 @@ ERROR_ARGS=(
 	"state"
 	"state --bogus x"
 	"--bogus state x"
-	"no-such-command"
 	"kill"
 	"checkpoint no-such-container"
 )
@@ -179,7 +180,7 @@ ERROR_ARGS=(
 	local a f
 	for f in json text; do
 		for a in "state no-such-container" "kill no-such-container" "delete no-such-container" \
-			"state --bogus x" "no-such-command" "events --stats no-such-container"; do
+			"state --bogus x" "events --stats no-such-container"; do
 			# shellcheck disable=SC2086
 			same_log_as "$REAL_RUNC" "$f" --root "$STATE" $a
 		done
@@ -330,12 +331,12 @@ assert_runc_json_line() {
 	for a in "state no-such-container" "kill no-such-container" "delete no-such-container" \
 		"delete -f no-such-container" "pause no-such-container" "resume no-such-container" \
 		"ps no-such-container" "start no-such-container" "state" "--bogus state x" \
-		"state --bogus x" "no-such-command" "--version" "-V" "help" "--help" "list" "list -q" \
+		"state --bogus x" "--version" "-V" "help" "--help" "list" "list -q" \
 		"list --format json" "features" "state --help" "kill --usage"; do
 		# shellcheck disable=SC2086
 		same_as /usr/bin/crun --root "$STATE" $a
 	done
-	for a in "state no-such-container" "no-such-command"; do
+	for a in "state no-such-container"; do
 		# shellcheck disable=SC2086
 		same_log_as /usr/bin/crun json --root "$STATE" $a
 	done
@@ -390,11 +391,8 @@ assert_runc_json_line() {
 }
 
 @test "fidelity: update -r FILE with a lone case variant (\"Pids\") is applied as runc reads it, in audit and default mode" {
-	# needs the cli/exec helper's change: src/update.c judges the resources
-	# file with the strict rg_spec_check_keys; rg_spec_canon_keys (spec.h)
-	# gives the same reading as runc's decoder (runc's suite: "update cpuset
-	# parameters via resources.CPU").
-	skip "needs the cli/exec helper's change (update.c: rg_spec_canon_keys)"
+	# runc's decoder reads a lone "Pids" as "pids" (runc's suite: "update
+	# cpuset parameters via resources.CPU"); runguard judges it as that.
 	make_bundle "$BUNDLE" sleep 3600
 	local id
 	start_running id real_runc "$BUNDLE"
@@ -402,12 +400,10 @@ assert_runc_json_line() {
 	use_config '{"mode": "audit"}'
 	rg --root "$STATE" update -r "$T/res.json" "$id"
 	assert_status 0
-	real_runc --root "$STATE" exec "$id" cat /sys/fs/cgroup/pids/pids.max
-	[[ "$output" == 100 ]] || die "pids.max is $output"
+	[[ "$(cg "$id" pids pids.max)" == 100 ]] || die "pids.max is $(cg "$id" pids pids.max)"
 	use_config '{}'
 	printf '{"Pids": {"Limit": 200}}' >"$T/res.json"
 	rg --root "$STATE" update -r "$T/res.json" "$id"
 	assert_status 0
-	real_runc --root "$STATE" exec "$id" cat /sys/fs/cgroup/pids/pids.max
-	[[ "$output" == 200 ]] || die "pids.max is $output"
+	[[ "$(cg "$id" pids pids.max)" == 200 ]] || die "pids.max is $(cg "$id" pids pids.max)"
 }

@@ -733,7 +733,7 @@ static void test_exec_process_bad(void **state)
 {
 	static const char *const bad[] = {
 	    "[]",
-	    "{\"Capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\"]}}",
+	    "{\"capabilities\":{},\"Capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\"]}}",
 	    "{\"capabilities\":{\"bounding\":[\"cap_sys_admin\"]}}",
 	    "{\"selinuxLabel\":5}",
 	    "{\"noNewPrivileges\":\"yes\"}",
@@ -999,8 +999,9 @@ static void test_update_resources_bad(void **state)
 {
 	static const char *const bad[] = {
 	    "[]",
-	    "{\"Memory\":{\"limit\":1}}",
-	    "{\"memory\":{\"LIMIT\":1}}",
+	    /* two spellings of one field: runc would merge them (refused) */
+	    "{\"memory\":{\"limit\":1},\"Memory\":{\"limit\":1}}",
+	    "{\"memory\":{\"limit\":1,\"LIMIT\":1}}",
 	    "{\"memory\":{\"limit\":1.5}}",
 	    "{\"memory\":{\"limit\":\"1G\"}}",
 	    "{\"cpu\":{\"period\":-1}}",
@@ -1107,7 +1108,7 @@ static void test_update_resources_members(void **state)
 	    "{\"memory\":{\"limits\":1}}",
 	    "{\"cpu\":{\"quotas\":1}}",
 	    "{\"pids\":{\"max\":1}}",
-	    "{\"Devices\":[{\"allow\":true}]}",
+	    "{\"devices\":[],\"Devices\":[{\"allow\":true}]}",
 	};
 	struct fixture f;
 	struct rg_json *j = NULL;
@@ -1123,6 +1124,32 @@ static void test_update_resources_members(void **state)
 		rg_json_free(j);
 		fx_free(&f);
 	}
+}
+
+/* A lone case variant is the field runc reads: judged, and handed over canonical. */
+static void test_case_variants_judged(void **state)
+{
+	struct fixture f;
+	struct rg_json *j = NULL;
+	(void)state;
+
+	assert_int_equal(update_json(&f, limits_fix, "{\"Pids\":{\"Limit\":999999999}}", &j), 0);
+	assert_null(rg_json_get(j, "Pids"));
+	assert_non_null(rg_json_get(rg_json_get(j, "pids"), "limit"));
+	assert_true(f.report.n_changes > 0);
+	rg_json_free(j);
+	fx_free(&f);
+
+	assert_int_equal(exec_process(&f, "{}", container_plain,
+				      "{\"Capabilities\":{\"Bounding\":[\"CAP_SYS_ADMIN\"]}}", &j),
+			 0);
+	assert_null(rg_json_get(j, "Capabilities"));
+	const struct rg_json *b = rg_json_get(rg_json_get(j, "capabilities"), "bounding");
+	assert_non_null(b);
+	for (size_t i = 0; i < b->n; i++)
+		assert_string_not_equal(rg_json_str(b->u.items[i]), "CAP_SYS_ADMIN");
+	rg_json_free(j);
+	fx_free(&f);
 }
 
 /* "restore" and "exec" in the configuration. */
@@ -1334,6 +1361,7 @@ int main(void)
 	    cmocka_unit_test(test_exec_process_user_reject),
 	    cmocka_unit_test(test_exec_process_bad),
 	    cmocka_unit_test(test_exec_process_fields),
+	    cmocka_unit_test(test_case_variants_judged),
 	    cmocka_unit_test(test_exec_process_members),
 	    cmocka_unit_test(test_update_flags_table),
 	    cmocka_unit_test(test_update_memory_unlimited_swap),
