@@ -145,11 +145,17 @@ teardown() {
 	spy_handed "${BASH_REMATCH[1]}" | jq -e '[.devices[] | select(.allow and (.type // "a") != "c")] == []' >/dev/null ||
 		die "handed: $(spy_handed "${BASH_REMATCH[1]}")"
 	[[ "$(cg "$id" devices devices.list)" == "$before" ]] || die "devices.list: $(cg "$id" devices devices.list)"
-	# every block device; /dev/mem; on stdin with a case variant: refused, runc never asked
+	# a lone case variant is runc's "devices": judged as such, handed over canonical
+	: >"$SPY_LOG"
+	jq -n '{Devices: [{allow: true, access: "rwm"}]}' >"$T/d.json"
+	RUNGUARD_RUNTIME=$SPY rg_stdin "$T/d.json" --root "$STATE" update -r - "$id"
+	assert_status 0
+	[[ "$(cg "$id" devices devices.list)" == "$before" ]] || die "devices.list: $(cg "$id" devices devices.list)"
+	# every block device; /dev/mem; two spellings on stdin: refused, runc never asked
 	: >"$SPY_LOG"
 	for j in '{devices: [{allow: true, type: "b", access: "rw"}]}' \
 		'{devices: [{allow: true, type: "c", major: 1, minor: 1, access: "r"}]}' \
-		'{Devices: [{allow: true, access: "rwm"}]}' \
+		'{devices: [], Devices: [{allow: true, access: "rwm"}]}' \
 		'{memory: {limit: 1}, intelRdt: {closID: "x"}}'; do
 		jq -n "$j" >"$T/d.json"
 		RUNGUARD_RUNTIME=$SPY rg_stdin "$T/d.json" --root "$STATE" update -r - "$id"
