@@ -347,24 +347,6 @@ static void put_key(struct rg_buf *b, const char *key)
 	rg_buf_puts(b, key);
 }
 
-static void put_index(struct rg_buf *b, size_t i)
-{
-	char digits[24];
-	size_t n = sizeof(digits);
-	do
-		digits[--n] = (char)('0' + i % 10);
-	while ((i /= 10) > 0);
-	rg_buf_putc(b, '[');
-	rg_buf_append(b, digits + n, sizeof(digits) - n);
-	rg_buf_putc(b, ']');
-}
-
-static void truncate_to(struct rg_buf *b, size_t len)
-{
-	b->len = len;
-	b->data[len] = '\0';
-}
-
 struct walk {
 	struct rg_rule_ctx *ctx;
 	const struct rg_json *allow;
@@ -401,12 +383,12 @@ static void walk_nested(struct rg_json *v, const struct field *sub, struct walk 
 	size_t plen = w->path.len, glen = w->generic.len;
 	rg_buf_puts(&w->generic, "[]");
 	for (size_t i = 0; i < v->n; i++) {
-		put_index(&w->path, i);
+		rg_buf_put_index(&w->path, i);
 		if (rg_json_is(v->u.items[i], RG_JSON_OBJECT))
 			walk_object(v->u.items[i], sub, w);
-		truncate_to(&w->path, plen);
+		rg_buf_truncate(&w->path, plen);
 	}
-	truncate_to(&w->generic, glen);
+	rg_buf_truncate(&w->generic, glen);
 }
 
 /* Judges obj's member i (key and value); true when the member is to be removed. */
@@ -446,8 +428,8 @@ static void walk_object(struct rg_json *obj, const struct field *table, struct w
 			rg_json_remove(obj, obj->u.members[i].key);
 			i--;
 		}
-		truncate_to(&w->path, plen);
-		truncate_to(&w->generic, glen);
+		rg_buf_truncate(&w->path, plen);
+		rg_buf_truncate(&w->generic, glen);
 	}
 }
 
@@ -492,7 +474,7 @@ static void each_in(const struct field *table, struct rg_buf *path,
 			each_in(table[i].sub, path, fn, data);
 		else
 			fn(path->data, table[i].verdict, table[i].why, data);
-		truncate_to(path, len);
+		rg_buf_truncate(path, len);
 	}
 }
 

@@ -494,26 +494,6 @@ static bool is_container(const struct rg_json *j)
 	return j->type == RG_JSON_OBJECT || j->type == RG_JSON_ARRAY;
 }
 
-/* Appends "[i]" (printf costs more than the rest of the walk on a long array). */
-static void put_index(struct rg_buf *path, size_t i)
-{
-	char digits[24];
-	size_t n = sizeof(digits);
-	do {
-		digits[--n] = (char)('0' + i % 10);
-		i /= 10;
-	} while (i > 0);
-	rg_buf_putc(path, '[');
-	rg_buf_append(path, digits + n, sizeof(digits) - n);
-	rg_buf_putc(path, ']');
-}
-
-static void truncate_path(struct rg_buf *path, size_t mark)
-{
-	path->len = mark;
-	path->data[mark] = '\0';
-}
-
 /*
  * Keys are renamed before the walk descends, so the paths below (and the
  * free-form map test) use the spelling runc will read.
@@ -533,15 +513,15 @@ static int walk_keys(struct key_walk *w, struct rg_json *j, struct rg_error **er
 			rg_buf_putc(&w->path, '.');
 			rg_buf_append(&w->path, j->u.members[i].key, j->u.members[i].key_len);
 			r = walk_keys(w, j->u.members[i].value, err);
-			truncate_path(&w->path, mark);
+			rg_buf_truncate(&w->path, mark);
 		}
 	} else if (j->type == RG_JSON_ARRAY) {
 		for (size_t i = 0; i < j->n && r == 0; i++) {
 			if (!is_container(j->u.items[i]))
 				continue;
-			put_index(&w->path, i);
+			rg_buf_put_index(&w->path, i);
 			r = walk_keys(w, j->u.items[i], err);
-			truncate_path(&w->path, mark);
+			rg_buf_truncate(&w->path, mark);
 		}
 	}
 	return r;

@@ -104,6 +104,27 @@ void rg_buf_putc(struct rg_buf *b, char c)
 	b->data[b->len] = '\0';
 }
 
+void rg_buf_put_index(struct rg_buf *b, size_t i)
+{
+	char digits[24];
+	size_t n = sizeof(digits);
+	do {
+		digits[--n] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i > 0);
+	rg_buf_putc(b, '[');
+	rg_buf_append(b, digits + n, sizeof(digits) - n);
+	rg_buf_putc(b, ']');
+}
+
+void rg_buf_truncate(struct rg_buf *b, size_t len)
+{
+	if (b->data && len <= b->len) {
+		b->len = len;
+		b->data[len] = '\0';
+	}
+}
+
 void rg_buf_printf(struct rg_buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -78,6 +78,10 @@ struct rg_buf {
 void rg_buf_append(struct rg_buf *b, const char *s, size_t n);
 void rg_buf_puts(struct rg_buf *b, const char *s);
 void rg_buf_putc(struct rg_buf *b, char c);
+/* Appends "[i]" without printf (JSON paths built on every create). */
+void rg_buf_put_index(struct rg_buf *b, size_t i);
+/* Cuts b back to len bytes (no-op when longer than b). */
+void rg_buf_truncate(struct rg_buf *b, size_t len);
 void rg_buf_printf(struct rg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Returns the data (caller owns it) and resets the buffer. */
 char *rg_buf_steal(struct rg_buf *b);
