@@ -179,7 +179,8 @@ reject_config() {
 	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" update --memory lots "$id"
 	assert_failed_cleanly
 	assert_contains "$stderr" "--memory"
-	printf '{"Memory": {"limit": 1073741824}}' >"$T/in.json"
+	# two spellings of one field (runc would merge them): refused
+	printf '{"memory": {"limit": 1}, "Memory": {"limit": 1073741824}}' >"$T/in.json"
 	RUNGUARD_RUNTIME=$SPY rg_stdin "$T/in.json" --root "$STATE" update -r - "$id"
 	assert_failed_cleanly
 	assert_contains "$stderr" "Memory"
