@@ -86,7 +86,7 @@ done_testing
 GUEST_BATS=(
 	'^resources: no limits asked'
 	'^resources: a fork bomb stops'
-	'^update -r FILE is rewritten atomically'
+	'^update -r FILE: runc reads the enforced JSON'
 )
 cd /opt/rg/integration || exit 1
 echo "1..${#GUEST_BATS[@]}"
