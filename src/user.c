@@ -60,7 +60,9 @@ static enum userns userns_of(const struct rg_json *spec, const char **ret_path)
 	enum userns u = USERNS_NONE;
 	for (size_t i = 0; rg_json_is(nss, RG_JSON_ARRAY) && i < nss->n; i++) {
 		const struct rg_json *ns = nss->u.items[i];
-		if (!rg_streq(rg_json_str(rg_json_get(ns, "type")), "user"))
+		const char *type = rg_json_str(rg_json_get(ns, "type"));
+		/* An entry without a string type is the namespaces rule's (and runc's) error. */
+		if (!type || !rg_streq(type, "user"))
 			continue;
 		const struct rg_json *path = rg_json_get(ns, "path");
 		const char *p = rg_json_str(path);

@@ -58,9 +58,10 @@ char *rg_xstrndup(const char *s, size_t n);
 char *rg_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *rg_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* NULL-safe: NULL equals nothing (rg_json_str of a non-string is NULL). */
 static inline bool rg_streq(const char *a, const char *b)
 {
-	return strcmp(a, b) == 0;
+	return a && b && strcmp(a, b) == 0;
 }
 
 static inline bool rg_startswith(const char *s, const char *prefix)
