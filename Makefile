@@ -33,7 +33,7 @@ endif
 
 PKGS := yajl libseccomp libcap libselinux
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# Headers only: src/libs.c opens the libraries when a command needs them
+# Headers only: src/lib/libs.c opens the libraries when a command needs them
 # (dlopen), so a passthrough call pays for none of them. libdl is in libc.
 PKG_LIBS := -ldl
 # Unit tests also call the libraries directly (test_profile checks the
@@ -59,16 +59,16 @@ ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointe
 ALL_LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRC := $(wildcard src/*.c)
-LIB_OBJ := $(patsubst src/%.c,$(BUILD)/src/%.o,$(LIB_SRC)) $(BUILD)/src/embed.o
-UNIT_SRC := $(wildcard tests/unit/test_*.c)
+LIB_SRC := $(wildcard src/*/*.c)
+LIB_OBJ := $(patsubst src/%.c,$(BUILD)/src/%.o,$(LIB_SRC)) $(BUILD)/src/engine/embed.o
+UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
-HEADERS := $(wildcard include/runguard/*.h)
+HEADERS := $(wildcard include/runguard/*.h src/*/*.h)
 # The modules with test switches (environment variables that replace host
 # facts): built a second time with -DRG_TEST_SWITCHES for build/runguard-test
 # and the unit tests. build/runguard, the binary `make install` installs,
 # never reads them.
-TS_SRC := src/host_apparmor.c src/selinux_host.c
+TS_SRC := src/host/apparmor.c src/host/selinux.c
 TS_OBJ := $(patsubst src/%.c,$(BUILD)/test-switches/%.o,$(TS_SRC))
 
 FUZZ_TARGETS := fuzz_spec fuzz_config fuzz_cli
@@ -90,7 +90,7 @@ $(BUILD)/embedded_digest.h: profiles/seccomp-default.json
 	@mkdir -p $(dir $@)
 	$(Q)printf '#define RG_EMBEDDED_SECCOMP_SHA256 "%s"\n' "$$(sha256sum <$< | cut -d' ' -f1)" >$@
 
-$(BUILD)/src/policy.o: $(BUILD)/embedded_digest.h
+$(BUILD)/src/engine/policy.o: $(BUILD)/embedded_digest.h
 
 # libcap's capability names as runc spells them, taken once at build time
 # (tools/gen_cap_names.c): runguard itself does not load libcap.
@@ -99,14 +99,14 @@ $(BUILD)/cap_names.h: tools/gen_cap_names.c
 	$(Q)$(BUILD_CC) -O2 -o $(BUILD)/tools/gen_cap_names $< -lcap
 	$(Q)$(BUILD)/tools/gen_cap_names >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/src/caps.o: $(BUILD)/cap_names.h
+$(BUILD)/src/rules/capabilities.o: $(BUILD)/cap_names.h
 
 # The shipped profiles are embedded with .incbin so zero-config works: as
 # text (for check-config and the digest) and as trees packed at build time
 # by tools/gen_packed.c with runguard's own parser, so that a create unpacks
 # them instead of parsing their text.
 PACKED := $(patsubst profiles/%.json,$(BUILD)/packed/%.bin,$(wildcard profiles/*.json))
-GEN_PACKED_OBJ := $(addprefix $(BUILD)/src/,json.o jsonpack.o util.o error.o libs.o fileio.o)
+GEN_PACKED_OBJ := $(addprefix $(BUILD)/src/lib/,json.o jsonpack.o util.o error.o libs.o fileio.o)
 $(BUILD)/tools/gen_packed: tools/gen_packed.c $(GEN_PACKED_OBJ) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(GEN_PACKED_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
@@ -114,7 +114,7 @@ $(BUILD)/packed/%.bin: profiles/%.json $(BUILD)/tools/gen_packed
 	@mkdir -p $(dir $@)
 	$(Q)$(BUILD)/tools/gen_packed $< $@
 
-$(BUILD)/src/embed.o: src/embed.S $(wildcard profiles/*.json) $(PACKED)
+$(BUILD)/src/engine/embed.o: src/engine/embed.S $(wildcard profiles/*.json) $(PACKED)
 	@mkdir -p $(dir $@)
 	$(E) "  AS      $<"
 	$(Q)$(CC) -c -fPIE -Wa,-I$(BUILD) -o $@ $<
@@ -142,11 +142,11 @@ $(BUILD)/runguard-test: cmd/runguard/main.c $(TS_OBJ) $(BUILD)/librunguard.a $(H
 $(BUILD)/tests/%: tests/unit/%.c $(TS_OBJ) $(BUILD)/librunguard.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(E) "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(TS_OBJ) $(BUILD)/librunguard.a \
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -Wno-missing-prototypes -o $@ $< $(TS_OBJ) $(BUILD)/librunguard.a \
 		$(ALL_LDFLAGS) $(TEST_LIBS) -lcmocka
 
 # The replay test compiles the fuzz targets in.
-$(BUILD)/tests/test_fuzz_replay: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+$(BUILD)/tests/engine/test_fuzz_replay: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/librunguard.a $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -230,7 +230,7 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-FORMAT_FILES := $(wildcard src/*.c include/runguard/*.h cmd/runguard/*.c tests/unit/*.c \
+FORMAT_FILES := $(wildcard src/*/*.c src/*/*.h include/runguard/*.h cmd/runguard/*.c tests/unit/*.h tests/unit/*/*.c \
 	tests/fuzz/*.c tests/fuzz/*.h bench/*.c)
 format:
 	clang-format -i $(FORMAT_FILES)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Build-time generator: gen_packed IN.json OUT parses IN with runguard's own
- * parser and writes the tree packed (src/jsonpack.c), for embedding.
+ * parser and writes the tree packed (src/lib/jsonpack.c), for embedding.
  */
 #include <stdio.h>
 #include <stdlib.h>

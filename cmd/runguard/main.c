@@ -243,7 +243,7 @@ static int cmd_doctor(int argc, char *argv[])
 }
 
 /* runguard's own commands; each gets the arguments after its name. The
- * names must stay in step with own_subcommands in src/cli.c. */
+ * names must stay in step with own_subcommands in src/runtime/cli.c. */
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char *argv[]);

@@ -6,8 +6,8 @@
 #include "runguard/policy.h"
 
 /*
- * AppArmor: the apparmor rule (src/apparmor.c, pure) and the host facts it
- * needs (src/host_apparmor.c, the adapter that reads /sys).
+ * AppArmor: the apparmor rule (src/rules/apparmor.c, pure) and the host facts it
+ * needs (src/host/apparmor.c, the adapter that reads /sys).
  *
  * On a host where AppArmor is enabled, a container whose
  * process.apparmorProfile is absent, empty or "unconfined" gets the

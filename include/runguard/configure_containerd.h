@@ -11,7 +11,7 @@
 
 /*
  * Internals of `runguard configure containerd`, shared by the planner
- * (configure_containerd.c) and --remove (configure_containerd_remove.c).
+ * (src/configure/containerd.c) and --remove (src/configure/containerd_remove.c).
  * Nothing else uses them.
  */
 

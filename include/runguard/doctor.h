@@ -99,7 +99,7 @@ enum rg_doctor_status {
 	RG_DOCTOR_FAIL, /* a problem: exit status 1 */
 };
 
-/* One doctor run's state, shared by doctor.c and doctor_canary.c. */
+/* One doctor run's state, shared by src/doctor/doctor.c and src/doctor/canary.c. */
 struct rg_doctor {
 	const struct rg_doctor_opts *o;
 	FILE *out;

@@ -2,7 +2,7 @@
 #ifndef RUNGUARD_FIELDS_H
 #define RUNGUARD_FIELDS_H
 
-/* What the fields rule (src/fields.c) says of one field of the runtime spec. */
+/* What the fields rule (src/rules/fields.c) says of one field of the runtime spec. */
 enum rg_field_verdict {
 	RG_FIELD_NESTED, /* an object whose own fields are listed */
 	RG_FIELD_JUDGED, /* another rule judges it */

@@ -55,7 +55,7 @@ struct rg_json {
 };
 
 /*
- * A tree as bytes (src/jsonpack.c), for trees made at build time: *ret_len
+ * A tree as bytes (src/lib/jsonpack.c), for trees made at build time: *ret_len
  * bytes, caller frees. rg_json_unpack returns a new tree, or NULL when buf
  * is not exactly one packed tree. Node positions are not kept.
  */

@@ -4,14 +4,14 @@
 
 #include "runguard/error.h"
 
-/* The libraries src/libs.c opens on demand (see there for why). */
+/* The libraries src/lib/libs.c opens on demand (see there for why). */
 enum rg_lib {
 	RG_LIB_YAJL,
 	RG_LIB_SECCOMP,
 	RG_LIB_SELINUX,
 };
 
-/* libselinux only where the kernel runs SELinux (see src/libs.c). */
+/* libselinux only where the kernel runs SELinux (see src/lib/libs.c). */
 #define RG_LIBS_ALL ((1u << RG_LIB_YAJL) | (1u << RG_LIB_SECCOMP) | (1u << RG_LIB_SELINUX))
 
 /*

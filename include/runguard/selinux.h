@@ -9,10 +9,10 @@
 #include "runguard/host.h"
 
 /*
- * SELinux for the selinux rule (src/selinux.c), which stays free of I/O:
+ * SELinux for the selinux rule (src/rules/selinux.c), which stays free of I/O:
  * the facts it needs and the MCS allocator come in through struct
- * rg_selinux_facts, filled by the adapter in src/selinux_host.c (libselinux,
- * the reservation store of src/mcs.c) or, in tests, by hand.
+ * rg_selinux_facts, filled by the adapter in src/host/selinux.c (libselinux,
+ * the reservation store of src/host/mcs.c) or, in tests, by hand.
  */
 
 /* Annotations that put a container into a pod (containerd's CRI plugin, CRI-O). */
@@ -22,7 +22,7 @@
 #define RG_ANN_TYPE_CRIO "io.kubernetes.cri-o.ContainerType"
 
 /*
- * Test-only switches (see selinux_host.c). They exist only in a test build
+ * Test-only switches (see src/host/selinux.c). They exist only in a test build
  * (-DRG_TEST_SWITCHES: make's build/runguard-test and the unit tests), and
  * even there are honoured only while the kernel reports SELinux disabled.
  */

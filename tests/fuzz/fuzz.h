@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Shared by the libFuzzer targets in tests/fuzz/. Each target is also
- * compiled into tests/unit/test_fuzz_replay.c (with its entry points renamed
+ * compiled into tests/unit/engine/test_fuzz_replay.c (with its entry points renamed
  * by macros) so that `make unit` replays the seed corpus and every kept
  * crasher without libFuzzer; static names in the targets therefore carry the
  * target's prefix.

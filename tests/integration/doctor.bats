@@ -258,8 +258,8 @@ EOF
 	# A wrapper that carries runguard's identity string but runs plain runc:
 	# the static check is fooled, the canary is not.
 	local marker
-	marker=$(sed -n 's/^static const char identity\[\] = "\(.*\)";$/\1/p' "$REPO/src/doctor.c")
-	[[ -n "$marker" ]] || die "identity marker not found in src/doctor.c"
+	marker=$(sed -n 's/^static const char identity\[\] = "\(.*\)";$/\1/p' "$REPO/src/doctor/doctor.c")
+	[[ -n "$marker" ]] || die "identity marker not found in src/doctor/doctor.c"
 	printf '#!/bin/sh\n# %s\nexec %s "$@"\n' "$marker" "$REAL_RUNC" >"$T/look-alike"
 	chmod 0755 "$T/look-alike"
 	sed "s|^runguard = .*|runguard = [\"$T/look-alike\"]|" "$PM_DIR/containers.conf" >"$T/containers.conf"

@@ -32,7 +32,7 @@
 #define FILE_NAME "config.json"
 #define CFG_NAME "runguard.json:7"
 
-/* Declared in src/config.c for check-config; the same validation as at load time. */
+/* Declared in src/engine/config.c for check-config; the same validation as at load time. */
 int rg_config_check_rule(const char *rule, const struct rg_json *settings, const char *where,
 			 const char *path, struct rg_error **err);
 

@@ -2,7 +2,7 @@
 /*
  * The libraries runguard calls at run time (yajl, libseccomp, libselinux),
  * loaded on the paths that use them rather than by the dynamic loader at
- * every start (libcap's names are taken at build time: src/caps.c). A passthrough call (state,
+ * every start (libcap's names are taken at build time: src/rules/capabilities.c). A passthrough call (state,
  * kill, delete, start: several per container for containerd's shim) needs none of them, and binding
  * them at start was three quarters of its cost: libselinux alone brings in libpcre2 and runs a
  * constructor that probes for selinuxfs.
@@ -123,7 +123,7 @@ static void *sym(enum rg_lib l, const char *name)
 		return fn args;                                                                    \
 	}
 
-/* ---- yajl (json.c) ---- */
+/* ---- yajl (src/lib/json.c) ---- */
 
 FORWARD(RG_LIB_YAJL, yajl_handle, yajl_alloc,
 	(const yajl_callbacks *callbacks, yajl_alloc_funcs *afs, void *ctx), (callbacks, afs, ctx))
@@ -150,11 +150,11 @@ int yajl_config(yajl_handle h, yajl_option opt, ...)
 	return fn(h, opt, value);
 }
 
-/* ---- libseccomp (seccomp.c, seccomp_deny.c, config.c) ---- */
+/* ---- libseccomp (src/rules/seccomp.c, src/rules/seccomp_deny.c, src/engine/config.c) ---- */
 
 FORWARD(RG_LIB_SECCOMP, int, seccomp_syscall_resolve_name, (const char *name), (name))
 
-/* ---- libselinux (selinux_host.c, doctor.c) ---- */
+/* ---- libselinux (src/host/selinux.c, src/doctor/doctor.c) ---- */
 
 int is_selinux_enabled(void)
 {

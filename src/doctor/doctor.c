@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `runguard doctor`: the checks and the report. What each engine's
- * configuration says is read in doctor_engines.c; the canary containers
- * are started in doctor_canary.c.
+ * configuration says is read in src/doctor/engines.c; the canary containers
+ * are started in src/doctor/canary.c.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Unit tests of rg_runtime_find_for (src/runtime.c): for a command on an
+ * Unit tests of rg_runtime_find_for (src/runtime/runtime.c): for a command on an
  * existing container, with no runtime named, the runtime whose state the
  * container has under --root (crun's "status", runc's "state.json").
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Unit tests of the configuration file (src/config.c) and of profile
- * selection (src/policy.c): every error path names the file, the line and
+ * Unit tests of the configuration file (src/engine/config.c) and of profile
+ * selection (src/engine/policy.c): every error path names the file, the line and
  * the JSON path; selectors, the workload's profile annotation (stricter
  * only, unless allowed), modes and rule overrides.
  */

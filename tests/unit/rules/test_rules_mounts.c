@@ -9,7 +9,7 @@
  */
 #include "isolation_harness.h"
 
-/* Bundle-relative resolution and pattern matching (normpath.c). */
+/* Bundle-relative resolution and pattern matching (src/lib/normpath.c). */
 static void test_path_helpers(void **state)
 {
 	static const struct {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `runguard configure --remove containerd`: takes out what configure added
- * (see configure_containerd.c): the handler's tables with the comment
+ * (see src/configure/containerd.c): the handler's tables with the comment
  * above them, the runc handler configure wrote out for containerd 1.x
  * (recognised by its comment, and only while no other runtime needs it),
  * default_runtime_name "runguard" (back to containerd's "runc"; the table

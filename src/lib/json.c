@@ -621,7 +621,7 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 	struct parser p = {0};
 	unsigned max_depth = opts && opts->max_depth ? opts->max_depth : RG_JSON_MAX_DEPTH;
 
-	/* yajl is opened on first use (src/libs.c): a missing library is an error here. */
+	/* yajl is opened on first use (src/lib/libs.c): a missing library is an error here. */
 	if (rg_libs_load(1u << RG_LIB_YAJL, err) < 0)
 		return NULL;
 	p.max_depth = max_depth;

@@ -1,6 +1,6 @@
 /*
- * Unit tests of the apparmor rule (src/apparmor.c) and its host adapter
- * (src/host_apparmor.c). No AppArmor LSM is needed: the rule gets an
+ * Unit tests of the apparmor rule (src/rules/apparmor.c) and its host adapter
+ * (src/host/apparmor.c). No AppArmor LSM is needed: the rule gets an
  * injected host, and the adapter reads the fixture roots in
  * tests/fixtures/apparmor (run from the repo root).
  */

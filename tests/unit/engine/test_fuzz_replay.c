@@ -25,16 +25,16 @@
 /* Each target defines the libFuzzer entry points; give each its own name. */
 #define LLVMFuzzerTestOneInput fuzz_spec_one
 #define LLVMFuzzerInitialize fuzz_spec_init
-#include "../fuzz/fuzz_spec.c"
+#include "../../fuzz/fuzz_spec.c"
 #undef LLVMFuzzerTestOneInput
 #undef LLVMFuzzerInitialize
 
 #define LLVMFuzzerTestOneInput fuzz_config_one
-#include "../fuzz/fuzz_config.c"
+#include "../../fuzz/fuzz_config.c"
 #undef LLVMFuzzerTestOneInput
 
 #define LLVMFuzzerTestOneInput fuzz_cli_one
-#include "../fuzz/fuzz_cli.c"
+#include "../../fuzz/fuzz_cli.c"
 #undef LLVMFuzzerTestOneInput
 
 typedef int (*fuzz_fn)(const uint8_t *data, size_t size);

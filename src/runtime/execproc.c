@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The exec path: hold a new process in a running container to the policy
- * the container was created under. (src/runtime.c's rg_runtime_exec is the
+ * the container was created under. (src/runtime/runtime.c's rg_runtime_exec is the
  * execv of the real runtime; this is runc's `exec` subcommand.)
  */
 #include <errno.h>

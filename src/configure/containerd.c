@@ -34,7 +34,7 @@
  * must be written as [table] headers (no dotted keys from a parent table,
  * no inline tables); anything else is refused, never guessed.
  *
- * --remove undoes it: configure_containerd_remove.c.
+ * --remove undoes it: src/configure/containerd_remove.c.
  */
 #include <errno.h>
 #include <fnmatch.h>

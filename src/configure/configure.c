@@ -3,8 +3,8 @@
  * `runguard configure [--remove] ENGINE`: the driver (arguments, plan, diff,
  * backup, atomic write or removal, --host-root) and the drop-in planners for
  * CRI-O and podman. containerd's
- * (config.toml, edited in place) is in configure_containerd.c, Docker's
- * (daemon.json) in configure_docker.c.
+ * (config.toml, edited in place) is in src/configure/containerd.c, Docker's
+ * (daemon.json) in src/configure/docker.c.
  */
 #include <errno.h>
 #include <glob.h>

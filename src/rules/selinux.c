@@ -18,7 +18,7 @@
  * policy with "required": true then refuses every container (fail closed).
  *
  * The rule does no I/O: the host's contexts and the MCS allocator come in
- * through host->selinux (src/selinux_host.c, or a test's own).
+ * through host->selinux (src/host/selinux.c, or a test's own).
  */
 #include <ctype.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Unit tests of the MCS reservation store (src/mcs.c) in a temporary
+ * Unit tests of the MCS reservation store (src/host/mcs.c) in a temporary
  * directory: distinct pairs, reuse on retry, pods sharing their sandbox's
  * pair (per runtime root), release on delete (and not while the container
  * runs), garbage collection of reservations whose container and reserving

@@ -13,7 +13,7 @@
  * AppArmor is not enabled the rule changes nothing: runc cannot apply a
  * profile there (and would refuse to start the container).
  *
- * Pure: the host's AppArmor state comes from rg_host (host_apparmor.c).
+ * Pure: the host's AppArmor state comes from rg_host (src/host/apparmor.c).
  */
 #include <errno.h>
 #include <string.h>

@@ -581,7 +581,7 @@ static int get_profile(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_
 /*
  * The deny list (the setting's, else the built-in one) plus the syscalls
  * only a capability outside the container's bounding set makes useful, as
- * the shipped profile's includes.caps say (src/seccomp_caps.c).
+ * the shipped profile's includes.caps say (src/rules/seccomp_deny_caps.c).
  */
 static int merge_cap_only(const struct rg_json *spec, const struct rg_json *deny,
 			  struct rg_json **ret, struct rg_error **err)

@@ -1,6 +1,6 @@
 /*
- * Unit tests of `runguard configure` (src/configure*.c), the TOML reader it
- * and doctor use (src/toml.c) and the file helpers (src/fileio.c).
+ * Unit tests of `runguard configure` (the files in src/configure/), the TOML reader it
+ * and doctor use (src/lib/toml.c) and the file helpers (src/lib/fileio.c).
  *
  * The engine cases run on copies of tests/fixtures/engines/<engine>/<case>
  * in a temporary directory (run from the repo root), with a binary path

@@ -33,7 +33,7 @@ static const struct {
 	const char *name;
 	const char *start;
 	const char *end;
-	const char *packed_start; /* the same tree packed at build time (src/jsonpack.c) */
+	const char *packed_start; /* the same tree packed at build time (src/lib/jsonpack.c) */
 	const char *packed_end;
 } embedded_profiles[] = {
     {"baseline", rg_embedded_baseline_start, rg_embedded_baseline_end,

@@ -19,7 +19,7 @@
  * source is a host path: relative to the bundle directory when relative,
  * cleaned as Go's filepath.Clean does, and judged lexically and after
  * resolving symlinks on the host against the protected host paths
- * (mounts_hostpaths.c). Any other mount must be of a known file system at
+ * (src/rules/mounts_hostpaths.c). Any other mount must be of a known file system at
  * its one place:
  *   proc at /proc, sysfs at /sys, cgroup and cgroup2 at /sys/fs/cgroup,
  *   devpts at /dev/pts, mqueue at /dev/mqueue, tmpfs anywhere,
