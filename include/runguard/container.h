@@ -17,6 +17,12 @@ struct rg_container {
 	char *status; /* "running", "paused", ... */
 	char *config_name; /* <bundle>/config.json */
 	struct rg_json *spec; /* that config.json, parsed and key-checked */
+	/*
+	 * Set only when the lookup was told a dry run may go on: config.json
+	 * names one spec field twice (rg_spec_canon_keys refused it); spec is
+	 * then the file as written and this is why enforce would refuse.
+	 */
+	char *ambiguity;
 };
 
 /*
@@ -24,9 +30,12 @@ struct rg_container {
  * with the runguard marker in its environment, parses its output, then
  * opens and loads the bundle's config.json with the same checks as create.
  * Fills *ret on success; returns a negative errno with *err set (naming
- * the runtime's own message when state fails) otherwise.
+ * the runtime's own message when state fails) otherwise. With is_dry, a
+ * config.json with two spellings of one field is loaded as written and
+ * ret->ambiguity says so, instead of failing.
  */
-int rg_container_lookup(const char *runtime, const struct rg_cli *cli, struct rg_container *ret,
+int rg_container_lookup(const char *runtime, const struct rg_cli *cli, bool is_dry,
+			struct rg_container *ret,
 			struct rg_error **err);
 
 /* Parses the JSON of `state` (text[0..len)) into bundle and status. For tests too. */

@@ -89,6 +89,13 @@ int rg_config_parse_buffer(const char *name, const char *buf, size_t len, struct
 void rg_config_free(struct rg_config *c);
 
 /*
+ * Is every container judged in a dry mode (audit or warn)? The base mode is
+ * not enforce and no selector sets "enforce". Then nothing is ever changed,
+ * so a spec runguard cannot read unambiguously is recorded, not refused.
+ */
+bool rg_config_is_dry(const struct rg_config *c);
+
+/*
  * Does the configuration's "runtimeFlags" allow `value` for the runtime flag
  * `flag` (e.g. "criu")? Only a listed absolute path, compared byte for byte.
  */

@@ -33,12 +33,16 @@ int rg_spec_load(struct rg_bundle *b, struct rg_json **ret, struct rg_error **er
 /* The same, recording each renamed key in report (rule "keys"; report may be NULL). */
 int rg_spec_load_report(struct rg_bundle *b, struct rg_report *report, struct rg_json **ret,
 			struct rg_error **err);
+/* Reads and parses config.json as rg_spec_load does, keys as they are written. */
+int rg_spec_read(struct rg_bundle *b, struct rg_json **ret, struct rg_error **err);
 
 /*
  * Reads any config.json-shaped file (for explain): the same size cap,
  * parser limits and key canonicalisation, but no ownership checks.
  */
 int rg_spec_load_file(const char *path, struct rg_json **ret, struct rg_error **err);
+/* The same, keys as they are written (explain shows the renames itself). */
+int rg_spec_read_file(const char *path, struct rg_json **ret, struct rg_error **err);
 
 /*
  * Go's decoder (runc's) matches a key to a struct field case-insensitively,
@@ -46,7 +50,7 @@ int rg_spec_load_file(const char *path, struct rg_json **ret, struct rg_error **
  * lone key that folds to an OCI spec field name ("CPU", "Proce\u017fs") to
  * the field's exact spelling, so the rules judge, and the saved file holds,
  * what runc will read; each rename is recorded in report (may be NULL) as a
- * change of rule "keys" at the key's original path. It refuses (-EINVAL) an
+ * change of rule "keys" at the key's original path. It refuses (-ENOTUNIQ) an
  * object where two keys fold to one field ("cpu" and "CPU"): runc would apply
  * the last. Free-form maps (annotations, linux.sysctl,
  * linux.resources.unified, ...) are not touched. The top level must be an

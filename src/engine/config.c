@@ -326,6 +326,18 @@ static int parse_restore(const struct src *s, const struct rg_json *v, struct rg
 	return 0;
 }
 
+bool rg_config_is_dry(const struct rg_config *c)
+{
+	if (c->mode == RG_MODE_ENFORCE)
+		return false;
+	for (size_t i = 0; c->selectors && i < c->selectors->n; i++) {
+		const char *m = rg_json_str(rg_json_get(c->selectors->u.items[i], "mode"));
+		if (rg_streq(m, "enforce"))
+			return false;
+	}
+	return true;
+}
+
 bool rg_config_allows_flag(const struct rg_config *c, const char *flag, const char *value)
 {
 	const struct rg_json *list =

@@ -148,6 +148,28 @@ static void check_restore(const struct rg_cli *cli, const struct rg_config *cfg,
 		    mode);
 }
 
+/*
+ * Two keys naming one field (or, strictly, a case variant) in a dry mode:
+ * runc and crun read such a spec differently, so enforce refuses it; audit
+ * and warn change nothing anyway, so the container runs as it came and the
+ * record says it would have been refused. The policy is chosen without the
+ * spec's annotations (they may be what is ambiguous).
+ */
+static int dry_ambiguous(const struct rg_config *cfg, struct rg_decision *d,
+			 struct rg_error **err)
+{
+	_cleanup_free_ char *msg = rg_xstrdup((*err)->msg);
+	rg_error_free(*err);
+	*err = NULL;
+	int r = rg_policy_select(cfg, NULL, &d->policy, err);
+	if (r < 0)
+		return r;
+	d->has_policy = true;
+	rg_report_violation(&d->report, "fields", ".", "%s", msg);
+	d->verdict = "would-reject";
+	return 0;
+}
+
 int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg, struct rg_decision *d,
 		     struct rg_error **err)
 {
@@ -169,6 +191,10 @@ int rg_guard_enforce(const struct rg_cli *cli, const struct rg_config *cfg, stru
 	rg_selinux_host_init(&sh, cli, cfg->runtime);
 	d->config_name = rg_xstrdup(b.config_name);
 	r = rg_spec_load_report(&b, &d->report, &spec, err);
+	if (r == -ENOTUNIQ && rg_config_is_dry(cfg)) {
+		r = dry_ambiguous(cfg, d, err);
+		goto out;
+	}
 	if (r < 0)
 		goto out;
 	dir = bundle_dir(cli->bundle, false);
@@ -301,13 +327,13 @@ static int load_for_explain(const char *path, struct rg_json **ret, char **ret_n
 		int r = rg_spec_open(path, &b, err);
 		if (r < 0)
 			return r;
-		r = rg_spec_load(&b, ret, err);
+		r = rg_spec_read(&b, ret, err);
 		*ret_name = rg_xstrdup(b.config_name);
 		rg_spec_close(&b);
 		return r;
 	}
 	*ret_name = rg_xstrdup(path);
-	return rg_spec_load_file(path, ret, err);
+	return rg_spec_read_file(path, ret, err);
 }
 
 /* Enforces a copy of spec and prints the patch and summary. Returns 0 or 1 (rejected). */
@@ -318,10 +344,14 @@ static int explain_spec(struct rg_json *spec, const struct rg_config *cfg, const
 	struct rg_error *verr = NULL;
 	_cleanup_json_ struct rg_json *orig = rg_json_clone(spec);
 
-	struct rg_selinux_host sh;
-	rg_selinux_host_init(&sh, NULL, cfg->runtime);
-	int r = decide(spec, cfg, &sh, name, bundle, &d, &verr);
-	rg_selinux_host_free(&sh);
+	/* Keys get runc's spelling as create gives them: the renames are changes too. */
+	int r = rg_spec_canon_keys(spec, name, &d.report, &verr);
+	if (r == 0) {
+		struct rg_selinux_host sh;
+		rg_selinux_host_init(&sh, NULL, cfg->runtime);
+		r = decide(spec, cfg, &sh, name, bundle, &d, &verr);
+		rg_selinux_host_free(&sh);
+	}
 	if (r < 0 && r != -EPERM) {
 		*err = verr;
 		rg_decision_free(&d);

@@ -113,10 +113,13 @@ int rg_partial_begin(const char *runtime, const struct rg_cli *cli, const struct
 	d->verdict = "error";
 	if (input)
 		d->input = rg_xstrdup(input);
-	int r = rg_container_lookup(runtime, cli, c, err);
+	int r = rg_container_lookup(runtime, cli, rg_config_is_dry(cfg), c, err);
 	if (r < 0)
 		return r;
 	d->config_name = rg_xstrdup(c->config_name);
+	/* Only in a dry run: recorded as create records it (rg_guard_enforce). */
+	if (c->ambiguity)
+		rg_report_violation(&d->report, "fields", ".", "%s", c->ambiguity);
 	const struct rg_json *ann = rg_json_get(c->spec, "annotations");
 	if (rg_json_is(ann, RG_JSON_OBJECT))
 		d->annotations = rg_json_clone(ann);

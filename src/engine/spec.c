@@ -92,8 +92,7 @@ int rg_spec_load(struct rg_bundle *b, struct rg_json **ret, struct rg_error **er
 	return rg_spec_load_report(b, NULL, ret, err);
 }
 
-int rg_spec_load_report(struct rg_bundle *b, struct rg_report *report, struct rg_json **ret,
-			struct rg_error **err)
+int rg_spec_read(struct rg_bundle *b, struct rg_json **ret, struct rg_error **err)
 {
 	/* O_NONBLOCK: a FIFO planted as config.json must not hang us. */
 	_cleanup_close_ int fd = openat(b->dirfd, CONFIG_NAME,
@@ -122,9 +121,17 @@ int rg_spec_load_report(struct rg_bundle *b, struct rg_report *report, struct rg
 	if (r < 0)
 		return r;
 
-	_cleanup_json_ struct rg_json *spec = rg_json_parse(buf, len, b->config_name, NULL, err);
-	if (!spec)
-		return -EINVAL;
+	*ret = rg_json_parse(buf, len, b->config_name, NULL, err);
+	return *ret ? 0 : -EINVAL;
+}
+
+int rg_spec_load_report(struct rg_bundle *b, struct rg_report *report, struct rg_json **ret,
+			struct rg_error **err)
+{
+	_cleanup_json_ struct rg_json *spec = NULL;
+	int r = rg_spec_read(b, &spec, err);
+	if (r < 0)
+		return r;
 	r = rg_spec_canon_keys(spec, b->config_name, report, err);
 	if (r < 0)
 		return r;
@@ -132,7 +139,7 @@ int rg_spec_load_report(struct rg_bundle *b, struct rg_report *report, struct rg
 	return 0;
 }
 
-int rg_spec_load_file(const char *path, struct rg_json **ret, struct rg_error **err)
+int rg_spec_read_file(const char *path, struct rg_json **ret, struct rg_error **err)
 {
 	struct stat st;
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -145,9 +152,16 @@ int rg_spec_load_file(const char *path, struct rg_json **ret, struct rg_error **
 	int r = rg_argfile_read_fd(fd, path, RG_JSON_MAX_SIZE, &buf, &len, err);
 	if (r < 0)
 		return r;
-	_cleanup_json_ struct rg_json *spec = rg_json_parse(buf, len, path, NULL, err);
-	if (!spec)
-		return -EINVAL;
+	*ret = rg_json_parse(buf, len, path, NULL, err);
+	return *ret ? 0 : -EINVAL;
+}
+
+int rg_spec_load_file(const char *path, struct rg_json **ret, struct rg_error **err)
+{
+	_cleanup_json_ struct rg_json *spec = NULL;
+	int r = rg_spec_read_file(path, &spec, err);
+	if (r < 0)
+		return r;
 	r = rg_spec_canon_keys(spec, path, NULL, err);
 	if (r < 0)
 		return r;
@@ -464,13 +478,13 @@ static int object_keys(struct key_walk *w, struct rg_json *obj, struct rg_error 
 		if (!f)
 			continue;
 		if (w->is_strict && !is_canonical(m, f->name))
-			return rg_error_set(err, EINVAL,
+			return rg_error_set(err, ENOTUNIQ,
 					    "%s: %s.%s: key differs from the spec field \"%s\" "
 					    "only by case; runc would read it as \"%s\"",
 					    w->name, path, m->key, f->name, f->name);
 		if (w->seen[f->index] == w->generation) {
 			const struct rg_json_member *o = &obj->u.members[w->seen_member[f->index]];
-			return rg_error_set(err, EINVAL,
+			return rg_error_set(err, ENOTUNIQ,
 					    "%s: %s.%s: names the same spec field (\"%s\") as the "
 					    "key \"%s\" before it; runc would apply only the last "
 					    "of them, refusing",

@@ -28,6 +28,7 @@ void rg_container_free(struct rg_container *c)
 	free(c->bundle);
 	free(c->status);
 	free(c->config_name);
+	free(c->ambiguity);
 	rg_json_free(c->spec);
 	*c = (struct rg_container){0};
 }
@@ -126,7 +127,8 @@ static int run_state(const char *runtime, const struct rg_cli *cli, char **ret_o
 	return 0;
 }
 
-int rg_container_lookup(const char *runtime, const struct rg_cli *cli, struct rg_container *ret,
+int rg_container_lookup(const char *runtime, const struct rg_cli *cli, bool is_dry,
+			struct rg_container *ret,
 			struct rg_error **err)
 {
 	struct rg_container c = {0};
@@ -142,6 +144,12 @@ int rg_container_lookup(const char *runtime, const struct rg_cli *cli, struct rg
 	if (r == 0) {
 		c.config_name = rg_xstrdup(b.config_name);
 		r = rg_spec_load(&b, &c.spec, err);
+		if (r == -ENOTUNIQ && is_dry) {
+			c.ambiguity = rg_xstrdup((*err)->msg);
+			rg_error_free(*err);
+			*err = NULL;
+			r = rg_spec_read(&b, &c.spec, err);
+		}
 		rg_spec_close(&b);
 	}
 	if (r < 0) {

@@ -102,6 +102,44 @@ variant_config() {
 	expect_refused "$BUNDLE" "runguard" ".linux.resources.Pids" "runc would apply only the last"
 }
 
+@test "keys: two spellings in audit mode (runc's resources.CPU test): the container runs as runc reads it, config.json untouched, audit says would-reject" {
+	# runc's own suite writes linux.resources.CPU next to an existing "cpu".
+	# Enforce refuses that (crun reads only "cpu"); audit changes nothing, so
+	# the container must run exactly as bare runc would run it.
+	use_config '{"mode": "audit"}'
+	make_bundle "$BUNDLE" sh -c "$PROBE_SCRIPT"
+	edit_config "$BUNDLE" 'del(.linux.resources.pids) | .linux.resources.pids = {limit: 100} | .linux.resources.Pids = {limit: 0}'
+	local before id
+	before=$(sha256sum <"$BUNDLE/config.json")
+	run_bundle id
+	assert_status 0
+	# Go applies the last key: Pids' 0 is "no limit", as bare runc gives it.
+	[[ "$(status_field pids.max)" == max ]] || die "pids.max is $(status_field pids.max)"
+	[[ "$(sha256sum <"$BUNDLE/config.json")" == "$before" ]] || die "audit mode rewrote config.json"
+	[[ "$(jq -r .decision "$AUDIT" | tail -n 1)" == would-reject ]] || die "audit: $(cat "$AUDIT")"
+	jq -e 'select(.decision == "would-reject") | .violations[] | select(.rule == "fields" and (.message | test("runc would apply only the last")))' "$AUDIT" >/dev/null ||
+		die "audit record does not name the ambiguity: $(tail -n 1 "$AUDIT")"
+}
+
+@test "keys: two spellings with a selector in enforce mode are still refused when the base mode is audit" {
+	use_config '{"mode": "audit", "selectors": [{"match": {"x": "y"}, "mode": "enforce"}]}'
+	make_bundle "$BUNDLE" true
+	edit_config "$BUNDLE" '.linux.resources.pids = {limit: 100} | .linux.resources.Pids = {limit: 0}'
+	expect_refused "$BUNDLE" "runguard" ".linux.resources.Pids" "runc would apply only the last"
+}
+
+@test "keys: explain shows a rename as create makes it: in the patch and in the summary (rule keys)" {
+	make_bundle "$BUNDLE" true
+	edit_config "$BUNDLE" 'del(.linux.resources.pids) | .linux.resources.Pids = {limit: 7}'
+	rg explain "$BUNDLE"
+	assert_status 0
+	jq -e 'any(.[]; .op == "remove" and .path == "/linux/resources/Pids")' <<<"$output" >/dev/null ||
+		die "the patch does not remove Pids: $output"
+	jq -e 'any(.[]; .op == "add" and .path == "/linux/resources/pids" and .value.limit == 7)' <<<"$output" >/dev/null ||
+		die "the patch does not add pids with the workload's limit: $output"
+	[[ "$stderr" == *'.linux.resources.Pids: "Pids" -> "pids"'* ]] || die "summary: $stderr"
+}
+
 # ---------------------------------------------------------------------------
 # side by side with the real runtime
 
@@ -406,4 +444,26 @@ assert_runc_json_line() {
 	rg --root "$STATE" update -r "$T/res.json" "$id"
 	assert_status 0
 	[[ "$(cg "$id" pids pids.max)" == 200 ]] || die "pids.max is $(cg "$id" pids pids.max)"
+}
+
+@test "fidelity: update and exec of a container whose config.json names a field twice: audit mode passes them (would-reject), enforce refuses" {
+	# runc's "update cpuset parameters via resources.CPU" creates such a
+	# container ("cpu" and "CPU") and then updates it.
+	make_bundle "$BUNDLE" sleep 3600
+	edit_config "$BUNDLE" '.linux.resources.pids = {limit: 1000} | .linux.resources.Pids = {limit: 900}'
+	local id
+	start_running id real_runc "$BUNDLE"
+	use_config '{"mode": "audit"}'
+	rg --root "$STATE" update --pids-limit 100 "$id"
+	assert_status 0
+	[[ "$(cg "$id" pids pids.max)" == 100 ]] || die "pids.max is $(cg "$id" pids pids.max)"
+	[[ "$(jq -r .decision "$AUDIT" | tail -n 1)" == would-reject ]] || die "audit: $(tail -n 1 "$AUDIT")"
+	rg --root "$STATE" exec "$id" true
+	assert_status 0
+	[[ "$(jq -r .decision "$AUDIT" | tail -n 1)" == would-reject ]] || die "audit: $(tail -n 1 "$AUDIT")"
+	use_config '{}'
+	rg --root "$STATE" update --pids-limit 200 "$id"
+	assert_status 1
+	[[ "$stderr" == *"runc would apply only the last"* ]] || die "stderr: $stderr"
+	[[ "$(cg "$id" pids pids.max)" == 100 ]] || die "pids.max changed to $(cg "$id" pids pids.max)"
 }

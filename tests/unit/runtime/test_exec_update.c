@@ -747,8 +747,9 @@ static void test_exec_process_bad(void **state)
 		struct fixture f;
 		struct rg_json *p = NULL;
 		int r = exec_process(&f, "{}", container_plain, bad[i], &p);
-		if (r != -EINVAL)
-			fail_msg("'%s': %d, want -EINVAL", bad[i], r);
+		/* -ENOTUNIQ: two spellings of one field */
+		if (r != -EINVAL && r != -ENOTUNIQ)
+			fail_msg("'%s': %d, want -EINVAL or -ENOTUNIQ", bad[i], r);
 		rg_json_free(p);
 		fx_free(&f);
 	}
@@ -1015,8 +1016,9 @@ static void test_update_resources_bad(void **state)
 		struct fixture f;
 		struct rg_json *j = NULL;
 		int r = update_json(&f, limits_fix, bad[i], &j);
-		if (r != -EINVAL)
-			fail_msg("'%s': %d, want -EINVAL", bad[i], r);
+		/* -ENOTUNIQ: two spellings of one field */
+		if (r != -EINVAL && r != -ENOTUNIQ)
+			fail_msg("'%s': %d, want -EINVAL or -ENOTUNIQ", bad[i], r);
 		rg_json_free(j);
 		fx_free(&f);
 	}
@@ -1119,8 +1121,9 @@ static void test_update_resources_members(void **state)
 	fx_free(&f);
 	for (size_t i = 0; i < RG_ARRAY_SIZE(unknown); i++) {
 		int r = update_json(&f, limits_fix, unknown[i], &j);
-		if (r != -EINVAL)
-			fail_msg("'%s': %d, want -EINVAL", unknown[i], r);
+		/* -ENOTUNIQ: two spellings of one field */
+		if (r != -EINVAL && r != -ENOTUNIQ)
+			fail_msg("'%s': %d, want -EINVAL or -ENOTUNIQ", unknown[i], r);
 		rg_json_free(j);
 		fx_free(&f);
 	}
