@@ -403,3 +403,71 @@ crun_cmd() {
 	assert_failed_cleanly
 	assert_contains "$stderr" ".personality"
 }
+
+# crun_same ARGS...: ARGS through runguard (crun underneath) and through crun
+# directly give the same exit status, stdout and stderr.
+crun_same() {
+	crun_cmd "$@"
+	local rs=$status ro=$output re=$stderr
+	rg "$@"
+	[[ "$status" == "$rs" ]] || { die "$*: exit status $status, crun's is $rs"; return 1; }
+	[[ "$output" == "$ro" ]] || { die "$*: stdout differs from crun's:"$'\n'"$ro"; return 1; }
+	[[ "$stderr" == "$re" ]] || { die "$*: stderr differs from crun's:"$'\n'"$re"$'\n'"runguard's:"$'\n'"$stderr"; return 1; }
+}
+
+@test "crun: fidelity: state, ps, list, pause, resume, kill, delete of a real container match crun's, errors included" {
+	make_bundle "$BUNDLE" sleep 3600
+	local id
+	start_running id crun_cmd "$BUNDLE"
+	crun_same --root "$STATE" state "$id"
+	crun_same --root "$STATE" ps "$id"
+	crun_same --root "$STATE" ps --format json "$id"
+	crun_same --root "$STATE" list
+	crun_same --root "$STATE" list -q
+	# A command that changes the container runs once, through runguard; then
+	# the same command is an error both ways (already paused, not paused, ...).
+	rg --root "$STATE" pause "$id"
+	assert_status 0
+	[[ -z "$output$stderr" ]] || die "pause printed: $output$stderr"
+	[[ "$(container_status "$STATE" "$id")" == paused ]]
+	crun_same --root "$STATE" pause "$id"
+	crun_same --root "$STATE" state "$id"
+	rg --root "$STATE" resume "$id"
+	assert_status 0
+	[[ "$(container_status "$STATE" "$id")" == running ]]
+	crun_same --root "$STATE" resume "$id"
+	crun_same --root "$STATE" delete "$id" # running: refused by crun both ways
+	rg --root "$STATE" kill "$id" KILL
+	assert_status 0
+	wait_status "$STATE" "$id" stopped
+	# Stopped: crun's error, whose wording depends on whether the process was
+	# reaped yet ("kill container" or "open pidfd"): same status, same errno.
+	crun_cmd --root "$STATE" kill "$id" KILL
+	local ks=$status ke=$stderr
+	rg --root "$STATE" kill "$id" KILL
+	assert_status "$ks"
+	[[ "$ke" == *"No such process" && "$stderr" == *"No such process" ]] || die "kill: crun [$ke], runguard [$stderr]"
+	rg --root "$STATE" delete "$id"
+	assert_status 0
+	crun_same --root "$STATE" state "$id"
+	crun_same --root "$STATE" delete "$id"
+	assert_no_containers
+}
+
+@test "crun: fidelity: run in audit mode: the process's exit status, stdout and stderr are crun's, config.json untouched" {
+	use_config '{"mode": "audit"}'
+	make_bundle "$BUNDLE" sh -c 'echo out; echo err >&2; exit 7'
+	local a b before
+	before=$(sha256sum <"$BUNDLE/config.json")
+	new_id a
+	crun_cmd --root "$STATE" run -b "$BUNDLE" "$a"
+	local rs=$status ro=$output re=$stderr
+	new_id b
+	rg --root "$STATE" run -b "$BUNDLE" "$b"
+	assert_status "$rs"
+	[[ "$rs" == 7 && "$output" == "$ro" ]] || die "stdout [$output], crun's [$ro] (status $rs)"
+	[[ "$(grep -v '^runguard: warning: ' <<<"$stderr")" == "$re" ]] || die "stderr [$stderr], crun's [$re]"
+	[[ "$(sha256sum <"$BUNDLE/config.json")" == "$before" ]] || die "audit mode rewrote config.json"
+	crun_cmd --root "$STATE" delete "$a"
+	crun_cmd --root "$STATE" delete "$b"
+}
