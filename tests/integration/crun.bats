@@ -455,19 +455,5 @@ crun_same() {
 }
 
 @test "crun: fidelity: run in audit mode: the process's exit status, stdout and stderr are crun's, config.json untouched" {
-	use_config '{"mode": "audit"}'
-	make_bundle "$BUNDLE" sh -c 'echo out; echo err >&2; exit 7'
-	local a b before
-	before=$(sha256sum <"$BUNDLE/config.json")
-	new_id a
-	crun_cmd --root "$STATE" run -b "$BUNDLE" "$a"
-	local rs=$status ro=$output re=$stderr
-	new_id b
-	rg --root "$STATE" run -b "$BUNDLE" "$b"
-	assert_status "$rs"
-	[[ "$rs" == 7 && "$output" == "$ro" ]] || die "stdout [$output], crun's [$ro] (status $rs)"
-	[[ "$(grep -v '^runguard: warning: ' <<<"$stderr")" == "$re" ]] || die "stderr [$stderr], crun's [$re]"
-	[[ "$(sha256sum <"$BUNDLE/config.json")" == "$before" ]] || die "audit mode rewrote config.json"
-	crun_cmd --root "$STATE" delete "$a"
-	crun_cmd --root "$STATE" delete "$b"
+	same_audit_run crun_cmd
 }

@@ -270,18 +270,7 @@ ERROR_ARGS=(
 }
 
 @test "fidelity: runc: run in audit mode: the process's exit status, stdout and stderr are runc's" {
-	use_config '{"mode": "audit"}'
-	make_bundle "$BUNDLE" sh -c 'echo out; echo err >&2; exit 7'
-	local a b
-	new_id a
-	real_runc --root "$STATE" run -b "$BUNDLE" "$a"
-	local rs=$status ro=$output re=$stderr
-	new_id b
-	rg --root "$STATE" run -b "$BUNDLE" "$b"
-	assert_status "$rs"
-	[[ "$rs" == 7 && "$output" == "$ro" ]] || die "stdout [$output], runc's [$ro] (status $rs)"
-	# Audit mode only warns on stderr (runguard: warning: ...); the rest is the container's.
-	[[ "$(grep -v '^runguard: warning: ' <<<"$stderr")" == "$re" ]] || die "stderr [$stderr], runc's [$re]"
+	same_audit_run real_runc
 }
 
 @test "fidelity: runc: create/start with --pid-file (relative, -b and --bundle=), default policy: pid files as runc writes them" {

@@ -303,6 +303,29 @@ start_running() {
 	printf -v "$1" '%s' "$started_id"
 }
 
+# same_audit_run REF_CMD: in audit mode, a container that prints on both
+# streams and exits 7, run by REF_CMD (real_runc, crun_cmd) and through
+# runguard: same status, stdout and stderr (runguard's warnings aside), and
+# config.json untouched. Both containers are deleted.
+same_audit_run() {
+	use_config '{"mode": "audit"}'
+	make_bundle "$BUNDLE" sh -c 'echo out; echo err >&2; exit 7'
+	local a b before rs ro re
+	before=$(sha256sum <"$BUNDLE/config.json")
+	new_id a
+	"$1" --root "$STATE" run -b "$BUNDLE" "$a"
+	rs=$status ro=$output re=$stderr
+	new_id b
+	rg --root "$STATE" run -b "$BUNDLE" "$b"
+	assert_status "$rs" || return 1
+	[[ "$rs" == 7 && "$output" == "$ro" ]] || { die "stdout [$output], the runtime's [$ro] (status $rs)"; return 1; }
+	# Audit mode only warns on stderr (runguard: warning: ...); the rest is the container's.
+	[[ "$(grep -v '^runguard: warning: ' <<<"$stderr")" == "$re" ]] || { die "stderr [$stderr], the runtime's [$re]"; return 1; }
+	[[ "$(sha256sum <"$BUNDLE/config.json")" == "$before" ]] || { die "audit mode rewrote config.json"; return 1; }
+	"$1" --root "$STATE" delete "$a"
+	"$1" --root "$STATE" delete "$b"
+}
+
 # start_container VAR: a running container (sleep) from $BUNDLE started by
 # runguard run -d.
 start_container() {
