@@ -456,6 +456,45 @@ static int run_passthrough(const struct rg_cli *cli, int argc, char *argv[])
 	return fail(cli, err);
 }
 
+/*
+ * A subcommand runguard does not know may start or change a container
+ * outside the policy (crun's "mounts add" does): refused. When every
+ * container is judged dry (audit or warn) nothing is ever changed, so it is
+ * recorded as would-reject and passed on like a passthrough command.
+ */
+static int run_unknown(const struct rg_cli *cli, int argc, char *argv[])
+{
+	struct rg_error *err = NULL;
+	struct rg_config cfg;
+	struct rg_decision d = {0};
+	_cleanup_free_ char *why = rg_cli_unknown_msg(cli);
+
+	if (rg_libs_load(RG_LIBS_ALL, &err) < 0 || rg_config_load(NULL, &cfg, &err) < 0)
+		return fail(cli, err);
+	int r = -EPERM;
+	if (rg_config_is_dry(&cfg))
+		r = rg_policy_select(&cfg, NULL, &d.policy, &err);
+	if (r == 0) {
+		d.has_policy = true;
+		d.verdict = "would-reject";
+		rg_report_violation(&d.report, "cli", cli->subcmd, "%s", why);
+		r = audit(&cfg, cli, &d, NULL);
+		if (r < 0)
+			rg_error_set(&err, EIO, "audit log required by the configuration but not writable");
+	} else if (r == -EPERM) {
+		rg_error_set(&err, EINVAL, "%s", why);
+		d.verdict = "rejected";
+		audit(&cfg, cli, &d, err->msg);
+	}
+	if (r == 0 && d.policy.mode == RG_MODE_WARN)
+		warn_findings(cli, &d);
+	rg_decision_free(&d);
+	rg_config_free(&cfg);
+	if (r < 0)
+		return fail(cli, err);
+	return run_passthrough(cli, argc, argv);
+}
+
 int main(int argc, char *argv[])
 {
 	struct rg_cli cli;
@@ -475,6 +514,8 @@ int main(int argc, char *argv[])
 	case RG_CLI_EXEC:
 	case RG_CLI_UPDATE:
 		return run_enforced(&cli, argc, argv);
+	case RG_CLI_UNKNOWN:
+		return run_unknown(&cli, argc, argv);
 	case RG_CLI_PASSTHROUGH:
 	default:
 		return run_passthrough(&cli, argc, argv);

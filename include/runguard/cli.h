@@ -18,6 +18,8 @@ enum rg_cli_kind {
 	RG_CLI_OWN, /* one of runguard's own commands (info, --help) */
 	RG_CLI_EXEC, /* exec: enforce the process (--process file, --cap, ...), then exec */
 	RG_CLI_UPDATE, /* update: clamp or refuse resource limits, then exec */
+	/* a subcommand runguard does not know: refused (passed on, recorded, when every mode is dry) */
+	RG_CLI_UNKNOWN,
 };
 
 enum rg_log_format {
@@ -66,6 +68,8 @@ struct rg_cli {
  * On success fills *ret and returns 0.
  */
 int rg_cli_scan(int argc, char *const argv[], struct rg_cli *ret, struct rg_error **err);
+/* Why a subcommand of kind RG_CLI_UNKNOWN is refused (malloc'd). */
+char *rg_cli_unknown_msg(const struct rg_cli *cli);
 
 /*
  * Refuses (-EINVAL, *err set) a command line whose flags the real runtime

@@ -877,6 +877,14 @@ void rg_argv_free(struct rg_argv *a)
 	*a = (struct rg_argv){0};
 }
 
+char *rg_cli_unknown_msg(const struct rg_cli *cli)
+{
+	return rg_xasprintf("unknown subcommand '%s': runguard passes on only the runc and crun "
+			    "subcommands it knows cannot start or change a container outside its "
+			    "policy",
+			    cli->subcmd);
+}
+
 int rg_cli_scan(int argc, char *const argv[], struct rg_cli *ret, struct rg_error **err)
 {
 	struct rg_cli c = {.kind = RG_CLI_PASSTHROUGH, .subcmd_index = -1, .id_index = -1};
@@ -932,11 +940,7 @@ int rg_cli_scan(int argc, char *const argv[], struct rg_cli *ret, struct rg_erro
 		c.kind = (sub_help || !c.container_id) ? RG_CLI_PASSTHROUGH : RG_CLI_ENFORCE;
 	} else if (!in_list(c.subcmd, passthrough_subcommands,
 			    RG_ARRAY_SIZE(passthrough_subcommands))) {
-		return rg_error_set(err, EINVAL,
-				    "unknown subcommand '%s': runguard passes on only the runc and "
-				    "crun subcommands it knows cannot start or change a container "
-				    "outside its policy",
-				    c.subcmd);
+		c.kind = RG_CLI_UNKNOWN;
 	}
 	*ret = c;
 	return 0;

@@ -129,6 +129,11 @@ static void cli_check(int argc, char *const argv[], const struct rg_cli *c)
 		FUZZ_ASSERT(c->subcmd && rg_streq(c->subcmd, "update"));
 		cli_check_flags(argc, argv, c);
 		break;
+	case RG_CLI_UNKNOWN:
+		/* never one runguard judges (crun's "mounts" is one it does not know) */
+		FUZZ_ASSERT(c->subcmd && !cli_is_one_of(c->subcmd, enforced, RG_ARRAY_SIZE(enforced)) &&
+			    !rg_streq(c->subcmd, "exec") && !rg_streq(c->subcmd, "update"));
+		break;
 	case RG_CLI_PASSTHROUGH:
 		break;
 	default:

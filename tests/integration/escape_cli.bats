@@ -509,3 +509,24 @@ fake_runtime() {
 	assert_status 0
 	[[ "$(cat "$FAKE_LOG")" == "argv:$(printf ' %q' --cgroup-manager=cgroupfs --root "$STATE" create -b "$BUNDLE" "$id")" ]]
 }
+
+@test "escape_cli: an unknown subcommand is refused with a selector in enforce mode, and passed on, recorded would-reject, when every mode is audit" {
+	make_spy
+	use_config '{"mode": "audit", "selectors": [{"match": {"x": "y"}, "mode": "enforce"}]}'
+	: >"$SPY_LOG"
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" mounts add c1 "$T/m.json"
+	assert_failed_cleanly
+	[[ ! -s "$SPY_LOG" ]] || die "the runtime ran: $(cat "$SPY_LOG")"
+	[[ "$(jq -r .decision "$AUDIT" | tail -n 1)" == rejected ]] || die "audit: $(tail -n 1 "$AUDIT")"
+	use_config '{"mode": "audit"}'
+	: >"$SPY_LOG"
+	RUNGUARD_RUNTIME=$SPY rg --root "$STATE" mounts add c1 "$T/m.json"
+	# runc has no "mounts": its own error, its own status.
+	[[ "$status" -ne 0 && "$stderr" == *"No help topic for 'mounts'"* ]] || die "status $status, stderr: $stderr"
+	grep -q "mounts add c1" "$SPY_LOG" || die "the runtime did not get the command: $(cat "$SPY_LOG")"
+	[[ "$(jq -r .decision "$AUDIT" | tail -n 1)" == would-reject ]] || die "audit: $(tail -n 1 "$AUDIT")"
+	[[ "$(jq -r '.violations[0].rule' "$AUDIT" | tail -n 1)" == cli ]] || die "audit: $(tail -n 1 "$AUDIT")"
+	# runc's own answer for a command it does not have (runc's suite: "runc foo -h").
+	RUNGUARD_RUNTIME=$REAL_RUNC rg foo -h
+	[[ "$status" -ne 0 && "$stderr" == *"No help topic for 'foo'"* ]] || die "status $status, stderr: $stderr"
+}
