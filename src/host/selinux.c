@@ -23,7 +23,7 @@
 
 #include <selinux/selinux.h>
 
-#include "runguard/mcs.h"
+#include "mcs.h"
 #include "runguard/runtime.h"
 #include "runguard/selinux.h"
 #include "runguard/util.h"

@@ -25,7 +25,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "runguard/fields.h"
+#include "fields.h"
 #include "runguard/rules.h"
 #include "runguard/util.h"
 

@@ -35,7 +35,7 @@
 #include <string.h>
 
 #include "runguard/rules.h"
-#include "runguard/seccomp_caps.h"
+#include "seccomp_deny_caps.h"
 #include "runguard/util.h"
 
 #define SC ".linux.seccomp"

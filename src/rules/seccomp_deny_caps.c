@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "runguard/policy.h"
-#include "runguard/seccomp_caps.h"
+#include "seccomp_deny_caps.h"
 #include "runguard/util.h"
 
 static bool has_str(const struct rg_json *arr, const char *s)

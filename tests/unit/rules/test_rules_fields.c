@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of the fields rule (the spec allowlist), and that README lists every field. */
-#include "runguard/fields.h"
+#include "../../../src/rules/fields.h"
 #include "runguard/fileio.h"
 #include "rules_harness.h"
 

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 
 #include "isolation_harness.h"
-#include "runguard/cgpath.h"
+#include "../../../src/rules/resources_cgpath.h"
 
 /* ================= the namespace adapter ================= */
 

@@ -28,7 +28,7 @@
 #include "runguard/error.h"
 #include "runguard/host.h"
 #include "runguard/json.h"
-#include "runguard/mcs.h"
+#include "../../../src/host/mcs.h"
 #include "runguard/policy.h"
 #include "runguard/report.h"
 #include "runguard/rules.h"
