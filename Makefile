@@ -99,7 +99,7 @@ $(BUILD)/cap_names.h: tools/gen_cap_names.c
 	$(Q)$(BUILD_CC) -O2 -o $(BUILD)/tools/gen_cap_names $< -lcap
 	$(Q)$(BUILD)/tools/gen_cap_names >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/src/rules/capabilities.o: $(BUILD)/cap_names.h
+$(BUILD)/src/lib/capnames.o: $(BUILD)/cap_names.h
 
 # The shipped profiles are embedded with .incbin so zero-config works: as
 # text (for check-config and the digest) and as trees packed at build time

@@ -4,7 +4,7 @@
  * trees their text parses to, and the packed form survives a round trip;
  * damaged packed bytes are refused, not trusted.
  */
-#include "runguard/caps.h"
+#include "runguard/capnames.h"
 #include "runguard/policy.h"
 #include "rules_harness.h"
 
@@ -54,14 +54,14 @@ static void test_pack_round_trip_and_damage(void **state)
 static void test_cap_names_from_build(void **state)
 {
 	/* The build-time table (tools/gen_cap_names.c) spells names as runc does. */
-	assert_true(rg_caps_count() >= 41);
-	assert_string_equal(rg_caps_name(0), "CAP_CHOWN");
-	assert_string_equal(rg_caps_name(21), "CAP_SYS_ADMIN");
-	assert_string_equal(rg_caps_name(40), "CAP_CHECKPOINT_RESTORE");
-	assert_int_equal(rg_caps_lookup("CAP_SYS_ADMIN"), 21);
-	assert_int_equal(rg_caps_lookup("cap_sys_admin"), -1);
-	assert_null(rg_caps_name(rg_caps_count()));
-	assert_null(rg_caps_name(-1));
+	assert_true(rg_capnames_count() >= 41);
+	assert_string_equal(rg_capnames_name(0), "CAP_CHOWN");
+	assert_string_equal(rg_capnames_name(21), "CAP_SYS_ADMIN");
+	assert_string_equal(rg_capnames_name(40), "CAP_CHECKPOINT_RESTORE");
+	assert_int_equal(rg_capnames_lookup("CAP_SYS_ADMIN"), 21);
+	assert_int_equal(rg_capnames_lookup("cap_sys_admin"), -1);
+	assert_null(rg_capnames_name(rg_capnames_count()));
+	assert_null(rg_capnames_name(-1));
 }
 
 int main(void)

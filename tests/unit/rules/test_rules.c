@@ -32,7 +32,7 @@
 
 #include <cmocka.h>
 
-#include "runguard/caps.h"
+#include "runguard/capnames.h"
 #include "runguard/error.h"
 #include "runguard/host.h"
 #include "runguard/json.h"
@@ -388,22 +388,22 @@ static void test_caps_wrong_types(void **state)
 
 static void test_caps_lookup_table(void **state)
 {
-	assert_true(rg_caps_count() >= 41);
-	assert_int_equal(rg_caps_lookup("CAP_CHOWN"), 0);
-	assert_int_equal(rg_caps_lookup("CAP_SYS_ADMIN"), 21);
-	assert_int_equal(rg_caps_lookup("CAP_CHECKPOINT_RESTORE"), 40);
-	assert_int_equal(rg_caps_lookup("cap_sys_admin"), -1);
-	assert_int_equal(rg_caps_lookup("21"), -1);
-	assert_int_equal(rg_caps_lookup("CAP_SYS_ADMIN "), -1);
-	assert_string_equal(rg_caps_name(21), "CAP_SYS_ADMIN");
-	assert_null(rg_caps_name(-1));
-	assert_null(rg_caps_name(rg_caps_count()));
+	assert_true(rg_capnames_count() >= 41);
+	assert_int_equal(rg_capnames_lookup("CAP_CHOWN"), 0);
+	assert_int_equal(rg_capnames_lookup("CAP_SYS_ADMIN"), 21);
+	assert_int_equal(rg_capnames_lookup("CAP_CHECKPOINT_RESTORE"), 40);
+	assert_int_equal(rg_capnames_lookup("cap_sys_admin"), -1);
+	assert_int_equal(rg_capnames_lookup("21"), -1);
+	assert_int_equal(rg_capnames_lookup("CAP_SYS_ADMIN "), -1);
+	assert_string_equal(rg_capnames_name(21), "CAP_SYS_ADMIN");
+	assert_null(rg_capnames_name(-1));
+	assert_null(rg_capnames_name(rg_capnames_count()));
 	/* The default policy's ceiling is the containers-common set, spelled canonically. */
 	const struct rg_json *allow = rg_json_get(rg_policy_rule(&policy, "capabilities"), "allow");
 	assert_true(rg_json_is(allow, RG_JSON_ARRAY));
 	assert_int_equal(allow->n, 11);
 	for (size_t i = 0; i < allow->n; i++)
-		assert_true(rg_caps_lookup(rg_json_str(allow->u.items[i])) >= 0);
+		assert_true(rg_capnames_lookup(rg_json_str(allow->u.items[i])) >= 0);
 	struct rg_json *sorted = parse(CEILING_BY_NUMBER);
 	for (size_t i = 0; i < sorted->n; i++) {
 		bool is_found = false;
