@@ -90,7 +90,7 @@ $(BUILD)/embedded_digest.h: profiles/seccomp-default.json
 	@mkdir -p $(dir $@)
 	$(Q)printf '#define RG_EMBEDDED_SECCOMP_SHA256 "%s"\n' "$$(sha256sum <$< | cut -d' ' -f1)" >$@
 
-$(BUILD)/src/engine/policy.o: $(BUILD)/embedded_digest.h
+$(BUILD)/src/engine/embedded.o: $(BUILD)/embedded_digest.h
 
 # libcap's capability names as runc spells them, taken once at build time
 # (tools/gen_cap_names.c): runguard itself does not load libcap.

@@ -3,7 +3,6 @@
 #define RUNGUARD_APPARMOR_H
 
 #include "runguard/host.h"
-#include "runguard/policy.h"
 
 /*
  * AppArmor: the apparmor rule (src/rules/apparmor.c, pure) and the host facts it
@@ -27,9 +26,6 @@
  * caller's environment could otherwise switch the apparmor rule off.
  */
 #define RG_APPARMOR_ROOT_ENV "RUNGUARD_APPARMOR_ROOT"
-
-/* The profile the policy's apparmor rule sets, or NULL when the rule is off. Caller frees. */
-char *rg_apparmor_profile(const struct rg_policy *p);
 
 /*
  * 1 when AppArmor is enabled (<root>/sys/module/apparmor/parameters/enabled

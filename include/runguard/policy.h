@@ -111,22 +111,16 @@ void rg_policy_free(struct rg_policy *p);
 const struct rg_json *rg_policy_rule(const struct rg_policy *p, const char *rule);
 enum rg_action rg_policy_action(const struct rg_policy *p, const char *rule);
 
+/*
+ * The AppArmor profile the policy's apparmor rule sets (its "profile"
+ * setting, else RG_APPARMOR_DEFAULT_PROFILE), or NULL when the rule is off.
+ * Caller frees.
+ */
+char *rg_policy_apparmor_profile(const struct rg_policy *p);
+
 const char *rg_mode_name(enum rg_mode m);
 const char *rg_action_name(enum rg_action a);
 int rg_action_parse(const char *s, enum rg_action *ret);
-
-/* The seccomp profile compiled into the binary (profiles/seccomp-default.json). */
-const char *rg_policy_embedded_seccomp(size_t *ret_len);
-/* Its SHA-256 in hex, computed at build time (the policy digest covers it). */
-const char *rg_policy_embedded_seccomp_sha256(void);
-/* A shipped profile compiled into the binary, or NULL. */
-const char *rg_policy_embedded_profile(const char *name, size_t *ret_len);
-/*
- * The embedded profile `name` ("baseline", "restricted", "privileged", or
- * "seccomp" for the default seccomp profile) as a new tree, unpacked from
- * the form packed at build time; NULL for an unknown name.
- */
-struct rg_json *rg_policy_embedded_tree(const char *name);
 
 /* The effective policy as JSON (for check-config). Caller frees. */
 char *rg_policy_describe(const struct rg_config *c, const struct rg_policy *p);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "runguard/capnames.h"
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 static const char *const cap_sets[] = {"bounding", "effective", "inheritable", "permitted",

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "fields.h"
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 /* Why a value is not harmless (static text), or NULL when it is. */

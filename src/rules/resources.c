@@ -31,7 +31,7 @@
 #include <string.h>
 
 #include "resources_cgpath.h"
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 #define RES ".linux.resources"

@@ -34,7 +34,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "seccomp_deny_caps.h"
 #include "runguard/util.h"
 

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "runguard/embedded.h"
 #include "runguard/error.h"
 #include "runguard/host.h"
 #include "runguard/json.h"

@@ -33,6 +33,7 @@
 #include <cmocka.h>
 
 #include "runguard/capnames.h"
+#include "runguard/embedded.h"
 #include "runguard/error.h"
 #include "runguard/host.h"
 #include "runguard/json.h"
@@ -1451,7 +1452,7 @@ static void test_policy_default(void **state)
 	}
 	/* The embedded profile is profiles/seccomp-default.json, byte for byte. */
 	size_t len = 0, file_len = 0;
-	const char *emb = rg_policy_embedded_seccomp(&len);
+	const char *emb = rg_embedded_seccomp(&len);
 	char *file = read_text(PROFILE_REL, &file_len);
 	assert_non_null(file);
 	assert_int_equal(len, file_len);
@@ -1500,7 +1501,7 @@ static void test_policy_digest_stable(void **state)
 static char *profile_without(const char *syscall, size_t *ret_len)
 {
 	size_t len = 0;
-	const char *emb = rg_policy_embedded_seccomp(&len);
+	const char *emb = rg_embedded_seccomp(&len);
 	struct rg_json *prof = track_json(rg_json_parse(emb, len, "embedded", NULL, &error));
 	assert_non_null(prof);
 	struct rg_json *names = at(prof, ".syscalls[0].names");
@@ -1516,7 +1517,7 @@ static char *profile_without(const char *syscall, size_t *ret_len)
 static void test_policy_digest_follows_profile(void **state)
 {
 	size_t len = 0, fewer_len = 0;
-	const char *emb = rg_policy_embedded_seccomp(&len);
+	const char *emb = rg_embedded_seccomp(&len);
 	char *fewer = profile_without("chdir", &fewer_len);
 
 	/* A configuration naming a copy of the profile: stable across loads. */

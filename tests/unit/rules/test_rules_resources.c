@@ -538,7 +538,7 @@ static void test_resources_config_file_error(void **state)
 static struct rg_json *profile_rules(const char *name)
 {
 	size_t len = 0;
-	const char *text = rg_policy_embedded_profile(name, &len);
+	const char *text = rg_embedded_profile(name, &len);
 	assert_non_null(text);
 	struct rg_json *p = track_json(rg_json_parse(text, len, name, NULL, &error));
 	assert_non_null(p);
