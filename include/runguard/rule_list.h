@@ -16,11 +16,11 @@
  * and doc/runguard.8: tests/unit/engine/test_registry.c fails otherwise.
  */
 RG_RULE(rg_rule_fields)
-RG_RULE(rg_rule_caps)
+RG_RULE(rg_rule_capabilities)
 RG_RULE(rg_rule_seccomp)
 RG_RULE(rg_rule_seccomp_deny)
 RG_RULE(rg_rule_selinux)
-RG_RULE(rg_rule_process)
+RG_RULE(rg_rule_no_new_privileges)
 RG_RULE(rg_rule_user)
 RG_RULE(rg_rule_resources)
 RG_RULE(rg_rule_paths)

@@ -109,4 +109,4 @@ static int caps_check(const struct rg_json *settings, const char *file, const ch
 	return 0;
 }
 
-const struct rg_rule rg_rule_caps = {"capabilities", caps_check, caps_apply};
+const struct rg_rule rg_rule_capabilities = {"capabilities", caps_check, caps_apply};

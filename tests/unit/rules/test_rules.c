@@ -218,7 +218,7 @@ static void test_caps_each_set(void **state)
 			struct rg_json *spec = parse(text);
 			char *path = track(rg_xasprintf(".process.capabilities.%s", cap_sets[s]));
 
-			expect_ok(run(&rg_rule_caps, spec, &host_amd64));
+			expect_ok(run(&rg_rule_capabilities, spec, &host_amd64));
 			assert_json(at(spec, path), cap_cases[c].out);
 			/* Missing sets stay missing. */
 			assert_int_equal(at(spec, ".process.capabilities")->n, 1);
@@ -250,7 +250,7 @@ static void test_caps_all_five_sets(void **state)
 				     "\"permitted\":[\"CAP_CHOWN\",\"CAP_BPF\",\"CAP_SETUID\"],"
 				     "\"ambient\":[\"CAP_SYS_CHROOT\"]},\"cwd\":\"/\"}}");
 
-	expect_ok(run(&rg_rule_caps, spec, &host_amd64));
+	expect_ok(run(&rg_rule_capabilities, spec, &host_amd64));
 	assert_json(at(spec, ".process"), "{\"capabilities\":{\"bounding\":" CEILING_BY_NUMBER ","
 					  "\"effective\":[\"CAP_KILL\"],\"inheritable\":[],"
 					  "\"permitted\":[\"CAP_CHOWN\",\"CAP_SETUID\"],"
@@ -287,7 +287,7 @@ static void test_caps_absent_and_null(void **state)
 
 	for (size_t i = 0; i < RG_ARRAY_SIZE(unchanged); i++) {
 		struct rg_json *spec = parse(unchanged[i]);
-		expect_ok(run(&rg_rule_caps, spec, &host_amd64));
+		expect_ok(run(&rg_rule_capabilities, spec, &host_amd64));
 		assert_string_equal(emit(spec), emit(parse(unchanged[i])));
 		assert_int_equal(report.n_changes, 0);
 	}
@@ -323,7 +323,7 @@ static void test_caps_unknown_names(void **state)
 			char *path =
 			    track(rg_xasprintf(".process.capabilities.%s[1]", cap_sets[s]));
 
-			expect_error(run(&rg_rule_caps, spec, &host_amd64), FILE_NAME, path,
+			expect_error(run(&rg_rule_capabilities, spec, &host_amd64), FILE_NAME, path,
 				     bad_names[i].shown);
 			assert_non_null(strstr(error->msg, "unknown capability"));
 			/* Nothing was removed before the name was refused. */
@@ -344,7 +344,7 @@ static void test_caps_unknown_name_shown_unambiguously(void **state)
 		char *text = track(
 		    rg_xasprintf("{\"process\":{\"capabilities\":{\"bounding\":[%s]}}}", items[i]));
 		struct rg_json *spec = parse(text);
-		expect_error(run(&rg_rule_caps, spec, &host_amd64), FILE_NAME,
+		expect_error(run(&rg_rule_capabilities, spec, &host_amd64), FILE_NAME,
 			     ".process.capabilities.bounding[0]", "unknown capability");
 		if (strstr(error->msg, "'CAP_CHOWN'"))
 			fail_msg("%s is reported as if it were the valid name: %s", items[i],
@@ -379,8 +379,8 @@ static void test_caps_wrong_types(void **state)
 
 	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
 		struct rg_json *spec = parse(cases[i].spec);
-		expect_error(run(&rg_rule_caps, spec, &host_amd64), FILE_NAME, cases[i].path,
-			     cases[i].more);
+		expect_error(run(&rg_rule_capabilities, spec, &host_amd64), FILE_NAME,
+			     cases[i].path, cases[i].more);
 		/* The same error comes out of the whole enforcement. */
 		spec = parse(cases[i].spec);
 		expect_error(run(NULL, spec, &host_amd64), FILE_NAME, cases[i].path, cases[i].more);
@@ -905,7 +905,7 @@ static void test_process_no_new_privileges(void **state)
 
 	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
 		struct rg_json *spec = parse(cases[i].in);
-		expect_ok(run(&rg_rule_process, spec, &host_amd64));
+		expect_ok(run(&rg_rule_no_new_privileges, spec, &host_amd64));
 		assert_json(at(spec, ".process"), cases[i].want_process);
 		if (!cases[i].before) {
 			assert_int_equal(report.n_changes, 0);
@@ -938,8 +938,8 @@ static void test_process_wrong_types(void **state)
 
 	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
 		struct rg_json *spec = parse(cases[i].spec);
-		expect_error(run(&rg_rule_process, spec, &host_amd64), FILE_NAME, cases[i].path,
-			     cases[i].more);
+		expect_error(run(&rg_rule_no_new_privileges, spec, &host_amd64), FILE_NAME,
+			     cases[i].path, cases[i].more);
 	}
 }
 
