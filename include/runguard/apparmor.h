@@ -5,8 +5,10 @@
 #include "runguard/host.h"
 
 /*
- * AppArmor: the apparmor rule (src/rules/apparmor.c, pure) and the host facts it
- * needs (src/host/apparmor.c, the adapter that reads /sys).
+ * AppArmor: the host facts the apparmor rule (src/rules/apparmor.c, pure)
+ * needs, read by src/host/apparmor.c, the adapter that reads /sys. The
+ * default profile's name, RG_APPARMOR_DEFAULT_PROFILE, is a policy default
+ * (policy.h).
  *
  * On a host where AppArmor is enabled, a container whose
  * process.apparmorProfile is absent, empty or "unconfined" gets the
@@ -14,8 +16,6 @@
  * must be loaded in the kernel, else the container is refused. Where
  * AppArmor is not enabled the rule changes nothing.
  */
-
-#define RG_APPARMOR_DEFAULT_PROFILE "runguard-default"
 
 /*
  * Test hook: when set, the AppArmor files are read under this directory

@@ -13,6 +13,8 @@
 #define RG_DEFAULT_PROFILE "baseline"
 /* A workload may ask for a profile with this annotation (stricter only, by default). */
 #define RG_PROFILE_ANNOTATION "run.runguard.profile"
+/* The AppArmor profile the apparmor rule gives an unconfined container unless told otherwise. */
+#define RG_APPARMOR_DEFAULT_PROFILE "runguard-default"
 
 enum rg_mode {
 	RG_MODE_ENFORCE, /* fix or reject as configured */

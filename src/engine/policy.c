@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runguard/apparmor.h"
 #include "runguard/embedded.h"
 #include "runguard/policy.h"
 #include "runguard/sha256.h"

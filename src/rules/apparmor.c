@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "runguard/apparmor.h"
 #include "runguard/rule_api.h"
 #include "runguard/util.h"
 
