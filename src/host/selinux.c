@@ -26,6 +26,7 @@
 #include "mcs.h"
 #include "runguard/runtime.h"
 #include "runguard/selinux.h"
+#include "runguard/selinux_label.h"
 #include "runguard/util.h"
 
 #define CONTEXTS_MAX (64u * 1024u)

@@ -33,6 +33,7 @@
 #include "runguard/report.h"
 #include "runguard/rules.h"
 #include "runguard/selinux.h"
+#include "runguard/selinux_label.h"
 #include "runguard/util.h"
 
 #define FILE_NAME "config.json"
