@@ -91,6 +91,17 @@ int rg_config_parse_buffer(const char *name, const char *buf, size_t len, struct
 void rg_config_free(struct rg_config *c);
 
 /*
+ * Validates the settings of one rule as the configuration's "rules" gives
+ * them (the same check as at load time; used by it and by the tests): the
+ * rule must exist, settings be an object, "action" (optional) one of fix,
+ * reject, off, and the rest what the rule's own check accepts. `where`
+ * names the file (and line) and `path` the JSON path in messages. 0, or
+ * -EINVAL with *err set.
+ */
+int rg_config_check_rule(const char *rule, const struct rg_json *settings, const char *where,
+			 const char *path, struct rg_error **err);
+
+/*
  * Does the configuration's "runtimeFlags" allow `value` for the runtime flag
  * `flag` (e.g. "criu")? Only a listed absolute path, compared byte for byte.
  */

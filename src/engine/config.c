@@ -139,9 +139,6 @@ static int check_abs_path(const struct src *s, const struct rg_json *v, const ch
 	return 0;
 }
 
-/* Validates one rule's settings; `is_override` allows a missing action. */
-int rg_config_check_rule(const char *rule, const struct rg_json *settings, const char *where,
-			 const char *path, struct rg_error **err);
 int rg_config_check_rule(const char *rule, const struct rg_json *settings, const char *where,
 			 const char *path, struct rg_error **err)
 {

@@ -33,10 +33,6 @@
 #define FILE_NAME "config.json"
 #define CFG_NAME "runguard.json:7"
 
-/* Declared in src/engine/config.c for check-config; the same validation as at load time. */
-int rg_config_check_rule(const char *rule, const struct rg_json *settings, const char *where,
-			 const char *path, struct rg_error **err);
-
 #define MAX_TRACKED 4096
 static void *tracked[MAX_TRACKED];
 static size_t n_tracked;
