@@ -36,7 +36,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Headers only: src/lib/libs.c opens the libraries when a command needs them
 # (dlopen), so a passthrough call pays for none of them. libdl is in libc.
 PKG_LIBS := -ldl
-# Unit tests also call the libraries directly (test_profile checks the
+# Unit tests also call the libraries directly (test_rules_seccomp_profile checks the
 # seccomp tables against libseccomp), so they are linked against them.
 TEST_LIBS := $(PKG_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lseccomp -lcap -lselinux)
 

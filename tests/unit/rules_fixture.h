@@ -64,7 +64,7 @@ static struct rg_policy policy;
  * share the host's), and the mounts, devices and hooks rules fixing rather
  * than refusing what the golden inputs hold (the privileged shape, the
  * podman-like hook). Those rules are tested on their own in
- * test_rules_isolation.c.
+ * test_rules_<rule>.c.
  */
 /* fields off: these tests give every other rule unknown fields to keep (nothing lost);
  * the fields rule, which refuses them by default, has its own tests. */
