@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Adding a rule is its file (src/rules/<key>.c), one line in
+ * Adding a rule is its file (src/rules/<key>.c) and its tests
+ * (tests/unit/rules/test_rules_<key>.c), one line in
  * include/runguard/rule_list.h, an entry in every shipped profile and its
  * text in README.md and doc/runguard.8. A rule missing from a profile is
  * silently off there, so this test fails for every rule of the registry
@@ -45,7 +46,7 @@ static bool has_word(const char *text, const char *word, const char *before, con
 	return false;
 }
 
-static void test_rules_unique_and_named_after_files(void **state)
+static void test_rules_unique_with_their_files(void **state)
 {
 	size_t n;
 	const struct rg_rule *const *all = rg_rules_all(&n);
@@ -53,19 +54,22 @@ static void test_rules_unique_and_named_after_files(void **state)
 	for (size_t i = 0; i < n; i++) {
 		assert_ptr_equal(rg_rule_find(all[i]->name), all[i]);
 		assert_non_null(all[i]->apply);
-		/* noNewPrivileges -> src/rules/no_new_privileges.c */
+		/* noNewPrivileges -> no_new_privileges */
 		struct rg_buf b = {0};
-		rg_buf_printf(&b, "src/rules/");
 		for (const char *c = all[i]->name; *c; c++)
 			if (*c >= 'A' && *c <= 'Z')
 				rg_buf_printf(&b, "_%c", *c - 'A' + 'a');
 			else
 				rg_buf_printf(&b, "%c", *c);
-		rg_buf_printf(&b, ".c");
-		char *file = track(rg_buf_steal(&b));
+		char *stem = track(rg_buf_steal(&b));
+		char *file = track(rg_xasprintf("src/rules/%s.c", stem));
 		if (access(file, F_OK) != 0)
 			fail_msg("rule %s: no %s (a rule's file is named after its key)",
 				 all[i]->name, file);
+		char *test = track(rg_xasprintf("tests/unit/rules/test_rules_%s.c", stem));
+		if (access(test, F_OK) != 0)
+			fail_msg("rule %s: no %s (each rule has its own tests)", all[i]->name,
+				 test);
 	}
 	assert_null(rg_rule_find("nonesuch"));
 }
@@ -134,7 +138,7 @@ static void test_every_rule_in_man_page(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_rules_unique_and_named_after_files),
+	    T(test_rules_unique_with_their_files),
 	    T(test_every_rule_in_every_profile),
 	    T(test_every_rule_in_readme),
 	    T(test_every_rule_in_man_page),
