@@ -36,7 +36,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Headers only: src/lib/libs.c opens the libraries when a command needs them
 # (dlopen), so a passthrough call pays for none of them. libdl is in libc.
 PKG_LIBS := -ldl
-# Unit tests also call the libraries directly (test_profile checks the
+# Unit tests also call the libraries directly (test_rules_seccomp_profile checks the
 # seccomp tables against libseccomp), so they are linked against them.
 TEST_LIBS := $(PKG_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lseccomp -lcap -lselinux)
 
@@ -90,7 +90,7 @@ $(BUILD)/embedded_digest.h: profiles/seccomp-default.json
 	@mkdir -p $(dir $@)
 	$(Q)printf '#define RG_EMBEDDED_SECCOMP_SHA256 "%s"\n' "$$(sha256sum <$< | cut -d' ' -f1)" >$@
 
-$(BUILD)/src/engine/policy.o: $(BUILD)/embedded_digest.h
+$(BUILD)/src/engine/embedded.o: $(BUILD)/embedded_digest.h
 
 # libcap's capability names as runc spells them, taken once at build time
 # (tools/gen_cap_names.c): runguard itself does not load libcap.
@@ -99,7 +99,7 @@ $(BUILD)/cap_names.h: tools/gen_cap_names.c
 	$(Q)$(BUILD_CC) -O2 -o $(BUILD)/tools/gen_cap_names $< -lcap
 	$(Q)$(BUILD)/tools/gen_cap_names >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/src/rules/capabilities.o: $(BUILD)/cap_names.h
+$(BUILD)/src/lib/capnames.o: $(BUILD)/cap_names.h
 
 # The shipped profiles are embedded with .incbin so zero-config works: as
 # text (for check-config and the digest) and as trees packed at build time

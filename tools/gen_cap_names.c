@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Build-time generator: prints libcap's capability names, spelled as runc
- * spells them ("CAP_" + upper case), as a C initializer for src/rules/capabilities.c.
+ * spells them ("CAP_" + upper case), as a C initializer for src/lib/capnames.c.
  * The table depends only on the libcap runguard is built with, so it is
  * made once here rather than on every create (41 calls into libcap, and
  * libcap's loading, were a fifth of a small create's instructions).

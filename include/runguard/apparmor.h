@@ -3,11 +3,12 @@
 #define RUNGUARD_APPARMOR_H
 
 #include "runguard/host.h"
-#include "runguard/policy.h"
 
 /*
- * AppArmor: the apparmor rule (src/rules/apparmor.c, pure) and the host facts it
- * needs (src/host/apparmor.c, the adapter that reads /sys).
+ * AppArmor: the host facts the apparmor rule (src/rules/apparmor.c, pure)
+ * needs, read by src/host/apparmor.c, the adapter that reads /sys. The
+ * default profile's name, RG_APPARMOR_DEFAULT_PROFILE, is a policy default
+ * (policy.h).
  *
  * On a host where AppArmor is enabled, a container whose
  * process.apparmorProfile is absent, empty or "unconfined" gets the
@@ -15,8 +16,6 @@
  * must be loaded in the kernel, else the container is refused. Where
  * AppArmor is not enabled the rule changes nothing.
  */
-
-#define RG_APPARMOR_DEFAULT_PROFILE "runguard-default"
 
 /*
  * Test hook: when set, the AppArmor files are read under this directory
@@ -27,9 +26,6 @@
  * caller's environment could otherwise switch the apparmor rule off.
  */
 #define RG_APPARMOR_ROOT_ENV "RUNGUARD_APPARMOR_ROOT"
-
-/* The profile the policy's apparmor rule sets, or NULL when the rule is off. Caller frees. */
-char *rg_apparmor_profile(const struct rg_policy *p);
 
 /*
  * 1 when AppArmor is enabled (<root>/sys/module/apparmor/parameters/enabled

@@ -13,6 +13,8 @@
 #define RG_DEFAULT_PROFILE "baseline"
 /* A workload may ask for a profile with this annotation (stricter only, by default). */
 #define RG_PROFILE_ANNOTATION "run.runguard.profile"
+/* The AppArmor profile the apparmor rule gives an unconfined container unless told otherwise. */
+#define RG_APPARMOR_DEFAULT_PROFILE "runguard-default"
 
 enum rg_mode {
 	RG_MODE_ENFORCE, /* fix or reject as configured */
@@ -96,6 +98,17 @@ void rg_config_free(struct rg_config *c);
 bool rg_config_is_dry(const struct rg_config *c);
 
 /*
+ * Validates the settings of one rule as the configuration's "rules" gives
+ * them (the same check as at load time; used by it and by the tests): the
+ * rule must exist, settings be an object, "action" (optional) one of fix,
+ * reject, off, and the rest what the rule's own check accepts. `where`
+ * names the file (and line) and `path` the JSON path in messages. 0, or
+ * -EINVAL with *err set.
+ */
+int rg_config_check_rule(const char *rule, const struct rg_json *settings, const char *where,
+			 const char *path, struct rg_error **err);
+
+/*
  * Does the configuration's "runtimeFlags" allow `value` for the runtime flag
  * `flag` (e.g. "criu")? Only a listed absolute path, compared byte for byte.
  */
@@ -118,22 +131,16 @@ void rg_policy_free(struct rg_policy *p);
 const struct rg_json *rg_policy_rule(const struct rg_policy *p, const char *rule);
 enum rg_action rg_policy_action(const struct rg_policy *p, const char *rule);
 
+/*
+ * The AppArmor profile the policy's apparmor rule sets (its "profile"
+ * setting, else RG_APPARMOR_DEFAULT_PROFILE), or NULL when the rule is off.
+ * Caller frees.
+ */
+char *rg_policy_apparmor_profile(const struct rg_policy *p);
+
 const char *rg_mode_name(enum rg_mode m);
 const char *rg_action_name(enum rg_action a);
 int rg_action_parse(const char *s, enum rg_action *ret);
-
-/* The seccomp profile compiled into the binary (profiles/seccomp-default.json). */
-const char *rg_policy_embedded_seccomp(size_t *ret_len);
-/* Its SHA-256 in hex, computed at build time (the policy digest covers it). */
-const char *rg_policy_embedded_seccomp_sha256(void);
-/* A shipped profile compiled into the binary, or NULL. */
-const char *rg_policy_embedded_profile(const char *name, size_t *ret_len);
-/*
- * The embedded profile `name` ("baseline", "restricted", "privileged", or
- * "seccomp" for the default seccomp profile) as a new tree, unpacked from
- * the form packed at build time; NULL for an unknown name.
- */
-struct rg_json *rg_policy_embedded_tree(const char *name);
 
 /* The effective policy as JSON (for check-config). Caller frees. */
 char *rg_policy_describe(const struct rg_config *c, const struct rg_policy *p);

@@ -290,7 +290,7 @@ static void check_config(struct rg_doctor *d)
 		rg_json_set(j, "digest", rg_json_new_string(p.digest));
 		rg_doctor_check(d, "config", RG_DOCTOR_OK, "policy %s@%s (mode %s)", p.name,
 				p.digest, rg_mode_name(p.mode));
-		d->apparmor_profile = rg_apparmor_profile(&p);
+		d->apparmor_profile = rg_policy_apparmor_profile(&p);
 		rg_policy_free(&p);
 	} else {
 		rg_error_free(err);

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runguard/embedded.h"
 #include "runguard/policy.h"
 #include "runguard/rules.h"
 #include "runguard/util.h"
@@ -117,7 +118,7 @@ static int check_profile_name(const struct src *s, const struct rg_json *v, cons
 {
 	size_t n;
 	const char *name = rg_json_str(v);
-	if (!name || !rg_policy_embedded_profile(name, &n))
+	if (!name || !rg_embedded_profile(name, &n))
 		return cfg_error(s, v, err,
 				 "%s: unknown profile (known: baseline, restricted, privileged)",
 				 path);
@@ -138,9 +139,6 @@ static int check_abs_path(const struct src *s, const struct rg_json *v, const ch
 	return 0;
 }
 
-/* Validates one rule's settings; `is_override` allows a missing action. */
-int rg_config_check_rule(const char *rule, const struct rg_json *settings, const char *where,
-			 const char *path, struct rg_error **err);
 int rg_config_check_rule(const char *rule, const struct rg_json *settings, const char *where,
 			 const char *path, struct rg_error **err)
 {

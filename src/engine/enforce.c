@@ -1,162 +1,23 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The rule table and the helpers rules share. Adding a rule: one line here. */
+/*
+ * The runner: every rule of the registry whose action is not off, in table
+ * order, each with its settings and action from the policy; then the
+ * violations, if any, as one error.
+ */
 #include <errno.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 
+#include "runguard/policy.h"
 #include "runguard/rules.h"
 #include "runguard/util.h"
-
-/* Fixed order: the spec allowlist (fields) first, so that a field no rule
- * judges refuses before anything is changed; then capabilities, since seccomp resolves against the
- * final capabilities; annotations (which strips runtime-specific ones) before annotate, which
- * stamps runguard's own and summarises the others, last. */
-static const struct rg_rule *const rule_table[] = {
-    &rg_rule_fields,  &rg_rule_caps,	   &rg_rule_seccomp,  &rg_rule_seccomp_deny,
-    &rg_rule_selinux, &rg_rule_process,	   &rg_rule_user,     &rg_rule_resources,
-    &rg_rule_paths,   &rg_rule_namespaces, &rg_rule_mounts,   &rg_rule_devices,
-    &rg_rule_sysctls, &rg_rule_rlimits,	   &rg_rule_hooks,    &rg_rule_annotations,
-    &rg_rule_rootfs,  &rg_rule_apparmor,   &rg_rule_annotate,
-};
-
-const struct rg_rule *const *rg_rules_all(size_t *ret_n)
-{
-	*ret_n = RG_ARRAY_SIZE(rule_table);
-	return rule_table;
-}
-
-const struct rg_rule *rg_rule_find(const char *name)
-{
-	for (size_t i = 0; i < RG_ARRAY_SIZE(rule_table); i++)
-		if (rg_streq(rule_table[i]->name, name))
-			return rule_table[i];
-	return NULL;
-}
-
-struct rg_json *rg_rule_object(struct rg_json *obj, const char *key, const char *file,
-			       const char *path, bool create, struct rg_error **err)
-{
-	struct rg_json *v = rg_json_get(obj, key);
-
-	if (v && v->type == RG_JSON_OBJECT)
-		return v;
-	if (v && v->type != RG_JSON_NULL) {
-		rg_error_set(err, EINVAL, "%s: %s.%s: expected an object, got %s", file, path, key,
-			     rg_json_type_name(v->type));
-		return NULL;
-	}
-	if (!create)
-		return NULL;
-	v = rg_json_new(RG_JSON_OBJECT);
-	rg_json_set(obj, key, v);
-	return v;
-}
-
-void rg_rule_record(struct rg_rule_ctx *ctx, const char *path, const struct rg_json *before,
-		    const struct rg_json *after)
-{
-	_cleanup_free_ char *b = before ? rg_json_brief(before) : NULL;
-	_cleanup_free_ char *a = after ? rg_json_brief(after) : NULL;
-	rg_report_change(ctx->report, ctx->rule, path, b, a);
-}
-
-bool rg_rule_may_fix(struct rg_rule_ctx *ctx, const char *path, const char *fmt, ...)
-{
-	if (ctx->action == RG_ACTION_FIX)
-		return true;
-	va_list ap;
-	va_start(ap, fmt);
-	_cleanup_free_ char *m = rg_xvasprintf(fmt, ap);
-	va_end(ap);
-	rg_report_violation(ctx->report, ctx->rule, path, "%s", m);
-	return false;
-}
-
-int rg_settings_only(const struct rg_json *settings, const char *const *keys, const char *file,
-		     const char *path, struct rg_error **err)
-{
-	for (size_t i = 0; i < settings->n; i++) {
-		const char *k = settings->u.members[i].key;
-		bool ok = rg_streq(k, "action");
-		for (size_t j = 0; !ok && keys[j]; j++)
-			ok = rg_streq(k, keys[j]);
-		if (!ok)
-			return rg_error_set(err, EINVAL, "%s: %s.%s: unknown setting", file, path,
-					    k);
-	}
-	return 0;
-}
-
-int rg_settings_array(const struct rg_json *settings, const char *key, const char *what,
-		      const char *file, const char *path, const struct rg_json **ret_array,
-		      struct rg_error **err)
-{
-	const struct rg_json *arr = rg_json_get(settings, key);
-	if (arr && !rg_json_is(arr, RG_JSON_ARRAY))
-		return rg_error_set(err, EINVAL, "%s: %s.%s: expected an array of %s", file, path,
-				    key, what);
-	*ret_array = arr;
-	return 0;
-}
-
-int rg_settings_allow(const struct rg_json *settings, const char *what, const char *file,
-		      const char *path, const struct rg_json **ret_allow, struct rg_error **err)
-{
-	static const char *const keys[] = {"allow", NULL};
-	int r = rg_settings_only(settings, keys, file, path, err);
-	return r < 0 ? r : rg_settings_array(settings, "allow", what, file, path, ret_allow, err);
-}
-
-int rg_settings_abs_paths(const struct rg_json *settings, const char *key, const char *file,
-			  const char *path, struct rg_error **err)
-{
-	const struct rg_json *list = NULL;
-	int r = rg_settings_array(settings, key, "absolute paths", file, path, &list, err);
-	if (r < 0 || !list)
-		return r;
-	for (size_t i = 0; i < list->n; i++) {
-		const char *p = rg_json_str(list->u.items[i]);
-		if (!p || p[0] != '/' || strlen(p) != list->u.items[i]->u.s.len)
-			return rg_error_set(err, EINVAL,
-					    "%s: %s.%s[%zu]: expected an absolute path", file, path,
-					    key, i);
-	}
-	return 0;
-}
-
-long long rg_settings_int(const struct rg_json *settings, const char *key, long long def)
-{
-	long long v;
-	const struct rg_json *j = rg_json_get(settings, key);
-	return j && rg_json_int64(j, &v) == 0 ? v : def;
-}
-
-int rg_rule_uint64(const struct rg_json *j, unsigned long long *ret)
-{
-	unsigned long long v = 0;
-
-	if (!j || j->type != RG_JSON_NUMBER || !j->u.s.text[0])
-		return -EINVAL;
-	for (const char *p = j->u.s.text; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		unsigned d = (unsigned)(*p - '0');
-		if (v > (ULLONG_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	*ret = v;
-	return 0;
-}
 
 int rg_enforce(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)
 {
 	if (!rg_json_is(spec, RG_JSON_OBJECT))
 		return rg_error_set(err, EINVAL, "%s: .: expected an object", ctx->file);
-	for (size_t i = 0; i < RG_ARRAY_SIZE(rule_table); i++) {
-		const struct rg_rule *rule = rule_table[i];
+	size_t n;
+	const struct rg_rule *const *table = rg_rules_all(&n);
+	for (size_t i = 0; i < n; i++) {
+		const struct rg_rule *rule = table[i];
 		enum rg_action a = rg_policy_action(ctx->policy, rule->name);
 		if (a == RG_ACTION_OFF)
 			continue;

@@ -11,7 +11,7 @@
 #include "runguard/host.h"
 #include "runguard/normpath.h"
 #include "runguard/partial.h"
-#include "runguard/patch.h"
+#include "patch.h"
 #include "runguard/rules.h"
 #include "runguard/runtime.h"
 #include "runguard/selinux.h"

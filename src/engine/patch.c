@@ -2,7 +2,7 @@
 /* JSON Patch (RFC 6902) generation, with JSON Pointer (RFC 6901) escaping. */
 #include <string.h>
 
-#include "runguard/patch.h"
+#include "patch.h"
 #include "runguard/util.h"
 
 static void pointer_append(struct rg_buf *b, const char *key, size_t len)

@@ -13,73 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runguard/embedded.h"
 #include "runguard/policy.h"
 #include "runguard/sha256.h"
 #include "runguard/util.h"
-
-/* Generated at build time from profiles/seccomp-default.json (Makefile). */
-#include "embedded_digest.h"
-
-extern const char rg_embedded_seccomp_start[], rg_embedded_seccomp_end[];
-extern const char rg_embedded_baseline_start[], rg_embedded_baseline_end[];
-extern const char rg_embedded_restricted_start[], rg_embedded_restricted_end[];
-extern const char rg_embedded_privileged_start[], rg_embedded_privileged_end[];
-extern const char rg_embedded_seccomp_packed_start[], rg_embedded_seccomp_packed_end[];
-extern const char rg_embedded_baseline_packed_start[], rg_embedded_baseline_packed_end[];
-extern const char rg_embedded_restricted_packed_start[], rg_embedded_restricted_packed_end[];
-extern const char rg_embedded_privileged_packed_start[], rg_embedded_privileged_packed_end[];
-
-static const struct {
-	const char *name;
-	const char *start;
-	const char *end;
-	const char *packed_start; /* the same tree packed at build time (src/lib/jsonpack.c) */
-	const char *packed_end;
-} embedded_profiles[] = {
-    {"baseline", rg_embedded_baseline_start, rg_embedded_baseline_end,
-     rg_embedded_baseline_packed_start, rg_embedded_baseline_packed_end},
-    {"restricted", rg_embedded_restricted_start, rg_embedded_restricted_end,
-     rg_embedded_restricted_packed_start, rg_embedded_restricted_packed_end},
-    {"privileged", rg_embedded_privileged_start, rg_embedded_privileged_end,
-     rg_embedded_privileged_packed_start, rg_embedded_privileged_packed_end},
-    {"seccomp", rg_embedded_seccomp_start, rg_embedded_seccomp_end,
-     rg_embedded_seccomp_packed_start, rg_embedded_seccomp_packed_end},
-};
-
-const char *rg_policy_embedded_seccomp_sha256(void)
-{
-	return RG_EMBEDDED_SECCOMP_SHA256;
-}
-
-const char *rg_policy_embedded_seccomp(size_t *ret_len)
-{
-	*ret_len = (size_t)(rg_embedded_seccomp_end - rg_embedded_seccomp_start);
-	return rg_embedded_seccomp_start;
-}
-
-struct rg_json *rg_policy_embedded_tree(const char *name)
-{
-	for (size_t i = 0; i < RG_ARRAY_SIZE(embedded_profiles); i++)
-		if (rg_streq(name, embedded_profiles[i].name))
-			return rg_json_unpack(embedded_profiles[i].packed_start,
-					      (size_t)(embedded_profiles[i].packed_end -
-						       embedded_profiles[i].packed_start));
-	return NULL;
-}
-
-const char *rg_policy_embedded_profile(const char *name, size_t *ret_len)
-{
-	/* The seccomp entry is not a policy profile. */
-	if (rg_streq(name, "seccomp"))
-		return NULL;
-	for (size_t i = 0; i < RG_ARRAY_SIZE(embedded_profiles); i++) {
-		if (rg_streq(name, embedded_profiles[i].name)) {
-			*ret_len = (size_t)(embedded_profiles[i].end - embedded_profiles[i].start);
-			return embedded_profiles[i].start;
-		}
-	}
-	return NULL;
-}
 
 void rg_policy_free(struct rg_policy *p)
 {
@@ -108,6 +45,14 @@ enum rg_action rg_policy_action(const struct rg_policy *p, const char *rule)
 	return a;
 }
 
+char *rg_policy_apparmor_profile(const struct rg_policy *p)
+{
+	if (rg_policy_action(p, "apparmor") == RG_ACTION_OFF)
+		return NULL;
+	const char *name = rg_json_str(rg_json_get(rg_policy_rule(p, "apparmor"), "profile"));
+	return rg_xstrdup(name ? name : RG_APPARMOR_DEFAULT_PROFILE);
+}
+
 /* Objects merge key by key; anything else replaces. */
 static void merge(struct rg_json *dst, const struct rg_json *src)
 {
@@ -125,11 +70,11 @@ static int load_profile(const char *name, struct rg_json **ret_rules, int *ret_l
 			struct rg_error **err)
 {
 	size_t len;
-	const char *text = rg_policy_embedded_profile(name, &len);
+	const char *text = rg_embedded_profile(name, &len);
 	if (!text)
 		return rg_error_set(err, ENOENT, "unknown profile '%s'", name);
 	_cleanup_free_ char *label = rg_xasprintf("profile %s", name);
-	_cleanup_json_ struct rg_json *prof = rg_policy_embedded_tree(name);
+	_cleanup_json_ struct rg_json *prof = rg_embedded_tree(name);
 	if (!prof)
 		return rg_error_set(err, EINVAL, "%s: the packed tree is damaged", label);
 	struct rg_json *rules = rg_json_get(prof, "rules");
@@ -179,7 +124,7 @@ static int load_seccomp(struct rg_policy *p, struct rg_error **err)
 	const char *which = rg_json_str(rg_json_get(rg_policy_rule(p, "seccomp"), "profile"));
 
 	if (!which || rg_streq(which, "default")) {
-		p->seccomp_profile = (char *)rg_policy_embedded_seccomp(&p->seccomp_profile_len);
+		p->seccomp_profile = (char *)rg_embedded_seccomp(&p->seccomp_profile_len);
 		p->seccomp_profile_origin = rg_xstrdup("embedded");
 		return 0;
 	}
@@ -223,8 +168,9 @@ static void compute_digest(struct rg_policy *p)
 	rg_sha256_update(&s, mode, strlen(mode) + 1);
 	rg_sha256_update(&s, rules, len + 1);
 	/* The profile by its own SHA-256: known at build time for the embedded one. */
-	if (p->seccomp_profile == rg_embedded_seccomp_start) {
-		rg_sha256_update(&s, RG_EMBEDDED_SECCOMP_SHA256, 64);
+	size_t emb_len;
+	if (p->seccomp_profile == rg_embedded_seccomp(&emb_len)) {
+		rg_sha256_update(&s, rg_embedded_seccomp_sha256(), 64);
 	} else if (p->seccomp_profile) {
 		struct rg_sha256 ps;
 		char phex[65];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The MCS reservation store (layout and liveness: include/runguard/mcs.h).
+ * The MCS reservation store (layout and liveness: src/host/mcs.h).
  *
  * Every reader and writer holds an exclusive flock(2) on <dir>/lock, so a
  * garbage collection never races an allocation; the pair files are created
@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "runguard/json.h"
-#include "runguard/mcs.h"
+#include "mcs.h"
 #include "runguard/sha256.h"
 #include "runguard/util.h"
 

@@ -23,9 +23,10 @@
 
 #include <selinux/selinux.h>
 
-#include "runguard/mcs.h"
+#include "mcs.h"
 #include "runguard/runtime.h"
 #include "runguard/selinux.h"
+#include "runguard/selinux_label.h"
 #include "runguard/util.h"
 
 #define CONTEXTS_MAX (64u * 1024u)

@@ -7,7 +7,7 @@
  */
 #include <errno.h>
 
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 #define POLICY_ANNOTATION "run.runguard.policy"

@@ -24,7 +24,7 @@
 #include <fnmatch.h>
 #include <string.h>
 
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 #define OWN_PREFIX "run.runguard."

@@ -18,8 +18,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "runguard/apparmor.h"
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 #define PATH ".process.apparmorProfile"
@@ -30,13 +29,6 @@ static const char *configured(const struct rg_json *settings)
 {
 	const char *p = rg_json_str(rg_json_get(settings, "profile"));
 	return p ? p : RG_APPARMOR_DEFAULT_PROFILE;
-}
-
-char *rg_apparmor_profile(const struct rg_policy *p)
-{
-	if (rg_policy_action(p, "apparmor") == RG_ACTION_OFF)
-		return NULL;
-	return rg_xstrdup(configured(rg_policy_rule(p, "apparmor")));
 }
 
 static bool is_confined(const char *s)

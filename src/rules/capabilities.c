@@ -1,44 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Capability names: libcap's table (taken at build time), spelled as runc spells them. runc looks
- * capabilities up by the exact string "CAP_" + upper-case name; anything
- * else (lower case, numbers, blanks) is not a capability to runc.
+ * The capability ceiling rule: every capability set of the process is
+ * intersected with the policy's "allow" list, never widened. Names are
+ * judged by src/lib/capnames.c, in runc's exact spelling.
  */
-#include <stdlib.h>
-#include <string.h>
-
-#include "runguard/caps.h"
-#include "runguard/util.h"
-
-/* libcap's names, made at build time by tools/gen_cap_names.c (Makefile). */
-static const char *const names[] = {
-#include "cap_names.h"
-};
-
-int rg_caps_lookup(const char *name)
-{
-	for (size_t i = 0; i < RG_ARRAY_SIZE(names); i++)
-		if (rg_streq(names[i], name))
-			return (int)i;
-	return -1;
-}
-
-const char *rg_caps_name(int cap)
-{
-	return cap >= 0 && (size_t)cap < RG_ARRAY_SIZE(names) ? names[cap] : NULL;
-}
-
-int rg_caps_count(void)
-{
-	return (int)RG_ARRAY_SIZE(names);
-}
-
-/* ---- the capability ceiling rule ---- */
-
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
-#include "runguard/rules.h"
+#include "runguard/capnames.h"
+#include "runguard/rule_api.h"
+#include "runguard/util.h"
 
 static const char *const cap_sets[] = {"bounding", "effective", "inheritable", "permitted",
 				       "ambient"};
@@ -76,7 +48,7 @@ static int ceil_set(struct rg_json *caps, const char *set, struct rg_rule_ctx *c
 					    ctx->file, path, i,
 					    rg_json_type_name(arr->u.items[i]->type));
 		}
-		if (strlen(name) != arr->u.items[i]->u.s.len || rg_caps_lookup(name) < 0) {
+		if (strlen(name) != arr->u.items[i]->u.s.len || rg_capnames_lookup(name) < 0) {
 			rg_buf_free(&extra);
 			/* Quote plainly unless the name hides control bytes or a NUL. */
 			bool is_plain = strlen(name) == arr->u.items[i]->u.s.len;
@@ -129,7 +101,7 @@ static int caps_check(const struct rg_json *settings, const char *file, const ch
 		return r;
 	for (size_t i = 0; i < allow->n; i++) {
 		const char *n = rg_json_str(allow->u.items[i]);
-		if (!n || rg_caps_lookup(n) < 0)
+		if (!n || rg_capnames_lookup(n) < 0)
 			return rg_error_set(err, EINVAL,
 					    "%s: %s.allow[%zu]: unknown capability '%s'", file,
 					    path, i, n ? n : "(not a string)");
@@ -137,4 +109,4 @@ static int caps_check(const struct rg_json *settings, const char *file, const ch
 	return 0;
 }
 
-const struct rg_rule rg_rule_caps = {"capabilities", caps_check, caps_apply};
+const struct rg_rule rg_rule_capabilities = {"capabilities", caps_check, caps_apply};

@@ -25,8 +25,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "runguard/fields.h"
-#include "runguard/rules.h"
+#include "fields.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 /* Why a value is not harmless (static text), or NULL when it is. */

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "runguard/normpath.h"
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 static const char *const hook_kinds[] = {"prestart",	   "createRuntime", "createContainer",

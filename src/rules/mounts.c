@@ -44,7 +44,7 @@
 
 #include "mounts_hostpaths.h"
 #include "runguard/normpath.h"
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 static const char *const default_bind_options[] = {"nosuid", "nodev", NULL};

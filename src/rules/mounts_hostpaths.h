@@ -12,7 +12,7 @@
 
 #include "runguard/error.h"
 #include "runguard/json.h"
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 
 struct rg_hostpath_entry;
 

@@ -30,7 +30,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 #define NS_PATH ".linux.namespaces"

@@ -2,7 +2,7 @@
 /* The noNewPrivileges rule: setuid binaries and file capabilities gain nothing. */
 #include <errno.h>
 
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 
 static int nnp_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)
 {
@@ -26,4 +26,4 @@ static int nnp_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_er
 	return 0;
 }
 
-const struct rg_rule rg_rule_process = {"noNewPrivileges", NULL, nnp_apply};
+const struct rg_rule rg_rule_no_new_privileges = {"noNewPrivileges", NULL, nnp_apply};

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 static const char *const default_masked[] = {

@@ -30,8 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runguard/cgpath.h"
-#include "runguard/rules.h"
+#include "resources_cgpath.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 #define RES ".linux.resources"
@@ -558,7 +558,7 @@ static void unmake(struct rg_json *obj, const char *key, bool was_null)
 
 /*
  * linux.cgroupsPath decides where the limits apply: the root cgroup, the
- * caller's own or the root slice defeats them (include/runguard/cgpath.h).
+ * caller's own or the root slice defeats them (src/rules/resources_cgpath.h).
  * Refused whatever the action: moving the container elsewhere is the
  * engine's business, not runguard's.
  */

@@ -20,7 +20,7 @@
  */
 #include <string.h>
 
-#include "runguard/cgpath.h"
+#include "resources_cgpath.h"
 #include "runguard/util.h"
 
 static const char *cgroupfs_unsafe(const char *v)

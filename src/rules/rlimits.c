@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 /* runc's names, numbered as this kernel numbers them. */

@@ -8,7 +8,7 @@
  */
 #include <errno.h>
 
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 
 static int rootfs_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)
 {

@@ -17,7 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runguard/rules.h"
+#include "runguard/embedded.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 #define RULE "seccomp"
@@ -158,7 +159,7 @@ static struct rg_json *resolve_profile(struct rg_json *spec, struct rg_rule_ctx 
 	_cleanup_json_ struct rg_json *prof =
 	    p->is_seccomp_owned ? rg_json_parse(p->seccomp_profile, p->seccomp_profile_len,
 						p->seccomp_profile_origin, NULL, err)
-				: rg_policy_embedded_tree("seccomp");
+				: rg_embedded_tree("seccomp");
 	if (!prof) {
 		if (!p->is_seccomp_owned)
 			rg_error_set(err, EINVAL, "embedded seccomp profile: damaged packed tree");

@@ -34,8 +34,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runguard/rules.h"
-#include "runguard/seccomp_caps.h"
+#include "runguard/rule_api.h"
+#include "seccomp_deny_caps.h"
 #include "runguard/util.h"
 
 #define SC ".linux.seccomp"

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runguard/policy.h"
-#include "runguard/seccomp_caps.h"
+#include "runguard/embedded.h"
+#include "seccomp_deny_caps.h"
 #include "runguard/util.h"
 
 static bool has_str(const struct rg_json *arr, const char *s)
@@ -86,7 +86,7 @@ int rg_seccomp_cap_only_names(const struct rg_json *bounding, struct rg_json *ou
 {
 	/* Never allowed by the shipped profile; nothing but CAP_SYS_ADMIN makes them work. */
 	static const char *const sys_admin_extra[] = {"swapon", "swapoff", "nfsservctl"};
-	_cleanup_json_ struct rg_json *prof = rg_policy_embedded_tree("seccomp");
+	_cleanup_json_ struct rg_json *prof = rg_embedded_tree("seccomp");
 	const struct rg_json *calls = rg_json_get(prof, "syscalls");
 	if (!rg_json_is(calls, RG_JSON_ARRAY))
 		return rg_error_set(err, EINVAL, "embedded seccomp profile: no syscalls array");

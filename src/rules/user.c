@@ -32,7 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "runguard/util.h"
 
 #define NOBODY 65534

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "runguard/argfile.h"
-#include "runguard/caps.h"
+#include "runguard/capnames.h"
 #include "runguard/container.h"
 #include "runguard/execproc.h"
 #include "runguard/partial.h"
@@ -135,7 +135,7 @@ static struct rg_json *partial_process(const struct rg_exec_check *x, const char
 static int check_cap(const struct rg_exec_check *x, const struct rg_cli_flag *f, struct rg_argv *a,
 		     struct rg_error **err)
 {
-	if (rg_caps_lookup(f->value) < 0)
+	if (rg_capnames_lookup(f->value) < 0)
 		return rg_error_set(err, EINVAL,
 				    "exec --cap '%s': unknown capability (names are spelled "
 				    "CAP_UPPER_CASE)",

@@ -23,7 +23,7 @@
 #include "runguard/argfile.h"
 #include "runguard/container.h"
 #include "runguard/partial.h"
-#include "runguard/rules.h"
+#include "runguard/rule_api.h"
 #include "runguard/spec.h"
 #include "runguard/update.h"
 #include "runguard/util.h"

@@ -25,7 +25,7 @@
 #include "runguard/error.h"
 #include "runguard/host.h"
 #include "runguard/json.h"
-#include "runguard/patch.h"
+#include "../../src/engine/patch.h"
 #include "runguard/policy.h"
 #include "runguard/report.h"
 #include "runguard/rules.h"

@@ -2,11 +2,12 @@
 #ifndef RG_TEST_ISOLATION_HARNESS_H
 #define RG_TEST_ISOLATION_HARNESS_H
 /*
- * Shared harness of the isolation rules' unit tests (test_rules_isolation.c:
- * namespaces, mounts, whole enforcement; test_rules_devices.c: devices,
- * hooks, annotations, rootfs). Table-driven; each rule runs on its own, set
- * up as rg_enforce() sets it up, under one of these policies (each loaded
- * from an explicit configuration file in a temporary directory):
+ * Shared harness of the isolation rules' unit tests (test_rules_namespaces.c,
+ * _mounts, _devices, _hooks, _annotations, _rootfs, _user,
+ * _resources_cgpath, the rules together in test_rules_isolation.c, and the
+ * host's namespace adapter in tests/unit/host/test_namespaces.c). Table-driven; each rule runs on
+ * its own, set up as rg_enforce() sets it up, under one of these policies (each loaded from an
+ * explicit configuration file in a temporary directory):
  *
  *   baseline   the default policy (`{}`)
  *   fix        those six rules with action fix
@@ -51,7 +52,9 @@ HARNESS int fake_ns_is_host(const char *type, const char *path)
 		return -ENOENT;
 	/* Not a namespace file, or one of another type (the real adapter asks nsfs). */
 	const char *last = strrchr(path, '/');
-	const char *want = rg_streq(type, "network") ? "net" : rg_streq(type, "mount") ? "mnt" : type;
+	const char *want = rg_streq(type, "network") ? "net"
+			   : rg_streq(type, "mount") ? "mnt"
+						     : type;
 	if (rg_startswith(path, "/etc/") ||
 	    (rg_startswith(path, "/proc/") && !rg_streq(last + 1, want)))
 		return -EMEDIUMTYPE;
@@ -66,8 +69,10 @@ HARNESS int fake_ns_is_host(const char *type, const char *path)
 HARNESS int fake_resolve(const char *path, char **ret)
 {
 	static const char *const links[][2] = {
-	    {"/tmp/link-to-root", "/"},	      {"/srv/bundle/to-root", "/"},
-	    {"/srv/bundle/to-runc", "/run/runc"}, {"/srv/bundle/to-usr", "/usr"},
+	    {"/tmp/link-to-root", "/"},
+	    {"/srv/bundle/to-root", "/"},
+	    {"/srv/bundle/to-runc", "/run/runc"},
+	    {"/srv/bundle/to-usr", "/usr"},
 	    {"/proc/1/root", "/"},
 	};
 	if (rg_streq(path, "/missing"))
@@ -353,6 +358,16 @@ HARNESS void teardown_fixture(void)
 	rg_policy_free(&fix);
 	rg_policy_free(&reject);
 	rmdir(tmpdir);
+}
+
+/* main() of a test file on this harness: set up, run the groups, tear down. */
+HARNESS int harness_main(int (*run_groups)(void))
+{
+	int failed = 1;
+	if (setup_fixture() == 0)
+		failed = run_groups();
+	teardown_fixture();
+	return failed ? 1 : 0;
 }
 
 #define T(f) cmocka_unit_test_teardown(f, cleanup)

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "runguard/embedded.h"
 #include "runguard/error.h"
 #include "runguard/host.h"
 #include "runguard/json.h"
@@ -31,10 +32,6 @@
 
 #define FILE_NAME "config.json"
 #define CFG_NAME "runguard.json:7"
-
-/* Declared in src/engine/config.c for check-config; the same validation as at load time. */
-int rg_config_check_rule(const char *rule, const struct rg_json *settings, const char *where,
-			 const char *path, struct rg_error **err);
 
 #define MAX_TRACKED 4096
 static void *tracked[MAX_TRACKED];

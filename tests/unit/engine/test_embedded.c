@@ -4,7 +4,8 @@
  * trees their text parses to, and the packed form survives a round trip;
  * damaged packed bytes are refused, not trusted.
  */
-#include "runguard/caps.h"
+#include "runguard/capnames.h"
+#include "runguard/embedded.h"
 #include "runguard/policy.h"
 #include "rules_harness.h"
 
@@ -14,20 +15,20 @@ static void test_packed_equals_text(void **state)
 	for (size_t i = 0; i < RG_ARRAY_SIZE(names); i++) {
 		size_t len = 0;
 		const char *text = rg_streq(names[i], "seccomp")
-				       ? rg_policy_embedded_seccomp(&len)
-				       : rg_policy_embedded_profile(names[i], &len);
+				       ? rg_embedded_seccomp(&len)
+				       : rg_embedded_profile(names[i], &len);
 		assert_non_null(text);
 		struct rg_json *parsed =
 		    track_json(rg_json_parse(text, len, names[i], NULL, &error));
 		assert_non_null(parsed);
-		struct rg_json *unpacked = track_json(rg_policy_embedded_tree(names[i]));
+		struct rg_json *unpacked = track_json(rg_embedded_tree(names[i]));
 		assert_non_null(unpacked);
 		assert_true(rg_json_equal(parsed, unpacked));
 		assert_string_equal(emit(parsed), emit(unpacked));
 	}
-	assert_null(rg_policy_embedded_tree("nonesuch"));
+	assert_null(rg_embedded_tree("nonesuch"));
 	size_t len = 0;
-	assert_null(rg_policy_embedded_profile("seccomp", &len));
+	assert_null(rg_embedded_profile("seccomp", &len));
 }
 
 static void test_pack_round_trip_and_damage(void **state)
@@ -54,14 +55,14 @@ static void test_pack_round_trip_and_damage(void **state)
 static void test_cap_names_from_build(void **state)
 {
 	/* The build-time table (tools/gen_cap_names.c) spells names as runc does. */
-	assert_true(rg_caps_count() >= 41);
-	assert_string_equal(rg_caps_name(0), "CAP_CHOWN");
-	assert_string_equal(rg_caps_name(21), "CAP_SYS_ADMIN");
-	assert_string_equal(rg_caps_name(40), "CAP_CHECKPOINT_RESTORE");
-	assert_int_equal(rg_caps_lookup("CAP_SYS_ADMIN"), 21);
-	assert_int_equal(rg_caps_lookup("cap_sys_admin"), -1);
-	assert_null(rg_caps_name(rg_caps_count()));
-	assert_null(rg_caps_name(-1));
+	assert_true(rg_capnames_count() >= 41);
+	assert_string_equal(rg_capnames_name(0), "CAP_CHOWN");
+	assert_string_equal(rg_capnames_name(21), "CAP_SYS_ADMIN");
+	assert_string_equal(rg_capnames_name(40), "CAP_CHECKPOINT_RESTORE");
+	assert_int_equal(rg_capnames_lookup("CAP_SYS_ADMIN"), 21);
+	assert_int_equal(rg_capnames_lookup("cap_sys_admin"), -1);
+	assert_null(rg_capnames_name(rg_capnames_count()));
+	assert_null(rg_capnames_name(-1));
 }
 
 int main(void)

@@ -24,7 +24,7 @@
 #include <cmocka.h>
 
 #include "runguard/error.h"
-#include "runguard/mcs.h"
+#include "../../../src/host/mcs.h"
 #include "runguard/util.h"
 
 static char tmpdir[] = "/tmp/rg-test-mcs-XXXXXX";

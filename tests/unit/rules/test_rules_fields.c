@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of the fields rule (the spec allowlist), and that README lists every field. */
-#include "runguard/fields.h"
+#include "../../../src/rules/fields.h"
 #include "runguard/fileio.h"
 #include "rules_harness.h"
 
@@ -191,7 +191,7 @@ static void test_fields_in_profiles(void **state)
 	static const char *const names[] = {"baseline", "restricted", "privileged"};
 	for (size_t i = 0; i < RG_ARRAY_SIZE(names); i++) {
 		size_t len = 0;
-		const char *text = rg_policy_embedded_profile(names[i], &len);
+		const char *text = rg_embedded_profile(names[i], &len);
 		struct rg_json *prof = track_json(rg_json_parse(text, len, names[i], NULL, &error));
 		assert_json(at(prof, ".rules.fields.action"), i < 2 ? "\"reject\"" : "\"off\"");
 	}

@@ -5,7 +5,7 @@
  * file system, and the protected host paths (runtime and engine state,
  * what root on the host runs). The bundle is /srv/bundle; the fake host's
  * symlinks are listed at fake_resolve in isolation_harness.h. The older
- * deny-list cases are in test_rules_isolation.c.
+ * deny-list, hardening and error cases follow.
  */
 #include "isolation_harness.h"
 
@@ -461,13 +461,299 @@ static const struct CMUnitTest tests[] = {
     T(test_mount_privileged_profile),
 };
 
+/* ================= the deny lists, hardening, errors ================= */
+
+/* Whether a bind mount of each source is refused (reject) and dropped (fix). */
+static const struct {
+	const char *mount; /* JSON of one mount */
+	const char *denied; /* text of the violation, or NULL: allowed */
+} sensitive_cases[] = {
+#define BIND(src)                                                                                  \
+	"{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"" src                              \
+	"\",\"options\":[\"rbind\",\"ro\"]}"
+#define BIND_RW(src)                                                                               \
+	"{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"" src "\",\"options\":[\"rbind\"]" \
+	"}"
+    {BIND("/"), "bind mount of host path / (denied: /)"},
+    {BIND("//"), "(denied: /)"},
+    {BIND("/./"), "(denied: /)"},
+    {BIND("/etc/.."), "(denied: /)"},
+    {BIND("/srv/../../"), "(denied: /)"},
+    {BIND("/etc"), "(denied: /etc)"},
+    {BIND("/etc/"), "(denied: /etc)"},
+    {BIND("//etc//ssl/./certs"), "(denied: /etc)"},
+    {BIND("/etcfoo"), NULL},
+    {BIND("/proc/1/root"), "(denied: /proc)"},
+    {BIND("/boot"), "(denied: /boot)"},
+    {BIND("/dev/sda"), "(denied: /dev)"},
+    {BIND("/root/.ssh"), "(denied: /root)"},
+    {BIND("/var/run/docker.sock"), "(denied: /var/run/docker.sock)"},
+    {BIND("/run/docker.sock"), "(denied: /run/docker.sock)"},
+    /* A directory above a denied path exposes it. */
+    {BIND("/run"), "(denied: /run/docker.sock)"},
+    {BIND("/var"), "(denied: /var/run/docker.sock)"},
+    {BIND("/var/lib"), "(denied: /var/lib/kubelet/pki)"},
+    /* denyExact: the path and above, not what CRI mounts from under it. */
+    {BIND("/var/lib/kubelet"), "(denied: /var/lib/kubelet)"},
+    {BIND("/var/lib/kubelet/pods/uid/volumes/kubernetes.io~secret/token"), NULL},
+    {BIND("/var/lib/kubelet/pki"), "(denied: /var/lib/kubelet/pki)"},
+    {BIND("/var/lib/kubelet/pki/kubelet.key"), "(denied: /var/lib/kubelet/pki)"},
+    {BIND("/run/containerd"), "(denied: /run/containerd)"},
+    {BIND("/run/containerd/io.containerd.grpc.v1.cri/sandboxes/abc/shm"), NULL},
+    {BIND("/run/containerd/containerd.sock"), "(denied: /run/containerd/containerd.sock)"},
+    {BIND("/run/containerd/s/0123"), "(denied: /run/containerd/s)"},
+    {BIND("/run/crio/crio.sock"), "(denied: /run/crio/crio.sock)"},
+    /* /sys only when writable, but file systems mounted under it (debugfs,
+     * cgroup ...) in any case: an rbind carries them, and "ro" stays on top. */
+    {BIND("/sys"), "(denied: /sys/kernel/debug)"},
+    {BIND("/sys/class/net"), NULL},
+    {BIND_RW("/sys"), "(denied: /sys)"},
+    {BIND_RW("/sys/fs/cgroup"), "(denied: /sys/fs/cgroup)"},
+    {"{\"destination\":\"/x\",\"source\":\"/sys\",\"options\":[\"bind\",\"ro\",\"rw\"]}",
+     "(denied: /sys)"},
+    {"{\"destination\":\"/x\",\"source\":\"/sys/class\",\"options\":[\"bind\",\"rw\","
+     "\"rro\"]}",
+     NULL},
+    /* Mounted at /sys it is made read-only first, and then allowed. */
+    {"{\"destination\":\"/sys\",\"type\":\"bind\",\"source\":\"/"
+     "sys/class\",\"options\":[\"rbind\"]}",
+     NULL},
+    {BIND_RW("/srv/data"), NULL},
+    {BIND("/home/user"), NULL},
+    /* Bind by option only, with another type. */
+    {"{\"destination\":\"/x\",\"type\":\"none\",\"source\":\"/\",\"options\":[\"rbind\"]}",
+     "(denied: /)"},
+    {"{\"destination\":\"/x\",\"source\":\"/etc\",\"options\":[\"bind\"]}", "(denied: /etc)"},
+    /* Relative sources are relative to the bundle (/srv/bundle here); missing ones
+     * cannot be checked. */
+    {BIND("data"), NULL},
+    {BIND("../../../etc"), "host path /etc (../../../etc in the bundle) (denied: /etc)"},
+    {BIND(""), "relative source ''"},
+    {"{\"destination\":\"/x\",\"type\":\"bind\"}", "relative source ''"},
+    /* Symlinks on the host, resolved by the adapter. */
+    {BIND("/tmp/link-to-root"), "/tmp/link-to-root, which resolves to / (denied: /)"},
+    {BIND("/missing"), NULL},
+    /* Other mounts by type (test_rules_mounts.c): a pseudo fs's source is not a host path. */
+    {"{\"destination\":\"/x\",\"type\":\"ext4\",\"source\":\"/dev/sda1\"}",
+     "mount of type 'ext4' at /x: the type is not allowed (source '/dev/sda1')"},
+    {"{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"/proc\"}", NULL},
+    {"{\"destination\":\"/x\",\"type\":\"tmpfs\",\"source\":\"/etc\"}", NULL},
+    {"{\"destination\":\"/x\",\"type\":\"nfs\",\"source\":\"server:/etc\"}",
+     "type 'nfs' at /x: the type is not allowed"},
+    {"{\"destination\":\"/x\",\"type\":\"ext4\"}", "type 'ext4' at /x: the type is not allowed"},
+#undef BIND
+#undef BIND_RW
+};
+
+static void test_mounts_sensitive(void **state)
+{
+	for (size_t i = 0; i < RG_ARRAY_SIZE(sensitive_cases); i++) {
+		char *text = track_str(rg_xasprintf("{\"mounts\":[{\"destination\":\"/proc\","
+						    "\"type\":\"proc\",\"source\":\"proc\"},%s]}",
+						    sensitive_cases[i].mount));
+		struct rg_json *spec = parse(text);
+		expect_ok(run(&rg_rule_mounts, &reject, spec));
+		expect_violation(sensitive_cases[i].denied ? ".mounts[1]" : NULL,
+				 sensitive_cases[i].denied);
+		assert_int_equal(at(spec, ".mounts")->n, 2);
+
+		spec = parse(text);
+		expect_ok(run(&rg_rule_mounts, &fix, spec));
+		expect_violation(NULL, NULL);
+		assert_int_equal(at(spec, ".mounts")->n, sensitive_cases[i].denied ? 1 : 2);
+		assert_json(at(spec, ".mounts[0]"),
+			    "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}");
+	}
+	/* Without the adapter only the lexical path counts. */
+	struct rg_json *spec = parse("{\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\","
+				     "\"source\":\"/tmp/link-to-root\"}]}");
+	expect_ok(run_on(&rg_rule_mounts, &reject, spec, &host_bare));
+	expect_violation(NULL, NULL);
+	/* With the bundle directory unknown, a relative source cannot be checked. */
+	bundle = NULL;
+	spec =
+	    parse("{\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"data\"}]}");
+	expect_ok(run(&rg_rule_mounts, &reject, spec));
+	expect_violation(".mounts[0]", "relative source 'data' cannot be checked");
+	bundle = "/srv/bundle";
+	/* The default policy refuses, as "reject" does. */
+	spec =
+	    parse("{\"mounts\":[{\"destination\":\"/host\",\"type\":\"bind\",\"source\":\"/\"}]}");
+	expect_ok(run(&rg_rule_mounts, &baseline, spec));
+	expect_violation(".mounts[0]", "(denied: /)");
+}
+
+static const struct {
+	const char *mount, *want_options; /* NULL: no options member */
+} harden_cases[] = {
+#define M(type, dest, opts)                                                                        \
+	"{\"destination\":\"" dest "\",\"type\":\"" type "\",\"source\":\"/srv\"" opts "}"
+    {M("bind", "/x", ",\"options\":[\"bind\"]"), "[\"bind\",\"nosuid\",\"nodev\"]"},
+    {M("bind", "/x", ""), "[\"nosuid\",\"nodev\"]"},
+    {M("bind", "/x", ",\"options\":null"), "[\"nosuid\",\"nodev\"]"},
+    {M("none", "/x", ",\"options\":[\"rbind\",\"suid\",\"dev\",\"ro\"]"),
+     "[\"rbind\",\"ro\",\"nosuid\",\"nodev\"]"},
+    {M("bind", "/x", ",\"options\":[\"nodev\",\"nosuid\",\"rbind\"]"),
+     "[\"nodev\",\"nosuid\",\"rbind\"]"},
+    {M("bind", "/x", ",\"options\":[\"rbind\",\"rshared\"]"),
+     "[\"rbind\",\"rprivate\",\"nosuid\",\"nodev\"]"},
+    {M("tmpfs", "/x", ",\"options\":[\"shared\",\"rw\"]"), "[\"private\",\"rw\"]"},
+    {M("tmpfs", "/x", ",\"options\":[\"rslave\",\"suid\"]"), "[\"rslave\",\"suid\"]"},
+    {M("tmpfs", "/x", ""), NULL},
+    /* /sys and cgroup mounts read-only. */
+    {M("sysfs", "/sys", ",\"options\":[\"nosuid\",\"rw\"]"), "[\"nosuid\",\"ro\"]"},
+    {M("sysfs", "/sys", ",\"options\":[\"ro\",\"rw\"]"), "[\"ro\"]"},
+    {M("sysfs", "/sys", ",\"options\":[\"rro\"]"), "[\"rro\"]"},
+    {M("sysfs", "//sys/", ""), "[\"ro\"]"},
+    {M("cgroup", "/sys/fs/cgroup", ""), "[\"ro\"]"},
+    {M("cgroup2", "/sys/fs/cgroup", ",\"options\":[\"rrw\",\"nodev\"]"), "[\"nodev\",\"ro\"]"},
+    {M("tmpfs", "/sys/firmware", ""), "[\"ro\"]"},
+    {M("tmpfs", "sys/kernel", ""), "[\"ro\"]"},
+    {M("tmpfs", "/sysx", ""), NULL},
+    {M("bind", "/sys/kernel/debug", ",\"options\":[\"bind\"]"),
+     "[\"bind\",\"nosuid\",\"nodev\",\"ro\"]"},
+#undef M
+};
+
+static void test_mounts_harden(void **state)
+{
+	for (size_t i = 0; i < RG_ARRAY_SIZE(harden_cases); i++) {
+		char *text = track_str(rg_xasprintf("{\"mounts\":[%s]}", harden_cases[i].mount));
+		struct rg_json *spec = parse(text);
+		const struct rg_json *before = at(parse(text), ".mounts[0].options");
+		bool is_same =
+		    !harden_cases[i].want_options ||
+		    (before && rg_json_equal(before, parse(harden_cases[i].want_options)));
+		/* Whatever the action. */
+		expect_ok(run(&rg_rule_mounts, &reject, spec));
+		expect_violation(NULL, NULL);
+		assert_json(at(spec, ".mounts[0].options"), harden_cases[i].want_options);
+		if (is_same) {
+			assert_int_equal(report.n_changes, 0);
+		} else {
+			assert_int_equal(report.n_changes, 1);
+			assert_string_equal(report.changes[0].path, ".mounts[0].options");
+		}
+		/* And idempotent. */
+		expect_ok(run(&rg_rule_mounts, &fix, spec));
+		assert_int_equal(report.n_changes, 0);
+	}
+
+	/* Operator's bindOptions. */
+	const struct rg_policy *p = policy_of(
+	    "{\"rules\":{\"mounts\":{\"action\":\"reject\",\"bindOptions\":[\"noexec\"]}}}");
+	struct rg_json *spec = parse("{\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\","
+				     "\"source\":\"/srv\",\"options\":[\"exec\",\"rbind\"]}]}");
+	expect_ok(run(&rg_rule_mounts, p, spec));
+	assert_json(at(spec, ".mounts[0].options"), "[\"rbind\",\"noexec\"]");
+	p = policy_of("{\"rules\":{\"mounts\":{\"action\":\"reject\",\"bindOptions\":[]}}}");
+	spec =
+	    parse("{\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/srv\"}]}");
+	expect_ok(run(&rg_rule_mounts, p, spec));
+	assert_int_equal(report.n_changes, 0);
+
+	/* rootfsPropagation. */
+	static const char *const props[][2] = {
+	    {"\"shared\"", "\"private\""},
+	    {"\"rshared\"", "\"rprivate\""},
+	    {"\"slave\"", "\"slave\""},
+	    {"\"rprivate\"", "\"rprivate\""},
+	    {"null", "null"},
+	};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(props); i++) {
+		char *text =
+		    track_str(rg_xasprintf("{\"linux\":{\"rootfsPropagation\":%s}}", props[i][0]));
+		spec = parse(text);
+		expect_ok(run(&rg_rule_mounts, &reject, spec));
+		assert_json(at(spec, ".linux.rootfsPropagation"), props[i][1]);
+		assert_int_equal(report.n_changes, rg_streq(props[i][0], props[i][1]) ? 0 : 1);
+	}
+}
+
+static void test_mounts_lists(void **state)
+{
+	const struct rg_policy *p =
+	    policy_of("{\"rules\":{\"mounts\":{\"action\":\"reject\",\"deny\":[\"/srv/secret/\"],"
+		      "\"denyExact\":[\"/data\"],\"denyWritable\":[]}}}");
+	static const struct {
+		const char *src;
+		bool is_denied;
+	} cases[] = {
+	    {"/srv/secret", true}, {"/srv/secret/x", true}, {"/srv", true},  {"/", true},
+	    {"/data", true},	   {"/data/x", false},	    {"/etc", false}, {"/sys", false},
+	};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		char *text = track_str(rg_xasprintf("{\"mounts\":[{\"destination\":\"/x\","
+						    "\"type\":\"bind\",\"source\":\"%s\"}]}",
+						    cases[i].src));
+		expect_ok(run(&rg_rule_mounts, p, parse(text)));
+		if (report.n_violations != (cases[i].is_denied ? 1u : 0u))
+			fail_msg("%s: %zu violations", cases[i].src, report.n_violations);
+	}
+	static const struct {
+		const char *settings, *more;
+	} bad[] = {
+	    {"{\"allow\":[]}", ".rules.x.allow: unknown setting"},
+	    {"{\"deny\":\"/etc\"}", ".rules.x.deny: expected an array of absolute paths"},
+	    {"{\"denyExact\":[\"etc\"]}", ".rules.x.denyExact[0]: expected an absolute path"},
+	    {"{\"denyWritable\":[5]}", ".rules.x.denyWritable[0]"},
+	    {"{\"deny\":[\"/etc\\u0000x\"]}", ".rules.x.deny[0]"},
+	    {"{\"bindOptions\":\"nosuid\"}", ".rules.x.bindOptions: expected an array"},
+	    {"{\"bindOptions\":[\"ro\"]}", ".rules.x.bindOptions[0]: expected \"nosuid\""},
+	};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(bad); i++)
+		expect_check_error(&rg_rule_mounts, bad[i].settings, bad[i].more);
+	assert_int_equal(check(&rg_rule_mounts, "{\"action\":\"fix\",\"deny\":[],\"bindOptions\":"
+						"[\"nosuid\",\"nodev\",\"noexec\"]}"),
+			 0);
+}
+
+static void test_mounts_errors(void **state)
+{
+	static const struct {
+		const char *spec, *path, *more;
+	} cases[] = {
+	    {"{\"mounts\":{}}", ".mounts", "expected an array, got object"},
+	    {"{\"mounts\":[5]}", ".mounts[0]", "expected an object, got number"},
+	    {"{\"mounts\":[{}]}", ".mounts[0].destination", "got nothing"},
+	    {"{\"mounts\":[{\"destination\":5}]}", ".mounts[0].destination", "got number"},
+	    {"{\"mounts\":[{\"destination\":\"/x\",\"type\":[]}]}", ".mounts[0].type", "got array"},
+	    {"{\"mounts\":[{\"destination\":\"/x\",\"source\":true}]}", ".mounts[0].source",
+	     "got boolean"},
+	    {"{\"mounts\":[{\"destination\":\"/x\",\"source\":\"/\\u0000\"}]}", ".mounts[0].source",
+	     "without NUL"},
+	    {"{\"mounts\":[{\"destination\":\"/x\",\"options\":\"ro\"}]}", ".mounts[0].options",
+	     "got string"},
+	    {"{\"mounts\":[{\"destination\":\"/x\",\"options\":[\"ro\",1]}]}",
+	     ".mounts[0].options[1]", "got number"},
+	    {"{\"linux\":[]}", ".linux", "expected an object"},
+	    {"{\"linux\":{\"rootfsPropagation\":1}}", ".linux.rootfsPropagation", "got number"},
+	};
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		struct rg_json *spec = parse(cases[i].spec);
+		expect_error(run(&rg_rule_mounts, &fix, spec), cases[i].path, cases[i].more);
+	}
+	/* Absent or null mounts: nothing to do. */
+	expect_ok(run(&rg_rule_mounts, &fix, parse("{\"mounts\":null}")));
+	expect_ok(run(&rg_rule_mounts, &fix, parse("{}")));
+	assert_int_equal(report.n_changes, 0);
+}
+
+static int groups(void)
+{
+	const struct CMUnitTest mounts_tests[] = {
+	    T(test_mounts_sensitive),
+	    T(test_mounts_harden),
+	    T(test_mounts_lists),
+	    T(test_mounts_errors),
+	};
+	int failed = cmocka_run_group_tests_name("rules/mounts-allowlist", tests, NULL, NULL);
+
+	failed += cmocka_run_group_tests_name("rules/mounts", mounts_tests, NULL, NULL);
+	return failed;
+}
+
 int main(void)
 {
-	if (setup_fixture() < 0) {
-		teardown_fixture();
-		return 1;
-	}
-	int failed = cmocka_run_group_tests_name("rules/mounts-allowlist", tests, NULL, NULL);
-	teardown_fixture();
-	return failed ? 1 : 0;
+	return harness_main(groups);
 }

@@ -538,7 +538,7 @@ static void test_resources_config_file_error(void **state)
 static struct rg_json *profile_rules(const char *name)
 {
 	size_t len = 0;
-	const char *text = rg_policy_embedded_profile(name, &len);
+	const char *text = rg_embedded_profile(name, &len);
 	assert_non_null(text);
 	struct rg_json *p = track_json(rg_json_parse(text, len, name, NULL, &error));
 	assert_non_null(p);
@@ -593,6 +593,89 @@ static void test_host_detect_resources(void **state)
 	}
 }
 
+/* The default policy (baseline) on a host that sets no totals: pids. */
+static void test_resources_pids_limit(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *want_limit;
+		bool is_changed;
+	} pids_cases[] = {
+	    {"{}", "2048", true},
+	    {"{\"linux\":{}}", "2048", true},
+	    {"{\"linux\":{\"resources\":null}}", "2048", true},
+	    {"{\"linux\":{\"resources\":{}}}", "2048", true},
+	    {"{\"linux\":{\"resources\":{\"pids\":null}}}", "2048", true},
+	    {"{\"linux\":{\"resources\":{\"pids\":{}}}}", "2048", true},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":null}}}}", "2048", true},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":0}}}}", "2048", true},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":-0}}}}", "2048", true},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":-1}}}}", "2048", true},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":-9223372036854775808}}}}", "2048",
+	     true},
+	    /* What the container asked for is kept, above or below the default. */
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":100}}}}", "100", false},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":1}}}}", "1", false},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":4096}}}}", "4096", false},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":9223372036854775807}}}}",
+	     "9223372036854775807", false},
+	};
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(pids_cases); i++) {
+		struct rg_json *spec = parse(pids_cases[i].in);
+		expect_ok(run_rule(rule, BASELINE, RG_ACTION_FIX, spec, &host_unknown));
+		/* assert_json compares number text, so "2048" must be exactly that. */
+		assert_json(at(spec, ".linux.resources.pids.limit"), pids_cases[i].want_limit);
+		assert_int_equal(report.n_changes, pids_cases[i].is_changed ? 1 : 0);
+		if (pids_cases[i].is_changed) {
+			assert_string_equal(report.changes[0].rule, "resources");
+			assert_string_equal(report.changes[0].path, ".linux.resources.pids.limit");
+			assert_string_equal(report.changes[0].after, "2048");
+		}
+	}
+
+	/* Siblings keep their place and text. */
+	struct rg_json *spec = parse("{\"linux\":{\"resources\":{\"memory\":{\"limit\":1e3},"
+				     "\"pids\":{\"limit\":0,\"x\":1.50},\"cpu\":{}}}}");
+	expect_ok(run_rule(rule, BASELINE, RG_ACTION_FIX, spec, &host_unknown));
+	assert_string_equal(emit(spec), "{\"linux\":{\"resources\":{\"memory\":{\"limit\":1e3},"
+					"\"pids\":{\"limit\":2048,\"x\":1.50},\"cpu\":{}}}}");
+}
+
+static void test_resources_wrong_types(void **state)
+{
+	static const struct {
+		const char *spec, *path, *more;
+	} type_cases[] = {
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":\"100\"}}}}",
+	     ".linux.resources.pids.limit", "got string"},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":1.5}}}}",
+	     ".linux.resources.pids.limit", "expected an integer"},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":1e3}}}}",
+	     ".linux.resources.pids.limit", "expected an integer"},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":100.0}}}}",
+	     ".linux.resources.pids.limit", "expected an integer"},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":9223372036854775808}}}}",
+	     ".linux.resources.pids.limit", NULL},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":-9223372036854775809}}}}",
+	     ".linux.resources.pids.limit", NULL},
+	    {"{\"linux\":{\"resources\":{\"pids\":{\"limit\":true}}}}",
+	     ".linux.resources.pids.limit", "got boolean"},
+	    {"{\"linux\":{\"resources\":{\"pids\":5}}}", ".linux.resources.pids",
+	     "expected an object, got number"},
+	    {"{\"linux\":{\"resources\":\"x\"}}", ".linux.resources",
+	     "expected an object, got string"},
+	    {"{\"linux\":{\"resources\":[]}}", ".linux.resources", "got array"},
+	    {"{\"linux\":7}", ".linux", "expected an object, got number"},
+	};
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(type_cases); i++) {
+		struct rg_json *spec = parse(type_cases[i].spec);
+		expect_error(run_rule(rule, BASELINE, RG_ACTION_FIX, spec, &host_unknown),
+			     FILE_NAME, type_cases[i].path, type_cases[i].more);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +683,7 @@ int main(void)
 	    T(test_resources_spec_errors),     T(test_resources_settings_valid),
 	    T(test_resources_settings_errors), T(test_resources_config_file_error),
 	    T(test_resources_profiles),	       T(test_host_detect_resources),
+	    T(test_resources_pids_limit),      T(test_resources_wrong_types),
 	};
 	return cmocka_run_group_tests_name("rules/resources (memory, cpu, pids, unified)", tests,
 					   NULL, NULL);

@@ -584,7 +584,7 @@ static void test_seccomp_deny_default_profile(void **state)
 	static const char *const names[] = {"baseline", "restricted", "privileged"};
 	for (size_t i = 0; i < RG_ARRAY_SIZE(names); i++) {
 		size_t len = 0;
-		const char *text = rg_policy_embedded_profile(names[i], &len);
+		const char *text = rg_embedded_profile(names[i], &len);
 		struct rg_json *prof = track_json(rg_json_parse(text, len, names[i], NULL, &error));
 		const struct rg_json *s = at(prof, ".rules.seccompDeny");
 		assert_non_null(s);

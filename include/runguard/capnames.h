@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#ifndef RUNGUARD_CAPS_H
-#define RUNGUARD_CAPS_H
+#ifndef RUNGUARD_CAPNAMES_H
+#define RUNGUARD_CAPNAMES_H
 
 #include <stdbool.h>
 
@@ -11,10 +11,10 @@
  *
  * Returns the capability number, or -1 if name is not a canonical name.
  */
-int rg_caps_lookup(const char *name);
+int rg_capnames_lookup(const char *name);
 /* Canonical name of capability number i (static storage), or NULL. */
-const char *rg_caps_name(int cap);
+const char *rg_capnames_name(int cap);
 /* Number of capabilities known to the build's libcap. */
-int rg_caps_count(void);
+int rg_capnames_count(void);
 
 #endif

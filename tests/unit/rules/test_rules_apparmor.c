@@ -105,7 +105,7 @@ static const char *profile_of(void)
 static void test_policy_defaults(void **state)
 {
 	assert_int_equal(rg_policy_action(&policy, "apparmor"), RG_ACTION_FIX);
-	char *p = rg_apparmor_profile(&policy);
+	char *p = rg_policy_apparmor_profile(&policy);
 	assert_string_equal(p, RG_APPARMOR_DEFAULT_PROFILE);
 	free(p);
 	assert_non_null(rg_rule_find("apparmor"));

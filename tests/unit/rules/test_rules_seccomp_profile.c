@@ -36,6 +36,7 @@
 #include <cmocka.h>
 #include <seccomp.h>
 
+#include "runguard/embedded.h"
 #include "runguard/error.h"
 #include "runguard/json.h"
 #include "runguard/policy.h"
@@ -575,14 +576,14 @@ static void test_embedded_digest(void **state)
 {
 	(void)state;
 	size_t len = 0;
-	const char *text = rg_policy_embedded_seccomp(&len);
+	const char *text = rg_embedded_seccomp(&len);
 	struct rg_sha256 s;
 	char hex[65];
 
 	rg_sha256_init(&s);
 	rg_sha256_update(&s, text, len);
 	rg_sha256_hex(&s, hex);
-	assert_string_equal(hex, rg_policy_embedded_seccomp_sha256());
+	assert_string_equal(hex, rg_embedded_seccomp_sha256());
 }
 
 int main(void)

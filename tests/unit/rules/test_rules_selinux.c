@@ -28,11 +28,12 @@
 #include "runguard/error.h"
 #include "runguard/host.h"
 #include "runguard/json.h"
-#include "runguard/mcs.h"
+#include "../../../src/host/mcs.h"
 #include "runguard/policy.h"
 #include "runguard/report.h"
 #include "runguard/rules.h"
 #include "runguard/selinux.h"
+#include "runguard/selinux_label.h"
 #include "runguard/util.h"
 
 #define FILE_NAME "config.json"
