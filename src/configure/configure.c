@@ -18,6 +18,7 @@
 
 #include "runguard/configure.h"
 #include "runguard/fileio.h"
+#include "runguard/opts.h"
 #include "runguard/toml.h"
 #include "runguard/util.h"
 
@@ -731,27 +732,63 @@ int rg_configure_run(const struct rg_configure_opts *o, bool is_dry_run, FILE *o
 	return r;
 }
 
-static int opt_value(int argc, char *argv[], int *i, const char *name, const char **ret,
-		     struct rg_error **err)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-	if (a[n] == '=') {
-		*ret = a + n + 1;
-	} else if (*i + 1 < argc) {
-		*ret = argv[++*i];
-	} else {
-		return rg_error_set(err, EINVAL, "%s needs a value", name);
-	}
-	if (!**ret)
-		return rg_error_set(err, EINVAL, "%s: empty value", name);
-	return 0;
-}
+enum { OPT_DEFAULT = 1, OPT_REMOVE, OPT_DRY_RUN, OPT_CONFIG_DIR, OPT_FILE, OPT_BINARY, OPT_ROOT };
 
-static bool opt_is(const char *a, const char *name)
+static const struct option configure_options[] = {
+    {"default", no_argument, NULL, OPT_DEFAULT},
+    {"remove", no_argument, NULL, OPT_REMOVE},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"config-dir", required_argument, NULL, OPT_CONFIG_DIR},
+    {"file", required_argument, NULL, OPT_FILE},
+    {"binary", required_argument, NULL, OPT_BINARY},
+    {"host-root", required_argument, NULL, OPT_ROOT},
+    {NULL, 0, NULL, 0},
+};
+
+/* Options into *o, *ret_binary and *ret_dry; the one operand is the engine. */
+static int parse_options(int argc, char *argv[], struct rg_configure_opts *o,
+			 const char **ret_binary, bool *ret_dry, struct rg_error **err)
 {
-	size_t n = strlen(name);
-	return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
+	struct rg_opts s;
+	const char *v;
+	int c, n = 0;
+
+	rg_opts_init(&s, "configure", argc, argv, configure_options);
+	while ((c = rg_opts_next(&s, &v, err)) > 0) {
+		switch (c) {
+		case OPT_DEFAULT:
+			o->is_default = true;
+			break;
+		case OPT_REMOVE:
+			o->is_remove = true;
+			break;
+		case OPT_DRY_RUN:
+			*ret_dry = true;
+			break;
+		case OPT_CONFIG_DIR:
+			o->config_dir = v;
+			break;
+		case OPT_FILE:
+			o->file = v;
+			break;
+		case OPT_BINARY:
+			*ret_binary = v;
+			break;
+		case OPT_ROOT:
+			o->root = v;
+			break;
+		default:
+			break;
+		}
+	}
+	char **ops = c == 0 ? rg_opts_operands(&s, &n) : NULL;
+	if (n > 1)
+		c = rg_error_set(err, EINVAL, "one engine at a time (got '%s' and '%s')", ops[0],
+				 ops[1]);
+	else if (n == 1)
+		o->engine = ops[0];
+	rg_opts_done(&s);
+	return c;
 }
 
 int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *ret,
@@ -761,33 +798,9 @@ int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *re
 	const char *binary = NULL;
 	bool dry = false;
 
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		int r = 0;
-		if (rg_streq(a, "--default"))
-			o.is_default = true;
-		else if (rg_streq(a, "--remove"))
-			o.is_remove = true;
-		else if (rg_streq(a, "--dry-run"))
-			dry = true;
-		else if (opt_is(a, "--config-dir"))
-			r = opt_value(argc, argv, &i, "--config-dir", &o.config_dir, err);
-		else if (opt_is(a, "--file"))
-			r = opt_value(argc, argv, &i, "--file", &o.file, err);
-		else if (opt_is(a, "--binary"))
-			r = opt_value(argc, argv, &i, "--binary", &binary, err);
-		else if (opt_is(a, "--host-root"))
-			r = opt_value(argc, argv, &i, "--host-root", &o.root, err);
-		else if (a[0] == '-')
-			r = rg_error_set(err, EINVAL, "unknown option '%s'", a);
-		else if (o.engine)
-			r = rg_error_set(err, EINVAL, "one engine at a time (got '%s' and '%s')",
-					 o.engine, a);
-		else
-			o.engine = a;
-		if (r < 0)
-			return r;
-	}
+	int r = parse_options(argc, argv, &o, &binary, &dry, err);
+	if (r < 0)
+		return r;
 	if (!o.engine)
 		return rg_error_set(err, EINVAL,
 				    "no engine named (containerd, crio, podman, docker)");

@@ -355,6 +355,24 @@ print("ok")'
 	rg configure docker --bogus
 	assert_status 2
 	assert_contains "$stderr" "usage: runguard configure"
+	# The same option rules as doctor's (getopt_long, names in full, no empty value).
+	local d
+	d=$(fixture docker other-keys)
+	rg configure docker --file= --binary "$BIN"
+	assert_status 2
+	assert_contains "$stderr" "--file: empty value"
+	rg configure docker --file "" --binary "$BIN"
+	assert_status 2
+	assert_contains "$stderr" "--file: empty value"
+	rg configure docker --file "$d/daemon.json" --binary "$BIN" --dry
+	assert_status 2
+	assert_contains "$stderr" "unknown option '--dry'"
+	rg configure docker --file "$d/daemon.json" --binary "$BIN" --dry-run=yes
+	assert_status 2
+	assert_contains "$stderr" "--dry-run takes no value"
+	rg configure --dry-run --file="$d/daemon.json" docker --binary="$BIN"
+	assert_status 0
+	assert_contains "$output" "dry run: nothing written"
 }
 
 @test "configure: without --binary, the running runguard's own path" {

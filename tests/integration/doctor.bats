@@ -240,6 +240,25 @@ EOF
 	rg doctor --bogus
 	assert_status 2
 	assert_contains "$stderr" "usage: runguard doctor"
+	# The same option rules as configure's (getopt_long, names in full, no empty value).
+	rg doctor --host-root=
+	assert_status 2
+	assert_contains "$stderr" "--host-root: empty value"
+	rg doctor --canary-image ""
+	assert_status 2
+	assert_contains "$stderr" "--canary-image: empty value"
+	rg doctor --requ
+	assert_status 2
+	assert_contains "$stderr" "unknown option '--requ'"
+	rg doctor --json=yes
+	assert_status 2
+	assert_contains "$stderr" "--json takes no value"
+	rg doctor containerd
+	assert_status 2
+	assert_contains "$stderr" "unexpected argument 'containerd'"
+	rg doctor --host-root="$FR" --engine=containerd --json
+	[[ "$status" -le 1 ]] || die "doctor --opt=value: status $status"
+	jq -e . <<<"$output" >/dev/null || die "not JSON: $output"
 }
 
 @test "doctor --canary through podman: runguard proven in the path; a look-alike that runs plain runc: the path is open" {
