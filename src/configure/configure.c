@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "runguard/configure.h"
+#include "runguard/diff.h"
 #include "runguard/fileio.h"
 #include "runguard/opts.h"
 #include "runguard/toml.h"

@@ -396,18 +396,6 @@ static void test_toml_decoders(void **state)
 	assert_string_equal(a, "[\"x\", \"y z\"]");
 }
 
-static void test_text_diff(void **state)
-{
-	char *d = track(rg_text_diff("a", "1\n2\n3\n", 6, "b", "1\n2\nx\n3\n", 8));
-	assert_string_equal(d, "--- a\n+++ b\n@@ -1,3 +1,4 @@\n 1\n 2\n+x\n 3\n");
-	d = track(rg_text_diff("a", NULL, 0, "b", "new\n", 4));
-	assert_string_equal(d, "--- /dev/null\n+++ b\n@@ -0,0 +1,1 @@\n+new\n");
-	d = track(rg_text_diff("a", "same\n", 5, "b", "same\n", 5));
-	assert_string_equal(d, "");
-	d = track(rg_text_diff("a", "x", 1, "b", "y", 1));
-	assert_has(d, "-x\n\\ No newline at end of file\n+y\n");
-}
-
 /* ================= containerd ================= */
 
 static void test_containerd_runtimes(void **state)
@@ -1196,7 +1184,6 @@ int main(void)
 	    cmocka_unit_test_teardown(test_toml_items, cleanup),
 	    cmocka_unit_test_teardown(test_toml_errors, cleanup),
 	    cmocka_unit_test_teardown(test_toml_decoders, cleanup),
-	    cmocka_unit_test_teardown(test_text_diff, cleanup),
 	    cmocka_unit_test_teardown(test_containerd_runtimes, cleanup),
 	    cmocka_unit_test_teardown(test_containerd_noimports, cleanup),
 	    cmocka_unit_test_teardown(test_containerd_imports_glob, cleanup),
