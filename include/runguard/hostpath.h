@@ -58,6 +58,17 @@ int rg_hostpath_resolve(const char *root, const char *path, char **ret, struct r
 int rg_hostpath_glob(const char *root, const char *pattern, char ***ret, size_t *ret_n,
 		     struct rg_error **err);
 
+/*
+ * rg_file_read (fileio.h) of path, seen from here, resolved first: a file
+ * that does not exist is -ENOENT without *err set; a path that cannot be
+ * resolved (it leaves the root, a loop) is an error.
+ */
+int rg_hostpath_read(const char *root, const char *path, size_t max, char **ret, size_t *ret_len,
+		     struct rg_error **err);
+
+/* True when path (seen from here) resolves to an existing file of any type. */
+bool rg_hostpath_exists(const char *root, const char *path);
+
 /* True when s holds a glob wildcard (*, ? or [). */
 bool rg_hostpath_has_glob(const char *s);
 

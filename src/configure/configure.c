@@ -7,7 +7,6 @@
  * (daemon.json) in src/configure/docker.c.
  */
 #include <errno.h>
-#include <glob.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include "runguard/configure.h"
 #include "runguard/diff.h"
 #include "runguard/fileio.h"
+#include "runguard/hostpath.h"
 #include "runguard/opts.h"
 #include "runguard/toml.h"
 #include "runguard/util.h"
@@ -36,29 +36,6 @@ void rg_configure_add_file(struct rg_configure_plan *p, const char *path, const 
 					.new_mode = new_mode};
 	f->before = before ? rg_xstrndup(before, before_len) : NULL;
 	f->after = after ? rg_xstrndup(after, after_len) : NULL;
-}
-
-/* Length of o->root without trailing slashes: 0 when the node is this machine. */
-static size_t root_len(const struct rg_configure_opts *o)
-{
-	size_t n = o->root ? strlen(o->root) : 0;
-	while (n > 0 && o->root[n - 1] == '/')
-		n--;
-	return n;
-}
-
-char *rg_configure_host_path(const struct rg_configure_opts *o, const char *node_path)
-{
-	size_t n = root_len(o);
-	return n ? rg_xasprintf("%.*s%s", (int)n, o->root, node_path) : rg_xstrdup(node_path);
-}
-
-const char *rg_configure_node_path(const struct rg_configure_opts *o, const char *path)
-{
-	size_t n = root_len(o);
-	if (n && strncmp(path, o->root, n) == 0 && path[n] == '/')
-		return path + n;
-	return path;
 }
 
 int rg_configure_not_ours(const struct rg_configure_opts *o, const char *where, const char *have,
@@ -92,6 +69,7 @@ void rg_configure_plan_free(struct rg_configure_plan *p)
 {
 	for (size_t i = 0; i < p->n_files; i++) {
 		free(p->files[i].path);
+		free(p->files[i].target);
 		free(p->files[i].before);
 		free(p->files[i].after);
 	}
@@ -120,10 +98,10 @@ static void tfile_free(struct tfile *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static int tfile_load(const char *path, struct tfile *f, struct rg_error **err)
+static int tfile_load(const char *root, const char *path, struct tfile *f, struct rg_error **err)
 {
 	*f = (struct tfile){.path = rg_xstrdup(path)};
-	int r = rg_file_read(path, RG_TOML_MAX_SIZE, &f->text, &f->len, err);
+	int r = rg_hostpath_read(root, path, RG_TOML_MAX_SIZE, &f->text, &f->len, err);
 	if (r == -ENOENT) {
 		f->text = rg_xstrdup("");
 		r = 0;
@@ -137,6 +115,7 @@ static int tfile_load(const char *path, struct tfile *f, struct rg_error **err)
 
 /* The configuration files in the order the engine reads them (existing ones only). */
 struct tset {
+	const char *root; /* --host-root */
 	struct tfile f[64];
 	size_t n;
 };
@@ -152,7 +131,7 @@ static int tset_add(struct tset *s, const char *path, struct rg_error **err)
 {
 	if (s->n == RG_ARRAY_SIZE(s->f))
 		return rg_error_set(err, E2BIG, "%s: too many configuration files", path);
-	int r = tfile_load(path, &s->f[s->n], err);
+	int r = tfile_load(s->root, path, &s->f[s->n], err);
 	if (r < 0) {
 		tfile_free(&s->f[s->n]);
 		return r;
@@ -169,14 +148,14 @@ static int tset_add(struct tset *s, const char *path, struct rg_error **err)
 static int tset_add_dir(struct tset *s, const char *dir, const char *skip, struct rg_error **err)
 {
 	_cleanup_free_ char *pat = rg_xasprintf("%s/*.conf", dir);
-	glob_t g = {0};
-	int r = 0;
+	char **list = NULL;
+	size_t n = 0;
+	int r = rg_hostpath_glob(s->root, pat, &list, &n, err);
 
-	if (glob(pat, 0, NULL, &g) == 0)
-		for (size_t i = 0; i < g.gl_pathc && r == 0; i++)
-			if (!rg_streq(g.gl_pathv[i], skip))
-				r = tset_add(s, g.gl_pathv[i], err);
-	globfree(&g);
+	for (size_t i = 0; i < n && r == 0; i++)
+		if (!rg_streq(list[i], skip))
+			r = tset_add(s, list[i], err);
+	rg_toml_strv_free(list);
 	return r;
 }
 
@@ -260,9 +239,9 @@ static void dpaths_init(const struct rg_configure_opts *o, const char *def_dir,
 			const char *main_name, const char *sub, const char *name, struct dpaths *d)
 {
 	_cleanup_free_ char *dir =
-	    rg_configure_host_path(o, o->config_dir ? o->config_dir : def_dir);
+	    rg_hostpath_join(o->root, o->config_dir ? o->config_dir : def_dir);
 	d->main =
-	    o->file ? rg_configure_host_path(o, o->file) : rg_xasprintf("%s/%s", dir, main_name);
+	    o->file ? rg_hostpath_join(o->root, o->file) : rg_xasprintf("%s/%s", dir, main_name);
 	_cleanup_free_ char *main_dir = o->config_dir ? rg_xstrdup(dir) : dir_of(d->main);
 	d->dropdir = rg_xasprintf("%s/%s", main_dir, sub);
 	d->dropin = rg_xasprintf("%s/%s", d->dropdir, name);
@@ -382,7 +361,7 @@ static int plan_podman(const struct rg_configure_opts *o, struct rg_configure_pl
 	_cleanup_free_ char *text = NULL;
 	_cleanup_free_ char *def = NULL;
 	struct dpaths d;
-	struct tset s = {0};
+	struct tset s = {.root = o->root};
 	struct tfile old = {0};
 	int r = 0;
 
@@ -393,7 +372,7 @@ static int plan_podman(const struct rg_configure_opts *o, struct rg_configure_pl
 		     "restart podman.service or podman.socket if you use the API service)";
 	if (!o->config_dir && !o->file) {
 		_cleanup_free_ char *share =
-		    rg_configure_host_path(o, "/usr/share/containers/containers.conf");
+		    rg_hostpath_join(o->root, "/usr/share/containers/containers.conf");
 		r = tset_add(&s, share, err);
 	}
 	if (r == 0)
@@ -401,7 +380,7 @@ static int plan_podman(const struct rg_configure_opts *o, struct rg_configure_pl
 	if (r == 0)
 		r = tset_add_dir(&s, dropdir, dropin, err);
 	if (r == 0)
-		r = tfile_load(dropin, &old, err);
+		r = tfile_load(o->root, dropin, &old, err);
 	if (r == 0 && o->is_remove)
 		r = remove_dropin(o, p, &old, "engine.runtimes", RG_CONFIGURE_NAME, &s, "engine",
 				  "runtime", err);
@@ -576,7 +555,7 @@ static int plan_crio(const struct rg_configure_opts *o, struct rg_configure_plan
 {
 	_cleanup_free_ char *h = rg_toml_join("crio.runtime.runtimes", RG_CONFIGURE_NAME);
 	struct dpaths d;
-	struct tset s = {0};
+	struct tset s = {.root = o->root};
 	struct tfile old = {0};
 
 	dpaths_init(o, "/etc/crio", "crio.conf", "crio.conf.d", "10-" RG_CONFIGURE_NAME ".conf",
@@ -586,7 +565,7 @@ static int plan_crio(const struct rg_configure_opts *o, struct rg_configure_plan
 	if (r == 0)
 		r = tset_add_dir(&s, d.dropdir, d.dropin, err);
 	if (r == 0)
-		r = tfile_load(d.dropin, &old, err);
+		r = tfile_load(o->root, d.dropin, &old, err);
 	if (r == 0 && o->is_remove) {
 		r = remove_dropin(o, p, &old, h, "runtime_path", &s, "crio.runtime",
 				  "default_runtime", err);
@@ -610,6 +589,25 @@ static int plan_crio(const struct rg_configure_opts *o, struct rg_configure_plan
 }
 
 /* ---- the driver ---- */
+
+/*
+ * Where f's content goes (see struct rg_configure_file): its path resolved
+ * by hostpath.h's rule, so that a symlinked config.toml keeps its link and
+ * under --host-root an absolute link leads into the node, never out of it;
+ * a file that goes is unlinked by its own name.
+ */
+static int set_target(const struct rg_configure_opts *o, struct rg_configure_file *f,
+		      struct rg_error **err)
+{
+	if (f->after)
+		return rg_hostpath_resolve(o->root, f->path, &f->target, err);
+	_cleanup_free_ char *dir = dir_of(f->path), *real = NULL;
+	_cleanup_free_ char *base = rg_xstrdup(f->path + strlen(dir) + (rg_streq(dir, "/") ? 0 : 1));
+	int r = rg_hostpath_resolve(o->root, dir, &real, err);
+	if (r == 0)
+		f->target = rg_xasprintf("%s/%s", rg_streq(real, "/") ? "" : real, base);
+	return r;
+}
 
 int rg_configure_plan(const struct rg_configure_opts *o, struct rg_configure_plan *ret,
 		      struct rg_error **err)
@@ -636,12 +634,19 @@ int rg_configure_plan(const struct rg_configure_opts *o, struct rg_configure_pla
 		r = rg_error_set(err, EINVAL,
 				 "unknown engine '%s' (known: containerd, crio, podman, docker)",
 				 o->engine);
+	for (size_t i = 0; r == 0 && i < p.n_files; i++)
+		r = set_target(o, &p.files[i], err);
 	if (r < 0) {
 		rg_configure_plan_free(&p);
 		return r;
 	}
-	_cleanup_free_ char *bin = rg_configure_host_path(o, o->binary);
-	if (!o->is_remove && access(bin, X_OK) < 0)
+	_cleanup_free_ char *bin = rg_hostpath_join(o->root, o->binary);
+	_cleanup_free_ char *real_bin = NULL;
+	struct rg_error *e = NULL;
+	if (rg_hostpath_resolve(o->root, bin, &real_bin, &e) < 0)
+		real_bin = rg_xstrdup(bin);
+	rg_error_free(e);
+	if (!o->is_remove && access(real_bin, X_OK) < 0)
 		rg_configure_note(&p,
 				  "%s is not an executable file (yet): the engine will fail to "
 				  "start containers with this runtime until it is",
@@ -660,47 +665,56 @@ void rg_configure_print_diff(const struct rg_configure_plan *p, FILE *out)
 	}
 }
 
+/* Refuses a plan gone stale: f's content at target changed (or appeared) since it was read. */
+static int check_unchanged(const struct rg_configure_file *f, const char *target,
+			   struct rg_error **err)
+{
+	_cleanup_free_ char *now = NULL;
+	size_t len = 0;
+
+	if (!f->before) {
+		/* Written since planning: refuse to clobber it without a backup. */
+		if (rg_file_exists(target))
+			return rg_error_set(err, EEXIST,
+					    "%s: appeared while runguard configure ran; run it again",
+					    f->path);
+		return 0;
+	}
+	int r = rg_file_read(target, 64u * 1024u * 1024u, &now, &len, err);
+	if (r == -ENOENT || (r == 0 && (len != f->before_len || memcmp(now, f->before, len) != 0)))
+		return rg_error_set(err, EAGAIN,
+				    "%s: changed while runguard configure ran; run it again",
+				    f->path);
+	return r;
+}
+
 int rg_configure_apply(const struct rg_configure_plan *p, FILE *out, struct rg_error **err)
 {
 	for (size_t i = 0; i < p->n_files; i++) {
 		const struct rg_configure_file *f = &p->files[i];
+		const char *target = f->target ? f->target : f->path;
 		_cleanup_free_ char *backup = NULL;
-		_cleanup_free_ char *dir = dir_of(f->path);
+		_cleanup_free_ char *dir = dir_of(target);
 		const char *done = f->after ? "updated" : "removed";
-		int r = 0;
-		if (f->before) {
-			/* Changed since planning: the plan is stale; refuse rather than lose it. */
-			_cleanup_free_ char *now = NULL;
-			size_t len = 0;
-			r = rg_file_read(f->path, 64u * 1024u * 1024u, &now, &len, err);
-			if (r == -ENOENT ||
-			    (r == 0 && (len != f->before_len || memcmp(now, f->before, len) != 0)))
-				r = rg_error_set(err, EAGAIN,
-						 "%s: changed while runguard configure ran; run it "
-						 "again",
-						 f->path);
-			if (r == 0)
-				r = rg_file_backup(f->path, &backup, err);
-		} else {
+		int r = check_unchanged(f, target, err);
+		/* The target's content is saved beside the target (a link's, beside the file). */
+		if (r == 0 && f->before)
+			r = rg_file_backup(target, &backup, err);
+		else if (r == 0)
 			r = rg_mkdir_p(dir, 0755, err);
-			/* Written since planning: refuse to clobber it without a backup. */
-			if (r == 0 && rg_file_exists(f->path))
-				r = rg_error_set(
-				    err, EEXIST,
-				    "%s: appeared while runguard configure ran; run it "
-				    "again",
-				    f->path);
-		}
 		if (r == 0 && f->after)
-			r = rg_file_replace(f->path, f->after, f->after_len, f->new_mode, err);
-		else if (r == 0 && unlink(f->path) < 0)
-			r = rg_error_set(err, errno, "%s: %s", f->path, strerror(errno));
+			r = rg_file_replace(target, f->after, f->after_len, f->new_mode, err);
+		else if (r == 0 && unlink(target) < 0)
+			r = rg_error_set(err, errno, "%s: %s", target, strerror(errno));
 		if (r < 0)
 			return r;
+		_cleanup_free_ char *via = rg_streq(target, f->path)
+					       ? rg_xstrdup("")
+					       : rg_xasprintf(" (through a symlink: %s)", target);
 		if (backup)
-			fprintf(out, "%s %s (backup: %s)\n", done, f->path, backup);
+			fprintf(out, "%s %s%s (backup: %s)\n", done, f->path, via, backup);
 		else
-			fprintf(out, "created %s\n", f->path);
+			fprintf(out, "created %s%s\n", f->path, via);
 	}
 	return 0;
 }
@@ -815,7 +829,7 @@ int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *re
 	if (o.is_default && o.is_remove)
 		return rg_error_set(err, EINVAL, "--default and --remove exclude each other");
 	/* Under --host-root, paths name the node's files: relative ones would be ambiguous. */
-	bool has_root = root_len(&o) > 0;
+	bool has_root = rg_hostpath_has_root(o.root);
 	const char *const abs[][2] = {{"--binary", binary},
 				      {"--host-root", o.root},
 				      {"--config-dir", has_root ? o.config_dir : NULL},
@@ -834,7 +848,7 @@ int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *re
 					    "/proc/self/exe: %s; name the binary with "
 					    "--binary",
 					    strerror(errno));
-		const char *node = rg_configure_node_path(&o, self);
+		const char *node = rg_hostpath_node(o.root, self);
 		if (node == self && has_root)
 			return rg_error_set(err, EINVAL,
 					    "%s is not under --host-root %s: name the node's path "

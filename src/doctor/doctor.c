@@ -18,6 +18,7 @@
 #include "runguard/apparmor.h"
 #include "runguard/doctor.h"
 #include "runguard/fileio.h"
+#include "runguard/hostpath.h"
 #include "runguard/opts.h"
 #include "runguard/policy.h"
 #include "runguard/runtime.h"
@@ -133,13 +134,6 @@ int rg_doctor_parse_args(int argc, char *argv[], struct rg_doctor_opts *ret, str
 
 /* ---- is it runguard? ---- */
 
-static char *rooted(const char *root, const char *path)
-{
-	if (!root || !*root || rg_streq(root, "/"))
-		return rg_xstrdup(path);
-	return rg_xasprintf("%s%s", root, path);
-}
-
 /* Scans an open file for the identity marker (at most 512 MiB). */
 static bool has_identity(int fd)
 {
@@ -168,10 +162,19 @@ static bool has_identity(int fd)
 
 int rg_doctor_is_runguard(const char *root, const char *path, char **why)
 {
-	_cleanup_free_ char *p = rooted(root, path);
+	_cleanup_free_ char *node = rg_hostpath_join(root, path);
+	_cleanup_free_ char *p = NULL;
+	struct rg_error *err = NULL;
 	struct stat st, self;
 
 	*why = NULL;
+	/* Under --host-root an absolute symlink is the node's, not this machine's. */
+	int r = rg_hostpath_resolve(root, node, &p, &err);
+	if (r < 0) {
+		*why = rg_xstrdup(err->msg);
+		rg_error_free(err);
+		return r;
+	}
 	if (stat(p, &st) < 0) {
 		int e = errno;
 		*why = rg_xasprintf("%s: %s", p, strerror(e));

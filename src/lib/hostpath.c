@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runguard/fileio.h"
 #include "runguard/hostpath.h"
 #include "runguard/util.h"
 
@@ -211,4 +212,24 @@ int rg_hostpath_glob(const char *root, const char *pattern, char ***ret, size_t 
 	*ret = list ? list : rg_xcalloc(1, sizeof(char *));
 	*ret_n = n;
 	return 0;
+}
+
+int rg_hostpath_read(const char *root, const char *path, size_t max, char **ret, size_t *ret_len,
+		     struct rg_error **err)
+{
+	_cleanup_free_ char *real = NULL;
+	int r = rg_hostpath_resolve(root, path, &real, err);
+	if (r < 0)
+		return r;
+	r = rg_file_read(real, max, ret, ret_len, err);
+	return r;
+}
+
+bool rg_hostpath_exists(const char *root, const char *path)
+{
+	_cleanup_free_ char *real = NULL;
+	struct rg_error *err = NULL;
+	bool is = rg_hostpath_resolve(root, path, &real, &err) == 0 && rg_file_exists(real);
+	rg_error_free(err);
+	return is;
 }
