@@ -101,16 +101,7 @@ static void tfile_free(struct tfile *f)
 static int tfile_load(const char *root, const char *path, struct tfile *f, struct rg_error **err)
 {
 	*f = (struct tfile){.path = rg_xstrdup(path)};
-	int r = rg_hostpath_read(root, path, RG_TOML_MAX_SIZE, &f->text, &f->len, err);
-	if (r == -ENOENT) {
-		f->text = rg_xstrdup("");
-		r = 0;
-	} else if (r == 0) {
-		f->exists = true;
-	}
-	if (r == 0)
-		r = rg_toml_parse(path, f->text, f->len, &f->doc, err);
-	return r;
+	return rg_toml_load(root, path, &f->text, &f->len, &f->exists, &f->doc, err);
 }
 
 /* The configuration files in the order the engine reads them (existing ones only). */
@@ -181,10 +172,8 @@ static int tset_strings(const struct tset *s, const char *table, const char *key
 static char *tset_string(const struct tset *s, const char *table, const char *key)
 {
 	for (size_t i = s->n; i-- > 0;) {
-		const struct rg_toml_item *it = rg_toml_get(s->f[i].doc, table, key);
-		char *v = NULL;
-		if (it && rg_toml_decode_string(s->f[i].text + it->value_start,
-						it->value_end - it->value_start, &v) == 0)
+		char *v = rg_toml_get_string(s->f[i].doc, table, key, NULL);
+		if (v)
 			return v;
 	}
 	return NULL;
@@ -336,11 +325,7 @@ static int podman_dropin(const struct rg_configure_opts *o, const struct tset *s
 		rg_toml_strv_free(v);
 	}
 	/* --default, or kept from an earlier --default run. */
-	char *cur = NULL;
-	const struct rg_toml_item *it = rg_toml_get(old->doc, "engine", "runtime");
-	if (it && rg_toml_decode_string(old->text + it->value_start,
-					it->value_end - it->value_start, &cur) < 0)
-		cur = NULL;
+	char *cur = rg_toml_get_string(old->doc, "engine", "runtime", NULL);
 	if (o->is_default || (cur && rg_streq(cur, RG_CONFIGURE_NAME)))
 		rg_buf_printf(&b, "runtime = \"%s\"\n", RG_CONFIGURE_NAME);
 	free(cur);
@@ -527,11 +512,7 @@ static char *crio_dropin(const struct rg_configure_opts *o, const struct tset *s
 	rg_buf_puts(&b, "# CRI-O: the runtime handler \"runguard\", runc under runguard's policy.\n"
 			"# Written by `runguard configure crio`; pods select it with a\n"
 			"# RuntimeClass whose handler is \"runguard\".\n");
-	char *cur = NULL;
-	const struct rg_toml_item *it = rg_toml_get(old->doc, "crio.runtime", "default_runtime");
-	if (it && rg_toml_decode_string(old->text + it->value_start,
-					it->value_end - it->value_start, &cur) < 0)
-		cur = NULL;
+	char *cur = rg_toml_get_string(old->doc, "crio.runtime", "default_runtime", NULL);
 	if (o->is_default || (cur && rg_streq(cur, RG_CONFIGURE_NAME)))
 		rg_buf_printf(&b, "[crio.runtime]\ndefault_runtime = \"%s\"\n\n",
 			      RG_CONFIGURE_NAME);

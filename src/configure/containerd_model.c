@@ -76,15 +76,7 @@ int rg_ctd_load_file(const struct rg_ctd_model *m, const char *path, struct rg_c
 		     struct rg_error **err)
 {
 	*f = (struct rg_ctd_file){.path = rg_xstrdup(path)};
-	int r = rg_hostpath_read(m->root, path, RG_TOML_MAX_SIZE, &f->text, &f->len, err);
-	if (r == -ENOENT) {
-		f->text = rg_xstrdup("");
-		r = 0;
-	} else if (r == 0) {
-		f->exists = true;
-	}
-	if (r == 0)
-		r = rg_toml_parse(path, f->text, f->len, &f->doc, err);
+	int r = rg_toml_load(m->root, path, &f->text, &f->len, &f->exists, &f->doc, err);
 	if (r == 0)
 		f->lay = rg_containerd_layout(f->doc, m->version);
 	return r;
@@ -189,14 +181,7 @@ char *rg_ctd_handler_table(const struct rg_ctd_file *f, const char *name, const 
 char *rg_ctd_get_string(const struct rg_ctd_file *f, const char *table, const char *key,
 			const struct rg_toml_item **ret_it)
 {
-	const struct rg_toml_item *it = rg_toml_get(f->doc, table, key);
-	char *s = NULL;
-	if (ret_it)
-		*ret_it = it;
-	if (it && rg_toml_decode_string(f->text + it->value_start, it->value_end - it->value_start,
-					&s) < 0)
-		s = NULL;
-	return s;
+	return rg_toml_get_string(f->doc, table, key, ret_it);
 }
 
 bool rg_ctd_in_effect(const struct rg_ctd_model *m, const struct rg_ctd_file *t,

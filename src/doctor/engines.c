@@ -158,18 +158,6 @@ static void dload_dir(struct rg_engine_view *v, struct dset *s, const char *root
 	rg_toml_strv_free(list);
 }
 
-static char *dstring(const struct dfile *f, const char *table, const char *key,
-		     const struct rg_toml_item **ret_it)
-{
-	const struct rg_toml_item *it = rg_toml_get(f->doc, table, key);
-	char *s = NULL;
-	if (ret_it)
-		*ret_it = it;
-	if (it && rg_toml_decode_string(f->text + it->value_start, it->value_end - it->value_start,
-					&s) < 0)
-		s = NULL;
-	return s;
-}
 
 /* The name of a direct child of prefix (path is exactly prefix.NAME), or NULL. */
 static char *child_name(const char *path, const char *prefix)
@@ -441,7 +429,7 @@ static void inspect_crio(struct rg_engine_view *v, const char *root)
 			if (!name)
 				continue;
 			const struct rg_toml_item *pit;
-			_cleanup_free_ char *bin = dstring(df, it->path, "runtime_path", &pit);
+			_cleanup_free_ char *bin = rg_toml_get_string(df->doc, it->path, "runtime_path", &pit);
 			struct rg_engine_handler *h = NULL;
 			for (size_t k = 0; k < v->n && !h; k++)
 				if (rg_streq(v->h[k].name, name))
@@ -454,7 +442,7 @@ static void inspect_crio(struct rg_engine_view *v, const char *root)
 			add_handler(v, name, bin, where);
 		}
 		const struct rg_toml_item *dit;
-		char *def = dstring(df, "crio.runtime", "default_runtime", &dit);
+		char *def = rg_toml_get_string(df->doc, "crio.runtime", "default_runtime", &dit);
 		if (def) {
 			_cleanup_free_ char *where = rg_xasprintf("%s:%u", df->path, dit->line);
 			set_default(v, def, where);
@@ -533,7 +521,7 @@ static void inspect_podman(struct rg_engine_view *v, const char *root)
 			rg_toml_strv_free(paths);
 		}
 		const struct rg_toml_item *dit;
-		char *def = dstring(df, "engine", "runtime", &dit);
+		char *def = rg_toml_get_string(df->doc, "engine", "runtime", &dit);
 		if (def) {
 			_cleanup_free_ char *where = rg_xasprintf("%s:%u", df->path, dit->line);
 			set_default(v, def, where);
