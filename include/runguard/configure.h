@@ -45,6 +45,9 @@
  * With root (--host-root DIR), the engine's files are read and written
  * under DIR (a node's / mounted elsewhere), while every path written into
  * them (the binary, containerd's `imports` entry) is the node's own.
+ * Paths under DIR are resolved by hostpath.h's rule (absolute symlinks are
+ * the node's, a path out of DIR is refused). A file that is a symlink stays
+ * one: its target is backed up and replaced.
  */
 
 #define RG_CONFIGURE_NAME "runguard"

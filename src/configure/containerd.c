@@ -47,7 +47,6 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What each engine's configuration says it will run, read the way the
- * engine reads it (under a root directory, for tests):
+ * engine reads it (under --host-root, symlinks followed inside it:
+ * hostpath.h):
  *
- *   containerd  config.toml and its imports (globs, relative paths).
+ *   containerd  config.toml and its imports (globs, relative paths), read
+ *               by the model configure edits (containerd_model.h).
  *               Version 2 (containerd 1.x): the CRI plugin section of the
  *               *last* file that sets it, as 1.x does. Versions 3 and 4
  *               (2.x): every file's, merged key by key in load order, each

@@ -196,6 +196,18 @@ int rg_hostpath_glob(const char *root, const char *pattern, char ***ret, size_t 
 
 	*ret = NULL;
 	*ret_n = 0;
+	if (slash == pattern && *pattern != '/') {
+		/* A bare relative pattern (only without a root): from the working directory. */
+		if (glob(pattern, 0, NULL, &g) == 0) {
+			list = rg_xcalloc(g.gl_pathc + 1, sizeof(char *));
+			for (size_t i = 0; i < g.gl_pathc; i++)
+				list[n++] = rg_xstrdup(g.gl_pathv[i]);
+		}
+		globfree(&g);
+		*ret = list ? list : rg_xcalloc(1, sizeof(char *));
+		*ret_n = n;
+		return 0;
+	}
 	int r = rg_hostpath_resolve(root, *dir ? dir : "/", &real, err);
 	if (r < 0)
 		return r;

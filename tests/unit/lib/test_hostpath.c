@@ -189,6 +189,18 @@ static void test_glob(void **state)
 		free(list[i]);
 	free(list);
 	free(pat);
+	/* A bare relative pattern, without a root: from the working directory. */
+	char *cwd = getcwd(NULL, 0), *conf = rg_xasprintf("%s/data/conf", R);
+	assert_int_equal(chdir(conf), 0);
+	assert_int_equal(rg_hostpath_glob(NULL, "*.toml", &list, &n, &err), 0);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0], "a.toml");
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	free(cwd);
+	free(conf);
 	/* A directory that does not exist: nothing. */
 	pat = rg_xasprintf("%s/etc/none/*.toml", R);
 	assert_int_equal(rg_hostpath_glob(R, pat, &list, &n, &err), 0);
