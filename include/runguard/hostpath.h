@@ -37,7 +37,8 @@ bool rg_hostpath_has_root(const char *root);
 /* root + node_path, by text (node_path alone without a root). Caller frees. */
 char *rg_hostpath_join(const char *root, const char *node_path);
 
-/* The node's path of path (seen from here): root taken off, a suffix of path; path when not under root. */
+/* The node's path of path (seen from here): root taken off, a suffix of path; path when not under
+ * root. */
 const char *rg_hostpath_node(const char *root, const char *path);
 
 /*

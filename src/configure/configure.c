@@ -583,7 +583,8 @@ static int set_target(const struct rg_configure_opts *o, struct rg_configure_fil
 	if (f->after)
 		return rg_hostpath_resolve(o->root, f->path, &f->target, err);
 	_cleanup_free_ char *dir = dir_of(f->path), *real = NULL;
-	_cleanup_free_ char *base = rg_xstrdup(f->path + strlen(dir) + (rg_streq(dir, "/") ? 0 : 1));
+	_cleanup_free_ char *base =
+	    rg_xstrdup(f->path + strlen(dir) + (rg_streq(dir, "/") ? 0 : 1));
 	int r = rg_hostpath_resolve(o->root, dir, &real, err);
 	if (r == 0)
 		f->target = rg_xasprintf("%s/%s", rg_streq(real, "/") ? "" : real, base);
@@ -656,16 +657,15 @@ static int check_unchanged(const struct rg_configure_file *f, const char *target
 	if (!f->before) {
 		/* Written since planning: refuse to clobber it without a backup. */
 		if (rg_file_exists(target))
-			return rg_error_set(err, EEXIST,
-					    "%s: appeared while runguard configure ran; run it again",
-					    f->path);
+			return rg_error_set(
+			    err, EEXIST, "%s: appeared while runguard configure ran; run it again",
+			    f->path);
 		return 0;
 	}
 	int r = rg_file_read(target, 64u * 1024u * 1024u, &now, &len, err);
 	if (r == -ENOENT || (r == 0 && (len != f->before_len || memcmp(now, f->before, len) != 0)))
-		return rg_error_set(err, EAGAIN,
-				    "%s: changed while runguard configure ran; run it again",
-				    f->path);
+		return rg_error_set(
+		    err, EAGAIN, "%s: changed while runguard configure ran; run it again", f->path);
 	return r;
 }
 

@@ -255,13 +255,15 @@ static char *with_annotation(const char *raw)
  */
 static char *source_name(const struct rg_ctd *c, const struct rg_ctd_file *t)
 {
-	_cleanup_free_ char *def = rg_ctd_effective_string(&c->m, t, NULL, "default_runtime_name", NULL);
+	_cleanup_free_ char *def =
+	    rg_ctd_effective_string(&c->m, t, NULL, "default_runtime_name", NULL);
 	const char *names[] = {def, "runc"};
 
 	for (size_t i = 0; i < RG_ARRAY_SIZE(names); i++) {
 		if (!names[i] || rg_streq(names[i], RG_CONFIGURE_NAME))
 			continue;
-		_cleanup_free_ char *type = rg_ctd_effective_string(&c->m, t, names[i], "runtime_type", NULL);
+		_cleanup_free_ char *type =
+		    rg_ctd_effective_string(&c->m, t, names[i], "runtime_type", NULL);
 		if (!type || rg_streq(type, RG_CTD_RUNC_V2))
 			return rg_xstrdup(names[i]);
 	}
@@ -519,7 +521,8 @@ static int default_in(struct rg_ctd_file *f, struct rg_error **err)
 static int plan_default(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_error **err)
 {
 	const struct rg_ctd_file *last = NULL;
-	_cleanup_free_ char *def = rg_ctd_effective_string(&c->m, t, NULL, "default_runtime_name", &last);
+	_cleanup_free_ char *def =
+	    rg_ctd_effective_string(&c->m, t, NULL, "default_runtime_name", &last);
 
 	if (def && rg_streq(def, RG_CONFIGURE_NAME))
 		return 0;

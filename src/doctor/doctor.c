@@ -75,8 +75,8 @@ static int doctor_value(struct rg_doctor_opts *o, int c, const char *v, struct r
 		char *end = NULL;
 		long t = strtol(v, &end, 10);
 		if (*end || t < 1 || t > 3600)
-			return rg_error_set(err, EINVAL,
-					    "--canary-timeout: expected 1..3600 seconds, got '%s'", v);
+			return rg_error_set(
+			    err, EINVAL, "--canary-timeout: expected 1..3600 seconds, got '%s'", v);
 		o->canary_timeout = (unsigned)t;
 		return 0;
 	}

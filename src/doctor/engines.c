@@ -160,7 +160,6 @@ static void dload_dir(struct rg_engine_view *v, struct dset *s, const char *root
 	rg_toml_strv_free(list);
 }
 
-
 /* The name of a direct child of prefix (path is exactly prefix.NAME), or NULL. */
 static char *child_name(const char *path, const char *prefix)
 {
@@ -361,8 +360,8 @@ static void inspect_containerd(struct rg_engine_view *v, const char *root)
 	struct rg_ctd_model m;
 	struct rg_error *err = NULL;
 
-	v->is_found = exists_rooted(root, "/etc/containerd/config.toml") ||
-		      any_binary(root, "containerd");
+	v->is_found =
+	    exists_rooted(root, "/etc/containerd/config.toml") || any_binary(root, "containerd");
 	if (!v->is_found)
 		return;
 	set_default(v, rg_xstrdup("runc"), "built-in");
@@ -431,7 +430,8 @@ static void inspect_crio(struct rg_engine_view *v, const char *root)
 			if (!name)
 				continue;
 			const struct rg_toml_item *pit;
-			_cleanup_free_ char *bin = rg_toml_get_string(df->doc, it->path, "runtime_path", &pit);
+			_cleanup_free_ char *bin =
+			    rg_toml_get_string(df->doc, it->path, "runtime_path", &pit);
 			struct rg_engine_handler *h = NULL;
 			for (size_t k = 0; k < v->n && !h; k++)
 				if (rg_streq(v->h[k].name, name))
@@ -479,15 +479,16 @@ static void inspect_podman(struct rg_engine_view *v, const char *root)
 	_cleanup_free_ char *dir = rg_hostpath_join(root, "/etc/containers/containers.conf.d");
 	struct dset s = {0};
 
-	v->is_found = (env && *env) || rg_hostpath_exists(root, etc) || rg_hostpath_exists(root, dir) ||
-		      any_binary(root, "podman");
+	v->is_found = (env && *env) || rg_hostpath_exists(root, etc) ||
+		      rg_hostpath_exists(root, dir) || any_binary(root, "podman");
 	if (!v->is_found)
 		return;
 	set_default(v, rg_xstrdup("crun"), "built-in");
 	if (env && *env) {
 		dload(v, &s, NULL, env);
 	} else {
-		_cleanup_free_ char *usr = rg_hostpath_join(root, "/usr/share/containers/containers.conf");
+		_cleanup_free_ char *usr =
+		    rg_hostpath_join(root, "/usr/share/containers/containers.conf");
 		dload(v, &s, root, usr);
 		dload(v, &s, root, etc);
 		dload_dir(v, &s, root, dir);

@@ -57,7 +57,8 @@ struct span {
 static long snake(const struct span *s, long x, long k)
 {
 	long n = (long)(s->a1 - s->a0), m = (long)(s->b1 - s->b0);
-	while (x < n && x - k < m && line_eq(s->a, s->a0 + (size_t)x, s->b, s->b0 + (size_t)(x - k)))
+	while (x < n && x - k < m &&
+	       line_eq(s->a, s->a0 + (size_t)x, s->b, s->b0 + (size_t)(x - k)))
 		x++;
 	return x;
 }

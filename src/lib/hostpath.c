@@ -212,8 +212,8 @@ int rg_hostpath_glob(const char *root, const char *pattern, char ***ret, size_t 
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *esc = glob_escape(real);
-	_cleanup_free_ char *pat = rg_xasprintf("%s/%s", rg_streq(esc, "/") ? "" : esc,
-						*slash == '/' ? slash + 1 : slash);
+	_cleanup_free_ char *pat =
+	    rg_xasprintf("%s/%s", rg_streq(esc, "/") ? "" : esc, *slash == '/' ? slash + 1 : slash);
 	size_t skip = strlen(rg_streq(real, "/") ? "" : real);
 	if (glob(pat, 0, NULL, &g) == 0) {
 		list = rg_xcalloc(g.gl_pathc + 1, sizeof(char *));

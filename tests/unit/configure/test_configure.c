@@ -1118,14 +1118,16 @@ static void test_symlinked_config(void **state)
 	assert_int_equal(rename(link, real), 0);
 	assert_int_equal(symlink(real, link), 0);
 	assert_int_equal(configure("containerd", dir, true, &out), 0);
-	assert_has(out, track(rg_xasprintf("updated %s (through a symlink: %s) (backup: %s.runguard-bak-",
-					   link, real, real)));
+	assert_has(
+	    out, track(rg_xasprintf("updated %s (through a symlink: %s) (backup: %s.runguard-bak-",
+				    link, real, real)));
 	assert_true(is_link_to(link, real));
 	assert_has(slurp(real), "BinaryName = \"" BIN "\"");
 	assert_int_equal(count_backups(real_dir), 1);
 	assert_int_equal(count_backups(dir), 0);
 	/* Nothing left behind beside the target (the temporary file was renamed). */
-	assert_int_equal(system(track(rg_xasprintf("test $(ls -A '%s' | wc -l) -eq 2", real_dir))), 0);
+	assert_int_equal(system(track(rg_xasprintf("test $(ls -A '%s' | wc -l) -eq 2", real_dir))),
+			 0);
 	assert_int_equal(configure("containerd", dir, true, &out), 0);
 	assert_has(out, "already configured");
 	assert_int_equal(unconfigure("containerd", dir, BIN, &out), 0);
@@ -1151,7 +1153,8 @@ static void test_symlinked_config(void **state)
 
 	/* A link that leaves the root: refused, nothing written. */
 	assert_int_equal(unlink(node_link), 0);
-	assert_int_equal(symlink("../../../../../../../../../../etc/containerd/config.toml", node_link), 0);
+	assert_int_equal(
+	    symlink("../../../../../../../../../../etc/containerd/config.toml", node_link), 0);
 	char *before = slurp(node_real);
 	struct rg_configure_plan p;
 	assert_int_equal(rg_configure_plan(&o, &p, &error), -EXDEV);

@@ -37,8 +37,9 @@ static void test_hunks(void **state)
 	check(NULL, "new\n", "--- /dev/null\n+++ b\n@@ -0,0 +1,1 @@\n+new\n");
 	check("old\n", NULL, "--- a\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-old\n");
 	check("same\n", "same\n", "");
-	check("x", "y", "--- a\n+++ b\n@@ -1,1 +1,1 @@\n-x\n\\ No newline at end of file\n+y\n"
-			"\\ No newline at end of file\n");
+	check("x", "y",
+	      "--- a\n+++ b\n@@ -1,1 +1,1 @@\n-x\n\\ No newline at end of file\n+y\n"
+	      "\\ No newline at end of file\n");
 	/* Two changes 10 lines apart: two hunks, each with 3 lines of context. */
 	check("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n",
 	      "1\nA\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\nB\n13\n14\n",
@@ -48,7 +49,8 @@ static void test_hunks(void **state)
 	check("a\n1\n2\n3\n4\n5\n6\nb\n", "A\n1\n2\n3\n4\n5\n6\nB\n",
 	      "--- a\n+++ b\n@@ -1,8 +1,8 @@\n-a\n+A\n 1\n 2\n 3\n 4\n 5\n 6\n-b\n+B\n");
 	/* A line moved: the shortest script, not the whole block. */
-	check("k\nx\ny\nz\n", "x\ny\nz\nk\n", "--- a\n+++ b\n@@ -1,4 +1,4 @@\n-k\n x\n y\n z\n+k\n");
+	check("k\nx\ny\nz\n", "x\ny\nz\nk\n",
+	      "--- a\n+++ b\n@@ -1,4 +1,4 @@\n-k\n x\n y\n z\n+k\n");
 }
 
 static char *random_text(unsigned *seed, size_t max_lines)

@@ -181,7 +181,8 @@ static void test_glob(void **state)
 	struct rg_error *err = NULL;
 	assert_int_equal(rg_hostpath_glob(R, pat, &list, &n, &err), 0);
 	assert_int_equal(n, 2);
-	char *a = rg_xasprintf("%s/etc/conf.d/a.toml", R), *b = rg_xasprintf("%s/etc/conf.d/b.toml", R);
+	char *a = rg_xasprintf("%s/etc/conf.d/a.toml", R),
+	     *b = rg_xasprintf("%s/etc/conf.d/b.toml", R);
 	assert_string_equal(list[0], a);
 	assert_string_equal(list[1], b);
 	assert_null(list[2]);

@@ -117,8 +117,8 @@ static void test_same_rules(void **state)
 		if (!shapes[i].msg) {
 			assert_int_equal(cr, 0);
 			assert_int_equal(dr, 0);
-			assert_string_equal(co.file, strchr(c_buf[0], '=') ? strchr(c_buf[0], '=') + 1
-									   : c_buf[1]);
+			assert_string_equal(
+			    co.file, strchr(c_buf[0], '=') ? strchr(c_buf[0], '=') + 1 : c_buf[1]);
 			assert_string_equal(dop.root_dir, strchr(d_buf[0], '=')
 							      ? strchr(d_buf[0], '=') + 1
 							      : d_buf[1]);
