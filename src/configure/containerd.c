@@ -67,7 +67,7 @@
 	"built-in list"
 
 /* One plan: the model the edits go into, and where the drop-in is. */
-struct rg_ctd {
+struct ctd_plan {
 	const struct rg_configure_opts *o;
 	struct rg_configure_plan *plan;
 	char *dropin;
@@ -142,7 +142,7 @@ static char *dir_of(const char *path)
  * that sets no plugin at all (empty, or absent) gets `version = 2`, which
  * every containerd since 1.3 reads.
  */
-static int check_version(struct rg_ctd *c, bool *ret_add, struct rg_error **err)
+static int check_version(struct ctd_plan *c, bool *ret_add, struct rg_error **err)
 {
 	const struct rg_ctd_file *m = &c->m.files[0];
 	const struct rg_toml_item *it = rg_toml_get(m->doc, "", "version");
@@ -209,8 +209,9 @@ static int collect_table(const struct rg_ctd_file *f, const char *table, struct 
 }
 
 /* The keys of handler `name` + `sub` in effect, merged key by key over the files (in order). */
-static int collect_effective(const struct rg_ctd *c, const struct rg_ctd_file *t, const char *name,
-			     const char *sub, struct kvs *out, struct rg_error **err)
+static int collect_effective(const struct ctd_plan *c, const struct rg_ctd_file *t,
+			     const char *name, const char *sub, struct kvs *out,
+			     struct rg_error **err)
 {
 	int r = 0;
 	for (size_t i = 0; i < c->m.n && r == 0; i++) {
@@ -253,7 +254,7 @@ static char *with_annotation(const char *raw)
  * The runtime whose settings the handler copies: the default handler if
  * it is a runc shim v2 handler other than runguard, else "runc". Caller frees.
  */
-static char *source_name(const struct rg_ctd *c, const struct rg_ctd_file *t)
+static char *source_name(const struct ctd_plan *c, const struct rg_ctd_file *t)
 {
 	_cleanup_free_ char *def =
 	    rg_ctd_effective_string(&c->m, t, NULL, "default_runtime_name", NULL);
@@ -331,8 +332,9 @@ static bool same_value(const char *a, const char *b)
 }
 
 /* Makes an existing handler's key match: adds missing keys, fixes the ones runguard owns. */
-static void ensure_keys(struct rg_ctd *c, struct rg_ctd_file *t, const struct rg_toml_item *header,
-			const struct kvs *want, const char *const *owned)
+static void ensure_keys(struct ctd_plan *c, struct rg_ctd_file *t,
+			const struct rg_toml_item *header, const struct kvs *want,
+			const char *const *owned)
 {
 	size_t pos = rg_toml_section_end(t->doc, header), indent = key_indent(t, header);
 
@@ -362,7 +364,7 @@ static void ensure_keys(struct rg_ctd *c, struct rg_ctd_file *t, const struct rg
 }
 
 /* [H.options] with opts: completed if it exists, else inserted at pos with the header's indent. */
-static void edit_options(struct rg_ctd *c, struct rg_ctd_file *t, const char *ho,
+static void edit_options(struct ctd_plan *c, struct rg_ctd_file *t, const char *ho,
 			 const struct kvs *opts, size_t pos, size_t indent)
 {
 	static const char *const owned[] = {"BinaryName", NULL};
@@ -379,8 +381,9 @@ static void edit_options(struct rg_ctd *c, struct rg_ctd_file *t, const char *ho
 }
 
 /* Completes the handler whose [H] header is hh: its keys and its options. */
-static int complete_handler(struct rg_ctd *c, struct rg_ctd_file *t, const struct rg_toml_item *hh,
-			    struct kvs *keys, const struct kvs *opts, struct rg_error **err)
+static int complete_handler(struct ctd_plan *c, struct rg_ctd_file *t,
+			    const struct rg_toml_item *hh, struct kvs *keys, const struct kvs *opts,
+			    struct rg_error **err)
 {
 	_cleanup_free_ char *ho = rg_xasprintf("%s.options", hh->path);
 	/* The handler's own annotations, not runc's, plus ours. */
@@ -403,8 +406,8 @@ static int complete_handler(struct rg_ctd *c, struct rg_ctd_file *t, const struc
 }
 
 /* Adds the handler to t, or completes an existing one. */
-static int edit_handler(struct rg_ctd *c, struct rg_ctd_file *t, const char *src, struct kvs *keys,
-			const struct kvs *opts, struct rg_error **err)
+static int edit_handler(struct ctd_plan *c, struct rg_ctd_file *t, const char *src,
+			struct kvs *keys, const struct kvs *opts, struct rg_error **err)
 {
 	_cleanup_free_ char *h = rg_ctd_handler_table(t, RG_CONFIGURE_NAME, "");
 	_cleanup_free_ char *ho = rg_xasprintf("%s.options", h);
@@ -454,7 +457,7 @@ static int edit_handler(struct rg_ctd *c, struct rg_ctd_file *t, const char *src
  * missing; pod_annotations with run.runguard.profile) and options
  * (BinaryName = runguard).
  */
-static int plan_handler(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_error **err)
+static int plan_handler(struct ctd_plan *c, struct rg_ctd_file *t, struct rg_error **err)
 {
 	_cleanup_free_ char *h = rg_ctd_handler_table(t, RG_CONFIGURE_NAME, "");
 	_cleanup_free_ char *src_name = source_name(c, t);
@@ -518,7 +521,7 @@ static int default_in(struct rg_ctd_file *f, struct rg_error **err)
  * --default: default_runtime_name = "runguard" where it takes effect: in
  * t, or, when a file loaded after t sets it (containerd 2.x), there.
  */
-static int plan_default(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_error **err)
+static int plan_default(struct ctd_plan *c, struct rg_ctd_file *t, struct rg_error **err)
 {
 	const struct rg_ctd_file *last = NULL;
 	_cleanup_free_ char *def =
@@ -530,7 +533,7 @@ static int plan_default(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_error
 }
 
 /* True when an `imports` entry of the main file names (or globs) the drop-in. */
-static bool imports_cover(const struct rg_ctd *c, const struct rg_ctd_file *m, char **list,
+static bool imports_cover(const struct ctd_plan *c, const struct rg_ctd_file *m, char **list,
 			  size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -543,7 +546,7 @@ static bool imports_cover(const struct rg_ctd *c, const struct rg_ctd_file *m, c
 }
 
 /* config.toml imports the drop-in (and says `version = 2` when it must). */
-static int plan_import(struct rg_ctd *c, struct rg_ctd_file *m, bool add_version,
+static int plan_import(struct ctd_plan *c, struct rg_ctd_file *m, bool add_version,
 		       struct rg_error **err)
 {
 	const struct rg_toml_item *it;
@@ -587,7 +590,7 @@ static int plan_import(struct rg_ctd *c, struct rg_ctd_file *m, bool add_version
 }
 
 /* Applies a file's edits, if any, and records the result in the plan if it changes. */
-static void finish_file(struct rg_ctd *c, struct rg_ctd_file *f)
+static void finish_file(struct ctd_plan *c, struct rg_ctd_file *f)
 {
 	size_t len;
 	if (!f->ed.n)
@@ -604,7 +607,7 @@ static void finish_file(struct rg_ctd *c, struct rg_ctd_file *f)
  * glob's in lexical order): the drop-in goes where the glob that matches
  * it puts it, else after them all (its entry is appended).
  */
-static size_t dropin_index(const struct rg_ctd *c)
+static size_t dropin_index(const struct ctd_plan *c)
 {
 	const struct rg_toml_item *it;
 	char **list;
@@ -632,7 +635,7 @@ static size_t dropin_index(const struct rg_ctd *c)
  * and as a new file (a header, then whatever plan_handler adds) if it does
  * not exist.
  */
-static int load_dropin(struct rg_ctd *c, struct rg_ctd_file **ret, struct rg_error **err)
+static int load_dropin(struct ctd_plan *c, struct rg_ctd_file **ret, struct rg_error **err)
 {
 	*ret = rg_ctd_find(&c->m, c->dropin);
 	if (*ret)
@@ -669,7 +672,7 @@ done:
  * sets the handler (several: refused, as they are merged key by key and
  * configure edits one). NULL: none.
  */
-static int find_target(struct rg_ctd *c, struct rg_ctd_file **ret, struct rg_error **err)
+static int find_target(struct ctd_plan *c, struct rg_ctd_file **ret, struct rg_error **err)
 {
 	struct rg_buf b = {0};
 	size_t n = 0;
@@ -799,7 +802,7 @@ static void remove_default(struct rg_ctd_file *t, bool is_handlers_file)
 }
 
 /* Takes the drop-in's own entry out of config.toml's imports (the line, if it was alone). */
-static int remove_import(const struct rg_ctd *c, struct rg_ctd_file *m, struct rg_error **err)
+static int remove_import(const struct ctd_plan *c, struct rg_ctd_file *m, struct rg_error **err)
 {
 	const struct rg_toml_item *it;
 	char **list;
@@ -833,7 +836,7 @@ static int remove_import(const struct rg_ctd *c, struct rg_ctd_file *m, struct r
  * binary is refused (-EPERM). With containerd 2.x, a default_runtime_name
  * "runguard" goes from every file: it would name nothing.
  */
-static int plan_remove(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_ctd_file *m,
+static int plan_remove(struct ctd_plan *c, struct rg_ctd_file *t, struct rg_ctd_file *m,
 		       struct rg_error **err)
 {
 	_cleanup_free_ char *h = t ? rg_ctd_handler_table(t, RG_CONFIGURE_NAME, "") : NULL;
@@ -872,7 +875,7 @@ static int plan_remove(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_ctd_fi
 /* ---- adding ---- */
 
 /* Adds the handler (to t, else to the drop-in imported by m) and, with --default, the default. */
-static int plan_add(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_ctd_file *m,
+static int plan_add(struct ctd_plan *c, struct rg_ctd_file *t, struct rg_ctd_file *m,
 		    bool add_version, struct rg_error **err)
 {
 	int r = 0;
@@ -895,7 +898,7 @@ static int plan_add(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_ctd_file 
 	return r;
 }
 
-static int plan_all(struct rg_ctd *c, struct rg_error **err)
+static int plan_all(struct ctd_plan *c, struct rg_error **err)
 {
 	bool add_version;
 	struct rg_ctd_file *m = &c->m.files[0], *t = NULL;
@@ -918,7 +921,7 @@ static int plan_all(struct rg_ctd *c, struct rg_error **err)
 int rg_configure_containerd(const struct rg_configure_opts *o, struct rg_configure_plan *p,
 			    struct rg_error **err)
 {
-	struct rg_ctd c = {.o = o, .plan = p};
+	struct ctd_plan c = {.o = o, .plan = p};
 	_cleanup_free_ char *cdir =
 	    rg_hostpath_join(o->root, o->config_dir ? o->config_dir : "/etc/containerd");
 	_cleanup_free_ char *file =
