@@ -45,6 +45,9 @@
  * With root (--host-root DIR), the engine's files are read and written
  * under DIR (a node's / mounted elsewhere), while every path written into
  * them (the binary, containerd's `imports` entry) is the node's own.
+ * Paths under DIR are resolved by hostpath.h's rule (absolute symlinks are
+ * the node's, a path out of DIR is refused). A file that is a symlink stays
+ * one: its target is backed up and replaced.
  */
 
 #define RG_CONFIGURE_NAME "runguard"
@@ -64,7 +67,14 @@ struct rg_configure_opts {
  * (NULL: the file is deleted). path is where it is seen from here (under root).
  */
 struct rg_configure_file {
-	char *path;
+	char *path; /* as the engine names it */
+	/*
+	 * Where the content is written (set by rg_configure_plan): path with
+	 * its symlinks resolved (hostpath.h), so a symlinked file stays a
+	 * symlink and its target is edited; for a removal, path's directory
+	 * resolved and path's own name (the link, not its target, goes).
+	 */
+	char *target;
 	char *before;
 	size_t before_len;
 	char *after;
@@ -122,15 +132,11 @@ void rg_configure_print_diff(const struct rg_configure_plan *p, FILE *out);
 int rg_configure_run(const struct rg_configure_opts *o, bool is_dry_run, FILE *out,
 		     struct rg_error **err);
 
-/* ---- for the engine planners (src/configure*.c) ---- */
+/* ---- for the engine planners (src/configure/\*.c) ---- */
 
 /* after NULL: the file is removed. */
 void rg_configure_add_file(struct rg_configure_plan *p, const char *path, const char *before,
 			   size_t before_len, const char *after, size_t after_len, mode_t new_mode);
-/* Where the node's path is seen from here: under o->root (caller frees). */
-char *rg_configure_host_path(const struct rg_configure_opts *o, const char *node_path);
-/* The node's path of a path seen from here: o->root taken off (a suffix of path, borrowed). */
-const char *rg_configure_node_path(const struct rg_configure_opts *o, const char *path);
 /* The error for a runguard runtime that runs another binary than o->binary (-EPERM). */
 int rg_configure_not_ours(const struct rg_configure_opts *o, const char *where, const char *have,
 			  struct rg_error **err);
@@ -139,40 +145,6 @@ void rg_configure_note(struct rg_configure_plan *p, const char *fmt, ...)
 int rg_configure_containerd(const struct rg_configure_opts *o, struct rg_configure_plan *p,
 			    struct rg_error **err);
 
-/* ---- containerd's configuration versions (configure and doctor) ---- */
-
-struct rg_toml;
-
-/*
- * Where a containerd configuration file keeps the CRI runtime handlers
- * (normalised TOML paths, see toml.h). Version 2 (containerd 1.x): in the
- * CRI plugin, plugins."io.containerd.grpc.v1.cri". Versions 3 and 4
- * (containerd 2.x; 4, from 2.3 on, moved only the server's own settings
- * into plugins): in plugins."io.containerd.cri.v1.runtime". In both, the
- * plugin's "containerd" table holds default_runtime_name and "runtimes",
- * one table per handler.
- */
-struct rg_containerd_layout {
-	const char *cri; /* the plugin's table */
-	const char *containerd; /* its "containerd" table */
-	const char *runtimes; /* the handlers' parent table */
-};
-
-extern const struct rg_containerd_layout rg_containerd_v2, rg_containerd_v3;
-
-/* The integer `version` of a containerd configuration: 0 when absent, -1 when not an integer. */
-int rg_containerd_version(const struct rg_toml *doc);
-/* True for the versions runguard reads and writes: 2, 3 and 4. */
-bool rg_containerd_version_is_known(int version);
-/*
- * The layout in which containerd reads the file doc (static), when
- * config.toml has version main_version. containerd 1.x reads every file
- * with version 2's names. 2.x reads a file of version 3 or more with its
- * own; an older file (a drop-in written for 1.x) it migrates from version
- * 2's names, so that is its layout when it uses them.
- */
-const struct rg_containerd_layout *rg_containerd_layout(const struct rg_toml *doc,
-							int main_version);
 int rg_configure_docker(const struct rg_configure_opts *o, struct rg_configure_plan *p,
 			struct rg_error **err);
 

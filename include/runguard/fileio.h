@@ -11,7 +11,7 @@
 /*
  * Whole-file helpers for the configuration files of other programs that
  * `runguard configure` edits and `runguard doctor` reads: size-capped reads,
- * atomic replacement, timestamped backups and a unified diff for --dry-run.
+ * atomic replacement and timestamped backups (the --dry-run diff is in diff.h).
  */
 
 /*
@@ -51,14 +51,6 @@ int rg_file_backup(const char *path, char **ret_backup, struct rg_error **err);
 
 /* mkdir -p: creates path and missing parents with mode. */
 int rg_mkdir_p(const char *path, mode_t mode, struct rg_error **err);
-
-/*
- * A unified diff from a to b (either may be NULL: an absent file), with
- * labels as the ---/+++ names: one hunk spanning the changed lines with
- * three lines of context. Empty string when equal. Caller frees.
- */
-char *rg_text_diff(const char *label_a, const char *a, size_t alen, const char *label_b,
-		   const char *b, size_t blen);
 
 /* True when path names an existing file of any type. */
 bool rg_file_exists(const char *path);

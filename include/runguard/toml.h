@@ -99,6 +99,21 @@ bool rg_toml_is_under(const char *path, const char *prefix);
 size_t rg_toml_section_end(const struct rg_toml *t, const struct rg_toml_item *header);
 /* The raw value text of a KEYVAL (a copy; caller frees). */
 char *rg_toml_raw(const struct rg_toml *t, const struct rg_toml_item *it);
+/*
+ * The string value of table.key, or NULL (not set, or not a string).
+ * Caller frees. *ret_it (may be NULL): the key's item, or NULL when not set.
+ */
+char *rg_toml_get_string(const struct rg_toml *t, const char *table, const char *key,
+			 const struct rg_toml_item **ret_it);
+
+/*
+ * Reads and parses the file at path (seen from here, resolved under root:
+ * hostpath.h). A file that does not exist is read as empty text with
+ * *ret_exists false. *ret_text (owned) must outlive *ret_doc; on an error
+ * both are set as far as they got (free them) and *err says why.
+ */
+int rg_toml_load(const char *root, const char *path, char **ret_text, size_t *ret_len,
+		 bool *ret_exists, struct rg_toml **ret_doc, struct rg_error **err);
 
 /* Decoders of raw value text. 0, or -EINVAL when the value is not of that type. */
 int rg_toml_decode_string(const char *v, size_t n, char **ret);

@@ -7,7 +7,6 @@
  * (daemon.json) in src/configure/docker.c.
  */
 #include <errno.h>
-#include <glob.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +16,10 @@
 #include <unistd.h>
 
 #include "runguard/configure.h"
+#include "runguard/diff.h"
 #include "runguard/fileio.h"
+#include "runguard/hostpath.h"
+#include "runguard/opts.h"
 #include "runguard/toml.h"
 #include "runguard/util.h"
 
@@ -34,29 +36,6 @@ void rg_configure_add_file(struct rg_configure_plan *p, const char *path, const 
 					.new_mode = new_mode};
 	f->before = before ? rg_xstrndup(before, before_len) : NULL;
 	f->after = after ? rg_xstrndup(after, after_len) : NULL;
-}
-
-/* Length of o->root without trailing slashes: 0 when the node is this machine. */
-static size_t root_len(const struct rg_configure_opts *o)
-{
-	size_t n = o->root ? strlen(o->root) : 0;
-	while (n > 0 && o->root[n - 1] == '/')
-		n--;
-	return n;
-}
-
-char *rg_configure_host_path(const struct rg_configure_opts *o, const char *node_path)
-{
-	size_t n = root_len(o);
-	return n ? rg_xasprintf("%.*s%s", (int)n, o->root, node_path) : rg_xstrdup(node_path);
-}
-
-const char *rg_configure_node_path(const struct rg_configure_opts *o, const char *path)
-{
-	size_t n = root_len(o);
-	if (n && strncmp(path, o->root, n) == 0 && path[n] == '/')
-		return path + n;
-	return path;
 }
 
 int rg_configure_not_ours(const struct rg_configure_opts *o, const char *where, const char *have,
@@ -90,6 +69,7 @@ void rg_configure_plan_free(struct rg_configure_plan *p)
 {
 	for (size_t i = 0; i < p->n_files; i++) {
 		free(p->files[i].path);
+		free(p->files[i].target);
 		free(p->files[i].before);
 		free(p->files[i].after);
 	}
@@ -118,23 +98,15 @@ static void tfile_free(struct tfile *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static int tfile_load(const char *path, struct tfile *f, struct rg_error **err)
+static int tfile_load(const char *root, const char *path, struct tfile *f, struct rg_error **err)
 {
 	*f = (struct tfile){.path = rg_xstrdup(path)};
-	int r = rg_file_read(path, RG_TOML_MAX_SIZE, &f->text, &f->len, err);
-	if (r == -ENOENT) {
-		f->text = rg_xstrdup("");
-		r = 0;
-	} else if (r == 0) {
-		f->exists = true;
-	}
-	if (r == 0)
-		r = rg_toml_parse(path, f->text, f->len, &f->doc, err);
-	return r;
+	return rg_toml_load(root, path, &f->text, &f->len, &f->exists, &f->doc, err);
 }
 
 /* The configuration files in the order the engine reads them (existing ones only). */
 struct tset {
+	const char *root; /* --host-root */
 	struct tfile f[64];
 	size_t n;
 };
@@ -150,7 +122,7 @@ static int tset_add(struct tset *s, const char *path, struct rg_error **err)
 {
 	if (s->n == RG_ARRAY_SIZE(s->f))
 		return rg_error_set(err, E2BIG, "%s: too many configuration files", path);
-	int r = tfile_load(path, &s->f[s->n], err);
+	int r = tfile_load(s->root, path, &s->f[s->n], err);
 	if (r < 0) {
 		tfile_free(&s->f[s->n]);
 		return r;
@@ -167,14 +139,14 @@ static int tset_add(struct tset *s, const char *path, struct rg_error **err)
 static int tset_add_dir(struct tset *s, const char *dir, const char *skip, struct rg_error **err)
 {
 	_cleanup_free_ char *pat = rg_xasprintf("%s/*.conf", dir);
-	glob_t g = {0};
-	int r = 0;
+	char **list = NULL;
+	size_t n = 0;
+	int r = rg_hostpath_glob(s->root, pat, &list, &n, err);
 
-	if (glob(pat, 0, NULL, &g) == 0)
-		for (size_t i = 0; i < g.gl_pathc && r == 0; i++)
-			if (!rg_streq(g.gl_pathv[i], skip))
-				r = tset_add(s, g.gl_pathv[i], err);
-	globfree(&g);
+	for (size_t i = 0; i < n && r == 0; i++)
+		if (!rg_streq(list[i], skip))
+			r = tset_add(s, list[i], err);
+	rg_toml_strv_free(list);
 	return r;
 }
 
@@ -200,10 +172,8 @@ static int tset_strings(const struct tset *s, const char *table, const char *key
 static char *tset_string(const struct tset *s, const char *table, const char *key)
 {
 	for (size_t i = s->n; i-- > 0;) {
-		const struct rg_toml_item *it = rg_toml_get(s->f[i].doc, table, key);
-		char *v = NULL;
-		if (it && rg_toml_decode_string(s->f[i].text + it->value_start,
-						it->value_end - it->value_start, &v) == 0)
+		char *v = rg_toml_get_string(s->f[i].doc, table, key, NULL);
+		if (v)
 			return v;
 	}
 	return NULL;
@@ -258,9 +228,9 @@ static void dpaths_init(const struct rg_configure_opts *o, const char *def_dir,
 			const char *main_name, const char *sub, const char *name, struct dpaths *d)
 {
 	_cleanup_free_ char *dir =
-	    rg_configure_host_path(o, o->config_dir ? o->config_dir : def_dir);
+	    rg_hostpath_join(o->root, o->config_dir ? o->config_dir : def_dir);
 	d->main =
-	    o->file ? rg_configure_host_path(o, o->file) : rg_xasprintf("%s/%s", dir, main_name);
+	    o->file ? rg_hostpath_join(o->root, o->file) : rg_xasprintf("%s/%s", dir, main_name);
 	_cleanup_free_ char *main_dir = o->config_dir ? rg_xstrdup(dir) : dir_of(d->main);
 	d->dropdir = rg_xasprintf("%s/%s", main_dir, sub);
 	d->dropin = rg_xasprintf("%s/%s", d->dropdir, name);
@@ -355,11 +325,7 @@ static int podman_dropin(const struct rg_configure_opts *o, const struct tset *s
 		rg_toml_strv_free(v);
 	}
 	/* --default, or kept from an earlier --default run. */
-	char *cur = NULL;
-	const struct rg_toml_item *it = rg_toml_get(old->doc, "engine", "runtime");
-	if (it && rg_toml_decode_string(old->text + it->value_start,
-					it->value_end - it->value_start, &cur) < 0)
-		cur = NULL;
+	char *cur = rg_toml_get_string(old->doc, "engine", "runtime", NULL);
 	if (o->is_default || (cur && rg_streq(cur, RG_CONFIGURE_NAME)))
 		rg_buf_printf(&b, "runtime = \"%s\"\n", RG_CONFIGURE_NAME);
 	free(cur);
@@ -380,7 +346,7 @@ static int plan_podman(const struct rg_configure_opts *o, struct rg_configure_pl
 	_cleanup_free_ char *text = NULL;
 	_cleanup_free_ char *def = NULL;
 	struct dpaths d;
-	struct tset s = {0};
+	struct tset s = {.root = o->root};
 	struct tfile old = {0};
 	int r = 0;
 
@@ -391,7 +357,7 @@ static int plan_podman(const struct rg_configure_opts *o, struct rg_configure_pl
 		     "restart podman.service or podman.socket if you use the API service)";
 	if (!o->config_dir && !o->file) {
 		_cleanup_free_ char *share =
-		    rg_configure_host_path(o, "/usr/share/containers/containers.conf");
+		    rg_hostpath_join(o->root, "/usr/share/containers/containers.conf");
 		r = tset_add(&s, share, err);
 	}
 	if (r == 0)
@@ -399,7 +365,7 @@ static int plan_podman(const struct rg_configure_opts *o, struct rg_configure_pl
 	if (r == 0)
 		r = tset_add_dir(&s, dropdir, dropin, err);
 	if (r == 0)
-		r = tfile_load(dropin, &old, err);
+		r = tfile_load(o->root, dropin, &old, err);
 	if (r == 0 && o->is_remove)
 		r = remove_dropin(o, p, &old, "engine.runtimes", RG_CONFIGURE_NAME, &s, "engine",
 				  "runtime", err);
@@ -546,11 +512,7 @@ static char *crio_dropin(const struct rg_configure_opts *o, const struct tset *s
 	rg_buf_puts(&b, "# CRI-O: the runtime handler \"runguard\", runc under runguard's policy.\n"
 			"# Written by `runguard configure crio`; pods select it with a\n"
 			"# RuntimeClass whose handler is \"runguard\".\n");
-	char *cur = NULL;
-	const struct rg_toml_item *it = rg_toml_get(old->doc, "crio.runtime", "default_runtime");
-	if (it && rg_toml_decode_string(old->text + it->value_start,
-					it->value_end - it->value_start, &cur) < 0)
-		cur = NULL;
+	char *cur = rg_toml_get_string(old->doc, "crio.runtime", "default_runtime", NULL);
 	if (o->is_default || (cur && rg_streq(cur, RG_CONFIGURE_NAME)))
 		rg_buf_printf(&b, "[crio.runtime]\ndefault_runtime = \"%s\"\n\n",
 			      RG_CONFIGURE_NAME);
@@ -574,7 +536,7 @@ static int plan_crio(const struct rg_configure_opts *o, struct rg_configure_plan
 {
 	_cleanup_free_ char *h = rg_toml_join("crio.runtime.runtimes", RG_CONFIGURE_NAME);
 	struct dpaths d;
-	struct tset s = {0};
+	struct tset s = {.root = o->root};
 	struct tfile old = {0};
 
 	dpaths_init(o, "/etc/crio", "crio.conf", "crio.conf.d", "10-" RG_CONFIGURE_NAME ".conf",
@@ -584,7 +546,7 @@ static int plan_crio(const struct rg_configure_opts *o, struct rg_configure_plan
 	if (r == 0)
 		r = tset_add_dir(&s, d.dropdir, d.dropin, err);
 	if (r == 0)
-		r = tfile_load(d.dropin, &old, err);
+		r = tfile_load(o->root, d.dropin, &old, err);
 	if (r == 0 && o->is_remove) {
 		r = remove_dropin(o, p, &old, h, "runtime_path", &s, "crio.runtime",
 				  "default_runtime", err);
@@ -608,6 +570,26 @@ static int plan_crio(const struct rg_configure_opts *o, struct rg_configure_plan
 }
 
 /* ---- the driver ---- */
+
+/*
+ * Where f's content goes (see struct rg_configure_file): its path resolved
+ * by hostpath.h's rule, so that a symlinked config.toml keeps its link and
+ * under --host-root an absolute link leads into the node, never out of it;
+ * a file that goes is unlinked by its own name.
+ */
+static int set_target(const struct rg_configure_opts *o, struct rg_configure_file *f,
+		      struct rg_error **err)
+{
+	if (f->after)
+		return rg_hostpath_resolve(o->root, f->path, &f->target, err);
+	_cleanup_free_ char *dir = dir_of(f->path), *real = NULL;
+	_cleanup_free_ char *base =
+	    rg_xstrdup(f->path + strlen(dir) + (rg_streq(dir, "/") ? 0 : 1));
+	int r = rg_hostpath_resolve(o->root, dir, &real, err);
+	if (r == 0)
+		f->target = rg_xasprintf("%s/%s", rg_streq(real, "/") ? "" : real, base);
+	return r;
+}
 
 int rg_configure_plan(const struct rg_configure_opts *o, struct rg_configure_plan *ret,
 		      struct rg_error **err)
@@ -634,12 +616,19 @@ int rg_configure_plan(const struct rg_configure_opts *o, struct rg_configure_pla
 		r = rg_error_set(err, EINVAL,
 				 "unknown engine '%s' (known: containerd, crio, podman, docker)",
 				 o->engine);
+	for (size_t i = 0; r == 0 && i < p.n_files; i++)
+		r = set_target(o, &p.files[i], err);
 	if (r < 0) {
 		rg_configure_plan_free(&p);
 		return r;
 	}
-	_cleanup_free_ char *bin = rg_configure_host_path(o, o->binary);
-	if (!o->is_remove && access(bin, X_OK) < 0)
+	_cleanup_free_ char *bin = rg_hostpath_join(o->root, o->binary);
+	_cleanup_free_ char *real_bin = NULL;
+	struct rg_error *e = NULL;
+	if (rg_hostpath_resolve(o->root, bin, &real_bin, &e) < 0)
+		real_bin = rg_xstrdup(bin);
+	rg_error_free(e);
+	if (!o->is_remove && access(real_bin, X_OK) < 0)
 		rg_configure_note(&p,
 				  "%s is not an executable file (yet): the engine will fail to "
 				  "start containers with this runtime until it is",
@@ -658,47 +647,55 @@ void rg_configure_print_diff(const struct rg_configure_plan *p, FILE *out)
 	}
 }
 
+/* Refuses a plan gone stale: f's content at target changed (or appeared) since it was read. */
+static int check_unchanged(const struct rg_configure_file *f, const char *target,
+			   struct rg_error **err)
+{
+	_cleanup_free_ char *now = NULL;
+	size_t len = 0;
+
+	if (!f->before) {
+		/* Written since planning: refuse to clobber it without a backup. */
+		if (rg_file_exists(target))
+			return rg_error_set(
+			    err, EEXIST, "%s: appeared while runguard configure ran; run it again",
+			    f->path);
+		return 0;
+	}
+	int r = rg_file_read(target, 64u * 1024u * 1024u, &now, &len, err);
+	if (r == -ENOENT || (r == 0 && (len != f->before_len || memcmp(now, f->before, len) != 0)))
+		return rg_error_set(
+		    err, EAGAIN, "%s: changed while runguard configure ran; run it again", f->path);
+	return r;
+}
+
 int rg_configure_apply(const struct rg_configure_plan *p, FILE *out, struct rg_error **err)
 {
 	for (size_t i = 0; i < p->n_files; i++) {
 		const struct rg_configure_file *f = &p->files[i];
+		const char *target = f->target ? f->target : f->path;
 		_cleanup_free_ char *backup = NULL;
-		_cleanup_free_ char *dir = dir_of(f->path);
+		_cleanup_free_ char *dir = dir_of(target);
 		const char *done = f->after ? "updated" : "removed";
-		int r = 0;
-		if (f->before) {
-			/* Changed since planning: the plan is stale; refuse rather than lose it. */
-			_cleanup_free_ char *now = NULL;
-			size_t len = 0;
-			r = rg_file_read(f->path, 64u * 1024u * 1024u, &now, &len, err);
-			if (r == -ENOENT ||
-			    (r == 0 && (len != f->before_len || memcmp(now, f->before, len) != 0)))
-				r = rg_error_set(err, EAGAIN,
-						 "%s: changed while runguard configure ran; run it "
-						 "again",
-						 f->path);
-			if (r == 0)
-				r = rg_file_backup(f->path, &backup, err);
-		} else {
+		int r = check_unchanged(f, target, err);
+		/* The target's content is saved beside the target (a link's, beside the file). */
+		if (r == 0 && f->before)
+			r = rg_file_backup(target, &backup, err);
+		else if (r == 0)
 			r = rg_mkdir_p(dir, 0755, err);
-			/* Written since planning: refuse to clobber it without a backup. */
-			if (r == 0 && rg_file_exists(f->path))
-				r = rg_error_set(
-				    err, EEXIST,
-				    "%s: appeared while runguard configure ran; run it "
-				    "again",
-				    f->path);
-		}
 		if (r == 0 && f->after)
-			r = rg_file_replace(f->path, f->after, f->after_len, f->new_mode, err);
-		else if (r == 0 && unlink(f->path) < 0)
-			r = rg_error_set(err, errno, "%s: %s", f->path, strerror(errno));
+			r = rg_file_replace(target, f->after, f->after_len, f->new_mode, err);
+		else if (r == 0 && unlink(target) < 0)
+			r = rg_error_set(err, errno, "%s: %s", target, strerror(errno));
 		if (r < 0)
 			return r;
+		_cleanup_free_ char *via = rg_streq(target, f->path)
+					       ? rg_xstrdup("")
+					       : rg_xasprintf(" (through a symlink: %s)", target);
 		if (backup)
-			fprintf(out, "%s %s (backup: %s)\n", done, f->path, backup);
+			fprintf(out, "%s %s%s (backup: %s)\n", done, f->path, via, backup);
 		else
-			fprintf(out, "created %s\n", f->path);
+			fprintf(out, "created %s%s\n", f->path, via);
 	}
 	return 0;
 }
@@ -731,27 +728,63 @@ int rg_configure_run(const struct rg_configure_opts *o, bool is_dry_run, FILE *o
 	return r;
 }
 
-static int opt_value(int argc, char *argv[], int *i, const char *name, const char **ret,
-		     struct rg_error **err)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-	if (a[n] == '=') {
-		*ret = a + n + 1;
-	} else if (*i + 1 < argc) {
-		*ret = argv[++*i];
-	} else {
-		return rg_error_set(err, EINVAL, "%s needs a value", name);
-	}
-	if (!**ret)
-		return rg_error_set(err, EINVAL, "%s: empty value", name);
-	return 0;
-}
+enum { OPT_DEFAULT = 1, OPT_REMOVE, OPT_DRY_RUN, OPT_CONFIG_DIR, OPT_FILE, OPT_BINARY, OPT_ROOT };
 
-static bool opt_is(const char *a, const char *name)
+static const struct option configure_options[] = {
+    {"default", no_argument, NULL, OPT_DEFAULT},
+    {"remove", no_argument, NULL, OPT_REMOVE},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"config-dir", required_argument, NULL, OPT_CONFIG_DIR},
+    {"file", required_argument, NULL, OPT_FILE},
+    {"binary", required_argument, NULL, OPT_BINARY},
+    {"host-root", required_argument, NULL, OPT_ROOT},
+    {NULL, 0, NULL, 0},
+};
+
+/* Options into *o, *ret_binary and *ret_dry; the one operand is the engine. */
+static int parse_options(int argc, char *argv[], struct rg_configure_opts *o,
+			 const char **ret_binary, bool *ret_dry, struct rg_error **err)
 {
-	size_t n = strlen(name);
-	return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
+	struct rg_opts s;
+	const char *v;
+	int c, n = 0;
+
+	rg_opts_init(&s, "configure", argc, argv, configure_options);
+	while ((c = rg_opts_next(&s, &v, err)) > 0) {
+		switch (c) {
+		case OPT_DEFAULT:
+			o->is_default = true;
+			break;
+		case OPT_REMOVE:
+			o->is_remove = true;
+			break;
+		case OPT_DRY_RUN:
+			*ret_dry = true;
+			break;
+		case OPT_CONFIG_DIR:
+			o->config_dir = v;
+			break;
+		case OPT_FILE:
+			o->file = v;
+			break;
+		case OPT_BINARY:
+			*ret_binary = v;
+			break;
+		case OPT_ROOT:
+			o->root = v;
+			break;
+		default:
+			break;
+		}
+	}
+	char **ops = c == 0 ? rg_opts_operands(&s, &n) : NULL;
+	if (n > 1)
+		c = rg_error_set(err, EINVAL, "one engine at a time (got '%s' and '%s')", ops[0],
+				 ops[1]);
+	else if (n == 1)
+		o->engine = ops[0];
+	rg_opts_done(&s);
+	return c;
 }
 
 int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *ret,
@@ -761,33 +794,9 @@ int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *re
 	const char *binary = NULL;
 	bool dry = false;
 
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		int r = 0;
-		if (rg_streq(a, "--default"))
-			o.is_default = true;
-		else if (rg_streq(a, "--remove"))
-			o.is_remove = true;
-		else if (rg_streq(a, "--dry-run"))
-			dry = true;
-		else if (opt_is(a, "--config-dir"))
-			r = opt_value(argc, argv, &i, "--config-dir", &o.config_dir, err);
-		else if (opt_is(a, "--file"))
-			r = opt_value(argc, argv, &i, "--file", &o.file, err);
-		else if (opt_is(a, "--binary"))
-			r = opt_value(argc, argv, &i, "--binary", &binary, err);
-		else if (opt_is(a, "--host-root"))
-			r = opt_value(argc, argv, &i, "--host-root", &o.root, err);
-		else if (a[0] == '-')
-			r = rg_error_set(err, EINVAL, "unknown option '%s'", a);
-		else if (o.engine)
-			r = rg_error_set(err, EINVAL, "one engine at a time (got '%s' and '%s')",
-					 o.engine, a);
-		else
-			o.engine = a;
-		if (r < 0)
-			return r;
-	}
+	int r = parse_options(argc, argv, &o, &binary, &dry, err);
+	if (r < 0)
+		return r;
 	if (!o.engine)
 		return rg_error_set(err, EINVAL,
 				    "no engine named (containerd, crio, podman, docker)");
@@ -801,7 +810,7 @@ int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *re
 	if (o.is_default && o.is_remove)
 		return rg_error_set(err, EINVAL, "--default and --remove exclude each other");
 	/* Under --host-root, paths name the node's files: relative ones would be ambiguous. */
-	bool has_root = root_len(&o) > 0;
+	bool has_root = rg_hostpath_has_root(o.root);
 	const char *const abs[][2] = {{"--binary", binary},
 				      {"--host-root", o.root},
 				      {"--config-dir", has_root ? o.config_dir : NULL},
@@ -820,7 +829,7 @@ int rg_configure_parse_args(int argc, char *argv[], struct rg_configure_opts *re
 					    "/proc/self/exe: %s; name the binary with "
 					    "--binary",
 					    strerror(errno));
-		const char *node = rg_configure_node_path(&o, self);
+		const char *node = rg_hostpath_node(o.root, self);
 		if (node == self && has_root)
 			return rg_error_set(err, EINVAL,
 					    "%s is not under --host-root %s: name the node's path "

@@ -34,32 +34,45 @@
  * must be written as [table] headers (no dotted keys from a parent table,
  * no inline tables); anything else is refused, never guessed.
  *
- * --remove undoes it: src/configure/containerd_remove.c.
+ * --remove undoes it (below): the handler's tables with the comment above
+ * them, the runc handler configure wrote out for containerd 1.x (recognised
+ * by its comment, and only while no other runtime needs it),
+ * default_runtime_name "runguard" (back to containerd's "runc"; the table
+ * goes if configure added it for that key alone), the drop-in and the
+ * `imports` entry naming it. A handler for another binary is refused.
+ *
+ * The files, their load order and the values in effect come from the
+ * containerd model (containerd_model.h), which doctor reads too.
  */
 #include <errno.h>
 #include <fnmatch.h>
-#include <glob.h>
 #include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "runguard/configure.h"
-#include "runguard/configure_containerd.h"
+#include "runguard/containerd_model.h"
 #include "runguard/fileio.h"
+#include "runguard/hostpath.h"
 #include "runguard/policy.h"
 #include "runguard/toml.h"
 #include "runguard/util.h"
 
-#define CRI_V2 "plugins.\"io.containerd.grpc.v1.cri\""
-#define CRI_V3 "plugins.\"io.containerd.cri.v1.runtime\""
+/* The comments configure writes above what it adds; --remove looks for them. */
+#define HANDLER_MARK "# runguard: runc under runguard's policy (runguard configure)"
+#define RUNC_MARK                                                                                  \
+	"# containerd's built-in default handler, kept: setting any runtime replaces the "         \
+	"built-in list"
 
-const struct rg_containerd_layout rg_containerd_v2 = {CRI_V2, CRI_V2 ".containerd",
-						      CRI_V2 ".containerd.runtimes"};
-const struct rg_containerd_layout rg_containerd_v3 = {CRI_V3, CRI_V3 ".containerd",
-						      CRI_V3 ".containerd.runtimes"};
+/* One plan: the model the edits go into, and where the drop-in is. */
+struct ctd_plan {
+	const struct rg_configure_opts *o;
+	struct rg_configure_plan *plan;
+	char *dropin;
+	struct rg_ctd_model m;
+};
 
 struct kv {
 	char *key;
@@ -70,35 +83,6 @@ struct kvs {
 	struct kv *v;
 	size_t n;
 };
-
-int rg_containerd_version(const struct rg_toml *doc)
-{
-	const struct rg_toml_item *it = rg_toml_get(doc, "", "version");
-	if (!it)
-		return 0;
-	_cleanup_free_ char *v = rg_toml_raw(doc, it);
-	char *end = NULL;
-	errno = 0;
-	long n = strtol(v, &end, 10);
-	if (end == v || *end || errno || n < 0 || n > INT_MAX)
-		return -1;
-	return (int)n;
-}
-
-bool rg_containerd_version_is_known(int version)
-{
-	return version >= 2 && version <= 4;
-}
-
-const struct rg_containerd_layout *rg_containerd_layout(const struct rg_toml *doc, int main_version)
-{
-	if (main_version < 3)
-		return &rg_containerd_v2;
-	if (rg_containerd_version(doc) >= 3 ||
-	    !rg_toml_first_under(doc, rg_containerd_v2.containerd))
-		return &rg_containerd_v3;
-	return &rg_containerd_v2;
-}
 
 static void kvs_set(struct kvs *k, const char *key, const char *value)
 {
@@ -131,18 +115,6 @@ static void kvs_free(struct kvs *k)
 	*k = (struct kvs){0};
 }
 
-static void ctd_free(struct rg_ctd *c)
-{
-	for (size_t i = 0; i < c->n; i++) {
-		free(c->files[i].path);
-		free(c->files[i].text);
-		rg_toml_free(c->files[i].doc);
-		rg_toml_edits_free(&c->files[i].ed);
-	}
-	free(c->main_path);
-	free(c->dropin);
-}
-
 static char *abs_path(const char *p)
 {
 	if (p[0] == '/')
@@ -163,131 +135,19 @@ static char *dir_of(const char *path)
 	return rg_xstrdup(dirname(d));
 }
 
-static int load_file(const char *path, struct rg_ctd_file *f, struct rg_error **err)
-{
-	*f = (struct rg_ctd_file){.path = rg_xstrdup(path)};
-	int r = rg_file_read(path, RG_TOML_MAX_SIZE, &f->text, &f->len, err);
-	if (r == -ENOENT) {
-		f->text = rg_xstrdup("");
-		r = 0;
-	} else if (r == 0) {
-		f->exists = true;
-	}
-	if (r < 0)
-		return r;
-	return rg_toml_parse(path, f->text, f->len, &f->doc, err);
-}
-
-static bool has_glob(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
-/* Where an `imports` entry of f is seen from here (entries are the node's paths). */
-char *rg_ctd_import_path(const struct rg_ctd *c, const struct rg_ctd_file *f, const char *entry)
-{
-	if (entry[0] == '/')
-		return rg_configure_host_path(c->o, entry);
-	_cleanup_free_ char *dir = dir_of(f->path);
-	return rg_xasprintf("%s/%s", dir, entry);
-}
-
-/* The file loaded from path, or NULL. */
-static struct rg_ctd_file *find_file(struct rg_ctd *c, const char *path)
-{
-	for (size_t i = 0; i < c->n; i++)
-		if (rg_streq(c->files[i].path, path))
-			return &c->files[i];
-	return NULL;
-}
-
 /*
- * A file's `imports` (*ret_it NULL and an empty list when it has none).
- * *ret is NULL-terminated; free it with rg_toml_strv_free.
- */
-int rg_ctd_get_imports(const struct rg_ctd_file *f, const struct rg_toml_item **ret_it, char ***ret,
-		       size_t *ret_n, struct rg_error **err)
-{
-	const struct rg_toml_item *it = rg_toml_get(f->doc, "", "imports");
-
-	*ret_it = it;
-	*ret = NULL;
-	*ret_n = 0;
-	if (it && rg_toml_decode_strings(f->text + it->value_start, it->value_end - it->value_start,
-					 ret, ret_n) < 0)
-		return rg_error_set(err, EINVAL, "%s:%u: imports: expected an array of strings",
-				    f->path, it->line);
-	return 0;
-}
-
-/* Loads an imported file, once (containerd skips a file it has loaded), noting its importer. */
-static int add_import(struct rg_ctd *c, const char *path, size_t parent, size_t entry,
-		      struct rg_error **err)
-{
-	if (find_file(c, path) || c->n >= RG_CTD_MAX_FILES)
-		return 0;
-	struct rg_ctd_file *f = &c->files[c->n++];
-	int r = load_file(path, f, err);
-	f->parent = parent;
-	f->entry = entry;
-	return r;
-}
-
-/*
- * Appends the files a file imports, as containerd resolves them: each
- * entry relative to the importing file's directory, globs expanded in
- * lexical order.
- */
-static int queue_imports(struct rg_ctd *c, size_t parent, struct rg_error **err)
-{
-	const struct rg_ctd_file *f = &c->files[parent];
-	const struct rg_toml_item *it;
-	char **list;
-	size_t n;
-	int r = rg_ctd_get_imports(f, &it, &list, &n, err);
-
-	for (size_t i = 0; i < n && r == 0; i++) {
-		_cleanup_free_ char *p = rg_ctd_import_path(c, f, list[i]);
-		glob_t g = {0};
-		if (!has_glob(p)) {
-			r = add_import(c, p, parent, i, err);
-			continue;
-		}
-		if (glob(p, 0, NULL, &g) == 0) {
-			for (size_t k = 0; k < g.gl_pathc && r == 0; k++)
-				r = add_import(c, g.gl_pathv[k], parent, i, err);
-		}
-		globfree(&g);
-	}
-	rg_toml_strv_free(list);
-	return r;
-}
-
-static int load_all(struct rg_ctd *c, struct rg_error **err)
-{
-	int r = load_file(c->main_path, &c->files[c->n++], err);
-	for (size_t i = 0; r == 0 && i < c->n; i++)
-		if (c->files[i].exists)
-			r = queue_imports(c, i, err);
-	if (r == 0 && c->n >= RG_CTD_MAX_FILES)
-		return rg_error_set(err, E2BIG, "%s: more than %d files imported", c->main_path,
-				    RG_CTD_MAX_FILES);
-	return r;
-}
-
-/*
- * config.toml's version, then each file's layout. containerd 1.6 reads a
+ * config.toml's version (the model read it; here what configure refuses or
+ * adds). containerd 1.6 reads a
  * file without `version` as version 1, whose plugin names differ; one
  * that sets no plugin at all (empty, or absent) gets `version = 2`, which
  * every containerd since 1.3 reads.
  */
-static int check_version(struct rg_ctd *c, bool *ret_add, struct rg_error **err)
+static int check_version(struct ctd_plan *c, bool *ret_add, struct rg_error **err)
 {
-	const struct rg_ctd_file *m = &c->files[0];
+	const struct rg_ctd_file *m = &c->m.files[0];
 	const struct rg_toml_item *it = rg_toml_get(m->doc, "", "version");
 	int version = rg_containerd_version(m->doc);
 	*ret_add = false;
-	c->version = 2;
 	if (!it) {
 		const struct rg_toml_item *p = rg_toml_first_under(m->doc, "plugins");
 		if (p)
@@ -298,83 +158,21 @@ static int check_version(struct rg_ctd *c, bool *ret_add, struct rg_error **err)
 			    "to version 2 first",
 			    m->path, p->line);
 		*ret_add = true;
-	} else if (rg_containerd_version_is_known(version)) {
-		c->version = version;
-	} else {
+	} else if (!rg_containerd_version_is_known(version)) {
 		_cleanup_free_ char *v = rg_toml_raw(m->doc, it);
 		return rg_error_set(err, EINVAL,
 				    "%s:%u: version %s: runguard configure knows versions 2 "
 				    "(containerd 1.x), 3 and 4 (containerd 2.x)",
 				    m->path, it->line, v);
 	}
-	for (size_t i = 0; i < c->n; i++)
-		c->files[i].lay = rg_containerd_layout(c->files[i].doc, c->version);
 	return 0;
-}
-
-/* The table of handler `name` in f's layout, with `sub` ("" or ".options") appended. */
-char *rg_ctd_handler_table(const struct rg_ctd_file *f, const char *name, const char *sub)
-{
-	_cleanup_free_ char *t = rg_toml_join(f->lay->runtimes, name);
-	return rg_xasprintf("%s%s", t, sub);
-}
-
-/* The value of a string key, or NULL (not set, or not a string). Caller frees. */
-char *rg_ctd_get_string(const struct rg_ctd_file *f, const char *table, const char *key,
-			const struct rg_toml_item **ret_it)
-{
-	const struct rg_toml_item *it = rg_toml_get(f->doc, table, key);
-	char *s = NULL;
-	if (ret_it)
-		*ret_it = it;
-	if (it && rg_toml_decode_string(f->text + it->value_start, it->value_end - it->value_start,
-					&s) < 0)
-		s = NULL;
-	return s;
-}
-
-/*
- * Whether f's CRI settings are in effect along with t's: containerd 1.x
- * takes the plugin's section from one file, t (the one that sets it; all
- * files when t is NULL); 2.x merges all files.
- */
-static bool in_effect(const struct rg_ctd *c, const struct rg_ctd_file *t,
-		      const struct rg_ctd_file *f)
-{
-	return c->version >= 3 || !t || f == t;
-}
-
-/*
- * A string key in effect, of handler `name` (NULL: the plugin's
- * "containerd" table), the last file's winning; *ret_f (may be NULL) is
- * that file. NULL when no file in effect sets it. Caller frees.
- */
-static char *effective_string(const struct rg_ctd *c, const struct rg_ctd_file *t, const char *name,
-			      const char *key, const struct rg_ctd_file **ret_f)
-{
-	char *v = NULL;
-	for (size_t i = 0; i < c->n; i++) {
-		const struct rg_ctd_file *f = &c->files[i];
-		if (!in_effect(c, t, f))
-			continue;
-		_cleanup_free_ char *table =
-		    name ? rg_ctd_handler_table(f, name, "") : rg_xstrdup(f->lay->containerd);
-		char *s = rg_ctd_get_string(f, table, key, NULL);
-		if (s) {
-			free(v);
-			v = s;
-			if (ret_f)
-				*ret_f = f;
-		}
-	}
-	return v;
 }
 
 /*
  * Refuses layouts the text editor cannot extend safely: keys below `table`
  * written as dotted keys or an inline table in a parent table.
  */
-int rg_ctd_check_editable(const struct rg_ctd_file *f, const char *table, struct rg_error **err)
+static int check_editable(const struct rg_ctd_file *f, const char *table, struct rg_error **err)
 {
 	for (size_t i = 0; i < f->doc->n; i++) {
 		const struct rg_toml_item *it = &f->doc->items[i];
@@ -411,14 +209,15 @@ static int collect_table(const struct rg_ctd_file *f, const char *table, struct 
 }
 
 /* The keys of handler `name` + `sub` in effect, merged key by key over the files (in order). */
-static int collect_effective(const struct rg_ctd *c, const struct rg_ctd_file *t, const char *name,
-			     const char *sub, struct kvs *out, struct rg_error **err)
+static int collect_effective(const struct ctd_plan *c, const struct rg_ctd_file *t,
+			     const char *name, const char *sub, struct kvs *out,
+			     struct rg_error **err)
 {
 	int r = 0;
-	for (size_t i = 0; i < c->n && r == 0; i++) {
-		const struct rg_ctd_file *f = &c->files[i];
+	for (size_t i = 0; i < c->m.n && r == 0; i++) {
+		const struct rg_ctd_file *f = &c->m.files[i];
 		_cleanup_free_ char *table = rg_ctd_handler_table(f, name, sub);
-		if (in_effect(c, t, f))
+		if (rg_ctd_in_effect(&c->m, t, f))
 			r = collect_table(f, table, out, err);
 	}
 	return r;
@@ -455,15 +254,17 @@ static char *with_annotation(const char *raw)
  * The runtime whose settings the handler copies: the default handler if
  * it is a runc shim v2 handler other than runguard, else "runc". Caller frees.
  */
-static char *source_name(const struct rg_ctd *c, const struct rg_ctd_file *t)
+static char *source_name(const struct ctd_plan *c, const struct rg_ctd_file *t)
 {
-	_cleanup_free_ char *def = effective_string(c, t, NULL, "default_runtime_name", NULL);
+	_cleanup_free_ char *def =
+	    rg_ctd_effective_string(&c->m, t, NULL, "default_runtime_name", NULL);
 	const char *names[] = {def, "runc"};
 
 	for (size_t i = 0; i < RG_ARRAY_SIZE(names); i++) {
 		if (!names[i] || rg_streq(names[i], RG_CONFIGURE_NAME))
 			continue;
-		_cleanup_free_ char *type = effective_string(c, t, names[i], "runtime_type", NULL);
+		_cleanup_free_ char *type =
+		    rg_ctd_effective_string(&c->m, t, names[i], "runtime_type", NULL);
 		if (!type || rg_streq(type, RG_CTD_RUNC_V2))
 			return rg_xstrdup(names[i]);
 	}
@@ -531,8 +332,9 @@ static bool same_value(const char *a, const char *b)
 }
 
 /* Makes an existing handler's key match: adds missing keys, fixes the ones runguard owns. */
-static void ensure_keys(struct rg_ctd *c, struct rg_ctd_file *t, const struct rg_toml_item *header,
-			const struct kvs *want, const char *const *owned)
+static void ensure_keys(struct ctd_plan *c, struct rg_ctd_file *t,
+			const struct rg_toml_item *header, const struct kvs *want,
+			const char *const *owned)
 {
 	size_t pos = rg_toml_section_end(t->doc, header), indent = key_indent(t, header);
 
@@ -562,7 +364,7 @@ static void ensure_keys(struct rg_ctd *c, struct rg_ctd_file *t, const struct rg
 }
 
 /* [H.options] with opts: completed if it exists, else inserted at pos with the header's indent. */
-static void edit_options(struct rg_ctd *c, struct rg_ctd_file *t, const char *ho,
+static void edit_options(struct ctd_plan *c, struct rg_ctd_file *t, const char *ho,
 			 const struct kvs *opts, size_t pos, size_t indent)
 {
 	static const char *const owned[] = {"BinaryName", NULL};
@@ -579,8 +381,9 @@ static void edit_options(struct rg_ctd *c, struct rg_ctd_file *t, const char *ho
 }
 
 /* Completes the handler whose [H] header is hh: its keys and its options. */
-static int complete_handler(struct rg_ctd *c, struct rg_ctd_file *t, const struct rg_toml_item *hh,
-			    struct kvs *keys, const struct kvs *opts, struct rg_error **err)
+static int complete_handler(struct ctd_plan *c, struct rg_ctd_file *t,
+			    const struct rg_toml_item *hh, struct kvs *keys, const struct kvs *opts,
+			    struct rg_error **err)
 {
 	_cleanup_free_ char *ho = rg_xasprintf("%s.options", hh->path);
 	/* The handler's own annotations, not runc's, plus ours. */
@@ -603,8 +406,8 @@ static int complete_handler(struct rg_ctd *c, struct rg_ctd_file *t, const struc
 }
 
 /* Adds the handler to t, or completes an existing one. */
-static int edit_handler(struct rg_ctd *c, struct rg_ctd_file *t, const char *src, struct kvs *keys,
-			const struct kvs *opts, struct rg_error **err)
+static int edit_handler(struct ctd_plan *c, struct rg_ctd_file *t, const char *src,
+			struct kvs *keys, const struct kvs *opts, struct rg_error **err)
 {
 	_cleanup_free_ char *h = rg_ctd_handler_table(t, RG_CONFIGURE_NAME, "");
 	_cleanup_free_ char *ho = rg_xasprintf("%s.options", h);
@@ -630,16 +433,16 @@ static int edit_handler(struct rg_ctd *c, struct rg_ctd_file *t, const char *src
 	_cleanup_free_ char *runc = rg_ctd_handler_table(t, "runc", "");
 	_cleanup_free_ char *def =
 	    rg_ctd_get_string(t, t->lay->containerd, "default_runtime_name", NULL);
-	if (c->version < 3 && (!def || rg_streq(def, "runc")) &&
+	if (c->m.version < 3 && (!def || rg_streq(def, "runc")) &&
 	    !rg_toml_first_under(t->doc, runc)) {
 		/* containerd 1.x: setting any runtime replaces the built-in list:
 		 * keep the built-in runc handler, or default_runtime_name "runc"
 		 * would name nothing and the CRI plugin would not load. */
-		rg_buf_printf(&b, "\n%*s" RG_CTD_RUNC_MARK "\n", (int)indent, "");
+		rg_buf_printf(&b, "\n%*s" RUNC_MARK "\n", (int)indent, "");
 		rg_buf_printf(&b, "%*s[%s]\n%*sruntime_type = \"%s\"\n", (int)indent, "", runc,
 			      (int)indent + 2, "", RG_CTD_RUNC_V2);
 	}
-	rg_buf_printf(&b, "\n%*s" RG_CTD_HANDLER_MARK "\n", (int)indent, "");
+	rg_buf_printf(&b, "\n%*s" HANDLER_MARK "\n", (int)indent, "");
 	rg_buf_printf(&b, "%*s[%s]\n", (int)indent, "", h);
 	put_kvs(&b, keys, indent + 2);
 	rg_buf_printf(&b, "%*s[%s]\n", (int)indent + 2, "", ho);
@@ -654,7 +457,7 @@ static int edit_handler(struct rg_ctd *c, struct rg_ctd_file *t, const char *src
  * missing; pod_annotations with run.runguard.profile) and options
  * (BinaryName = runguard).
  */
-static int plan_handler(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_error **err)
+static int plan_handler(struct ctd_plan *c, struct rg_ctd_file *t, struct rg_error **err)
 {
 	_cleanup_free_ char *h = rg_ctd_handler_table(t, RG_CONFIGURE_NAME, "");
 	_cleanup_free_ char *src_name = source_name(c, t);
@@ -662,7 +465,7 @@ static int plan_handler(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_error
 	_cleanup_free_ char *bin = rg_toml_quote(c->o->binary);
 	_cleanup_free_ char *type = rg_toml_quote(RG_CTD_RUNC_V2);
 	struct kvs keys = {0}, raw = {0}, opts = {0};
-	int r = rg_ctd_check_editable(t, h, err);
+	int r = check_editable(t, h, err);
 
 	if (r == 0)
 		r = collect_effective(c, t, src_name, "", &raw, err);
@@ -696,7 +499,7 @@ static int default_in(struct rg_ctd_file *f, struct rg_error **err)
 		rg_toml_edit(&f->ed, it->value_start, it->value_end, name);
 		return 0;
 	}
-	int r = rg_ctd_check_editable(f, table, err);
+	int r = check_editable(f, table, err);
 	if (r < 0)
 		return r;
 	const struct rg_toml_item *ch = rg_toml_header(f->doc, table);
@@ -718,31 +521,32 @@ static int default_in(struct rg_ctd_file *f, struct rg_error **err)
  * --default: default_runtime_name = "runguard" where it takes effect: in
  * t, or, when a file loaded after t sets it (containerd 2.x), there.
  */
-static int plan_default(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_error **err)
+static int plan_default(struct ctd_plan *c, struct rg_ctd_file *t, struct rg_error **err)
 {
 	const struct rg_ctd_file *last = NULL;
-	_cleanup_free_ char *def = effective_string(c, t, NULL, "default_runtime_name", &last);
+	_cleanup_free_ char *def =
+	    rg_ctd_effective_string(&c->m, t, NULL, "default_runtime_name", &last);
 
 	if (def && rg_streq(def, RG_CONFIGURE_NAME))
 		return 0;
-	return default_in(last && last > t ? &c->files[last - c->files] : t, err);
+	return default_in(last && last > t ? &c->m.files[last - c->m.files] : t, err);
 }
 
 /* True when an `imports` entry of the main file names (or globs) the drop-in. */
-static bool imports_cover(const struct rg_ctd *c, const struct rg_ctd_file *m, char **list,
+static bool imports_cover(const struct ctd_plan *c, const struct rg_ctd_file *m, char **list,
 			  size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *p = rg_ctd_import_path(c, m, list[i]);
+		_cleanup_free_ char *p = rg_ctd_import_path(&c->m, m, list[i]);
 		if (rg_streq(p, c->dropin) ||
-		    (has_glob(p) && fnmatch(p, c->dropin, FNM_PATHNAME) == 0))
+		    (rg_hostpath_has_glob(p) && fnmatch(p, c->dropin, FNM_PATHNAME) == 0))
 			return true;
 	}
 	return false;
 }
 
 /* config.toml imports the drop-in (and says `version = 2` when it must). */
-static int plan_import(struct rg_ctd *c, struct rg_ctd_file *m, bool add_version,
+static int plan_import(struct ctd_plan *c, struct rg_ctd_file *m, bool add_version,
 		       struct rg_error **err)
 {
 	const struct rg_toml_item *it;
@@ -754,7 +558,7 @@ static int plan_import(struct rg_ctd *c, struct rg_ctd_file *m, bool add_version
 	if (it) {
 		if (!imports_cover(c, m, list, n)) {
 			list = rg_xrealloc(list, (n + 2) * sizeof(char *));
-			list[n++] = rg_xstrdup(rg_configure_node_path(c->o, c->dropin));
+			list[n++] = rg_xstrdup(rg_hostpath_node(c->o->root, c->dropin));
 			list[n] = NULL;
 			_cleanup_free_ char *v = rg_toml_quote_array(list, n);
 			rg_toml_edit(&m->ed, it->value_start, it->value_end, v);
@@ -778,7 +582,7 @@ static int plan_import(struct rg_ctd *c, struct rg_ctd_file *m, bool add_version
 		if (pos == m->len)
 			pos = append_pos(m);
 	}
-	_cleanup_free_ char *q = rg_toml_quote(rg_configure_node_path(c->o, c->dropin));
+	_cleanup_free_ char *q = rg_toml_quote(rg_hostpath_node(c->o->root, c->dropin));
 	_cleanup_free_ char *line =
 	    rg_xasprintf("%simports = [%s]\n", add_version ? "version = 2\n" : "", q);
 	rg_toml_edit(&m->ed, pos, pos, line);
@@ -786,7 +590,7 @@ static int plan_import(struct rg_ctd *c, struct rg_ctd_file *m, bool add_version
 }
 
 /* Applies a file's edits, if any, and records the result in the plan if it changes. */
-static void finish_file(struct rg_ctd *c, struct rg_ctd_file *f)
+static void finish_file(struct ctd_plan *c, struct rg_ctd_file *f)
 {
 	size_t len;
 	if (!f->ed.n)
@@ -803,21 +607,21 @@ static void finish_file(struct rg_ctd *c, struct rg_ctd_file *f)
  * glob's in lexical order): the drop-in goes where the glob that matches
  * it puts it, else after them all (its entry is appended).
  */
-static size_t dropin_index(const struct rg_ctd *c)
+static size_t dropin_index(const struct ctd_plan *c)
 {
 	const struct rg_toml_item *it;
 	char **list;
 	size_t n, k, at = 1;
 
-	if (rg_ctd_get_imports(&c->files[0], &it, &list, &n, NULL) < 0)
+	if (rg_ctd_get_imports(&c->m.files[0], &it, &list, &n, NULL) < 0)
 		n = 0;
 	for (k = 0; k < n; k++) {
-		_cleanup_free_ char *p = rg_ctd_import_path(c, &c->files[0], list[k]);
-		if (has_glob(p) && fnmatch(p, c->dropin, FNM_PATHNAME) == 0)
+		_cleanup_free_ char *p = rg_ctd_import_path(&c->m, &c->m.files[0], list[k]);
+		if (rg_hostpath_has_glob(p) && fnmatch(p, c->dropin, FNM_PATHNAME) == 0)
 			break;
 	}
-	for (size_t i = 1; i < c->n; i++) {
-		const struct rg_ctd_file *f = &c->files[i];
+	for (size_t i = 1; i < c->m.n; i++) {
+		const struct rg_ctd_file *f = &c->m.files[i];
 		if (f->parent == 0 &&
 		    (f->entry < k || (f->entry == k && strcmp(f->path, c->dropin) < 0)))
 			at = i + 1;
@@ -831,15 +635,18 @@ static size_t dropin_index(const struct rg_ctd *c)
  * and as a new file (a header, then whatever plan_handler adds) if it does
  * not exist.
  */
-static int load_dropin(struct rg_ctd *c, struct rg_ctd_file **ret, struct rg_error **err)
+static int load_dropin(struct ctd_plan *c, struct rg_ctd_file **ret, struct rg_error **err)
 {
-	*ret = find_file(c, c->dropin);
+	*ret = rg_ctd_find(&c->m, c->dropin);
 	if (*ret)
 		return 0;
+	if (c->m.n == RG_CTD_MAX_FILES)
+		return rg_error_set(err, E2BIG, "%s: more than %d files imported", c->m.main_path,
+				    RG_CTD_MAX_FILES - 1);
 	size_t at = dropin_index(c);
-	memmove(&c->files[at + 1], &c->files[at], (c->n++ - at) * sizeof(*c->files));
-	struct rg_ctd_file *f = &c->files[at];
-	int r = load_file(c->dropin, f, err);
+	memmove(&c->m.files[at + 1], &c->m.files[at], (c->m.n++ - at) * sizeof(*c->m.files));
+	struct rg_ctd_file *f = &c->m.files[at];
+	int r = rg_ctd_load_file(&c->m, c->dropin, f, err);
 	*ret = f;
 	if (r < 0 || f->exists)
 		goto done;
@@ -849,12 +656,12 @@ static int load_dropin(struct rg_ctd *c, struct rg_ctd_file **ret, struct rg_err
 	f->text = rg_xasprintf("# A containerd runtime handler that runs runguard: runc under "
 			       "runguard's policy.\n# Written by `runguard configure "
 			       "containerd`; imported from %s.\nversion = %d\n",
-			       rg_configure_node_path(c->o, c->main_path), c->version);
+			       rg_hostpath_node(c->o->root, c->m.main_path), c->m.version);
 	f->len = strlen(f->text);
 	r = rg_toml_parse(f->path, f->text, f->len, &f->doc, err);
 done:
 	if (r == 0)
-		f->lay = rg_containerd_layout(f->doc, c->version);
+		f->lay = rg_containerd_layout(f->doc, c->m.version);
 	return r;
 }
 
@@ -865,15 +672,15 @@ done:
  * sets the handler (several: refused, as they are merged key by key and
  * configure edits one). NULL: none.
  */
-static int find_target(struct rg_ctd *c, struct rg_ctd_file **ret, struct rg_error **err)
+static int find_target(struct ctd_plan *c, struct rg_ctd_file **ret, struct rg_error **err)
 {
 	struct rg_buf b = {0};
 	size_t n = 0;
 
 	*ret = NULL;
-	for (size_t i = 0; i < c->n; i++) {
-		struct rg_ctd_file *f = &c->files[i];
-		_cleanup_free_ char *what = c->version >= 3
+	for (size_t i = 0; i < c->m.n; i++) {
+		struct rg_ctd_file *f = &c->m.files[i];
+		_cleanup_free_ char *what = c->m.version >= 3
 						? rg_ctd_handler_table(f, RG_CONFIGURE_NAME, "")
 						: rg_xstrdup(f->lay->cri);
 		if (!f->exists || !rg_toml_first_under(f->doc, what))
@@ -885,7 +692,7 @@ static int find_target(struct rg_ctd *c, struct rg_ctd_file **ret, struct rg_err
 	_cleanup_free_ char *list = rg_buf_steal(&b);
 	if (n < 2)
 		return 0;
-	if (c->version >= 3)
+	if (c->m.version >= 3)
 		return rg_error_set(err, ENOTSUP,
 				    "the handler %s is set in several files (%s): containerd "
 				    "merges them key by key, runguard configure edits one; merge "
@@ -898,8 +705,177 @@ static int find_target(struct rg_ctd *c, struct rg_ctd_file **ret, struct rg_err
 			    list);
 }
 
+/* ---- --remove: takes out what configure added ---- */
+
+/* Where items[i] starts, with the blank line above it (configure writes one before a block). */
+static size_t blank_start(const struct rg_ctd_file *t, size_t i)
+{
+	const struct rg_toml_item *it = t->doc->items;
+	if (i >= 1 && it[i - 1].kind == RG_TOML_OTHER && it[i - 1].end - it[i - 1].start == 1)
+		return it[i - 1].start;
+	return it[i].start;
+}
+
+/* Where items[i] starts, with the marker comment and the blank line configure wrote above it. */
+static size_t mark_start(const struct rg_ctd_file *t, size_t i, const char *mark)
+{
+	const struct rg_toml_item *it = t->doc->items;
+	if (i < 1 || it[i - 1].kind != RG_TOML_OTHER)
+		return it[i].start;
+	const char *line = t->text + it[i - 1].start + it[i - 1].indent;
+	size_t n = it[i - 1].end - it[i - 1].start - it[i - 1].indent;
+	if (n != strlen(mark) + 1 || strncmp(line, mark, n - 1) != 0)
+		return it[i].start;
+	return blank_start(t, i - 1);
+}
+
+/* Removes the [table] sections at and under `table`, and the marker above its own header. */
+static void remove_tables(struct rg_ctd_file *t, const char *table, const char *mark)
+{
+	for (size_t i = 0; i < t->doc->n; i++) {
+		const struct rg_toml_item *it = &t->doc->items[i];
+		if (it->kind != RG_TOML_TABLE || !rg_toml_is_under(it->path, table))
+			continue;
+		size_t start = rg_streq(it->path, table) ? mark_start(t, i, mark) : it->start;
+		rg_toml_edit(&t->ed, start, rg_toml_section_end(t->doc, it), "");
+	}
+}
+
+/* The number of keys set in exactly this table. */
+static size_t count_keys(const struct rg_ctd_file *t, const char *table)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->doc->n; i++)
+		n += t->doc->items[i].kind == RG_TOML_KEYVAL &&
+		     rg_streq(t->doc->items[i].table, table);
+	return n;
+}
+
+/*
+ * The runc handler configure wrote out for containerd 1.x (its comment,
+ * [runc] with only runtime_type) goes too, unless another runtime than runc
+ * and runguard is set: then the list is no longer the built-in one and runc
+ * is needed.
+ */
+static void remove_runc(struct rg_ctd_file *t)
+{
+	_cleanup_free_ char *runc = rg_ctd_handler_table(t, "runc", "");
+	_cleanup_free_ char *type = rg_ctd_get_string(t, runc, "runtime_type", NULL);
+	const struct rg_toml_item *hr = rg_toml_header(t->doc, runc);
+
+	if (!hr || mark_start(t, (size_t)(hr - t->doc->items), RUNC_MARK) == hr->start ||
+	    count_keys(t, runc) != 1 || !type || !rg_streq(type, RG_CTD_RUNC_V2))
+		return;
+	for (size_t i = 0; i < t->doc->n; i++) {
+		const struct rg_toml_item *it = &t->doc->items[i];
+		_cleanup_free_ char *name =
+		    it->path ? rg_toml_child(it->path, t->lay->runtimes, NULL) : NULL;
+		if (!name || rg_streq(name, RG_CONFIGURE_NAME))
+			continue;
+		if (!rg_streq(name, "runc") ||
+		    !rg_streq(it->kind == RG_TOML_TABLE ? it->path : it->table, runc))
+			return;
+	}
+	remove_tables(t, runc, RUNC_MARK);
+}
+
+/*
+ * default_runtime_name "runguard" goes back to containerd's default, "runc";
+ * in the file that holds the handler, a [containerd] table holding only that
+ * key (as configure appends it) goes.
+ */
+static void remove_default(struct rg_ctd_file *t, bool is_handlers_file)
+{
+	const char *table = t->lay->containerd;
+	const struct rg_toml_item *it;
+	_cleanup_free_ char *def = rg_ctd_get_string(t, table, "default_runtime_name", &it);
+	const struct rg_toml_item *ch = rg_toml_header(t->doc, table);
+
+	if (!def || !rg_streq(def, RG_CONFIGURE_NAME))
+		return;
+	if (is_handlers_file && ch && rg_streq(it->table, table) && count_keys(t, table) == 1) {
+		rg_toml_edit(&t->ed, blank_start(t, (size_t)(ch - t->doc->items)),
+			     rg_toml_section_end(t->doc, ch), "");
+		return;
+	}
+	rg_toml_edit(&t->ed, it->value_start, it->value_end, "\"runc\"");
+}
+
+/* Takes the drop-in's own entry out of config.toml's imports (the line, if it was alone). */
+static int remove_import(const struct ctd_plan *c, struct rg_ctd_file *m, struct rg_error **err)
+{
+	const struct rg_toml_item *it;
+	char **list;
+	size_t n, k = 0;
+
+	if (rg_ctd_get_imports(m, &it, &list, &n, err) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *p = rg_ctd_import_path(&c->m, m, list[i]);
+		if (rg_streq(p, c->dropin))
+			free(list[i]);
+		else
+			list[k++] = list[i];
+	}
+	if (list)
+		list[k] = NULL;
+	if (k == 0 && k < n) {
+		rg_toml_edit(&m->ed, it->start, it->end, "");
+	} else if (k < n) {
+		_cleanup_free_ char *v = rg_toml_quote_array(list, k);
+		rg_toml_edit(&m->ed, it->value_start, it->value_end, v);
+	}
+	rg_toml_strv_free(list);
+	return 0;
+}
+
+/*
+ * --remove: edits (t->ed, m->ed) or deletes (in the plan) what configure
+ * added. t is the file that sets the handler (containerd 2.x) or the CRI
+ * plugin (1.x), or NULL; m is config.toml. A handler that runs another
+ * binary is refused (-EPERM). With containerd 2.x, a default_runtime_name
+ * "runguard" goes from every file: it would name nothing.
+ */
+static int plan_remove(struct ctd_plan *c, struct rg_ctd_file *t, struct rg_ctd_file *m,
+		       struct rg_error **err)
+{
+	_cleanup_free_ char *h = t ? rg_ctd_handler_table(t, RG_CONFIGURE_NAME, "") : NULL;
+	_cleanup_free_ char *ho = t ? rg_ctd_handler_table(t, RG_CONFIGURE_NAME, ".options") : NULL;
+	const struct rg_toml_item *first = t ? rg_toml_first_under(t->doc, h) : NULL;
+	bool is_dropin_gone = !rg_hostpath_exists(c->m.root, c->dropin);
+
+	if (first) {
+		const struct rg_toml_item *bi;
+		_cleanup_free_ char *bin = rg_ctd_get_string(t, ho, "BinaryName", &bi);
+		int r = check_editable(t, h, err);
+		if (r < 0)
+			return r;
+		if (!bin || !rg_streq(bin, c->o->binary)) {
+			_cleanup_free_ char *where =
+			    rg_xasprintf("%s:%u", t->path, (bi ? bi : first)->line);
+			return rg_configure_not_ours(c->o, where, bin, err);
+		}
+		if (rg_streq(t->path, c->dropin)) {
+			rg_configure_add_file(c->plan, t->path, t->text, t->len, NULL, 0, 0);
+			is_dropin_gone = true;
+		} else {
+			remove_tables(t, h, HANDLER_MARK);
+			remove_runc(t);
+			remove_default(t, true);
+		}
+		for (size_t i = 0; c->m.version >= 3 && i < c->m.n; i++)
+			if (&c->m.files[i] != t && c->m.files[i].exists)
+				remove_default(&c->m.files[i], false);
+	}
+	if (is_dropin_gone && m->exists)
+		return remove_import(c, m, err);
+	return 0;
+}
+
+/* ---- adding ---- */
+
 /* Adds the handler (to t, else to the drop-in imported by m) and, with --default, the default. */
-static int plan_add(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_ctd_file *m,
+static int plan_add(struct ctd_plan *c, struct rg_ctd_file *t, struct rg_ctd_file *m,
 		    bool add_version, struct rg_error **err)
 {
 	int r = 0;
@@ -908,7 +884,7 @@ static int plan_add(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_ctd_file 
 		r = load_dropin(c, &t, err);
 		if (r == 0)
 			r = plan_import(c, m, add_version, err);
-	} else if (c->version < 3 && t != m && !rg_streq(t->path, c->dropin)) {
+	} else if (c->m.version < 3 && t != m && !rg_streq(t->path, c->dropin)) {
 		rg_configure_note(c->plan,
 				  "the CRI plugin is configured in %s (imported): the handler goes "
 				  "there, as containerd 1.x takes the plugin's whole section from "
@@ -922,10 +898,10 @@ static int plan_add(struct rg_ctd *c, struct rg_ctd_file *t, struct rg_ctd_file 
 	return r;
 }
 
-static int plan_all(struct rg_ctd *c, struct rg_error **err)
+static int plan_all(struct ctd_plan *c, struct rg_error **err)
 {
 	bool add_version;
-	struct rg_ctd_file *m = &c->files[0], *t = NULL;
+	struct rg_ctd_file *m = &c->m.files[0], *t = NULL;
 	int r = check_version(c, &add_version, err);
 
 	if (r == 0)
@@ -933,35 +909,34 @@ static int plan_all(struct rg_ctd *c, struct rg_error **err)
 	if (r < 0)
 		return r;
 	if (c->o->is_remove)
-		r = rg_ctd_plan_remove(c, t, m, err);
+		r = plan_remove(c, t, m, err);
 	else
 		r = plan_add(c, t, m, add_version, err);
 	/* What is added goes in load order; what is removed, the other way round. */
-	for (size_t i = 0; r == 0 && i < c->n; i++)
-		finish_file(c, &c->files[c->o->is_remove ? c->n - 1 - i : i]);
+	for (size_t i = 0; r == 0 && i < c->m.n; i++)
+		finish_file(c, &c->m.files[c->o->is_remove ? c->m.n - 1 - i : i]);
 	return r;
 }
 
 int rg_configure_containerd(const struct rg_configure_opts *o, struct rg_configure_plan *p,
 			    struct rg_error **err)
 {
-	struct rg_ctd c = {.o = o, .plan = p};
-	_cleanup_free_ char *dir = NULL;
-
+	struct ctd_plan c = {.o = o, .plan = p};
 	_cleanup_free_ char *cdir =
-	    rg_configure_host_path(o, o->config_dir ? o->config_dir : "/etc/containerd");
+	    rg_hostpath_join(o->root, o->config_dir ? o->config_dir : "/etc/containerd");
 	_cleanup_free_ char *file =
-	    o->file ? rg_configure_host_path(o, o->file) : rg_xasprintf("%s/config.toml", cdir);
-	c.main_path = abs_path(file);
-	dir = o->config_dir ? abs_path(cdir) : dir_of(c.main_path);
+	    o->file ? rg_hostpath_join(o->root, o->file) : rg_xasprintf("%s/config.toml", cdir);
+	_cleanup_free_ char *main_path = abs_path(file);
+	_cleanup_free_ char *dir = o->config_dir ? abs_path(cdir) : dir_of(main_path);
+
 	c.dropin = rg_xasprintf("%s/conf.d/%s.toml", dir, RG_CONFIGURE_NAME);
 	p->restart = "restart containerd to load it: systemctl restart containerd";
-	int r = load_all(&c, err);
+	int r = rg_ctd_load(&c.m, o->root, main_path, err);
 	if (r == 0)
 		r = plan_all(&c, err);
 	if (r == 0 && !o->is_default && !o->is_remove) {
 		_cleanup_free_ char *def =
-		    effective_string(&c, NULL, NULL, "default_runtime_name", NULL);
+		    rg_ctd_effective_string(&c.m, NULL, NULL, "default_runtime_name", NULL);
 		if (!def || !rg_streq(def, RG_CONFIGURE_NAME))
 			rg_configure_note(p,
 					  "pods run through runguard when they name the handler "
@@ -969,6 +944,7 @@ int rg_configure_containerd(const struct rg_configure_opts *o, struct rg_configu
 					  "contrib/kubernetes/runtimeclass.yaml); --default makes "
 					  "it containerd's default");
 	}
-	ctd_free(&c);
+	rg_ctd_free(&c.m);
+	free(c.dropin);
 	return r;
 }

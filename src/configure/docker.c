@@ -17,6 +17,7 @@
 
 #include "runguard/configure.h"
 #include "runguard/fileio.h"
+#include "runguard/hostpath.h"
 #include "runguard/json.h"
 #include "runguard/toml.h"
 #include "runguard/util.h"
@@ -349,9 +350,9 @@ int rg_configure_docker(const struct rg_configure_opts *o, struct rg_configure_p
 			struct rg_error **err)
 {
 	_cleanup_free_ char *dir =
-	    rg_configure_host_path(o, o->config_dir ? o->config_dir : "/etc/docker");
+	    rg_hostpath_join(o->root, o->config_dir ? o->config_dir : "/etc/docker");
 	_cleanup_free_ char *path =
-	    o->file ? rg_configure_host_path(o, o->file) : rg_xasprintf("%s/daemon.json", dir);
+	    o->file ? rg_hostpath_join(o->root, o->file) : rg_xasprintf("%s/daemon.json", dir);
 	_cleanup_free_ char *text = NULL;
 	_cleanup_json_ struct rg_json *tree = NULL;
 	size_t len = 0;
@@ -359,7 +360,7 @@ int rg_configure_docker(const struct rg_configure_opts *o, struct rg_configure_p
 
 	p->restart = "reload dockerd to load it: systemctl reload docker (dockerd re-reads "
 		     "\"runtimes\" and \"default-runtime\" on SIGHUP), or systemctl restart docker";
-	int r = rg_file_read(path, RG_JSON_MAX_SIZE, &text, &len, err);
+	int r = rg_hostpath_read(o->root, path, RG_JSON_MAX_SIZE, &text, &len, err);
 	if (r == -ENOENT && o->is_remove) {
 		return 0;
 	} else if (r == -ENOENT) {

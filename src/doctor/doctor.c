@@ -18,6 +18,8 @@
 #include "runguard/apparmor.h"
 #include "runguard/doctor.h"
 #include "runguard/fileio.h"
+#include "runguard/hostpath.h"
+#include "runguard/opts.h"
 #include "runguard/policy.h"
 #include "runguard/runtime.h"
 #include "runguard/selinux.h"
@@ -42,75 +44,88 @@ static const char *const all_engines[] = {"containerd", "crio", "podman", "docke
 
 /* ---- arguments ---- */
 
-static int need_value(int argc, char *argv[], int *i, const char **ret, struct rg_error **err)
+enum {
+	OPT_JSON = 1,
+	OPT_CANARY,
+	OPT_REQUIRE_DEFAULT,
+	OPT_ROOT,
+	OPT_CANARY_IMAGE,
+	OPT_CANARY_CMD,
+	OPT_CANARY_TIMEOUT,
+	OPT_ENGINE,
+};
+
+static const struct option doctor_options[] = {
+    {"json", no_argument, NULL, OPT_JSON},
+    {"canary", no_argument, NULL, OPT_CANARY},
+    {"require-default", no_argument, NULL, OPT_REQUIRE_DEFAULT},
+    {"host-root", required_argument, NULL, OPT_ROOT},
+    {"root-dir", required_argument, NULL, OPT_ROOT}, /* its old name */
+    {"canary-image", required_argument, NULL, OPT_CANARY_IMAGE},
+    {"canary-cmd", required_argument, NULL, OPT_CANARY_CMD},
+    {"canary-timeout", required_argument, NULL, OPT_CANARY_TIMEOUT},
+    {"engine", required_argument, NULL, OPT_ENGINE},
+    {NULL, 0, NULL, 0},
+};
+
+/* One option with a value that needs checking (the others are stored by the caller). */
+static int doctor_value(struct rg_doctor_opts *o, int c, const char *v, struct rg_error **err)
 {
-	const char *a = argv[*i], *eq = strchr(a, '=');
-	if (eq) {
-		*ret = eq + 1;
+	if (c == OPT_CANARY_TIMEOUT) {
+		char *end = NULL;
+		long t = strtol(v, &end, 10);
+		if (*end || t < 1 || t > 3600)
+			return rg_error_set(
+			    err, EINVAL, "--canary-timeout: expected 1..3600 seconds, got '%s'", v);
+		o->canary_timeout = (unsigned)t;
 		return 0;
 	}
-	if (*i + 1 >= argc)
-		return rg_error_set(err, EINVAL, "%s needs a value", a);
-	*ret = argv[++*i];
+	bool known = false;
+	for (size_t k = 0; k < RG_ARRAY_SIZE(all_engines); k++)
+		known = known || rg_streq(v, all_engines[k]);
+	if (!known)
+		return rg_error_set(err, EINVAL,
+				    "--engine: unknown engine '%s' (known: containerd, crio, "
+				    "podman, docker)",
+				    v);
+	if (o->n_engines == RG_DOCTOR_MAX_ENGINES)
+		return rg_error_set(err, EINVAL, "--engine given too often");
+	o->engines[o->n_engines++] = v;
 	return 0;
-}
-
-static bool is_opt(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
 int rg_doctor_parse_args(int argc, char *argv[], struct rg_doctor_opts *ret, struct rg_error **err)
 {
 	struct rg_doctor_opts o = {0};
+	struct rg_opts s;
+	const char *v;
+	int c, r = 0, n = 0;
 
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i], *v = NULL;
-		int r = 0;
-		if (rg_streq(a, "--json")) {
+	rg_opts_init(&s, "doctor", argc, argv, doctor_options);
+	while (r == 0 && (c = rg_opts_next(&s, &v, err)) != 0) {
+		if (c < 0)
+			r = c;
+		else if (c == OPT_JSON)
 			o.is_json = true;
-		} else if (rg_streq(a, "--canary")) {
+		else if (c == OPT_CANARY)
 			o.is_canary = true;
-		} else if (rg_streq(a, "--require-default")) {
+		else if (c == OPT_REQUIRE_DEFAULT)
 			o.is_require_default = true;
-		} else if (is_opt(a, "--host-root") || is_opt(a, "--root-dir")) {
-			r = need_value(argc, argv, &i, &o.root_dir, err);
-		} else if (is_opt(a, "--canary-image")) {
-			r = need_value(argc, argv, &i, &o.canary_image, err);
-		} else if (is_opt(a, "--canary-cmd")) {
-			r = need_value(argc, argv, &i, &o.canary_cmd, err);
-		} else if (is_opt(a, "--canary-timeout")) {
-			r = need_value(argc, argv, &i, &v, err);
-			char *end = NULL;
-			long t = r == 0 ? strtol(v, &end, 10) : 0;
-			if (r == 0 && (!*v || *end || t < 1 || t > 3600))
-				r = rg_error_set(err, EINVAL,
-						 "--canary-timeout: expected 1..3600 "
-						 "seconds, got '%s'",
-						 v);
-			o.canary_timeout = (unsigned)t;
-		} else if (is_opt(a, "--engine")) {
-			r = need_value(argc, argv, &i, &v, err);
-			bool known = false;
-			for (size_t k = 0; r == 0 && k < RG_ARRAY_SIZE(all_engines); k++)
-				known = known || rg_streq(v, all_engines[k]);
-			if (r == 0 && !known)
-				r = rg_error_set(
-				    err, EINVAL,
-				    "--engine: unknown engine '%s' (known: containerd, "
-				    "crio, podman, docker)",
-				    v);
-			if (r == 0 && o.n_engines == RG_DOCTOR_MAX_ENGINES)
-				r = rg_error_set(err, EINVAL, "--engine given too often");
-			if (r == 0)
-				o.engines[o.n_engines++] = v;
-		} else {
-			r = rg_error_set(err, EINVAL, "unknown argument '%s'", a);
-		}
-		if (r < 0)
-			return r;
+		else if (c == OPT_ROOT)
+			o.root_dir = v;
+		else if (c == OPT_CANARY_IMAGE)
+			o.canary_image = v;
+		else if (c == OPT_CANARY_CMD)
+			o.canary_cmd = v;
+		else
+			r = doctor_value(&o, c, v, err);
 	}
+	char **ops = r == 0 ? rg_opts_operands(&s, &n) : NULL;
+	if (n > 0)
+		r = rg_error_set(err, EINVAL, "unexpected argument '%s'", ops[0]);
+	rg_opts_done(&s);
+	if (r < 0)
+		return r;
 	if (o.root_dir && o.root_dir[0] != '/')
 		return rg_error_set(err, EINVAL, "--host-root must be an absolute path");
 	*ret = o;
@@ -118,13 +133,6 @@ int rg_doctor_parse_args(int argc, char *argv[], struct rg_doctor_opts *ret, str
 }
 
 /* ---- is it runguard? ---- */
-
-static char *rooted(const char *root, const char *path)
-{
-	if (!root || !*root || rg_streq(root, "/"))
-		return rg_xstrdup(path);
-	return rg_xasprintf("%s%s", root, path);
-}
 
 /* Scans an open file for the identity marker (at most 512 MiB). */
 static bool has_identity(int fd)
@@ -154,10 +162,19 @@ static bool has_identity(int fd)
 
 int rg_doctor_is_runguard(const char *root, const char *path, char **why)
 {
-	_cleanup_free_ char *p = rooted(root, path);
+	_cleanup_free_ char *node = rg_hostpath_join(root, path);
+	_cleanup_free_ char *p = NULL;
+	struct rg_error *err = NULL;
 	struct stat st, self;
 
 	*why = NULL;
+	/* Under --host-root an absolute symlink is the node's, not this machine's. */
+	int r = rg_hostpath_resolve(root, node, &p, &err);
+	if (r < 0) {
+		*why = rg_xstrdup(err->msg);
+		rg_error_free(err);
+		return r;
+	}
 	if (stat(p, &st) < 0) {
 		int e = errno;
 		*why = rg_xasprintf("%s: %s", p, strerror(e));

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What each engine's configuration says it will run, read the way the
- * engine reads it (under a root directory, for tests):
+ * engine reads it (under --host-root, symlinks followed inside it:
+ * hostpath.h):
  *
- *   containerd  config.toml and its imports (globs, relative paths).
+ *   containerd  config.toml and its imports (globs, relative paths), read
+ *               by the model configure edits (containerd_model.h).
  *               Version 2 (containerd 1.x): the CRI plugin section of the
  *               *last* file that sets it, as 1.x does. Versions 3 and 4
  *               (2.x): every file's, merged key by key in load order, each
@@ -26,8 +28,6 @@
  * "not proven".
  */
 #include <errno.h>
-#include <glob.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,14 +35,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runguard/configure.h"
+#include "runguard/containerd_model.h"
 #include "runguard/doctor.h"
 #include "runguard/fileio.h"
+#include "runguard/hostpath.h"
 #include "runguard/json.h"
 #include "runguard/toml.h"
 #include "runguard/util.h"
-
-#define RUNC_V2 "io.containerd.runc.v2"
 
 struct dfile {
 	char *path;
@@ -64,13 +63,6 @@ static void dset_free(struct dset *s)
 		rg_toml_free(s->f[i].doc);
 	}
 	s->n = 0;
-}
-
-static char *rooted(const char *root, const char *path)
-{
-	if (!root || !*root || rg_streq(root, "/"))
-		return rg_xstrdup(path);
-	return rg_xasprintf("%s%s", root, path);
 }
 
 static void add_msg(char ***list, size_t *n, const char *fmt, va_list ap)
@@ -100,10 +92,11 @@ warning(struct rg_engine_view *v, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Whether the node's path exists under root (symlinks followed inside it). */
 static bool exists_rooted(const char *root, const char *path)
 {
-	_cleanup_free_ char *p = rooted(root, path);
-	return rg_file_exists(p);
+	_cleanup_free_ char *p = rg_hostpath_join(root, path);
+	return rg_hostpath_exists(root, p);
 }
 
 static bool any_binary(const char *root, const char *name)
@@ -118,8 +111,12 @@ static bool any_binary(const char *root, const char *name)
 	return false;
 }
 
-/* Loads a TOML file into the set; absent files are skipped, broken ones are problems. */
-static struct dfile *dload(struct rg_engine_view *v, struct dset *s, const char *path)
+/*
+ * Loads a TOML file (seen from here, under root) into the set; absent files
+ * are skipped, broken ones are problems.
+ */
+static struct dfile *dload(struct rg_engine_view *v, struct dset *s, const char *root,
+			   const char *path)
 {
 	struct rg_error *err = NULL;
 	struct dfile f = {0};
@@ -129,7 +126,7 @@ static struct dfile *dload(struct rg_engine_view *v, struct dset *s, const char 
 	for (size_t i = 0; i < s->n; i++)
 		if (rg_streq(s->f[i].path, path))
 			return NULL;
-	int r = rg_file_read(path, RG_TOML_MAX_SIZE, &f.text, &f.len, &err);
+	int r = rg_hostpath_read(root, path, RG_TOML_MAX_SIZE, &f.text, &f.len, &err);
 	if (r == -ENOENT)
 		return NULL;
 	if (r == 0)
@@ -147,17 +144,20 @@ static struct dfile *dload(struct rg_engine_view *v, struct dset *s, const char 
 	return &s->f[s->n++];
 }
 
-static char *dstring(const struct dfile *f, const char *table, const char *key,
-		     const struct rg_toml_item **ret_it)
+/* Loads dir/\*.conf (seen from here, under root) in lexical order. */
+static void dload_dir(struct rg_engine_view *v, struct dset *s, const char *root, const char *dir)
 {
-	const struct rg_toml_item *it = rg_toml_get(f->doc, table, key);
-	char *s = NULL;
-	if (ret_it)
-		*ret_it = it;
-	if (it && rg_toml_decode_string(f->text + it->value_start, it->value_end - it->value_start,
-					&s) < 0)
-		s = NULL;
-	return s;
+	_cleanup_free_ char *pat = rg_xasprintf("%s/*.conf", dir);
+	struct rg_error *err = NULL;
+	char **list = NULL;
+	size_t n = 0;
+
+	if (rg_hostpath_glob(root, pat, &list, &n, &err) < 0)
+		problem(v, "%s", err->msg);
+	rg_error_free(err);
+	for (size_t i = 0; i < n; i++)
+		dload(v, s, root, list[i]);
+	rg_toml_strv_free(list);
 }
 
 /* The name of a direct child of prefix (path is exactly prefix.NAME), or NULL. */
@@ -224,48 +224,11 @@ static void set_default(struct rg_engine_view *v, char *name, const char *where)
 	v->default_where = rg_xstrdup(where);
 }
 
-/* ---- containerd ---- */
-
-static void ctd_imports(struct rg_engine_view *v, struct dset *s, const struct dfile *f,
-			const char *root)
-{
-	const struct rg_toml_item *it = rg_toml_get(f->doc, "", "imports");
-	char **list = NULL;
-	size_t n = 0;
-
-	if (!it)
-		return;
-	if (rg_toml_decode_strings(f->text + it->value_start, it->value_end - it->value_start,
-				   &list, &n) < 0) {
-		problem(v, "%s:%u: imports: expected an array of strings", f->path, it->line);
-		return;
-	}
-	_cleanup_free_ char *d = rg_xstrdup(f->path);
-	const char *dir = dirname(d);
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *p =
-		    list[i][0] == '/' ? rooted(root, list[i]) : rg_xasprintf("%s/%s", dir, list[i]);
-		glob_t g = {0};
-		if (!strpbrk(p, "*?[")) {
-			if (!rg_file_exists(p))
-				problem(v,
-					"%s:%u: imports %s, which does not exist: containerd will "
-					"not start",
-					f->path, it->line, p);
-			dload(v, s, p);
-			continue;
-		}
-		if (glob(p, 0, NULL, &g) == 0)
-			for (size_t k = 0; k < g.gl_pathc; k++)
-				dload(v, s, g.gl_pathv[k]);
-		globfree(&g);
-	}
-	rg_toml_strv_free(list);
-}
+/* ---- containerd: the model configure edits (containerd_model.h) ---- */
 
 /* True when items[i] is f's first [table] at or under `table` (a handler may have only
  * [NAME.options]). */
-static bool first_header(const struct dfile *f, size_t i, const char *table)
+static bool first_header(const struct rg_ctd_file *f, size_t i, const char *table)
 {
 	for (size_t k = 0; k < i; k++)
 		if (f->doc->items[k].kind == RG_TOML_TABLE &&
@@ -274,35 +237,16 @@ static bool first_header(const struct dfile *f, size_t i, const char *table)
 	return true;
 }
 
-/* The runtime_type of handler `name` in effect (2.x: the last file's that sets it), or NULL. */
-static char *ctd_type(const struct dset *s, int version, const struct dfile *only, const char *name)
-{
-	char *type = NULL;
-	for (size_t i = 0; i < s->n; i++) {
-		const struct dfile *f = &s->f[i];
-		if (only && f != only)
-			continue;
-		_cleanup_free_ char *table =
-		    rg_toml_join(rg_containerd_layout(f->doc, version)->runtimes, name);
-		char *t = dstring(f, table, "runtime_type", NULL);
-		if (t) {
-			free(type);
-			type = t;
-		}
-	}
-	return type;
-}
-
 /*
  * The runc shim handlers of one file. containerd 1.x (is_merged false):
  * each file's handler stands whole, a later one replacing it. 2.x: a later
  * file sets only the keys it has, and BinaryName's line is the handler's.
  */
-static void ctd_handlers(struct rg_engine_view *v, const struct dset *s, int version,
-			 const struct dfile *f, bool is_ignored)
+static void ctd_handlers(struct rg_engine_view *v, const struct rg_ctd_model *m,
+			 const struct rg_ctd_file *f, bool is_ignored)
 {
-	bool is_merged = version >= 3;
-	const char *runtimes = rg_containerd_layout(f->doc, version)->runtimes;
+	bool is_merged = m->version >= 3;
+	const char *runtimes = f->lay->runtimes;
 	for (size_t i = 0; i < f->doc->n; i++) {
 		const struct rg_toml_item *it = &f->doc->items[i];
 		_cleanup_free_ char *name =
@@ -310,13 +254,15 @@ static void ctd_handlers(struct rg_engine_view *v, const struct dset *s, int ver
 		_cleanup_free_ char *table = name ? rg_toml_join(runtimes, name) : NULL;
 		if (!name || !first_header(f, i, table))
 			continue;
-		_cleanup_free_ char *type = ctd_type(s, version, is_merged ? NULL : f, name);
-		if (type && !rg_streq(type, RUNC_V2))
+		/* The runtime_type in effect (2.x: the last file's that sets it). */
+		_cleanup_free_ char *type =
+		    rg_ctd_effective_string(m, f, name, "runtime_type", NULL);
+		if (type && !rg_streq(type, RG_CTD_RUNC_V2))
 			continue;
 		_cleanup_free_ char *opts = rg_xasprintf("%s.options", table);
 		const struct rg_toml_item *bit, *sc = rg_toml_get(f->doc, opts, "SystemdCgroup");
-		_cleanup_free_ char *bin = dstring(f, opts, "BinaryName", &bit);
-		_cleanup_free_ char *root = dstring(f, opts, "Root", NULL);
+		_cleanup_free_ char *bin = rg_ctd_get_string(f, opts, "BinaryName", &bit);
+		_cleanup_free_ char *root = rg_ctd_get_string(f, opts, "Root", NULL);
 		_cleanup_free_ char *where =
 		    rg_xasprintf("%s:%u", f->path, bit ? bit->line : it->line);
 		struct rg_engine_handler *h = NULL;
@@ -341,11 +287,10 @@ static void ctd_handlers(struct rg_engine_view *v, const struct dset *s, int ver
 }
 
 /* The default handler a file sets, if it does. */
-static void ctd_default(struct rg_engine_view *v, const struct dfile *f, int version)
+static void ctd_default(struct rg_engine_view *v, const struct rg_ctd_file *f)
 {
 	const struct rg_toml_item *it;
-	char *def = dstring(f, rg_containerd_layout(f->doc, version)->containerd,
-			    "default_runtime_name", &it);
+	char *def = rg_ctd_get_string(f, f->lay->containerd, "default_runtime_name", &it);
 	if (def) {
 		_cleanup_free_ char *where = rg_xasprintf("%s:%u", f->path, it->line);
 		set_default(v, def, where);
@@ -356,35 +301,29 @@ static void ctd_default(struct rg_engine_view *v, const struct dfile *f, int ver
  * containerd 1.x: the CRI section in effect is the last file's that sets
  * the plugin; the handlers of the others are ignored (returned: that file).
  */
-static const struct dfile *ctd_sections(struct rg_engine_view *v, const struct dset *s)
+static const struct rg_ctd_file *ctd_sections(struct rg_engine_view *v,
+					      const struct rg_ctd_model *m)
 {
-	const char *cri = rg_containerd_v2.cri;
-	const struct dfile *eff = NULL;
-	size_t n_holders = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		if (rg_toml_first_under(s->f[i].doc, cri)) {
-			eff = &s->f[i];
-			n_holders++;
-		}
-	}
+	size_t n_holders;
+	const struct rg_ctd_file *eff = rg_ctd_cri_holder(m, &n_holders);
 	if (n_holders > 1)
 		warning(v,
 			"the CRI plugin is configured in %zu files: containerd 1.x uses only the "
 			"section of the last one loaded, %s",
 			n_holders, eff->path);
-	for (size_t i = 0; i < s->n; i++)
-		if (rg_toml_first_under(s->f[i].doc, cri))
-			ctd_handlers(v, s, 2, &s->f[i], &s->f[i] != eff);
+	for (size_t i = 0; i < m->n; i++)
+		if (rg_toml_first_under(m->files[i].doc, rg_containerd_v2.cri))
+			ctd_handlers(v, m, &m->files[i], &m->files[i] != eff);
 	if (eff)
-		ctd_default(v, eff, 2);
+		ctd_default(v, eff);
 	return eff;
 }
 
 /* containerd 2.x: every file, merged key by key in load order. */
-static void ctd_merged(struct rg_engine_view *v, const struct dset *s, int version)
+static void ctd_merged(struct rg_engine_view *v, const struct rg_ctd_model *m)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		const struct dfile *f = &s->f[i];
+	for (size_t i = 0; i < m->n; i++) {
+		const struct rg_ctd_file *f = &m->files[i];
 		const struct rg_toml_item *old =
 		    rg_toml_first_under(f->doc, rg_containerd_v2.containerd);
 		int file_version = rg_containerd_version(f->doc);
@@ -394,80 +333,93 @@ static void ctd_merged(struct rg_engine_view *v, const struct dset *s, int versi
 				"handlers go under %s)",
 				f->path, old->line, rg_containerd_v2.containerd, file_version,
 				rg_containerd_v3.runtimes);
-		ctd_handlers(v, s, version, f, false);
-		ctd_default(v, f, version);
+		ctd_handlers(v, m, f, false);
+		ctd_default(v, f);
+	}
+}
+
+/* The files read, in order; an import of a file that does not exist is a problem. */
+static void ctd_files(struct rg_engine_view *v, const struct rg_ctd_model *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct rg_ctd_file *f = &m->files[i];
+		if (f->exists && v->n_files < RG_ARRAY_SIZE(v->files))
+			v->files[v->n_files++] = rg_xstrdup(f->path);
+		if (f->exists || i == 0)
+			continue;
+		const struct rg_ctd_file *p = &m->files[f->parent];
+		const struct rg_toml_item *it = rg_toml_get(p->doc, "", "imports");
+		problem(v, "%s:%u: imports %s, which does not exist: containerd will not start",
+			p->path, it ? it->line : 0, f->path);
 	}
 }
 
 static void inspect_containerd(struct rg_engine_view *v, const char *root)
 {
-	_cleanup_free_ char *main_path = rooted(root, "/etc/containerd/config.toml");
-	struct dset s = {0};
+	_cleanup_free_ char *main_path = rg_hostpath_join(root, "/etc/containerd/config.toml");
+	struct rg_ctd_model m;
+	struct rg_error *err = NULL;
 
-	v->is_found = rg_file_exists(main_path) || any_binary(root, "containerd");
+	v->is_found =
+	    exists_rooted(root, "/etc/containerd/config.toml") || any_binary(root, "containerd");
 	if (!v->is_found)
 		return;
 	set_default(v, rg_xstrdup("runc"), "built-in");
-	struct dfile *m = dload(v, &s, main_path);
-	if (!m) {
-		if (!rg_file_exists(main_path))
-			warning(v,
-				"%s does not exist: containerd runs with its built-in "
-				"configuration",
-				main_path);
-		dset_free(&s);
+	if (rg_ctd_load(&m, root, main_path, &err) < 0) {
+		problem(v, "%s", err ? err->msg : "cannot read");
+		rg_error_free(err);
+		rg_ctd_free(&m);
 		return;
 	}
-	const struct rg_toml_item *ver = rg_toml_get(m->doc, "", "version");
-	_cleanup_free_ char *vs = ver ? rg_toml_raw(m->doc, ver) : NULL;
-	int version = rg_containerd_version(m->doc);
-	if (!rg_containerd_version_is_known(version)) {
+	const struct rg_ctd_file *f0 = &m.files[0];
+	const struct rg_toml_item *ver = rg_toml_get(f0->doc, "", "version");
+	_cleanup_free_ char *vs = ver ? rg_toml_raw(f0->doc, ver) : NULL;
+	if (!f0->exists) {
+		warning(v, "%s does not exist: containerd runs with its built-in configuration",
+			main_path);
+	} else if (!rg_containerd_version_is_known(rg_containerd_version(f0->doc))) {
+		if (v->n_files < RG_ARRAY_SIZE(v->files))
+			v->files[v->n_files++] = rg_xstrdup(f0->path);
 		problem(v,
 			"%s: configuration version %s: runguard doctor reads versions 2 "
 			"(containerd 1.x), 3 and 4 (containerd 2.x)",
-			m->path, vs ? vs : "1 (no `version` key)");
-		dset_free(&s);
-		return;
+			f0->path, vs ? vs : "1 (no `version` key)");
+	} else {
+		ctd_files(v, &m);
+		const struct rg_ctd_file *eff = NULL;
+		if (m.version >= 3)
+			ctd_merged(v, &m);
+		else
+			eff = ctd_sections(v, &m);
+		judge_all(v, root);
+		for (size_t i = 0; i < v->n; i++) {
+			struct rg_engine_handler *h = &v->h[i];
+			h->is_default = h->is_default && !h->is_ignored;
+			if (h->is_ignored && h->is_runguard == 1)
+				problem(v,
+					"handler %s (%s) is ignored: containerd 1.x takes the CRI "
+					"plugin's whole section from %s",
+					h->name, h->where, eff->path);
+		}
 	}
-	for (size_t i = 0; i < s.n; i++)
-		ctd_imports(v, &s, &s.f[i], root);
-	const struct dfile *eff = NULL;
-	if (version >= 3)
-		ctd_merged(v, &s, version);
-	else
-		eff = ctd_sections(v, &s);
-	judge_all(v, root);
-	for (size_t i = 0; i < v->n; i++) {
-		struct rg_engine_handler *h = &v->h[i];
-		h->is_default = h->is_default && !h->is_ignored;
-		if (h->is_ignored && h->is_runguard == 1)
-			problem(v,
-				"handler %s (%s) is ignored: containerd 1.x takes the CRI plugin's "
-				"whole section from %s",
-				h->name, h->where, eff->path);
-	}
-	dset_free(&s);
+	rg_ctd_free(&m);
 }
 
 /* ---- CRI-O ---- */
 
 static void inspect_crio(struct rg_engine_view *v, const char *root)
 {
-	_cleanup_free_ char *main_path = rooted(root, "/etc/crio/crio.conf");
-	_cleanup_free_ char *dir = rooted(root, "/etc/crio/crio.conf.d");
-	_cleanup_free_ char *pat = rg_xasprintf("%s/*.conf", dir);
+	_cleanup_free_ char *main_path = rg_hostpath_join(root, "/etc/crio/crio.conf");
+	_cleanup_free_ char *dir = rg_hostpath_join(root, "/etc/crio/crio.conf.d");
 	struct dset s = {0};
-	glob_t g = {0};
 
-	v->is_found = rg_file_exists(main_path) || rg_file_exists(dir) || any_binary(root, "crio");
+	v->is_found = rg_hostpath_exists(root, main_path) || rg_hostpath_exists(root, dir) ||
+		      any_binary(root, "crio");
 	if (!v->is_found)
 		return;
 	set_default(v, rg_xstrdup("runc"), "built-in (runc before CRI-O 1.29, crun after)");
-	dload(v, &s, main_path);
-	if (glob(pat, 0, NULL, &g) == 0)
-		for (size_t i = 0; i < g.gl_pathc; i++)
-			dload(v, &s, g.gl_pathv[i]);
-	globfree(&g);
+	dload(v, &s, root, main_path);
+	dload_dir(v, &s, root, dir);
 	for (size_t f = 0; f < s.n; f++) {
 		const struct dfile *df = &s.f[f];
 		for (size_t i = 0; i < df->doc->n; i++) {
@@ -478,7 +430,8 @@ static void inspect_crio(struct rg_engine_view *v, const char *root)
 			if (!name)
 				continue;
 			const struct rg_toml_item *pit;
-			_cleanup_free_ char *bin = dstring(df, it->path, "runtime_path", &pit);
+			_cleanup_free_ char *bin =
+			    rg_toml_get_string(df->doc, it->path, "runtime_path", &pit);
 			struct rg_engine_handler *h = NULL;
 			for (size_t k = 0; k < v->n && !h; k++)
 				if (rg_streq(v->h[k].name, name))
@@ -491,7 +444,7 @@ static void inspect_crio(struct rg_engine_view *v, const char *root)
 			add_handler(v, name, bin, where);
 		}
 		const struct rg_toml_item *dit;
-		char *def = dstring(df, "crio.runtime", "default_runtime", &dit);
+		char *def = rg_toml_get_string(df->doc, "crio.runtime", "default_runtime", &dit);
 		if (def) {
 			_cleanup_free_ char *where = rg_xasprintf("%s:%u", df->path, dit->line);
 			set_default(v, def, where);
@@ -522,27 +475,23 @@ static void inspect_crio(struct rg_engine_view *v, const char *root)
 static void inspect_podman(struct rg_engine_view *v, const char *root)
 {
 	const char *env = getenv("CONTAINERS_CONF");
-	_cleanup_free_ char *etc = rooted(root, "/etc/containers/containers.conf");
-	_cleanup_free_ char *dir = rooted(root, "/etc/containers/containers.conf.d");
+	_cleanup_free_ char *etc = rg_hostpath_join(root, "/etc/containers/containers.conf");
+	_cleanup_free_ char *dir = rg_hostpath_join(root, "/etc/containers/containers.conf.d");
 	struct dset s = {0};
 
-	v->is_found = (env && *env) || rg_file_exists(etc) || rg_file_exists(dir) ||
-		      any_binary(root, "podman");
+	v->is_found = (env && *env) || rg_hostpath_exists(root, etc) ||
+		      rg_hostpath_exists(root, dir) || any_binary(root, "podman");
 	if (!v->is_found)
 		return;
 	set_default(v, rg_xstrdup("crun"), "built-in");
 	if (env && *env) {
-		dload(v, &s, env);
+		dload(v, &s, NULL, env);
 	} else {
-		_cleanup_free_ char *usr = rooted(root, "/usr/share/containers/containers.conf");
-		_cleanup_free_ char *pat = rg_xasprintf("%s/*.conf", dir);
-		glob_t g = {0};
-		dload(v, &s, usr);
-		dload(v, &s, etc);
-		if (glob(pat, 0, NULL, &g) == 0)
-			for (size_t i = 0; i < g.gl_pathc; i++)
-				dload(v, &s, g.gl_pathv[i]);
-		globfree(&g);
+		_cleanup_free_ char *usr =
+		    rg_hostpath_join(root, "/usr/share/containers/containers.conf");
+		dload(v, &s, root, usr);
+		dload(v, &s, root, etc);
+		dload_dir(v, &s, root, dir);
 	}
 	char **json = NULL;
 	size_t n_json = 0;
@@ -575,7 +524,7 @@ static void inspect_podman(struct rg_engine_view *v, const char *root)
 			rg_toml_strv_free(paths);
 		}
 		const struct rg_toml_item *dit;
-		char *def = dstring(df, "engine", "runtime", &dit);
+		char *def = rg_toml_get_string(df->doc, "engine", "runtime", &dit);
 		if (def) {
 			_cleanup_free_ char *where = rg_xasprintf("%s:%u", df->path, dit->line);
 			set_default(v, def, where);
@@ -614,18 +563,18 @@ static void inspect_podman(struct rg_engine_view *v, const char *root)
 
 static void inspect_docker(struct rg_engine_view *v, const char *root)
 {
-	_cleanup_free_ char *path = rooted(root, "/etc/docker/daemon.json");
+	_cleanup_free_ char *path = rg_hostpath_join(root, "/etc/docker/daemon.json");
 	_cleanup_free_ char *text = NULL;
 	_cleanup_json_ struct rg_json *tree = NULL;
 	struct rg_error *err = NULL;
 	size_t len = 0;
 
-	v->is_found = rg_file_exists(path) || any_binary(root, "dockerd");
+	v->is_found = rg_hostpath_exists(root, path) || any_binary(root, "dockerd");
 	if (!v->is_found)
 		return;
 	set_default(v, rg_xstrdup("runc"), "built-in");
 	v->docker_exec_root = rg_xstrdup("/run/docker");
-	int r = rg_file_read(path, RG_JSON_MAX_SIZE, &text, &len, &err);
+	int r = rg_hostpath_read(root, path, RG_JSON_MAX_SIZE, &text, &len, &err);
 	if (r == -ENOENT)
 		return;
 	if (r == 0)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Whole-file helpers: capped reads, atomic replacement, backups, a unified diff. */
+/* Whole-file helpers: capped reads, atomic replacement, backups. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -207,92 +207,4 @@ int rg_file_backup(const char *path, char **ret_backup, struct rg_error **err)
 	}
 	return rg_error_set(err, EEXIST, "%s: too many backups named %s.runguard-bak-%s*", path,
 			    path, stamp);
-}
-
-struct lines {
-	const char **p;
-	size_t *len;
-	size_t n;
-};
-
-static void split_lines(const char *s, size_t n, struct lines *ret)
-{
-	*ret = (struct lines){0};
-	size_t cap = 0;
-	for (size_t i = 0; s && i < n;) {
-		const char *nl = memchr(s + i, '\n', n - i);
-		size_t l = nl ? (size_t)(nl - (s + i)) + 1 : n - i;
-		if (ret->n == cap) {
-			cap = cap ? cap * 2 : 32;
-			ret->p = rg_xrealloc(ret->p, cap * sizeof(*ret->p));
-			ret->len = rg_xrealloc(ret->len, cap * sizeof(*ret->len));
-		}
-		ret->p[ret->n] = s + i;
-		ret->len[ret->n++] = l;
-		i += l;
-	}
-}
-
-static bool line_eq(const struct lines *a, size_t i, const struct lines *b, size_t j)
-{
-	return a->len[i] == b->len[j] && memcmp(a->p[i], b->p[j], a->len[i]) == 0;
-}
-
-static void put_line(struct rg_buf *out, char mark, const char *p, size_t len)
-{
-	rg_buf_putc(out, mark);
-	rg_buf_append(out, p, len);
-	if (len == 0 || p[len - 1] != '\n')
-		rg_buf_puts(out, "\n\\ No newline at end of file\n");
-}
-
-/* "start,count" of a unified-diff range (start is the line before an empty range). */
-static void put_range(struct rg_buf *out, size_t start, size_t count)
-{
-	rg_buf_printf(out, "%zu,%zu", count ? start + 1 : start, count);
-}
-
-char *rg_text_diff(const char *label_a, const char *a, size_t alen, const char *label_b,
-		   const char *b, size_t blen)
-{
-	struct lines la, lb;
-	struct rg_buf out = {0};
-	size_t pre = 0, suf = 0;
-
-	split_lines(a, alen, &la);
-	split_lines(b, blen, &lb);
-	while (pre < la.n && pre < lb.n && line_eq(&la, pre, &lb, pre))
-		pre++;
-	while (suf < la.n - pre && suf < lb.n - pre &&
-	       line_eq(&la, la.n - 1 - suf, &lb, lb.n - 1 - suf))
-		suf++;
-	if (pre == la.n && pre == lb.n && (a != NULL) == (b != NULL)) {
-		free(la.p);
-		free(la.len);
-		free(lb.p);
-		free(lb.len);
-		return rg_xstrdup("");
-	}
-	size_t ctx_a = pre < 3 ? pre : 3, ctx_z = suf < 3 ? suf : 3;
-	size_t a0 = pre - ctx_a, a1 = la.n - suf + ctx_z, b0 = pre - ctx_a, b1 = lb.n - suf + ctx_z;
-
-	rg_buf_printf(&out, "--- %s\n+++ %s\n@@ -", a ? label_a : "/dev/null",
-		      b ? label_b : "/dev/null");
-	put_range(&out, a0, a1 - a0);
-	rg_buf_puts(&out, " +");
-	put_range(&out, b0, b1 - b0);
-	rg_buf_puts(&out, " @@\n");
-	for (size_t i = a0; i < pre; i++)
-		put_line(&out, ' ', la.p[i], la.len[i]);
-	for (size_t i = pre; i < la.n - suf; i++)
-		put_line(&out, '-', la.p[i], la.len[i]);
-	for (size_t i = pre; i < lb.n - suf; i++)
-		put_line(&out, '+', lb.p[i], lb.len[i]);
-	for (size_t i = la.n - suf; i < a1; i++)
-		put_line(&out, ' ', la.p[i], la.len[i]);
-	free(la.p);
-	free(la.len);
-	free(lb.p);
-	free(lb.len);
-	return rg_buf_steal(&out);
 }

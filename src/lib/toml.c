@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runguard/hostpath.h"
 #include "runguard/toml.h"
 #include "runguard/util.h"
 
@@ -532,6 +533,34 @@ size_t rg_toml_section_end(const struct rg_toml *t, const struct rg_toml_item *h
 char *rg_toml_raw(const struct rg_toml *t, const struct rg_toml_item *it)
 {
 	return rg_xstrndup(t->text + it->value_start, it->value_end - it->value_start);
+}
+
+char *rg_toml_get_string(const struct rg_toml *t, const char *table, const char *key,
+			 const struct rg_toml_item **ret_it)
+{
+	const struct rg_toml_item *it = rg_toml_get(t, table, key);
+	char *s = NULL;
+	if (ret_it)
+		*ret_it = it;
+	if (it && rg_toml_decode_string(t->text + it->value_start, it->value_end - it->value_start,
+					&s) < 0)
+		s = NULL;
+	return s;
+}
+
+int rg_toml_load(const char *root, const char *path, char **ret_text, size_t *ret_len,
+		 bool *ret_exists, struct rg_toml **ret_doc, struct rg_error **err)
+{
+	int r = rg_hostpath_read(root, path, RG_TOML_MAX_SIZE, ret_text, ret_len, err);
+	*ret_exists = r == 0;
+	if (r == -ENOENT) {
+		*ret_text = rg_xstrdup("");
+		*ret_len = 0;
+		r = 0;
+	}
+	if (r == 0)
+		r = rg_toml_parse(path, *ret_text, *ret_len, ret_doc, err);
+	return r;
 }
 
 static void trim(const char **v, size_t *n)

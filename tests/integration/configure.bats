@@ -355,6 +355,74 @@ print("ok")'
 	rg configure docker --bogus
 	assert_status 2
 	assert_contains "$stderr" "usage: runguard configure"
+	# The same option rules as doctor's (getopt_long, names in full, no empty value).
+	local d
+	d=$(fixture docker other-keys)
+	rg configure docker --file= --binary "$BIN"
+	assert_status 2
+	assert_contains "$stderr" "--file: empty value"
+	rg configure docker --file "" --binary "$BIN"
+	assert_status 2
+	assert_contains "$stderr" "--file: empty value"
+	rg configure docker --file "$d/daemon.json" --binary "$BIN" --dry
+	assert_status 2
+	assert_contains "$stderr" "unknown option '--dry'"
+	rg configure docker --file "$d/daemon.json" --binary "$BIN" --dry-run=yes
+	assert_status 2
+	assert_contains "$stderr" "--dry-run takes no value"
+	rg configure --dry-run --file="$d/daemon.json" docker --binary="$BIN"
+	assert_status 0
+	assert_contains "$output" "dry run: nothing written"
+}
+
+# dry_patch DIR ENGINE ARGS...: configure's --dry-run output, applied with
+# patch(1) to a copy of DIR, gives exactly what the real run then writes in
+# DIR; the number of hunks is in $hunks.
+dry_patch() {
+	local d=$1 engine=$2
+	shift 2
+	configure "$engine" "$d" "$@" --dry-run
+	assert_status 0 || return 1
+	hunks=$(grep -c '^@@ -[0-9]*,[0-9]* +[0-9]*,[0-9]* @@$' <<<"$output")
+	sed -e "s|^--- $d/|--- |" -e "s|^+++ $d/|+++ |" <<<"$output" >"$T/dry.diff"
+	rm -rf "$T/copy"
+	cp -a "$d" "$T/copy"
+	run_cmd patch -p0 -s -d "$T/copy" -i "$T/dry.diff"
+	assert_status 0 || return 1
+	configure "$engine" "$d" "$@"
+	assert_status 0 || return 1
+	sums "$d" >"$T/real.sums"
+	sums "$T/copy" >"$T/copy.sums"
+	diff "$T/real.sums" "$T/copy.sums" || die "$engine $*: the patched copy differs from the real run"
+}
+
+@test "configure --dry-run: a diff with real hunks that patch(1) applies to give what the real run writes" {
+	local cases=(
+		"containerd runtimes --default"
+		"containerd noimports"
+		"containerd debian --default"
+		"containerd v3 --default"
+		"containerd v3-imports"
+		"crio basic --default"
+		"podman basic"
+		"docker other-keys --default"
+	)
+	local c engine name def d hunks most=0
+	for c in "${cases[@]}"; do
+		read -r engine name def <<<"$c"
+		d=$(fixture "$engine" "$name")
+		dry_patch "$d" "$engine" $def
+		((hunks > most)) && most=$hunks
+		# And back: the removal's diff too.
+		dry_patch "$d" "$engine" --remove
+	done
+	# Separate changes are separate hunks, with context (not one hunk for the file).
+	((most >= 2)) || die "no case had two hunks"
+	d=$(fixture containerd runtimes)
+	configure containerd "$d" --default --dry-run
+	assert_status 0
+	grep -q '^ ' <<<"$output" || die "no context lines: $output"
+	[[ $(grep -c '^@@ ' <<<"$output") -ge 2 ]] || die "one hunk: $output"
 }
 
 @test "configure: without --binary, the running runguard's own path" {

@@ -107,6 +107,35 @@ EOF
 	assert_contains "$output" "ok    containerd: default runtime: runguard (runguard)"
 }
 
+@test "doctor --host-root: absolute symlinks are the node's (resolved inside the root); one leading out of it is refused" {
+	fake_root
+	# /etc/containerd/config.toml and the handler's binary are absolute links
+	# to places that exist only on the node, not on this machine.
+	local node=/rg-node-$$-$BATS_TEST_NUMBER
+	[[ ! -e "$node" ]] || die "$node exists on this machine"
+	mkdir -p "$FR/etc/containerd" "$FR$node/bin" "$FR$node/etc"
+	cp "$RUNGUARD_BIN" "$FR$node/bin/runguard"
+	ln -s "$node/bin/runguard" "$FR/usr/local/sbin/rg-link"
+	ln -s "$node/etc/config.toml" "$FR/etc/containerd/config.toml"
+	cat >"$FR$node/etc/config.toml" <<'EOF'
+version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd]
+  default_runtime_name = "runguard"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runguard]
+  runtime_type = "io.containerd.runc.v2"
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runguard.options]
+    BinaryName = "/usr/local/sbin/rg-link"
+EOF
+	rg doctor --host-root "$FR" --engine containerd
+	assert_status 0
+	assert_contains "$output" "ok    containerd: runtime runguard runs runguard (/usr/local/sbin/rg-link"
+	# Out of the root: refused, not followed on this machine.
+	ln -sfn "../../../../../../../../../../../..$RUNGUARD_BIN" "$FR/usr/local/sbin/rg-link"
+	rg doctor --host-root "$FR" --engine containerd
+	assert_status 1
+	assert_contains "$output" "leads above --host-root"
+}
+
 @test "doctor: every engine wired by runguard configure: no problem; not the default: a warning, or with --require-default a problem" {
 	fake_root
 	wire containerd /etc/containerd runtimes
@@ -240,6 +269,25 @@ EOF
 	rg doctor --bogus
 	assert_status 2
 	assert_contains "$stderr" "usage: runguard doctor"
+	# The same option rules as configure's (getopt_long, names in full, no empty value).
+	rg doctor --host-root=
+	assert_status 2
+	assert_contains "$stderr" "--host-root: empty value"
+	rg doctor --canary-image ""
+	assert_status 2
+	assert_contains "$stderr" "--canary-image: empty value"
+	rg doctor --requ
+	assert_status 2
+	assert_contains "$stderr" "unknown option '--requ'"
+	rg doctor --json=yes
+	assert_status 2
+	assert_contains "$stderr" "--json takes no value"
+	rg doctor containerd
+	assert_status 2
+	assert_contains "$stderr" "unexpected argument 'containerd'"
+	rg doctor --host-root="$FR" --engine=containerd --json
+	[[ "$status" -le 1 ]] || die "doctor --opt=value: status $status"
+	jq -e . <<<"$output" >/dev/null || die "not JSON: $output"
 }
 
 @test "doctor --canary through podman: runguard proven in the path; a look-alike that runs plain runc: the path is open" {
@@ -278,7 +326,9 @@ EOF
 	[[ -z "$DR_CONTAINERD" ]] || require_or_skip "$DR_CONTAINERD" false
 	fake_root
 	mkdir -p "$FR/etc/containerd" "$FR$(dirname "$RUNGUARD_BIN")"
-	ln -s "$RUNGUARD_BIN" "$FR$RUNGUARD_BIN"
+	# A copy: an absolute symlink to $RUNGUARD_BIN would, under --host-root, name the
+	# node's own $RUNGUARD_BIN (itself), not this machine's.
+	cp "$RUNGUARD_BIN" "$FR$RUNGUARD_BIN"
 	cat >"$FR/etc/containerd/config.toml" <<EOF
 version = 2
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runguard]

@@ -396,18 +396,6 @@ static void test_toml_decoders(void **state)
 	assert_string_equal(a, "[\"x\", \"y z\"]");
 }
 
-static void test_text_diff(void **state)
-{
-	char *d = track(rg_text_diff("a", "1\n2\n3\n", 6, "b", "1\n2\nx\n3\n", 8));
-	assert_string_equal(d, "--- a\n+++ b\n@@ -1,3 +1,4 @@\n 1\n 2\n+x\n 3\n");
-	d = track(rg_text_diff("a", NULL, 0, "b", "new\n", 4));
-	assert_string_equal(d, "--- /dev/null\n+++ b\n@@ -0,0 +1,1 @@\n+new\n");
-	d = track(rg_text_diff("a", "same\n", 5, "b", "same\n", 5));
-	assert_string_equal(d, "");
-	d = track(rg_text_diff("a", "x", 1, "b", "y", 1));
-	assert_has(d, "-x\n\\ No newline at end of file\n+y\n");
-}
-
 /* ================= containerd ================= */
 
 static void test_containerd_runtimes(void **state)
@@ -1101,6 +1089,79 @@ static void test_host_root(void **state)
 	assert_has(slurp(file), "/usr/local/sbin/runguard");
 }
 
+/* Whether path is a symlink to target. */
+static bool is_link_to(const char *path, const char *target)
+{
+	char buf[4096];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return false;
+	buf[n] = '\0';
+	return rg_streq(buf, target);
+}
+
+/*
+ * A symlinked config.toml stays a symlink: its target is edited in place
+ * (a temporary file beside the target, renamed), the backup is the
+ * target's; --remove restores the target. Under --host-root an absolute
+ * link is the node's, and a link out of the root is refused.
+ */
+static void test_symlinked_config(void **state)
+{
+	char *dir = fixture("containerd", "runtimes");
+	char *link = track(rg_xasprintf("%s/config.toml", dir));
+	char *real_dir = track(rg_xasprintf("%s/real", dir));
+	char *real = track(rg_xasprintf("%s/config.toml", real_dir));
+	char *original = slurp(link), *out;
+
+	assert_int_equal(mkdir(real_dir, 0755), 0);
+	assert_int_equal(rename(link, real), 0);
+	assert_int_equal(symlink(real, link), 0);
+	assert_int_equal(configure("containerd", dir, true, &out), 0);
+	assert_has(
+	    out, track(rg_xasprintf("updated %s (through a symlink: %s) (backup: %s.runguard-bak-",
+				    link, real, real)));
+	assert_true(is_link_to(link, real));
+	assert_has(slurp(real), "BinaryName = \"" BIN "\"");
+	assert_int_equal(count_backups(real_dir), 1);
+	assert_int_equal(count_backups(dir), 0);
+	/* Nothing left behind beside the target (the temporary file was renamed). */
+	assert_int_equal(system(track(rg_xasprintf("test $(ls -A '%s' | wc -l) -eq 2", real_dir))),
+			 0);
+	assert_int_equal(configure("containerd", dir, true, &out), 0);
+	assert_has(out, "already configured");
+	assert_int_equal(unconfigure("containerd", dir, BIN, &out), 0);
+	assert_true(is_link_to(link, real));
+	assert_string_equal(slurp(real), original);
+
+	/* Under --host-root: /etc/containerd/config.toml -> /<unique>/config.toml, the node's. */
+	char *root = track(rg_xasprintf("%s/%d-node", tmpdir, ++case_n));
+	char *unique = track(rg_xasprintf("/rg-test-%d-%d", (int)getpid(), case_n));
+	char *node_real = track(rg_xasprintf("%s%s/config.toml", root, unique));
+	char *node_link = track(rg_xasprintf("%s/etc/containerd/config.toml", root));
+	char *node_target = track(rg_xasprintf("%s/config.toml", unique));
+	put_file(root, track(rg_xasprintf("%s/config.toml", unique + 1)), original);
+	put_file(root, "etc/containerd/keep", "");
+	assert_int_equal(symlink(node_target, node_link), 0);
+	struct rg_configure_opts o = {
+	    .engine = "containerd", .root = root, .binary = "/usr/local/sbin/runguard"};
+	assert_int_equal(run_opts(&o, false, &out), 0);
+	assert_true(is_link_to(node_link, node_target));
+	assert_has(slurp(node_real), "BinaryName = \"/usr/local/sbin/runguard\"");
+	assert_int_equal(access(unique, F_OK), -1); /* nothing on this machine's / */
+	assert_int_equal(plan_changes(&o), 0);
+
+	/* A link that leaves the root: refused, nothing written. */
+	assert_int_equal(unlink(node_link), 0);
+	assert_int_equal(
+	    symlink("../../../../../../../../../../etc/containerd/config.toml", node_link), 0);
+	char *before = slurp(node_real);
+	struct rg_configure_plan p;
+	assert_int_equal(rg_configure_plan(&o, &p, &error), -EXDEV);
+	assert_has(error->msg, "leads above --host-root");
+	assert_string_equal(slurp(node_real), before);
+}
+
 static void test_parse_args(void **state)
 {
 	static const struct {
@@ -1196,7 +1257,6 @@ int main(void)
 	    cmocka_unit_test_teardown(test_toml_items, cleanup),
 	    cmocka_unit_test_teardown(test_toml_errors, cleanup),
 	    cmocka_unit_test_teardown(test_toml_decoders, cleanup),
-	    cmocka_unit_test_teardown(test_text_diff, cleanup),
 	    cmocka_unit_test_teardown(test_containerd_runtimes, cleanup),
 	    cmocka_unit_test_teardown(test_containerd_noimports, cleanup),
 	    cmocka_unit_test_teardown(test_containerd_imports_glob, cleanup),
@@ -1218,6 +1278,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_remove_refuses_other_binaries, cleanup),
 	    cmocka_unit_test_teardown(test_remove_keeps_needed_runc, cleanup),
 	    cmocka_unit_test_teardown(test_host_root, cleanup),
+	    cmocka_unit_test_teardown(test_symlinked_config, cleanup),
 	    cmocka_unit_test_teardown(test_parse_args, cleanup),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
