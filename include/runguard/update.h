@@ -30,6 +30,14 @@ struct rg_update_check {
 	const struct rg_host *host;
 	const struct rg_json *container; /* its config.json: the cpu period and quota it has */
 	struct rg_report *report; /* findings go here */
+	/*
+	 * The host limits memory+swap (cgroup v1 memory.memsw.*): there runc reads
+	 * a memory limit of -1 with no swap given as swap -1 too, and writes swap
+	 * first. When the rule turns that -1 into its default, runguard says
+	 * "swap -1" itself, or the default would land above the swap limit the
+	 * container has (memory.limit_in_bytes: invalid argument).
+	 */
+	bool has_memsw;
 };
 
 /*

@@ -244,8 +244,9 @@ static long long container_swap(const struct rg_update_check *x)
 /*
  * The memory part. With a limit of -1 the rule sets its default, which must
  * stay under the memory+swap limit that will apply, else runc fails
- * (memory.limit_in_bytes: invalid argument): the update's own swap, or the
- * one the container has when the update leaves it as is.
+ * (memory.limit_in_bytes: invalid argument): the update's own swap; with
+ * none, -1 where the host limits memory+swap (runc's own reading, which
+ * runguard then hands over: see has_memsw), else the one the container has.
  */
 static void put_memory(const struct rg_update_check *x, struct partial *pt, long long limit,
 		       long long swap, const char *shown, const struct rg_cli_flag *flag)
@@ -254,7 +255,7 @@ static void put_memory(const struct rg_update_check *x, struct partial *pt, long
 		return;
 	put_number(pt, "memory", "limit", limit, shown, flag, false);
 	if (swap == 0 && limit < 0)
-		swap = container_swap(x);
+		swap = x->has_memsw ? -1 : container_swap(x);
 	if (swap != 0)
 		put_number(pt, "memory", "swap", swap, NULL, NULL, false);
 }
@@ -341,6 +342,8 @@ int rg_update_check_flags(const struct rg_update_check *x, const struct rg_cli_f
 		if (pt.slots[i].after)
 			rewrite_flag(a, &pt.slots[i]);
 	partial_free(&pt);
+	if (r == 0 && x->has_memsw && v[F_MEMORY] < 0 && !last[F_SWAP])
+		rg_argv_insert_after(a, last[F_MEMORY]->value_index, "--memory-swap=-1");
 	return r;
 }
 
@@ -521,6 +524,8 @@ int rg_update_check_resources(const struct rg_update_check *x, struct rg_json *r
 		if (pt.slots[i].after)
 			write_back(res, &pt.slots[i]);
 	partial_free(&pt);
+	if (r == 0 && x->has_memsw && v[0] < 0 && v[1] == 0)
+		rg_json_set(rg_json_get(res, "memory"), "swap", rg_json_new_number("-1"));
 	return r < 0 ? r : check_devices(x, res, name, err);
 }
 
@@ -599,7 +604,9 @@ int rg_update_guard(const struct rg_cli *cli, int argc, char *const argv[],
 	int r = rg_partial_begin(runtime, cli, cfg, cli->resources, &c, d, &host, err);
 	if (r < 0)
 		goto out;
-	const struct rg_update_check x = {&d->policy, &host, c.spec, &d->report};
+	const struct rg_update_check x = {
+	    &d->policy, &host, c.spec, &d->report,
+	    access("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes", F_OK) == 0};
 	r = rg_cli_flags(argc, argv, cli, &flags, &n, err);
 	if (r == 0)
 		r = rg_update_check_flags(&x, flags, n, ret_argv, err);

@@ -317,6 +317,9 @@ static const char container_plain[] =
  * for a container whose config.json is `container`; fails unless it returns
  * want_r.
  */
+/* rg_update_check.has_memsw in these tests: does the host limit memory+swap (cgroup v1)? */
+static bool test_memsw;
+
 static void check_flags(struct fixture *f, bool is_update, const char *config,
 			const char *container, const char *const *args, int want_r)
 {
@@ -325,7 +328,8 @@ static void check_flags(struct fixture *f, bool is_update, const char *config,
 	fx_init(f, config, container);
 	fx_argv(f, args);
 	if (is_update) {
-		const struct rg_update_check x = {&f->policy, &test_host, f->container, &f->report};
+		const struct rg_update_check x = {&f->policy, &test_host, f->container, &f->report,
+						  test_memsw};
 		r = rg_update_check_flags(&x, f->flags, f->n_flags, &f->argv, &err);
 	} else {
 		const struct rg_exec_check x = {&f->policy, &test_host, f->container, &f->report};
@@ -876,12 +880,54 @@ static void test_update_memory_unlimited_swap(void **state)
 	struct rg_error *err = NULL;
 	fx_init(&f, limits_fix, with_swap);
 	struct rg_json *j = parse("{\"memory\":{\"limit\":-1}}");
-	const struct rg_update_check x = {&f.policy, &test_host, f.container, &f.report};
+	const struct rg_update_check x = {&f.policy, &test_host, f.container, &f.report,
+					  test_memsw};
 	assert_int_equal(rg_update_check_resources(&x, j, "-r -", &err), 0);
 	_cleanup_free_ char *got = rg_json_emit(j, false, NULL);
 	assert_string_equal(got, "{\"memory\":{\"limit\":268435456}}");
 	rg_json_free(j);
 	fx_free(&f);
+}
+
+/* Where the host limits memory+swap, -1 with no swap is runc's "swap -1 too": said outright. */
+static void test_update_memory_unlimited_memsw(void **state)
+{
+	static const char with_swap[] =
+	    "{\"linux\":{\"resources\":{\"memory\":{\"limit\":268435456,\"swap\":268435456}}}}";
+	static const struct {
+		const char *args[8];
+		const char *want;
+	} cases[] = {
+	    {{"update", "--memory", "-1", "c1"}, "update --memory 536870912 --memory-swap=-1 c1"},
+	    {{"update", "--memory=-1", "c1"}, "update --memory=536870912 --memory-swap=-1 c1"},
+	    /* the update's own swap: as it is */
+	    {{"update", "--memory", "-1", "--memory-swap", "300M", "c1"},
+	     "update --memory 314572800 --memory-swap 300M c1"},
+	    /* a positive limit: nothing added */
+	    {{"update", "--memory", "100M", "c1"}, "update --memory 100M c1"},
+	};
+	(void)state;
+
+	test_memsw = true;
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
+		struct fixture f;
+		update_flags(&f, limits_fix, with_swap, cases[i].args, 0);
+		_cleanup_free_ char *got = joined(&f);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: '%s', want '%s'", i, got, cases[i].want);
+		fx_free(&f);
+	}
+	struct fixture f;
+	struct rg_error *err = NULL;
+	fx_init(&f, limits_fix, with_swap);
+	struct rg_json *j = parse("{\"memory\":{\"limit\":-1}}");
+	const struct rg_update_check x = {&f.policy, &test_host, f.container, &f.report, true};
+	assert_int_equal(rg_update_check_resources(&x, j, "-r -", &err), 0);
+	_cleanup_free_ char *got = rg_json_emit(j, false, NULL);
+	assert_string_equal(got, "{\"memory\":{\"limit\":536870912,\"swap\":-1}}");
+	rg_json_free(j);
+	fx_free(&f);
+	test_memsw = false;
 }
 
 static void test_update_flags_invalid(void **state)
@@ -923,7 +969,8 @@ static int update_json(struct fixture *f, const char *config, const char *in, st
 	struct rg_error *err = NULL;
 	fx_init(f, config, container_cpu);
 	*ret = parse(in);
-	const struct rg_update_check x = {&f->policy, &test_host, f->container, &f->report};
+	const struct rg_update_check x = {&f->policy, &test_host, f->container, &f->report,
+						  test_memsw};
 	int r = rg_update_check_resources(&x, *ret, "-r -", &err);
 	rg_error_free(err);
 	return r;
@@ -1368,6 +1415,7 @@ int main(void)
 	    cmocka_unit_test(test_exec_process_members),
 	    cmocka_unit_test(test_update_flags_table),
 	    cmocka_unit_test(test_update_memory_unlimited_swap),
+	    cmocka_unit_test(test_update_memory_unlimited_memsw),
 	    cmocka_unit_test(test_update_flags_invalid),
 	    cmocka_unit_test(test_update_flags_report),
 	    cmocka_unit_test(test_update_resources),
