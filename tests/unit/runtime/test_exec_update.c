@@ -840,6 +840,22 @@ static void test_update_flags_table(void **state)
 	}
 }
 
+/* update -r with {"memory":{"limit":-1}} on `container`: the JSON handed on is `want`. */
+static void expect_minus1_resources(const char *container, const char *want)
+{
+	struct fixture f;
+	struct rg_error *err = NULL;
+	fx_init(&f, limits_fix, container);
+	struct rg_json *j = parse("{\"memory\":{\"limit\":-1}}");
+	const struct rg_update_check x = {&f.policy, &test_host, f.container, &f.report,
+					  test_memsw};
+	assert_int_equal(rg_update_check_resources(&x, j, "-r -", &err), 0);
+	_cleanup_free_ char *got = rg_json_emit(j, false, NULL);
+	assert_string_equal(got, want);
+	rg_json_free(j);
+	fx_free(&f);
+}
+
 /* --memory -1 with a memory+swap limit: the default stays under the swap that will apply. */
 static void test_update_memory_unlimited_swap(void **state)
 {
@@ -876,17 +892,7 @@ static void test_update_memory_unlimited_swap(void **state)
 		fx_free(&f);
 	}
 	/* the same through -r */
-	struct fixture f;
-	struct rg_error *err = NULL;
-	fx_init(&f, limits_fix, with_swap);
-	struct rg_json *j = parse("{\"memory\":{\"limit\":-1}}");
-	const struct rg_update_check x = {&f.policy, &test_host, f.container, &f.report,
-					  test_memsw};
-	assert_int_equal(rg_update_check_resources(&x, j, "-r -", &err), 0);
-	_cleanup_free_ char *got = rg_json_emit(j, false, NULL);
-	assert_string_equal(got, "{\"memory\":{\"limit\":268435456}}");
-	rg_json_free(j);
-	fx_free(&f);
+	expect_minus1_resources(with_swap, "{\"memory\":{\"limit\":268435456}}");
 }
 
 /* Where the host limits memory+swap, -1 with no swap is runc's "swap -1 too": said outright. */
@@ -917,16 +923,7 @@ static void test_update_memory_unlimited_memsw(void **state)
 			fail_msg("case %zu: '%s', want '%s'", i, got, cases[i].want);
 		fx_free(&f);
 	}
-	struct fixture f;
-	struct rg_error *err = NULL;
-	fx_init(&f, limits_fix, with_swap);
-	struct rg_json *j = parse("{\"memory\":{\"limit\":-1}}");
-	const struct rg_update_check x = {&f.policy, &test_host, f.container, &f.report, true};
-	assert_int_equal(rg_update_check_resources(&x, j, "-r -", &err), 0);
-	_cleanup_free_ char *got = rg_json_emit(j, false, NULL);
-	assert_string_equal(got, "{\"memory\":{\"limit\":536870912,\"swap\":-1}}");
-	rg_json_free(j);
-	fx_free(&f);
+	expect_minus1_resources(with_swap, "{\"memory\":{\"limit\":536870912,\"swap\":-1}}");
 	test_memsw = false;
 }
 
