@@ -40,13 +40,31 @@ PKG_LIBS := -ldl
 # seccomp tables against libseccomp), so they are linked against them.
 TEST_LIBS := $(PKG_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lseccomp -lcap -lselinux)
 
-WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+# The flags runguard needs are kept apart from the user's CPPFLAGS, CFLAGS and
+# LDFLAGS (GNU conventions): ours come first, the user's after them, so a
+# packager's -O level, debug flags or fortify level win.
+# WERROR=0 (for packagers, whose newer compilers warn about more) builds
+# without -Werror; the project's own builds and CI keep it.
+WERROR ?= 1
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 	-Wswitch-default -Wno-unused-parameter -Wvla -Wpointer-arith
-HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+# _FORTIFY_SOURCE=2 unless the user's flags say otherwise: a distribution
+# passes its own level (dpkg-buildflags: -D_FORTIFY_SOURCE=2 or 3), and a
+# second, different definition is a redefinition warning (an error with
+# -Werror). -U first: a compiler that predefines it (Ubuntu's) then takes ours.
+ifeq (,$(filter -D_FORTIFY_SOURCE% -U_FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)))
+FORTIFY := -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
+endif
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -Iinclude -I$(BUILD) $(PKG_CFLAGS) \
+RG_CPPFLAGS := -D_GNU_SOURCE -Iinclude -I$(BUILD) $(PKG_CFLAGS) $(FORTIFY) \
 	-DRG_VERSION='"$(VERSION)"' -DRG_DATADIR='"$(DATADIR)"'
-ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
+RG_CFLAGS := -std=gnu11 $(WARN) -fstack-protector-strong -fPIE
+RG_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+ALL_CFLAGS := $(RG_CPPFLAGS) $(CPPFLAGS) $(RG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS := $(RG_LDFLAGS) $(LDFLAGS)
 
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -U_FORTIFY_SOURCE -O1
