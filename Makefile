@@ -240,10 +240,21 @@ install-config:
 			"apparmor_parser -r $(SYSCONFDIR)/apparmor.d/runguard-default"; \
 	fi
 
+# Removes exactly the files `make install` installed, then the directories it
+# made under DATADIR if they are empty: a file someone else put there (a
+# local profile) stays, and so does a DATADIR that is not runguard's alone.
 # Leaves $(SYSCONFDIR)/runguard (the operator's configuration) alone.
+DATA_DIRS := $(sort $(dir $(addprefix examples/,$(EXAMPLES)))) examples/ profiles/ apparmor/
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/runguard $(DESTDIR)$(MANDIR)/man8/runguard.8
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/profiles/,$(notdir $(PROFILES)))
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/examples/,$(EXAMPLES))
+	rm -f $(DESTDIR)$(DATADIR)/apparmor/runguard-default
+	for d in $(DATA_DIRS) ""; do \
+		if [ -d "$(DESTDIR)$(DATADIR)/$$d" ]; then \
+			rmdir --ignore-fail-on-non-empty "$(DESTDIR)$(DATADIR)/$$d" || exit 1; \
+		fi; \
+	done
 
 clean:
 	rm -rf build build-san build-fuzz

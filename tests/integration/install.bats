@@ -88,6 +88,33 @@ expected_files() {
 	local left
 	left=$(cd "$d" && find . -type f | sort)
 	[[ "$left" == "./etc/runguard/config.json" ]] || die "left after uninstall: $left"
+	# The directories install made under DATADIR went with their files.
+	[[ ! -e "$d/usr/share/runguard" ]] || die "$d/usr/share/runguard is left: $(cd "$d" && find usr/share/runguard)"
+}
+
+@test "make uninstall removes only install's files: another file under DATADIR stays, and so does its directory" {
+	local d=$T/dest
+	mk install DESTDIR="$d" PREFIX=/usr
+	assert_status 0
+	# An operator's own profile beside the shipped ones, and a DATADIR that
+	# is not runguard's alone (a packager's mistake must not wipe it).
+	echo '{}' >"$d/usr/share/runguard/profiles/local.json"
+	mkdir -p "$d/usr/share/other"
+	echo x >"$d/usr/share/other/keep"
+	mk install DESTDIR="$d" PREFIX=/usr DATADIR=/usr/share
+	assert_status 0
+	mk uninstall DESTDIR="$d" PREFIX=/usr
+	assert_status 0
+	mk uninstall DESTDIR="$d" PREFIX=/usr DATADIR=/usr/share
+	assert_status 0
+	local left
+	left=$(cd "$d" && find . -type f | sort | tr '\n' ' ')
+	[[ "$left" == "./usr/share/other/keep ./usr/share/runguard/profiles/local.json " ]] ||
+		die "left after uninstall: $left"
+	# Directories install made and left empty are gone; those with a file stay.
+	[[ ! -e "$d/usr/share/runguard/examples" && ! -e "$d/usr/share/profiles" ]] ||
+		die "empty directories left: $(cd "$d" && find . -type d | sort | tr '\n' ' ')"
+	[[ -d "$d/usr/share/other" ]] || die "uninstall removed a directory it did not make"
 }
 
 @test "make install defaults to PREFIX=/usr/local; install-config never overwrites" {
