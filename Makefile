@@ -92,7 +92,7 @@ TS_OBJ := $(patsubst src/%.c,$(BUILD)/test-switches/%.o,$(TS_SRC))
 FUZZ_TARGETS := fuzz_spec fuzz_config fuzz_cli
 FUZZ_TIME ?= 600
 
-.PHONY: all check unit integration install install-config uninstall clean format format-check
+.PHONY: all check check-headers unit integration install install-config uninstall clean format format-check
 .PHONY: fuzz fuzz-smoke fuzz-bins bench
 
 all: $(BUILD)/runguard
@@ -187,6 +187,17 @@ bench: $(BUILD)/runguard
 
 unit: $(BUILD)/runguard $(BUILD)/runguard-test $(UNIT_BIN)
 	@tests/run-unit.sh $(BUILD) $(UNIT_BIN)
+
+# Every header compiles on its own, and twice in a row (its include guard):
+# it includes what it uses instead of leaning on what its users included first.
+HEADER_CHECKS := $(patsubst %.h,$(BUILD)/headers/%.ok,$(HEADERS))
+$(BUILD)/headers/%.ok: %.h $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(E) "  HDR     $<"
+	$(Q)printf '#include "%s"\n#include "%s"\n' $(CURDIR)/$< $(CURDIR)/$< | \
+		$(CC) $(ALL_CFLAGS) -fsyntax-only -x c -
+	$(Q)touch $@
+check-headers: $(HEADER_CHECKS)
 
 # BATS=... runs a subset, e.g. BATS="tests/integration/enforce.bats tests/integration/refuse.bats".
 BATS ?= tests/integration

@@ -3,6 +3,7 @@
 #define RUNGUARD_RUNTIME_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "runguard/error.h"
 
