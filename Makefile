@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-# runguard build. `make` builds build/runguard; `make check` runs unit and
-# integration tests; `make check SANITIZE=1` does it with ASan+UBSan.
+# runguard build. `make` builds build/runguard; `make check` runs the tests
+# that need no root (headers, unit, unprivileged integration suites); `make
+# check-root` runs every test, as root; SANITIZE=1 does it with ASan+UBSan.
 
 VERSION ?= 0.1.0
 PREFIX ?= /usr/local
@@ -92,7 +93,7 @@ TS_OBJ := $(patsubst src/%.c,$(BUILD)/test-switches/%.o,$(TS_SRC))
 FUZZ_TARGETS := fuzz_spec fuzz_config fuzz_cli
 FUZZ_TIME ?= 600
 
-.PHONY: all check check-headers unit integration install install-config uninstall clean format format-check
+.PHONY: all check check-root check-root-user check-headers unit integration integration-unprivileged install install-config uninstall clean format format-check
 .PHONY: fuzz fuzz-smoke fuzz-bins bench
 
 all: $(BUILD)/runguard
@@ -199,14 +200,40 @@ $(BUILD)/headers/%.ok: %.h $(HEADERS) Makefile
 	$(Q)touch $@
 check-headers: $(HEADER_CHECKS)
 
-# BATS=... runs a subset, e.g. BATS="tests/integration/enforce.bats tests/integration/refuse.bats".
-BATS ?= tests/integration
+# The integration suites that need neither root nor a container engine: they
+# edit engine files under a fake node root, check the shipped snippets and
+# install into a DESTDIR (a test that wants an engine binary, e.g. containerd
+# reading a file, skips when it is not installed). Every other suite starts
+# real containers with runc or crun, as root, or an engine.
+UNPRIV_BATS := tests/integration/configure.bats tests/integration/contrib.bats \
+	tests/integration/install.bats
+# BATS=... runs a subset, e.g. BATS="tests/integration/enforce.bats tests/integration/refuse.bats",
+# in `make integration`, `make check` and `make check-root` alike.
+ifeq ($(origin BATS),undefined)
+BATS := tests/integration
+CHECK_BATS := $(UNPRIV_BATS)
+else
+CHECK_BATS := $(BATS)
+endif
 # RUNGUARD_TEST_BIN: the test build, for the tests that use test switches.
+run_bats = RUNGUARD_BIN=$(CURDIR)/$(BUILD)/runguard RUNGUARD_TEST_BIN=$(CURDIR)/$(BUILD)/runguard-test \
+	bats --tap $(1)
 integration: $(BUILD)/runguard $(BUILD)/runguard-test
-	RUNGUARD_BIN=$(CURDIR)/$(BUILD)/runguard RUNGUARD_TEST_BIN=$(CURDIR)/$(BUILD)/runguard-test \
-		bats --tap $(BATS)
+	$(call run_bats,$(BATS))
+integration-unprivileged: $(BUILD)/runguard $(BUILD)/runguard-test
+	@command -v bats >/dev/null || { echo "make check: bats is not installed (Debian: apt-get" \
+		"install bats); it runs $(CHECK_BATS)"; exit 1; }
+	$(call run_bats,$(CHECK_BATS))
 
-check: unit integration
+# `make check`: what a packager can run (no root, no engine, no network): the
+# header check, the unit tests and the unprivileged integration suites.
+# `make check-root`: the header check, the unit tests and every integration
+# suite (real containers, engines; root) -- what CI runs.
+check: check-headers unit integration-unprivileged
+check-root: check-headers unit check-root-user integration
+check-root-user:
+	@[ "$$(id -u)" = 0 ] || { echo "make check-root: the integration suites start containers" \
+		"and engines, as root (make check runs what needs no root)"; exit 1; }
 
 # `make install` installs the binary, every shipped profile, the man page and
 # examples (the commented configuration and the engine snippets from contrib/)

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Runs every test on a fresh Debian 12 machine (as root): installs the
-# dependencies, builds, runs `make check` (C unit tests + bats integration
-# tests against real runc and crun), then the same with the ASan+UBSan build, and ends
+# dependencies, builds, runs `make check-root` (the header check, the C unit
+# tests and every bats integration suite, against real runc, crun and the
+# engines), then the same with the ASan+UBSan build, and ends
 # with one line "N passed, N failed" summing all of it. Exits non-zero on any
 # failure. RUNGUARD_STRICT=1 makes skipped integration tests fail.
 # FUZZ_SMOKE=1 (CI sets it) also runs `make fuzz-smoke`: each libFuzzer
@@ -72,10 +73,10 @@ if ! make; then
 	finish
 fi
 
-echo "== make check"
-make -k check 2>&1 | tee "$logdir/check.log"
+echo "== make check-root"
+make -k check-root 2>&1 | tee "$logdir/check.log"
 rc=${PIPESTATUS[0]}
-count "$logdir/check.log" "make check" "$rc"
+count "$logdir/check.log" "make check-root" "$rc"
 
 # The sanitizer pass runs every unit test and the suites that drive runguard's
 # own code paths hard (argv, JSON, rules, policy, hostile input, configure's
@@ -88,10 +89,10 @@ for f in cli enforce refuse passthrough runtime policy hostile exec update selin
 	concurrency crun; do
 	[[ -f tests/integration/$f.bats ]] && SAN_BATS+=" tests/integration/$f.bats"
 done
-echo "== make check SANITIZE=1"
-make -k check SANITIZE=1 BATS="$SAN_BATS" 2>&1 | tee "$logdir/check-san.log"
+echo "== make check-root SANITIZE=1"
+make -k check-root SANITIZE=1 BATS="$SAN_BATS" 2>&1 | tee "$logdir/check-san.log"
 rc=${PIPESTATUS[0]}
-count "$logdir/check-san.log" "make check SANITIZE=1" "$rc"
+count "$logdir/check-san.log" "make check-root SANITIZE=1" "$rc"
 
 if [[ "${FUZZ_SMOKE:-0}" == 1 ]]; then
 	echo "== make fuzz-smoke"
