@@ -3,6 +3,10 @@
 # that need no root (headers, unit, unprivileged integration suites); `make
 # check-root` runs every test, as root; SANITIZE=1 does it with ASan+UBSan.
 
+# The version, in this one place. contrib/debian/changelog (VERSION-N), the
+# man page and the installer image's tag in contrib/kubernetes repeat it;
+# tests/integration/install.bats fails when one of them differs
+# (`make print-version` prints it).
 VERSION ?= 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin
@@ -94,7 +98,7 @@ FUZZ_TARGETS := fuzz_spec fuzz_config fuzz_cli
 FUZZ_TIME ?= 600
 
 .PHONY: all check check-root check-root-user check-headers unit integration integration-unprivileged install install-config uninstall clean format format-check
-.PHONY: fuzz fuzz-smoke fuzz-bins bench
+.PHONY: fuzz fuzz-smoke fuzz-bins bench print-version dist
 
 all: $(BUILD)/runguard
 
@@ -297,9 +301,29 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
+print-version:
+	@echo $(VERSION)
+
+# `make dist`: the source tarball $(DIST_DIR)/runguard-$(VERSION).tar.gz
+# (Debian's orig tarball, see contrib/debian/rules): the files git tracks and
+# the untracked ones it does not ignore, so no build directory; sorted and
+# with fixed owners, so the same tree gives the same tarball.
+DIST_DIR ?= .
+DIST := runguard-$(VERSION)
+dist:
+	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "make dist: needs a git checkout"; exit 1; }
+	git ls-files -co --exclude-standard -z | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] || [ -L "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - --sort=name --owner=0 --group=0 --numeric-owner \
+			--mtime="$$(git log -1 --format=%cI 2>/dev/null || echo @0)" \
+			--transform 's|^|$(DIST)/|' -cf - | gzip -n9 >$(DIST_DIR)/$(DIST).tar.gz.tmp
+	mv $(DIST_DIR)/$(DIST).tar.gz.tmp $(DIST_DIR)/$(DIST).tar.gz
+	@echo "$(DIST_DIR)/$(DIST).tar.gz"
+
 FORMAT_FILES := $(wildcard src/*/*.c src/*/*.h include/runguard/*.h cmd/runguard/*.c tests/unit/*.h tests/unit/*/*.c \
 	tests/fuzz/*.c tests/fuzz/*.h bench/*.c)
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
+
