@@ -5,7 +5,8 @@
 # dependencies, builds, runs `make check-root` (the header check, the C unit
 # tests and every bats integration suite, against real runc, crun and the
 # engines), then the same with the ASan+UBSan build, and ends
-# with one line "N passed, N failed" summing all of it. Exits non-zero on any
+# with one line "N passed, N failed" summing all of it (`make format-check`
+# and `make shellcheck` count as one test each). Exits non-zero on any
 # failure. RUNGUARD_STRICT=1 makes skipped integration tests fail.
 # FUZZ_SMOKE=1 (CI sets it) also runs `make fuzz-smoke`: each libFuzzer
 # target for 60 s, each counted as one test. The host matrix
@@ -72,6 +73,18 @@ if ! make; then
 	problems+=("make failed")
 	finish
 fi
+
+# The lint gates, one test each: the C sources formatted as .clang-format
+# says, and shellcheck on every shell script (.shellcheckrc).
+for t in format-check shellcheck; do
+	echo "== make $t"
+	if make --no-print-directory "$t"; then
+		passed=$((passed + 1))
+	else
+		echo "== make $t: FAILED"
+		failed=$((failed + 1))
+	fi
+done
 
 echo "== make check-root"
 make -k check-root 2>&1 | tee "$logdir/check.log"

@@ -382,6 +382,7 @@ print("ok")'
 		read -r engine name def <<<"$c"
 		d=$(fixture "$engine" "$name")
 		sums "$d" >"$T/original"
+		# shellcheck disable=SC2086 # $def: no argument or one option
 		configure "$engine" "$d" $def
 		assert_status 0
 		sums "$d" >"$T/configured"
