@@ -4,7 +4,8 @@
 # Runs every test on a fresh Debian 12 machine (as root): installs the
 # dependencies, builds, runs `make check-root` (the header check, the C unit
 # tests and every bats integration suite, against real runc, crun and the
-# engines), then the same with the ASan+UBSan build, and ends
+# engines), `make check` as nobody in the tarball `make dist` makes (what a
+# packager runs), then `make check-root` with the ASan+UBSan build, and ends
 # with one line "N passed, N failed" summing all of it (`make format-check`
 # and `make shellcheck` count as one test each). Exits non-zero on any
 # failure. RUNGUARD_STRICT=1 makes skipped integration tests fail.
@@ -90,6 +91,25 @@ echo "== make check-root"
 make -k check-root 2>&1 | tee "$logdir/check.log"
 rc=${PIPESTATUS[0]}
 count "$logdir/check.log" "make check-root" "$rc"
+
+# A packager's `make check`: as nobody, in the tree `make dist` ships (no
+# git checkout, no root, no engine started). Strict mode is off for this
+# pass: the Debian package test skips outside a git checkout, and the root
+# pass above ran the same suites strictly.
+echo "== make check (as nobody, in make dist's tarball)"
+pkdir=$(mktemp -d)
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$pkdir" RUNGUARD_STRICT=0 "$@"
+}
+if make -s dist DIST_DIR="$pkdir" >/dev/null && chown -R 65534:65534 "$pkdir" &&
+	(cd "$pkdir" && as_nobody tar -xzf runguard-*.tar.gz); then
+	(cd "$pkdir"/runguard-*/ && as_nobody make -k check) 2>&1 | tee "$logdir/check-nobody.log"
+	rc=${PIPESTATUS[0]}
+	count "$logdir/check-nobody.log" "make check (nobody)" "$rc"
+else
+	problems+=("make check (nobody): make dist or unpacking its tarball failed")
+fi
+rm -rf "$pkdir"
 
 # The sanitizer pass runs every unit test and the suites that drive runguard's
 # own code paths hard (argv, JSON, rules, policy, hostile input, configure's
