@@ -56,11 +56,12 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-# _FORTIFY_SOURCE=2 unless the user's flags say otherwise: a distribution
-# passes its own level (dpkg-buildflags: -D_FORTIFY_SOURCE=2 or 3), and a
-# second, different definition is a redefinition warning (an error with
-# -Werror). -U first: a compiler that predefines it (Ubuntu's) then takes ours.
-ifeq (,$(filter -D_FORTIFY_SOURCE% -U_FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)))
+# _FORTIFY_SOURCE=2 unless the user's flags name it at all: a distribution
+# passes its own level (dpkg-buildflags: -D_FORTIFY_SOURCE=2 or 3; Fedora:
+# -Wp,-D_FORTIFY_SOURCE=3), and a second, different definition is a
+# redefinition warning (an error with -Werror). -U first: a compiler that
+# predefines it (Ubuntu's) then takes ours.
+ifeq (,$(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)))
 FORTIFY := -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
 endif
 CFLAGS ?= -O2 -g
@@ -97,7 +98,8 @@ TS_OBJ := $(patsubst src/%.c,$(BUILD)/test-switches/%.o,$(TS_SRC))
 FUZZ_TARGETS := fuzz_spec fuzz_config fuzz_cli
 FUZZ_TIME ?= 600
 
-.PHONY: shellcheck all check check-root check-root-user check-headers unit integration integration-unprivileged install install-config uninstall clean format format-check
+.PHONY: all check check-root check-root-user check-headers unit integration integration-unprivileged
+.PHONY: install install-config uninstall clean format format-check shellcheck
 .PHONY: fuzz fuzz-smoke fuzz-bins bench print-version dist
 
 all: $(BUILD)/runguard
