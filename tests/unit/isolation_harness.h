@@ -51,7 +51,9 @@ HARNESS int fake_ns_is_host(const char *type, const char *path)
 		return -ENOENT;
 	/* Not a namespace file, or one of another type (the real adapter asks nsfs). */
 	const char *last = strrchr(path, '/');
-	const char *want = rg_streq(type, "network") ? "net" : rg_streq(type, "mount") ? "mnt" : type;
+	const char *want = rg_streq(type, "network") ? "net"
+			   : rg_streq(type, "mount") ? "mnt"
+						     : type;
 	if (rg_startswith(path, "/etc/") ||
 	    (rg_startswith(path, "/proc/") && !rg_streq(last + 1, want)))
 		return -EMEDIUMTYPE;
@@ -66,8 +68,10 @@ HARNESS int fake_ns_is_host(const char *type, const char *path)
 HARNESS int fake_resolve(const char *path, char **ret)
 {
 	static const char *const links[][2] = {
-	    {"/tmp/link-to-root", "/"},	      {"/srv/bundle/to-root", "/"},
-	    {"/srv/bundle/to-runc", "/run/runc"}, {"/srv/bundle/to-usr", "/usr"},
+	    {"/tmp/link-to-root", "/"},
+	    {"/srv/bundle/to-root", "/"},
+	    {"/srv/bundle/to-runc", "/run/runc"},
+	    {"/srv/bundle/to-usr", "/usr"},
 	    {"/proc/1/root", "/"},
 	};
 	if (rg_streq(path, "/missing"))
