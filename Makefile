@@ -1,7 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
-# runguard build. `make` builds build/runguard; `make check` runs unit and
-# integration tests; `make check SANITIZE=1` does it with ASan+UBSan.
+# runguard build. `make` builds build/runguard; `make check` runs the tests
+# that need no root (headers, unit, unprivileged integration suites); `make
+# check-root` runs every test, as root; SANITIZE=1 does it with ASan+UBSan.
 
+# The version, in this one place. contrib/debian/changelog (VERSION-N), the
+# man page and the installer image's tag in contrib/kubernetes repeat it;
+# tests/integration/install.bats fails when one of them differs
+# (`make print-version` prints it).
 VERSION ?= 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin
@@ -40,13 +45,32 @@ PKG_LIBS := -ldl
 # seccomp tables against libseccomp), so they are linked against them.
 TEST_LIBS := $(PKG_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lseccomp -lcap -lselinux)
 
-WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+# The flags runguard needs are kept apart from the user's CPPFLAGS, CFLAGS and
+# LDFLAGS (GNU conventions): ours come first, the user's after them, so a
+# packager's -O level, debug flags or fortify level win.
+# WERROR=0 (for packagers, whose newer compilers warn about more) builds
+# without -Werror; the project's own builds and CI keep it.
+WERROR ?= 1
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 	-Wswitch-default -Wno-unused-parameter -Wvla -Wpointer-arith
-HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+# _FORTIFY_SOURCE=2 unless the user's flags name it at all: a distribution
+# passes its own level (dpkg-buildflags: -D_FORTIFY_SOURCE=2 or 3; Fedora:
+# -Wp,-D_FORTIFY_SOURCE=3), and a second, different definition is a
+# redefinition warning (an error with -Werror). -U first: a compiler that
+# predefines it (Ubuntu's) then takes ours.
+ifeq (,$(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)))
+FORTIFY := -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
+endif
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -Iinclude -I$(BUILD) $(PKG_CFLAGS) \
+RG_CPPFLAGS := -D_GNU_SOURCE -Iinclude -I$(BUILD) $(PKG_CFLAGS) $(FORTIFY) \
 	-DRG_VERSION='"$(VERSION)"' -DRG_DATADIR='"$(DATADIR)"'
-ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
+RG_CFLAGS := -std=gnu11 $(WARN) -fstack-protector-strong -fPIE
+RG_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+ALL_CFLAGS := $(RG_CPPFLAGS) $(CPPFLAGS) $(RG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS := $(RG_LDFLAGS) $(LDFLAGS)
 
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -U_FORTIFY_SOURCE -O1
@@ -74,8 +98,9 @@ TS_OBJ := $(patsubst src/%.c,$(BUILD)/test-switches/%.o,$(TS_SRC))
 FUZZ_TARGETS := fuzz_spec fuzz_config fuzz_cli
 FUZZ_TIME ?= 600
 
-.PHONY: all check unit integration install install-config uninstall clean format format-check
-.PHONY: fuzz fuzz-smoke fuzz-bins bench
+.PHONY: all check check-root check-root-user check-headers unit integration integration-unprivileged
+.PHONY: install install-config uninstall clean format format-check shellcheck
+.PHONY: fuzz fuzz-smoke fuzz-bins bench print-version dist
 
 all: $(BUILD)/runguard
 
@@ -170,14 +195,51 @@ bench: $(BUILD)/runguard
 unit: $(BUILD)/runguard $(BUILD)/runguard-test $(UNIT_BIN)
 	@tests/run-unit.sh $(BUILD) $(UNIT_BIN)
 
-# BATS=... runs a subset, e.g. BATS="tests/integration/enforce.bats tests/integration/refuse.bats".
-BATS ?= tests/integration
-# RUNGUARD_TEST_BIN: the test build, for the tests that use test switches.
-integration: $(BUILD)/runguard $(BUILD)/runguard-test
-	RUNGUARD_BIN=$(CURDIR)/$(BUILD)/runguard RUNGUARD_TEST_BIN=$(CURDIR)/$(BUILD)/runguard-test \
-		bats --tap $(BATS)
+# Every header compiles on its own, and twice in a row (its include guard):
+# it includes what it uses instead of leaning on what its users included first.
+HEADER_CHECKS := $(patsubst %.h,$(BUILD)/headers/%.ok,$(HEADERS))
+$(BUILD)/headers/%.ok: %.h $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(E) "  HDR     $<"
+	$(Q)printf '#include "%s"\n#include "%s"\n' $(CURDIR)/$< $(CURDIR)/$< | \
+		$(CC) $(ALL_CFLAGS) -fsyntax-only -x c -
+	$(Q)touch $@
+check-headers: $(HEADER_CHECKS)
 
-check: unit integration
+# The integration suites that need neither root nor a container engine: they
+# edit engine files under a fake node root, check the shipped snippets and
+# install into a DESTDIR (a test that wants an engine binary, e.g. containerd
+# reading a file, skips when it is not installed). Every other suite starts
+# real containers with runc or crun, as root, or an engine.
+UNPRIV_BATS := tests/integration/configure.bats tests/integration/contrib.bats \
+	tests/integration/install.bats
+# BATS=... runs a subset, e.g. BATS="tests/integration/enforce.bats tests/integration/refuse.bats",
+# in `make integration`, `make check` and `make check-root` alike.
+ifeq ($(origin BATS),undefined)
+BATS := tests/integration
+CHECK_BATS := $(UNPRIV_BATS)
+else
+CHECK_BATS := $(BATS)
+endif
+# RUNGUARD_TEST_BIN: the test build, for the tests that use test switches.
+run_bats = RUNGUARD_BIN=$(CURDIR)/$(BUILD)/runguard RUNGUARD_TEST_BIN=$(CURDIR)/$(BUILD)/runguard-test \
+	bats --tap $(1)
+integration: $(BUILD)/runguard $(BUILD)/runguard-test
+	$(call run_bats,$(BATS))
+integration-unprivileged: $(BUILD)/runguard $(BUILD)/runguard-test
+	@command -v bats >/dev/null || { echo "make check: bats is not installed (Debian: apt-get" \
+		"install bats); it runs $(CHECK_BATS)"; exit 1; }
+	$(call run_bats,$(CHECK_BATS))
+
+# `make check`: what a packager can run (no root, no engine, no network): the
+# header check, the unit tests and the unprivileged integration suites.
+# `make check-root`: the header check, the unit tests and every integration
+# suite (real containers, engines; root) -- what CI runs.
+check: check-headers unit integration-unprivileged
+check-root: check-headers unit check-root-user integration
+check-root-user:
+	@[ "$$(id -u)" = 0 ] || { echo "make check-root: the integration suites start containers" \
+		"and engines, as root (make check runs what needs no root)"; exit 1; }
 
 # `make install` installs the binary, every shipped profile, the man page and
 # examples (the commented configuration and the engine snippets from contrib/)
@@ -222,13 +284,43 @@ install-config:
 			"apparmor_parser -r $(SYSCONFDIR)/apparmor.d/runguard-default"; \
 	fi
 
+# Removes exactly the files `make install` installed, then the directories it
+# made under DATADIR if they are empty: a file someone else put there (a
+# local profile) stays, and so does a DATADIR that is not runguard's alone.
 # Leaves $(SYSCONFDIR)/runguard (the operator's configuration) alone.
+DATA_DIRS := $(sort $(dir $(addprefix examples/,$(EXAMPLES)))) examples/ profiles/ apparmor/
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/runguard $(DESTDIR)$(MANDIR)/man8/runguard.8
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/profiles/,$(notdir $(PROFILES)))
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/examples/,$(EXAMPLES))
+	rm -f $(DESTDIR)$(DATADIR)/apparmor/runguard-default
+	for d in $(DATA_DIRS) ""; do \
+		if [ -d "$(DESTDIR)$(DATADIR)/$$d" ]; then \
+			rmdir --ignore-fail-on-non-empty "$(DESTDIR)$(DATADIR)/$$d" || exit 1; \
+		fi; \
+	done
 
 clean:
 	rm -rf build build-san build-fuzz
+
+print-version:
+	@echo $(VERSION)
+
+# `make dist`: the source tarball $(DIST_DIR)/runguard-$(VERSION).tar.gz
+# (Debian's orig tarball, see contrib/debian/rules): the files git tracks and
+# the untracked ones it does not ignore, so no build directory; sorted and
+# with fixed owners, so the same tree gives the same tarball.
+DIST_DIR ?= .
+DIST := runguard-$(VERSION)
+dist:
+	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "make dist: needs a git checkout"; exit 1; }
+	git ls-files -co --exclude-standard -z | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] || [ -L "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - --sort=name --owner=0 --group=0 --numeric-owner \
+			--mtime="$$(git log -1 --format=%cI 2>/dev/null || echo @0)" \
+			--transform 's|^|$(DIST)/|' -cf - | gzip -n9 >$(DIST_DIR)/$(DIST).tar.gz.tmp
+	mv $(DIST_DIR)/$(DIST).tar.gz.tmp $(DIST_DIR)/$(DIST).tar.gz
+	@echo "$(DIST_DIR)/$(DIST).tar.gz"
 
 FORMAT_FILES := $(wildcard src/*/*.c src/*/*.h include/runguard/*.h cmd/runguard/*.c tests/unit/*.h tests/unit/*/*.c \
 	tests/fuzz/*.c tests/fuzz/*.h bench/*.c)
@@ -236,3 +328,17 @@ format:
 	clang-format -i $(FORMAT_FILES)
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+# shellcheck on every shell script (settings and the checks left out, with
+# their reasons, in .shellcheckrc). The test suites and their libraries also
+# leave out what shellcheck cannot follow or what they do on purpose:
+# SC2034/SC2154, variables shared across the files bats `load`s (helpers.bash
+# sets $status, $output, $stderr; suites set what helpers read); SC2010,
+# SC2012, SC2143, directories the test made listed as text to compare and to
+# show; SC2103, cd and back around commands whose $status the test reads.
+SCRIPTS := $(wildcard .ci/run scripts/*.sh bench/*.sh tests/*.sh tests/fuzz/*.sh \
+	contrib/kubernetes/installer/*.sh)
+TEST_SCRIPTS := $(wildcard tests/integration/*.bats tests/integration/*.bash tests/hosts/*.sh)
+shellcheck:
+	shellcheck $(SCRIPTS)
+	shellcheck -e SC2034,SC2154,SC2010,SC2012,SC2143,SC2103 $(TEST_SCRIPTS)

@@ -9,9 +9,9 @@ set -euo pipefail
 PACKAGES=(
 	# build
 	build-essential pkg-config libyajl-dev libseccomp-dev libcap-dev libselinux1-dev
-	# unit tests, formatting, sanitizer builds; libFuzzer (make fuzz) is only
-	# a Recommends of clang here
-	libcmocka-dev clang clang-format libclang-rt-14-dev
+	# unit tests, formatting, shellcheck, sanitizer builds; libFuzzer (make
+	# fuzz) is only a Recommends of clang here
+	libcmocka-dev clang clang-format shellcheck libclang-rt-14-dev
 	# integration tests and demo: real containers on a busybox-static rootfs
 	bats runc crun busybox-static jq libcap2-bin util-linux mount coreutils diffutils procps python3
 	# engine tests (podman.bats, containerd.bats, cri.bats, contrib.bats,

@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Runs every test on a fresh Debian 12 machine (as root): installs the
-# dependencies, builds, runs `make check` (C unit tests + bats integration
-# tests against real runc and crun), then the same with the ASan+UBSan build, and ends
-# with one line "N passed, N failed" summing all of it. Exits non-zero on any
+# dependencies, builds, runs `make check-root` (the header check, the C unit
+# tests and every bats integration suite, against real runc, crun and the
+# engines), `make check` as nobody in the tarball `make dist` makes (what a
+# packager runs), then `make check-root` with the ASan+UBSan build, and ends
+# with one line "N passed, N failed" summing all of it (`make format-check`
+# and `make shellcheck` count as one test each). Exits non-zero on any
 # failure. RUNGUARD_STRICT=1 makes skipped integration tests fail.
 # FUZZ_SMOKE=1 (CI sets it) also runs `make fuzz-smoke`: each libFuzzer
 # target for 60 s, each counted as one test. The host matrix
@@ -72,10 +75,41 @@ if ! make; then
 	finish
 fi
 
-echo "== make check"
-make -k check 2>&1 | tee "$logdir/check.log"
+# The lint gates, one test each: the C sources formatted as .clang-format
+# says, and shellcheck on every shell script (.shellcheckrc).
+for t in format-check shellcheck; do
+	echo "== make $t"
+	if make --no-print-directory "$t"; then
+		passed=$((passed + 1))
+	else
+		echo "== make $t: FAILED"
+		failed=$((failed + 1))
+	fi
+done
+
+echo "== make check-root"
+make -k check-root 2>&1 | tee "$logdir/check.log"
 rc=${PIPESTATUS[0]}
-count "$logdir/check.log" "make check" "$rc"
+count "$logdir/check.log" "make check-root" "$rc"
+
+# A packager's `make check`: as nobody, in the tree `make dist` ships (no
+# git checkout, no root, no engine started). Strict mode is off for this
+# pass: the Debian package test skips outside a git checkout, and the root
+# pass above ran the same suites strictly.
+echo "== make check (as nobody, in make dist's tarball)"
+pkdir=$(mktemp -d)
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$pkdir" RUNGUARD_STRICT=0 "$@"
+}
+if make -s dist DIST_DIR="$pkdir" >/dev/null && chown -R 65534:65534 "$pkdir" &&
+	(cd "$pkdir" && as_nobody tar -xzf runguard-*.tar.gz); then
+	(cd "$pkdir"/runguard-*/ && as_nobody make -k check) 2>&1 | tee "$logdir/check-nobody.log"
+	rc=${PIPESTATUS[0]}
+	count "$logdir/check-nobody.log" "make check (nobody)" "$rc"
+else
+	problems+=("make check (nobody): make dist or unpacking its tarball failed")
+fi
+rm -rf "$pkdir"
 
 # The sanitizer pass runs every unit test and the suites that drive runguard's
 # own code paths hard (argv, JSON, rules, policy, hostile input, configure's
@@ -88,10 +122,10 @@ for f in cli enforce refuse passthrough runtime policy hostile exec update selin
 	concurrency crun; do
 	[[ -f tests/integration/$f.bats ]] && SAN_BATS+=" tests/integration/$f.bats"
 done
-echo "== make check SANITIZE=1"
-make -k check SANITIZE=1 BATS="$SAN_BATS" 2>&1 | tee "$logdir/check-san.log"
+echo "== make check-root SANITIZE=1"
+make -k check-root SANITIZE=1 BATS="$SAN_BATS" 2>&1 | tee "$logdir/check-san.log"
 rc=${PIPESTATUS[0]}
-count "$logdir/check-san.log" "make check SANITIZE=1" "$rc"
+count "$logdir/check-san.log" "make check-root SANITIZE=1" "$rc"
 
 if [[ "${FUZZ_SMOKE:-0}" == 1 ]]; then
 	echo "== make fuzz-smoke"

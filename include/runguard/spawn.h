@@ -24,9 +24,15 @@ struct rg_spawn_result {
 };
 
 /*
- * Runs argv (NULL-terminated) for at most timeout_sec seconds, then kills
- * it. Fills *ret (free with rg_spawn_result_free) and returns 0 when the
- * program ran, whatever its status; -errno when it could not be started.
+ * Runs argv (NULL-terminated) for at most timeout_sec seconds in a process
+ * group of its own, then kills the whole group (SIGKILL): the program and
+ * whatever it started that stayed in its group. Once the program has exited,
+ * a daemon it left behind is not killed; its output is read for 0.5 s more.
+ * Fills *ret (free with rg_spawn_result_free) and returns 0 when the program
+ * ran, whatever its status (a program's own exit 127 is status 127). Returns
+ * -errno when it could not be started, the exec's own error included
+ * (-ENOENT: no such file, -EACCES: not executable, -ENOEXEC: not a program);
+ * *ret then has status -1 and no output (out and err NULL).
  */
 int rg_spawn(char *const argv[], unsigned timeout_sec, struct rg_spawn_result *ret);
 void rg_spawn_result_free(struct rg_spawn_result *r);

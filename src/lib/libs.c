@@ -2,10 +2,10 @@
 /*
  * The libraries runguard calls at run time (yajl, libseccomp, libselinux),
  * loaded on the paths that use them rather than by the dynamic loader at
- * every start (libcap's names are taken at build time: src/rules/capabilities.c). A passthrough call (state,
- * kill, delete, start: several per container for containerd's shim) needs none of them, and binding
- * them at start was three quarters of its cost: libselinux alone brings in libpcre2 and runs a
- * constructor that probes for selinuxfs.
+ * every start (libcap's names are taken at build time: src/rules/capabilities.c). A passthrough
+ * call (state, kill, delete, start: several per container for containerd's shim) needs none of
+ * them, and binding them at start was three quarters of its cost: libselinux alone brings in
+ * libpcre2 and runs a constructor that probes for selinuxfs.
  *
  * The functions runguard calls are defined here with the libraries' own
  * prototypes (from their headers, so a mismatch does not compile), and

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,15 +22,36 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void child(char *const argv[], int out_w, int err_w)
+/*
+ * Starts argv[0] with stdin on /dev/null and stdout/stderr on out_w/err_w,
+ * in a process group of its own (its pgid is its pid), so that a timeout
+ * kills whatever it started too. posix_spawn reports a failed exec (no such
+ * file, not executable, bad format) as its return value: -errno here, never
+ * a child that "exited 127" like a program of its own could.
+ */
+static int start(char *const argv[], int out_w, int err_w, pid_t *ret_pid)
 {
-	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(out_w, STDOUT_FILENO) < 0 ||
-	    dup2(err_w, STDERR_FILENO) < 0)
-		_exit(127);
-	execv(argv[0], argv);
-	dprintf(STDERR_FILENO, "exec %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	int r = posix_spawn_file_actions_init(&fa);
+	if (r != 0)
+		return -r;
+	r = posix_spawnattr_init(&attr);
+	if (r != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -r;
+	}
+	/* The pipes are O_CLOEXEC; dup2 onto 1 and 2 clears it on the copies. */
+	if ((r = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0)) ==
+		0 &&
+	    (r = posix_spawn_file_actions_adddup2(&fa, out_w, STDOUT_FILENO)) == 0 &&
+	    (r = posix_spawn_file_actions_adddup2(&fa, err_w, STDERR_FILENO)) == 0 &&
+	    (r = posix_spawnattr_setpgroup(&attr, 0)) == 0 &&
+	    (r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP)) == 0)
+		r = posix_spawn(ret_pid, argv[0], &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	return -r;
 }
 
 /* Reads what is available on fd into b (up to the cap); false at EOF or error. */
@@ -62,19 +84,15 @@ int rg_spawn(char *const argv[], unsigned timeout_sec, struct rg_spawn_result *r
 		close(out[1]);
 		return -e;
 	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(out[0]);
-		close(out[1]);
-		close(err[0]);
-		close(err[1]);
-		return -e;
-	}
-	if (pid == 0)
-		child(argv, out[1], err[1]);
+	pid_t pid;
+	int r = start(argv, out[1], err[1], &pid);
 	close(out[1]);
 	close(err[1]);
+	if (r < 0) {
+		close(out[0]);
+		close(err[0]);
+		return r;
+	}
 	struct pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
 	long long deadline = now_ms() + (long long)timeout_sec * 1000;
 	int status = 0;
@@ -83,8 +101,11 @@ int rg_spawn(char *const argv[], unsigned timeout_sec, struct rg_spawn_result *r
 		long long left = deadline - now_ms();
 		if (left <= 0) {
 			if (!is_reaped) {
-				/* Our own child, by its PID. */
-				kill(pid, SIGKILL);
+				/* Our own child's process group, by its PID: the
+				 * child and whatever it started that stayed in it
+				 * (a grandchild would otherwise outlive the
+				 * timeout, holding the pipes open). */
+				kill(-pid, SIGKILL);
 				ret->is_timeout = true;
 			}
 			break;

@@ -42,6 +42,7 @@ run_one() {
 		echo "fuzz: $t: ok, ${execs:-?} executions in ${secs}s"
 	else
 		echo "fuzz: $t: FAILED (exit $rc); log $log; artifacts:"
+		# shellcheck disable=SC2012 # a listing for the reader
 		ls -l "$arts" | sed 's/^/    /'
 		grep -E 'ERROR|SUMMARY|assertion failed|runtime error|#[0-9]+ 0x' "$log" | head -n 40 | sed 's/^/    /'
 	fi

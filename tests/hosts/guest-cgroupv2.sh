@@ -31,6 +31,7 @@ hardened() {
 	[[ "$(field memory.max)" == "$mem" ]] || fail "memory.max $(field memory.max), want $mem"
 	# CPU quota: half the online CPUs, at least one, period 100000
 	cpus=$(nproc)
+	# shellcheck disable=SC2017 # whole CPUs: half of them, rounded down
 	want=$(( cpus / 2 < 1 ? 100000 : cpus / 2 * 100000 ))
 	[[ "$(field cpu.max)" == "$want 100000" ]] || fail "cpu.max $(field cpu.max), want $want 100000"
 	[[ "$(field cgroup)" == "0::/" ]] || fail "not in a private cgroup namespace: $(field cgroup)"

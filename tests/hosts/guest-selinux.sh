@@ -89,7 +89,7 @@ released() {
 	[[ -e /run/runguard/mcs/pairs/$cats ]] || fail "no reservation of $cats while sb runs"
 	"$RG" --root "$STATE" delete -f sb || fail "delete failed"
 	[[ ! -e /run/runguard/mcs/pairs/$cats ]] || fail "$cats still reserved after delete"
-	! ls /run/runguard/mcs/ids | grep -q '^sb@' || fail "sb still recorded after delete"
+	! compgen -G '/run/runguard/mcs/ids/sb@*' >/dev/null || fail "sb still recorded after delete"
 }
 
 t "selinux: enforcing, runguard started from init_t, doctor reports enforcing" enforcing

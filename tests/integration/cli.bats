@@ -16,11 +16,11 @@ setup() {
 	make_bundle "$T/decoy" true
 	edit_config "$T/decoy" '.process.noNewPrivileges = false'
 	DECOY_SUM=$(sha256sum <"$T/decoy/config.json")
-	cd "$T/decoy"
+	cd "$T/decoy" || return 1
 }
 
 teardown() {
-	cd "$BATS_TEST_DIRNAME"
+	cd "$BATS_TEST_DIRNAME" || return 1
 	rg_teardown
 }
 

@@ -450,6 +450,7 @@ dry_patch() {
 		read -r engine name def <<<"$c"
 		d=$(fixture "$engine" "$name")
 		sums "$d" >"$T/original"
+		# shellcheck disable=SC2086 # $def: no argument or one option
 		configure "$engine" "$d" $def
 		assert_status 0
 		sums "$d" >"$T/configured"

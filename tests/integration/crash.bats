@@ -76,6 +76,7 @@ build_killer() {
 		tmps=$(ls -A "$BUNDLE" | grep -E '^\.config\.json\.runguard-[0-9a-f]{16}$' || true)
 		if [[ -n "$tmps" ]]; then
 			n_tmp=$((n_tmp + $(wc -l <<<"$tmps")))
+			# shellcheck disable=SC2086 # names matched above: no blanks
 			(cd "$BUNDLE" && rm -f -- $tmps)
 		fi
 		[[ "$(ls -A "$BUNDLE")" == config.json ]] || die "unexpected files: $(ls -A "$BUNDLE")"

@@ -115,6 +115,7 @@ docker_cleanup() {
 	[[ -n "${DK_SOCK:-}" && -S "$DK_SOCK" ]] || return 0
 	local ids
 	ids=$(DOCKER_HOST=unix://$DK_SOCK timeout 30 /usr/bin/docker ps -a -q 2>/dev/null)
+	# shellcheck disable=SC2086 # one container id a word
 	[[ -z "$ids" ]] || DOCKER_HOST=unix://$DK_SOCK timeout 60 /usr/bin/docker rm -f $ids >/dev/null 2>&1 || true
 }
 

@@ -38,7 +38,7 @@ set_ns() {
 		if [[ ${v%% *} == user ]]; then
 			edit_config "$BUNDLE" --arg p "${v#* }" '.linux.namespaces += [{type: "user", path: $p}]'
 		else
-			set_ns ${v%% *} "${v#* }"
+			set_ns "${v%% *}" "${v#* }"
 		fi
 		expect_refused "$BUNDLE" "namespace path '${v#* }' is not absolute"
 	done
@@ -57,13 +57,13 @@ set_ns() {
 		"pid $T/pidlink" "uts /proc/self/../self/ns/uts" "network /proc//$host_pid/./ns/net" \
 		"mount /proc/$host_pid/root/proc/self/ns/mnt"; do
 		cat "$T/orig.json" >"$BUNDLE/config.json"
-		set_ns ${v%% *} "${v#* }"
+		set_ns "${v%% *}" "${v#* }"
 		expect_refused "$BUNDLE" "joins the host's ${v%% *} namespace (${v#* })"
 	done
 	# Not a namespace file of that type: setns would fail; judged as nothing else.
 	for v in "uts /etc/hostname" "pid /proc/$host_pid/ns/net" "ipc /dev/null"; do
 		cat "$T/orig.json" >"$BUNDLE/config.json"
-		set_ns ${v%% *} "${v#* }"
+		set_ns "${v%% *}" "${v#* }"
 		expect_refused "$BUNDLE" "${v#* } is not a ${v%% *} namespace"
 	done
 }

@@ -34,7 +34,7 @@ add_hook() {
 	for kind in prestart createRuntime createContainer startContainer poststart poststop; do
 		cat "$T/orig.json" >"$BUNDLE/config.json"
 		add_hook "$kind"
-		expect_refused "$BUNDLE" ".hooks.$kind[0]: $kind hook $HOOK would run on the host as root" "(rule hooks)"
+		expect_refused "$BUNDLE" ".hooks.${kind}[0]: $kind hook $HOOK would run on the host as root" "(rule hooks)"
 	done
 	[[ ! -e "$HOOK_RAN" ]] || die "a hook ran: $(cat "$HOOK_RAN")"
 }
@@ -135,6 +135,7 @@ setkey_refused() {
 		"not Docker's libnetwork-setkey hook: args[2] is not this container's id rgt-" "(rule hooks)"
 
 	# A process that is not dockerd.
+	# shellcheck disable=SC2217 # stdin too: none of bats' descriptors stays open
 	sleep 300 </dev/null >/dev/null 2>&1 &
 	local other=$!
 	on_teardown "kill $other"

@@ -88,6 +88,33 @@ expected_files() {
 	local left
 	left=$(cd "$d" && find . -type f | sort)
 	[[ "$left" == "./etc/runguard/config.json" ]] || die "left after uninstall: $left"
+	# The directories install made under DATADIR went with their files.
+	[[ ! -e "$d/usr/share/runguard" ]] || die "$d/usr/share/runguard is left: $(cd "$d" && find usr/share/runguard)"
+}
+
+@test "make uninstall removes only install's files: another file under DATADIR stays, and so does its directory" {
+	local d=$T/dest
+	mk install DESTDIR="$d" PREFIX=/usr
+	assert_status 0
+	# An operator's own profile beside the shipped ones, and a DATADIR that
+	# is not runguard's alone (a packager's mistake must not wipe it).
+	echo '{}' >"$d/usr/share/runguard/profiles/local.json"
+	mkdir -p "$d/usr/share/other"
+	echo x >"$d/usr/share/other/keep"
+	mk install DESTDIR="$d" PREFIX=/usr DATADIR=/usr/share
+	assert_status 0
+	mk uninstall DESTDIR="$d" PREFIX=/usr
+	assert_status 0
+	mk uninstall DESTDIR="$d" PREFIX=/usr DATADIR=/usr/share
+	assert_status 0
+	local left
+	left=$(cd "$d" && find . -type f | sort | tr '\n' ' ')
+	[[ "$left" == "./usr/share/other/keep ./usr/share/runguard/profiles/local.json " ]] ||
+		die "left after uninstall: $left"
+	# Directories install made and left empty are gone; those with a file stay.
+	[[ ! -e "$d/usr/share/runguard/examples" && ! -e "$d/usr/share/profiles" ]] ||
+		die "empty directories left: $(cd "$d" && find . -type d | sort | tr '\n' ' ')"
+	[[ -d "$d/usr/share/other" ]] || die "uninstall removed a directory it did not make"
 }
 
 @test "make install defaults to PREFIX=/usr/local; install-config never overwrites" {
@@ -109,26 +136,70 @@ expected_files() {
 	[[ "$(cat "$d/etc/runguard/config.json")" == '{"mode": "audit"}' ]] || die "install-config overwrote the file"
 }
 
-@test "contrib/debian: dpkg-buildpackage -us -uc -b builds a package with the installed files" {
+@test "the version is the Makefile's everywhere it is written: the Debian changelog, the man page, the installer image, runguard info" {
+	mk -s print-version
+	assert_status 0
+	local v=$output
+	[[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "make print-version: '$v'"
+	# contrib/debian/changelog: VERSION-REVISION (an upstream package, 3.0 (quilt)).
+	local deb_v
+	deb_v=$(sed -nE '1s/^runguard \(([^)]*)\).*/\1/p' "$REPO/contrib/debian/changelog")
+	[[ "$deb_v" =~ ^"$v"-[0-9]+$ ]] || die "contrib/debian/changelog says '$deb_v', the Makefile $v"
+	[[ "$(cat "$REPO/contrib/debian/source/format")" == "3.0 (quilt)" ]] || die "contrib/debian/source/format"
+	# The man page's header and its VERSION line.
+	grep -qE "^\.TH RUNGUARD 8 [0-9-]+ \"runguard $v\"" "$REPO/doc/runguard.8" ||
+		die "doc/runguard.8: .TH does not say runguard $v"
+	local line
+	while read -r line; do
+		[[ "$line" == "runguard version $v" ]] || die "doc/runguard.8: '$line', the Makefile says $v"
+	done < <(grep -E '^runguard version' "$REPO/doc/runguard.8")
+	# The installer image's tag, wherever it is written.
+	local f tag
+	for f in "$REPO"/contrib/kubernetes/installer/*; do
+		while read -r tag; do
+			[[ "$tag" == "$v" ]] || die "$f: installer image tag $tag, the Makefile says $v"
+		done < <(grep -oE 'runguard/installer:[^ ]+' "$f" | sed 's/.*://')
+	done
+	# The binary under test was built with it.
+	RUNGUARD_CONFIG=$REPO/contrib/config/config.json run_cmd "$RUNGUARD_BIN" info
+	assert_status 0
+	assert_contains "$output" "runguard version $v" "runguard info"
+}
+
+@test "contrib/debian: 3.0 (quilt) from make dist's tarball: dpkg-buildpackage -us -uc builds the source and a package with the installed files" {
 	require_or_skip "dpkg-buildpackage is not installed (apt-get install dpkg-dev)" command -v dpkg-buildpackage
 	require_or_skip "debhelper is not installed (apt-get install debhelper)" command -v dh
 	require_or_skip "fakeroot is not installed (apt-get install fakeroot)" command -v fakeroot
-	local src=$T/deb/runguard-0.1.0
-	mkdir -p "$src"
-	# A copy of the source tree without build products.
-	if git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1; then
-		(cd "$REPO" && git ls-files -co --exclude-standard -z |
-			grep -zvE '^(build|build-san|build-fuzz)/' |
-			while IFS= read -r -d '' f; do [[ -e "$f" || -L "$f" ]] && printf '%s\0' "$f"; done |
-			tar --null -T - -cf -) | tar -C "$src" -xf - || die "copying the source tree failed"
-	else
-		cp -a "$REPO/." "$src/" && rm -rf "$src"/build "$src"/build-san "$src"/build-fuzz
-	fi
+	require_or_skip "the source is not a git checkout (make dist needs one)" git -C "$REPO" rev-parse --git-dir
+	mk -s print-version
+	local v=$output
+	mkdir -p "$T/deb"
+	# The release tarball (tracked and untracked, unignored files; no build
+	# products) as the orig tarball beside the unpacked source.
+	mk -s dist DIST_DIR="$T/deb"
+	assert_status 0
+	[[ -f "$T/deb/runguard-$v.tar.gz" ]] || die "make dist made no runguard-$v.tar.gz"
+	ln -s "runguard-$v.tar.gz" "$T/deb/runguard_$v.orig.tar.gz"
+	tar -C "$T/deb" -xzf "$T/deb/runguard-$v.tar.gz" || die "unpacking the tarball failed"
+	local src=$T/deb/runguard-$v
+	[[ ! -e "$src/build" ]] || die "the tarball holds a build directory"
 	cp -r "$src/contrib/debian" "$src/debian"
 
 	RG_TIMEOUT=600 DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" \
-		run_cmd bash -c "cd '$src' && dpkg-buildpackage -us -uc -b >'$T/deb/build.log' 2>&1"
+		run_cmd bash -c "cd '$src' && dpkg-buildpackage -us -uc >'$T/deb/build.log' 2>&1"
 	[[ $status -eq 0 ]] || { tail -n 40 "$T/deb/build.log" >&2; die "dpkg-buildpackage failed"; }
+	# An upstream source package: the orig tarball and a debian tarball.
+	local dsc=$T/deb/runguard_$v-1.dsc
+	[[ -f "$dsc" ]] || die "no runguard_$v-1.dsc: $(ls "$T/deb")"
+	grep -qx 'Format: 3.0 (quilt)' "$dsc" || die "$dsc: $(grep Format "$dsc")"
+	grep -qE " runguard_$v\.orig\.tar\.gz$" "$dsc" || die "$dsc does not list the orig tarball"
+	[[ -f "$T/deb/runguard_$v-1.debian.tar.xz" ]] || die "no debian tarball: $(ls "$T/deb")"
+	# The package was built with the distribution's flags, its fortify level once.
+	grep -qE -- '-D_FORTIFY_SOURCE=2 .*-Wformat -Werror=format-security' "$T/deb/build.log" ||
+		die "the build did not use dpkg-buildflags' flags"
+	local cc_line
+	cc_line=$(grep -m1 -E '^cc .*src/lib/util\.c' "$T/deb/build.log")
+	[[ $(grep -o _FORTIFY_SOURCE <<<"$cc_line" | wc -l) -eq 1 ]] || die "_FORTIFY_SOURCE not once: $cc_line"
 	local deb f
 	for f in "$T"/deb/runguard_*.deb; do
 		[[ "$f" == *dbgsym* ]] || deb=$f

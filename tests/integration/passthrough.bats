@@ -228,6 +228,7 @@ start_sleeper() {
 		rg "$c" --help
 		assert_status 0
 		# The option table: lines that start with blanks and the option.
+		# shellcheck disable=SC2013 # one option a word
 		for o in $(sed -nE 's/^ +(-h, )?(--[a-z][a-z-]+).*/\2/p' <<<"$output"); do
 			[[ "$o" == --help ]] && continue
 			assert_contains "$man" "$o" "doc/runguard.8 ($c $o)"

@@ -107,7 +107,7 @@ $bomb"
 	n=$(sed -n 's/^forked=//p' <<<"$output" | tail -n 1)
 	# pids.max counts the shell too: at most 19 children.
 	((n >= 10 && n <= 19)) || die "forked $n times under pids.max 20"
-	assert_not_contains "$output" done "output"
+	assert_not_contains "$output" "done" "output"
 	assert_contains "$stderr" "can't fork" "stderr"
 	assert_failed_cleanly
 	assert_no_containers
@@ -119,7 +119,7 @@ $bomb"
 	rg --root "$STATE" run -b "$T/control" "$id"
 	assert_status 0
 	[[ "$(sed -n 's/^forked=//p' <<<"$output" | tail -n 1)" == 100 ]]
-	assert_contains "$output" done "output"
+	assert_contains "$output" "done" "output"
 }
 
 @test "resources: requests over the configured maxima are clamped (memory 1G -> 64M, pids 1000 -> 50, cpu 4 -> 0.5)" {

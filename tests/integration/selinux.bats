@@ -388,6 +388,7 @@ EOF
 	selinux_on
 	make_fake_runtime
 	small_bundle "$BUNDLE"
+	# shellcheck disable=SC2217 # stdin too: none of bats' descriptors stays open
 	sleep 300 </dev/null >/dev/null 2>&1 3>&- &
 	local init=$!
 	on_teardown "kill $init"

@@ -188,6 +188,7 @@ install_files() {
 		local p
 		for p in "$ARTIFACTS"/profiles/*.json; do
 			[[ -e "$p" ]] || continue
+			# shellcheck disable=SC2094 # reads $p, writes the node's copy of it
 			atomic_write "$(h "$DATA_DIR/profiles/$(basename "$p")")" 0644 <"$p"
 		done
 	fi
