@@ -87,7 +87,7 @@ LIB_SRC := $(wildcard src/*/*.c)
 LIB_OBJ := $(patsubst src/%.c,$(BUILD)/src/%.o,$(LIB_SRC)) $(BUILD)/src/engine/embed.o
 UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
-HEADERS := $(wildcard include/runguard/*.h src/*/*.h)
+HEADERS := $(wildcard include/runguard/*.h include/runguard/*.def src/*/*.h)
 # The modules with test switches (environment variables that replace host
 # facts): built a second time with -DRG_TEST_SWITCHES for build/runguard-test
 # and the unit tests. build/runguard, the binary `make install` installs,

@@ -14,9 +14,9 @@
  * tests. Rule modules include rule_api.h instead.
  */
 
-/* Each rule module exports one struct rg_rule, listed once in rule_list.h. */
+/* Each rule module exports one struct rg_rule, listed once in rule_list.def. */
 #define RG_RULE(sym) extern const struct rg_rule sym;
-#include "runguard/rule_list.h"
+#include "runguard/rule_list.def"
 #undef RG_RULE
 
 /* The rule table, in enforcement order. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The rule registry: the table of rules in enforcement order, made from
- * the one list in include/runguard/rule_list.h (adding a rule: one line
+ * the one list in include/runguard/rule_list.def (adding a rule: one line
  * there). The runner is src/engine/enforce.c; what rules call is
  * src/rules/rule_api.c.
  */
@@ -10,7 +10,7 @@
 
 #define RG_RULE(sym) &sym,
 static const struct rg_rule *const rule_table[] = {
-#include "runguard/rule_list.h"
+#include "runguard/rule_list.def"
 };
 #undef RG_RULE
 

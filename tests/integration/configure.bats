@@ -411,7 +411,7 @@ dry_patch() {
 	for c in "${cases[@]}"; do
 		read -r engine name def <<<"$c"
 		d=$(fixture "$engine" "$name")
-		dry_patch "$d" "$engine" $def
+		dry_patch "$d" "$engine" ${def:+"$def"}
 		((hunks > most)) && most=$hunks
 		# And back: the removal's diff too.
 		dry_patch "$d" "$engine" --remove

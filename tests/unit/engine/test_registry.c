@@ -2,7 +2,7 @@
 /*
  * Adding a rule is its file (src/rules/<key>.c) and its tests
  * (tests/unit/rules/test_rules_<key>.c), one line in
- * include/runguard/rule_list.h, an entry in every shipped profile and its
+ * include/runguard/rule_list.def, an entry in every shipped profile and its
  * text in README.md and doc/runguard.8. A rule missing from a profile is
  * silently off there, so this test fails for every rule of the registry
  * that one of those places forgets. Run from the repository root.
