@@ -197,7 +197,7 @@ unit: $(BUILD)/runguard $(BUILD)/runguard-test $(UNIT_BIN)
 
 # Every header compiles on its own, and twice in a row (its include guard):
 # it includes what it uses instead of leaning on what its users included first.
-HEADER_CHECKS := $(patsubst %.h,$(BUILD)/headers/%.ok,$(HEADERS))
+HEADER_CHECKS := $(patsubst %.h,$(BUILD)/headers/%.ok,$(filter %.h,$(HEADERS)))
 $(BUILD)/headers/%.ok: %.h $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(E) "  HDR     $<"
