@@ -110,6 +110,17 @@ GEN_PACKED_OBJ := $(addprefix $(BUILD)/src/lib/,json.o jsonpack.o util.o error.o
 $(BUILD)/tools/gen_packed: tools/gen_packed.c $(GEN_PACKED_OBJ) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(GEN_PACKED_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+# The shipped seccomp profile's allowing entries as C tables (capabilities
+# needed, syscall names), for seccompDeny's cap-only set: made at build time,
+# not unpacked per create (tools/gen_seccomp_caps.c).
+$(BUILD)/tools/gen_seccomp_caps: tools/gen_seccomp_caps.c $(GEN_PACKED_OBJ) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(GEN_PACKED_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+$(BUILD)/seccomp_caps_table.h: profiles/seccomp-default.json $(BUILD)/tools/gen_seccomp_caps
+	$(Q)$(BUILD)/tools/gen_seccomp_caps $< >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/src/rules/seccomp_deny_caps.o: $(BUILD)/seccomp_caps_table.h
+
 $(BUILD)/packed/%.bin: profiles/%.json $(BUILD)/tools/gen_packed
 	@mkdir -p $(dir $@)
 	$(Q)$(BUILD)/tools/gen_packed $< $@

@@ -32,6 +32,7 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runguard/rules.h"
@@ -73,11 +74,14 @@ struct findings {
 
 static bool is_permissive(const char *action)
 {
-	static const char *const denying[] = {"SCMP_ACT_ERRNO", "SCMP_ACT_KILL",
-					      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL_PROCESS",
-					      "SCMP_ACT_TRAP"};
-	for (size_t i = 0; action && i < RG_ARRAY_SIZE(denying); i++)
-		if (rg_streq(action, denying[i]))
+	static const char *const denying[] = {"ERRNO", "KILL", "KILL_THREAD", "KILL_PROCESS",
+					      "TRAP"};
+	static const char prefix[] = "SCMP_ACT_";
+	/* Asked once per entry of profiles with hundreds: the common prefix once. */
+	if (!action || strncmp(action, prefix, sizeof(prefix) - 1) != 0)
+		return true;
+	for (size_t i = 0; i < RG_ARRAY_SIZE(denying); i++)
+		if (rg_streq(action + sizeof(prefix) - 1, denying[i]))
 			return false;
 	return true;
 }
@@ -96,9 +100,11 @@ static bool has_args(const struct rg_json *e)
 static bool names_has(const struct rg_json *e, const char *name)
 {
 	const struct rg_json *names = rg_json_get(e, "names");
+	size_t len = strlen(name);
 	for (size_t i = 0; rg_json_is(names, RG_JSON_ARRAY) && i < names->n; i++) {
-		const char *s = rg_json_str(names->u.items[i]);
-		if (s && rg_streq(s, name))
+		const struct rg_json *s = names->u.items[i];
+		if (s->type == RG_JSON_STRING && s->u.s.len == len &&
+		    memcmp(s->u.s.text, name, len) == 0)
 			return true;
 	}
 	return false;
@@ -185,12 +191,28 @@ struct name_fate {
 	bool is_covered;
 };
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_fate(const void *a, const void *b)
+{
+	return strcmp((*(const struct name_fate *const *)a)->name,
+		      (*(const struct name_fate *const *)b)->name);
+}
+
 /*
- * Fills in the fates of names[0..n) in one pass over the entries (a
- * profile written one entry per syscall has hundreds of them).
+ * Fills in the fates of names[0..n) (distinct names) in one pass over the
+ * entries (a profile written one entry per syscall has hundreds of them),
+ * each name of an entry looked up by binary search.
  */
 static void name_fates(const struct rg_json *calls, struct name_fate *names, size_t n)
 {
+	_cleanup_free_ struct name_fate **sorted = rg_xcalloc(n + 1, sizeof(*sorted));
+	for (size_t d = 0; d < n; d++)
+		sorted[d] = &names[d];
+	qsort(sorted, n, sizeof(*sorted), cmp_fate);
 	for (size_t i = 0; i < calls->n; i++) {
 		const struct rg_json *e = calls->u.items[i];
 		const struct rg_json *list = rg_json_get(e, "names");
@@ -200,15 +222,16 @@ static void name_fates(const struct rg_json *calls, struct name_fate *names, siz
 		if (!is_perm && has_args(e))
 			continue;
 		for (size_t k = 0; k < list->n; k++) {
-			const char *s = rg_json_str(list->u.items[k]);
-			for (size_t d = 0; s && d < n; d++) {
-				if (names[d].name[0] != s[0] || !rg_streq(names[d].name, s))
-					continue;
-				if (is_perm)
-					names[d].is_allowed = true;
-				else
-					names[d].is_covered = true;
-			}
+			struct name_fate key = {.name = rg_json_str(list->u.items[k])};
+			const struct name_fate *pk = &key;
+			struct name_fate **hit =
+			    key.name ? bsearch(&pk, sorted, n, sizeof(*sorted), cmp_fate) : NULL;
+			if (!hit)
+				continue;
+			if (is_perm)
+				(*hit)->is_allowed = true;
+			else
+				(*hit)->is_covered = true;
 		}
 	}
 }
@@ -418,19 +441,34 @@ static void find(const struct rg_json *calls, bool is_default_open, const struct
 	}
 }
 
-static bool is_denied_name(const char *name, const struct rg_json *deny, bool is_clone_on)
+/* The deny list's names, sorted for binary search (borrowed), and whether clone is judged. */
+struct deny_set {
+	const char **names;
+	size_t n;
+	bool is_clone_on;
+};
+
+static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool is_clone_on)
 {
 	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny);
-	if (!name)
-		return false;
-	if (is_clone_on && rg_streq(name, "clone3"))
-		return true;
+	s->names = rg_xcalloc(n + 1, sizeof(*s->names));
+	s->n = 0;
+	s->is_clone_on = is_clone_on;
 	for (size_t i = 0; i < n; i++) {
 		const char *d = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
-		if (d && rg_streq(name, d))
-			return true;
+		if (d)
+			s->names[s->n++] = d;
 	}
-	return false;
+	qsort(s->names, s->n, sizeof(*s->names), cmp_str);
+}
+
+static bool is_denied_name(const char *name, const struct deny_set *s)
+{
+	if (!name)
+		return false;
+	if (s->is_clone_on && rg_streq(name, "clone3"))
+		return true;
+	return s->n && bsearch(&name, s->names, s->n, sizeof(*s->names), cmp_str);
 }
 
 /*
@@ -438,7 +476,7 @@ static bool is_denied_name(const char *name, const struct rg_json *deny, bool is
  * the deny list removed (the entry dropped when none is left), clone split
  * out and narrowed when it lets CLONE_NEWUSER through.
  */
-static void fix_entry(const struct rg_json *e, const struct rg_json *deny, bool is_clone_on,
+static void fix_entry(const struct rg_json *e, const struct deny_set *deny, bool is_clone_on,
 		      unsigned idx, struct rg_json *out)
 {
 	struct rg_json *copy = rg_json_clone(e);
@@ -448,7 +486,7 @@ static void fix_entry(const struct rg_json *e, const struct rg_json *deny, bool 
 
 	for (size_t i = rg_json_is(names, RG_JSON_ARRAY) ? names->n : 0; i-- > 0;) {
 		const char *n = rg_json_str(names->u.items[i]);
-		if (is_denied_name(n, deny, is_clone_on) ||
+		if (is_denied_name(n, deny) ||
 		    (is_clone_open && n && rg_streq(n, "clone"))) {
 			rg_json_array_remove(names, i);
 			is_removed = true;
@@ -466,12 +504,12 @@ static void fix_entry(const struct rg_json *e, const struct rg_json *deny, bool 
 }
 
 /* Would fix_entry change the permissive entry e? */
-static bool needs_fix(const struct rg_json *e, const struct rg_json *deny, bool is_clone_on,
+static bool needs_fix(const struct rg_json *e, const struct deny_set *deny, bool is_clone_on,
 		      unsigned idx)
 {
 	const struct rg_json *names = rg_json_get(e, "names");
 	for (size_t i = 0; rg_json_is(names, RG_JSON_ARRAY) && i < names->n; i++)
-		if (is_denied_name(rg_json_str(names->u.items[i]), deny, is_clone_on))
+		if (is_denied_name(rg_json_str(names->u.items[i]), deny))
 			return true;
 	return is_clone_on && is_clone_entry_open(e, idx);
 }
@@ -501,7 +539,7 @@ static void record_entry(struct rg_rule_ctx *ctx, size_t i, const struct rg_json
 
 /* Rewrites the permissive entries and appends the denying ones. */
 static void fix(struct rg_json *sc, struct rg_json *calls, const struct findings *f,
-		const struct rg_json *deny, bool is_clone_on, unsigned idx, struct rg_rule_ctx *ctx)
+		const struct deny_set *deny, bool is_clone_on, unsigned idx, struct rg_rule_ctx *ctx)
 {
 	struct rg_json *out = rg_json_new(RG_JSON_ARRAY);
 
@@ -664,7 +702,10 @@ static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, str
 		}
 		if (!rg_json_is(rg_json_get(sc, "syscalls"), RG_JSON_ARRAY))
 			rg_json_set(sc, "syscalls", rg_json_new(RG_JSON_ARRAY));
-		fix(sc, rg_json_get(sc, "syscalls"), &f, deny, is_clone_on, idx, ctx);
+		struct deny_set set;
+		deny_set_init(&set, deny, is_clone_on);
+		fix(sc, rg_json_get(sc, "syscalls"), &f, &set, is_clone_on, idx, ctx);
+		free(set.names);
 	}
 	rg_buf_free(&f.list);
 	free(f.names);
