@@ -109,6 +109,8 @@ struct rg_json *rg_json_new_bool(bool v);
 struct rg_json *rg_json_get(const struct rg_json *obj, const char *key);
 /* Sets key to value (taking ownership), replacing in place if present, else appending. */
 void rg_json_set(struct rg_json *obj, const char *key, struct rg_json *value);
+/* Removes the member and returns its value, now the caller's; NULL if absent. */
+struct rg_json *rg_json_take(struct rg_json *obj, const char *key);
 /* Removes and frees the member; returns true if it existed. */
 bool rg_json_remove(struct rg_json *obj, const char *key);
 

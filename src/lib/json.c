@@ -21,8 +21,9 @@
 
 struct frame {
 	struct rg_json *node;
-	char *key; /* pending object key */
+	char *key; /* pending object key; once attached, borrowed from the member */
 	size_t key_len;
+	bool is_key_owned;
 };
 
 struct parser {
@@ -65,12 +66,29 @@ struct rg_json *rg_json_new(enum rg_json_type type)
 	return j;
 }
 
+/*
+ * A string or number node and its text in one allocation: a parsed
+ * config.json is mostly strings, and this halves what the tree costs in
+ * malloc and free. The text sits just past the node (is_inline_text).
+ */
 struct rg_json *rg_json_new_stringn(const char *s, size_t len)
 {
-	struct rg_json *j = rg_json_new(RG_JSON_STRING);
-	j->u.s.text = rg_xstrndup(s, len);
+	if (len > SIZE_MAX - sizeof(struct rg_json) - 1)
+		abort();
+	struct rg_json *j = rg_xmalloc(sizeof(*j) + len + 1);
+	char *text = (char *)(j + 1);
+	memset(j, 0, sizeof(*j));
+	j->type = RG_JSON_STRING;
+	memcpy(text, s, len);
+	text[len] = '\0';
+	j->u.s.text = text;
 	j->u.s.len = len;
 	return j;
+}
+
+static bool is_inline_text(const struct rg_json *j)
+{
+	return j->u.s.text == (const char *)(j + 1);
 }
 
 struct rg_json *rg_json_new_string(const char *s)
@@ -131,7 +149,8 @@ void rg_json_free(struct rg_json *j)
 			for (size_t i = 0; i < cur->n; i++)
 				work[n++] = cur->u.items[i];
 			free(cur->u.items);
-		} else if (cur->type == RG_JSON_STRING || cur->type == RG_JSON_NUMBER) {
+		} else if ((cur->type == RG_JSON_STRING || cur->type == RG_JSON_NUMBER) &&
+			   !is_inline_text(cur)) {
 			free(cur->u.s.text);
 		}
 		free(cur);
@@ -195,32 +214,51 @@ void rg_json_set(struct rg_json *obj, const char *key, struct rg_json *value)
 	object_add(obj, rg_xstrdup(key), strlen(key), value);
 }
 
-bool rg_json_remove(struct rg_json *obj, const char *key)
+struct rg_json *rg_json_take(struct rg_json *obj, const char *key)
 {
 	struct rg_json_member *m = find_member(obj, key);
 
 	if (!m)
-		return false;
+		return NULL;
+	struct rg_json *v = m->value;
 	size_t i = (size_t)(m - obj->u.members);
 	free(m->key);
-	rg_json_free(m->value);
 	memmove(&obj->u.members[i], &obj->u.members[i + 1],
 		(obj->n - i - 1) * sizeof(obj->u.members[0]));
 	obj->n--;
-	return true;
+	return v;
+}
+
+bool rg_json_remove(struct rg_json *obj, const char *key)
+{
+	struct rg_json *v = rg_json_take(obj, key);
+
+	rg_json_free(v);
+	return v != NULL;
 }
 
 /* Recursion depth is bounded by RG_JSON_MAX_DEPTH for parsed trees. */
 struct rg_json *rg_json_clone(const struct rg_json *j)
 {
-	struct rg_json *c = rg_json_new(j->type);
+	struct rg_json *c;
 
+	if (j->type == RG_JSON_STRING || j->type == RG_JSON_NUMBER) {
+		c = rg_json_new_stringn(j->u.s.text, j->u.s.len);
+		c->type = j->type;
+		return c;
+	}
+	c = rg_json_new(j->type);
+	/* Members and items are sized once: no doubling as they are appended. */
+	if (j->n) {
+		c->cap = j->n;
+		if (j->type == RG_JSON_OBJECT)
+			c->u.members = rg_xmalloc(j->n * sizeof(*c->u.members));
+		else if (j->type == RG_JSON_ARRAY)
+			c->u.items = rg_xmalloc(j->n * sizeof(*c->u.items));
+		else
+			c->cap = 0;
+	}
 	switch (j->type) {
-	case RG_JSON_STRING:
-	case RG_JSON_NUMBER:
-		c->u.s.text = rg_xstrndup(j->u.s.text, j->u.s.len);
-		c->u.s.len = j->u.s.len;
-		break;
 	case RG_JSON_ARRAY:
 		for (size_t i = 0; i < j->n; i++)
 			rg_json_append(c, rg_json_clone(j->u.items[i]));
@@ -339,8 +377,10 @@ static int attach(struct parser *p, struct rg_json *v)
 	if (f->node->type == RG_JSON_ARRAY) {
 		rg_json_append(f->node, v);
 	} else {
-		/* The frame keeps its key until the next one: error paths need it. */
-		object_add(f->node, rg_xstrndup(f->key, f->key_len), f->key_len, v);
+		/* The key moves to the member; the frame still points at it until
+		 * the next one, for error paths. */
+		object_add(f->node, f->key, f->key_len, v);
+		f->is_key_owned = false;
 	}
 	return 1;
 }
@@ -478,6 +518,7 @@ static int push(struct parser *p, enum rg_json_type t)
 	attach(p, j);
 	f->node = j;
 	f->key = NULL;
+	f->is_key_owned = false;
 	p->depth++;
 	return 1;
 }
@@ -502,9 +543,11 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 	if (has_lone_surrogate(p, key, len, has_4byte))
 		return fail(p, "%s",
 			    "unpaired UTF-16 surrogate escape in a key (runc reads U+FFFD)");
-	free(f->key);
+	if (f->is_key_owned)
+		free(f->key);
 	f->key = rg_xstrndup((const char *)key, len);
 	f->key_len = len;
+	f->is_key_owned = true;
 	return 1;
 }
 
@@ -552,16 +595,20 @@ static int on_end(void *ctx)
 		if (dup) {
 			/* Report at the object's path, naming the member's full path too. */
 			struct rg_buf at = {0};
-			free(f->key);
+			if (f->is_key_owned)
+				free(f->key);
 			f->key = NULL;
+			f->is_key_owned = false;
 			path_of_stack(p, &at);
 			_cleanup_free_ char *where = rg_buf_steal(&at);
 			return fail(p, "duplicate key \"%s\" (%s.%s; runc would use the last one)",
 				    dup, where, dup);
 		}
 	}
-	free(f->key);
+	if (f->is_key_owned)
+		free(f->key);
 	f->key = NULL;
+	f->is_key_owned = false;
 	p->depth--;
 	return 1;
 }
@@ -664,7 +711,8 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 					     line, col, why);
 		}
 		for (unsigned i = 0; i <= max_depth; i++)
-			free(p.stack[i].key);
+			if (p.stack[i].is_key_owned)
+				free(p.stack[i].key);
 		rg_json_free(p.root);
 		p.root = NULL;
 	}

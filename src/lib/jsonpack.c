@@ -95,16 +95,21 @@ static struct rg_json *unpack(struct reader *r)
 {
 	if (r->p >= r->end || r->depth > RG_JSON_MAX_DEPTH)
 		return NULL;
-	struct rg_json *j = rg_json_new((enum rg_json_type)(unsigned char)*r->p++);
+	enum rg_json_type type = (enum rg_json_type)(unsigned char)*r->p++;
 	size_t n = 0;
 	bool ok = true;
+	if (type == RG_JSON_NUMBER || type == RG_JSON_STRING) {
+		/* Node and text in one allocation (rg_json_new_stringn). */
+		if (!get_u32(r, &n) || (size_t)(r->end - r->p) < n)
+			return NULL;
+		struct rg_json *s = rg_json_new_stringn(r->p, n);
+		s->type = type;
+		r->p += n;
+		return s;
+	}
+	struct rg_json *j = rg_json_new(type);
 	r->depth++;
 	switch (j->type) {
-	case RG_JSON_NUMBER:
-	case RG_JSON_STRING:
-		j->u.s.text = get_bytes(r, &j->u.s.len);
-		ok = j->u.s.text != NULL;
-		break;
 	case RG_JSON_ARRAY:
 		ok = get_u32(r, &n) && n <= (size_t)(r->end - r->p);
 		j->u.items = ok && n ? rg_xcalloc(n, sizeof(*j->u.items)) : NULL;
