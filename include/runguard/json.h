@@ -83,6 +83,10 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 /* 1-based line of byte offset pos in buf (for messages). */
 size_t rg_json_line(const char *buf, size_t len, size_t pos);
 
+/* Appends s[0..len) to b as a JSON string literal, quotes and escapes as the emitter writes them. */
+struct rg_buf;
+void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len);
+
 /* Serialises the tree. indent: tab-indented, one member per line; otherwise compact. */
 char *rg_json_emit(const struct rg_json *j, bool indent, size_t *ret_len);
 

@@ -334,7 +334,7 @@ static const char *const map_paths[] = {
  * plus U+017F (long s) to 's' and U+212A (Kelvin sign) to 'k'. Returns false
  * when the key holds other non-ASCII text, which can match no field name.
  */
-static bool go_fold(const char *key, size_t len, char *out, size_t out_size)
+static bool go_fold(const char *key, size_t len, char *out, size_t out_size, size_t *ret_len)
 {
 	size_t o = 0;
 
@@ -358,33 +358,37 @@ static bool go_fold(const char *key, size_t len, char *out, size_t out_size)
 		out[o++] = f;
 	}
 	out[o] = '\0';
+	*ret_len = o;
 	return true;
 }
 
-/* spec_fields lower-cased (at most 63 bytes, as go_fold's output) and sorted, for bsearch. */
+/* spec_fields lower-cased (at most 63 bytes, as go_fold's output), in a hash table. */
 struct field_key {
 	char folded[64];
+	size_t len;
 	const char *name;
-	size_t index; /* in the sorted index: one slot per distinct field */
+	size_t index; /* one slot per distinct field */
 };
 
-static int cmp_field_key(const void *a, const void *b)
-{
-	return strcmp(((const struct field_key *)a)->folded, ((const struct field_key *)b)->folded);
-}
+#define FIELD_SLOTS 512 /* a power of two, over twice the number of fields */
 
-static int cmp_folded(const void *key, const void *elem)
+static size_t fold_hash(const char *s, size_t len)
 {
-	return strcmp(key, ((const struct field_key *)elem)->folded);
+	size_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
 }
 
 /*
- * Every key of the document is looked up here: a binary search over an
- * index built on first use, not ~150 strcasecmp calls per key.
+ * Every key of the document is looked up here: one hash probe in a table
+ * built on first use, not ~150 strcasecmp calls (or a binary search of
+ * strcmp calls) per key.
  */
-static const struct field_key *spec_field_folding_to(const char *folded)
+static const struct field_key *spec_field_folding_to(const char *folded, size_t len)
 {
 	static struct field_key index[RG_ARRAY_SIZE(spec_fields)];
+	static unsigned short slots[FIELD_SLOTS]; /* 1 + position in index; 0: empty */
 	static bool is_ready;
 
 	if (!is_ready) {
@@ -394,18 +398,30 @@ static const struct field_key *spec_field_folding_to(const char *folded)
 				index[i].folded[k] =
 				    (char)tolower((unsigned char)spec_fields[i][k]);
 			index[i].folded[k] = '\0';
+			index[i].len = k;
 			index[i].name = spec_fields[i];
-		}
-		qsort(index, RG_ARRAY_SIZE(index), sizeof(index[0]), cmp_field_key);
-		for (size_t i = 0; i < RG_ARRAY_SIZE(index); i++)
 			index[i].index = i;
+			size_t h = fold_hash(index[i].folded, k) & (FIELD_SLOTS - 1);
+			while (slots[h])
+				h = (h + 1) & (FIELD_SLOTS - 1);
+			slots[h] = (unsigned short)(i + 1);
+		}
 		is_ready = true;
 	}
-	return bsearch(folded, index, RG_ARRAY_SIZE(index), sizeof(index[0]), cmp_folded);
+	for (size_t h = fold_hash(folded, len) & (FIELD_SLOTS - 1); slots[h];
+	     h = (h + 1) & (FIELD_SLOTS - 1)) {
+		const struct field_key *f = &index[slots[h] - 1];
+		if (f->len == len && memcmp(f->folded, folded, len) == 0)
+			return f;
+	}
+	return NULL;
 }
 
 static bool is_map_path(const char *path)
 {
+	/* Each starts ".a" or ".l": most paths are ruled out by one byte. */
+	if (path[0] != '.' || (path[1] != 'a' && path[1] != 'l'))
+		return false;
 	for (size_t i = 0; i < RG_ARRAY_SIZE(map_paths); i++)
 		if (rg_streq(path, map_paths[i]))
 			return true;
@@ -427,10 +443,12 @@ struct key_walk {
 static const struct field_key *member_field(const struct rg_json_member *m)
 {
 	char folded[64];
+	size_t len;
 
-	if (!go_fold(m->key, m->key_len, folded, sizeof(folded)))
+	/* No field name is longer than 63 bytes (go_fold would refuse it too). */
+	if (m->key_len >= sizeof(folded) || !go_fold(m->key, m->key_len, folded, sizeof(folded), &len))
 		return NULL;
-	return spec_field_folding_to(folded);
+	return spec_field_folding_to(folded, len);
 }
 
 static bool is_canonical(const struct rg_json_member *m, const char *field)
@@ -456,6 +474,7 @@ static void rename_member(struct key_walk *w, struct rg_json_member *m, const ch
 static int object_keys(struct key_walk *w, struct rg_json *obj, struct rg_error **err)
 {
 	const char *path = w->path.data ? w->path.data : "";
+	bool has_variant = false;
 
 	w->generation++;
 	for (size_t i = 0; i < obj->n; i++) {
@@ -478,9 +497,10 @@ static int object_keys(struct key_walk *w, struct rg_json *obj, struct rg_error 
 		}
 		w->seen[f->index] = w->generation;
 		w->seen_member[f->index] = i;
+		has_variant = has_variant || !is_canonical(m, f->name);
 	}
 	/* Renamed after the whole object was checked: a refusal leaves the tree as read. */
-	for (size_t i = 0; !w->is_strict && i < obj->n; i++) {
+	for (size_t i = 0; !w->is_strict && has_variant && i < obj->n; i++) {
 		struct rg_json_member *m = &obj->u.members[i];
 		const struct field_key *f = member_field(m);
 		if (f && !is_canonical(m, f->name))

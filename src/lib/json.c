@@ -724,11 +724,12 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 
 /* ---- emitter ---- */
 
-static void emit_string(struct rg_buf *b, const char *s, size_t len)
+void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t run = 0;
 
+	rg_buf_reserve(b, len + 2);
 	rg_buf_putc(b, '"');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -799,7 +800,7 @@ static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigne
 		rg_buf_append(b, j->u.s.text, j->u.s.len);
 		break;
 	case RG_JSON_STRING:
-		emit_string(b, j->u.s.text, j->u.s.len);
+		rg_json_emit_string(b, j->u.s.text, j->u.s.len);
 		break;
 	case RG_JSON_ARRAY:
 		rg_buf_putc(b, '[');
@@ -819,7 +820,7 @@ static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigne
 			if (i)
 				rg_buf_putc(b, ',');
 			newline(b, indent, level + 1);
-			emit_string(b, j->u.members[i].key, j->u.members[i].key_len);
+			rg_json_emit_string(b, j->u.members[i].key, j->u.members[i].key_len);
 			rg_buf_puts(b, indent ? ": " : ":");
 			emit(b, j->u.members[i].value, indent, level + 1, cap);
 		}
