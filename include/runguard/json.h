@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "runguard/error.h"
 
@@ -39,11 +40,13 @@ struct rg_json_member {
 	struct rg_json *value;
 };
 
+/* 32 bytes a node: a 400 KB config.json is some 10 000 of them. The counts fit
+ * 32 bits: no parsed text is larger than RG_JSON_MAX_SIZE. */
 struct rg_json {
 	enum rg_json_type type;
-	size_t pos; /* byte offset in the parsed text just past the value's first token */
-	size_t n; /* items (array) or members (object) */
-	size_t cap;
+	uint32_t pos; /* byte offset in the parsed text just past the value's first token */
+	uint32_t n; /* items (array) or members (object) */
+	uint32_t cap;
 	union {
 		struct {
 			char *text; /* string value, or number text; NUL-terminated */

@@ -32,6 +32,19 @@ static const char *const identifying[] = {
     RG_PROFILE_ANNOTATION,
 };
 
+struct rg_json *rg_audit_annotations(const struct rg_json *ann)
+{
+	struct rg_json *o = rg_json_new(RG_JSON_OBJECT);
+
+	/* Only these: a pod's hundreds of other annotations need no copy. */
+	for (size_t i = 0; rg_json_is(ann, RG_JSON_OBJECT) && i < RG_ARRAY_SIZE(identifying); i++) {
+		const struct rg_json *v = rg_json_get(ann, identifying[i]);
+		if (v)
+			rg_json_set(o, identifying[i], rg_json_clone(v));
+	}
+	return o;
+}
+
 /* ,"key":value with a string value or null: the record is written as text, not built as a tree. */
 static void put_str(struct rg_buf *b, const char *key, const char *s)
 {
