@@ -48,7 +48,9 @@ struct rg_json *rg_audit_annotations(const struct rg_json *ann)
 /* ,"key":value with a string value or null: the record is written as text, not built as a tree. */
 static void put_str(struct rg_buf *b, const char *key, const char *s)
 {
-	rg_buf_printf(b, ",\"%s\":", key);
+	rg_buf_puts(b, ",\"");
+	rg_buf_puts(b, key);
+	rg_buf_puts(b, "\":");
 	if (s)
 		rg_json_emit_string(b, s, strlen(s));
 	else

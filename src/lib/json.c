@@ -413,6 +413,13 @@ static bool is_strict_utf8(const unsigned char *s, size_t len, bool *ret_has_4by
 
 	*ret_has_4byte = false;
 	while (i < len) {
+		/* ASCII eight bytes at a time: nearly every string of a config.json. */
+		uint64_t w;
+		while (i + sizeof(w) <= len &&
+		       (memcpy(&w, s + i, sizeof(w)), (w & 0x8080808080808080ull) == 0))
+			i += sizeof(w);
+		if (i >= len)
+			break;
 		unsigned char c = s[i];
 		if (c < 0x80) {
 			i++;
@@ -729,11 +736,20 @@ void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
 	static const char hex[] = "0123456789abcdef";
 	size_t run = 0;
 
+	/* The bytes that need an escape: controls, the quote, the backslash. */
+	static const bool is_special[256] = {
+	    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+	    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+	    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+	    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+	    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,	['\\'] = 1,
+	};
+
 	rg_buf_reserve(b, len + 2);
 	rg_buf_putc(b, '"');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!is_special[c])
 			continue;
 		rg_buf_append(b, s + run, i - run);
 		run = i + 1;

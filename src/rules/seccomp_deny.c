@@ -123,25 +123,32 @@ static bool names_has(const struct rg_json *e, const char *name)
 
 /* ---- reading the profile ---- */
 
-static int check_cond(const struct rg_json *c, const char *file, const char *path,
+/* The path of condition k of entry i, for messages (made only on an error). */
+#define COND_PATH_FMT SC ".syscalls[%zu].args[%zu]"
+
+static int check_cond(const struct rg_json *c, const char *file, size_t i, size_t k,
 		      struct rg_error **err)
 {
 	static const char *const uint_keys[] = {"index", "value", "valueTwo"};
 	unsigned long long v;
 
 	if (!rg_json_is(c, RG_JSON_OBJECT))
-		return rg_error_set(err, EINVAL, "%s: %s: expected an object", file, path);
-	for (size_t k = 0; k < RG_ARRAY_SIZE(uint_keys); k++) {
-		const struct rg_json *j = rg_json_get(c, uint_keys[k]);
+		return rg_error_set(err, EINVAL, "%s: " COND_PATH_FMT ": expected an object", file,
+				    i, k);
+	for (size_t u = 0; u < RG_ARRAY_SIZE(uint_keys); u++) {
+		const struct rg_json *j = rg_json_get(c, uint_keys[u]);
 		if (j && rg_rule_uint64(j, &v) < 0)
-			return rg_error_set(err, EINVAL, "%s: %s.%s: expected an unsigned integer",
-					    file, path, uint_keys[k]);
+			return rg_error_set(err, EINVAL,
+					    "%s: " COND_PATH_FMT ".%s: expected an unsigned integer",
+					    file, i, k, uint_keys[u]);
 	}
 	if (!rg_json_str(rg_json_get(c, "op")))
-		return rg_error_set(err, EINVAL, "%s: %s.op: expected a string", file, path);
+		return rg_error_set(err, EINVAL, "%s: " COND_PATH_FMT ".op: expected a string",
+				    file, i, k);
 	if (rg_rule_uint64(rg_json_get(c, "index"), &v) < 0 || v > 5)
-		return rg_error_set(err, EINVAL, "%s: %s.index: expected an argument index 0-5",
-				    file, path);
+		return rg_error_set(err, EINVAL,
+				    "%s: " COND_PATH_FMT ".index: expected an argument index 0-5",
+				    file, i, k);
 	return 0;
 }
 
@@ -176,9 +183,7 @@ static int check_entries(const struct rg_json *calls, const char *file, struct r
 					    "%s: " SC ".syscalls[%zu].args: expected an array",
 					    file, i);
 		for (size_t k = 0; rg_json_is(args, RG_JSON_ARRAY) && k < args->n; k++) {
-			char path[80];
-			snprintf(path, sizeof(path), SC ".syscalls[%zu].args[%zu]", i, k);
-			int r = check_cond(args->u.items[k], file, path, err);
+			int r = check_cond(args->u.items[k], file, i, k, err);
 			if (r < 0)
 				return r;
 		}
