@@ -83,6 +83,8 @@ int main(int argc, char *argv[])
 			if (!cap || strlen(cap) != c->u.items[k]->u.s.len || strchr(cap, '"') ||
 			    strchr(cap, '\\'))
 				die("includes.caps holds something other than a name");
+			if (strlen(cap) >= 32)
+				die("a capability name longer than 31 bytes");
 			mask |= 1ull << intern(caps, &n_caps, MAX_CAPS, cap);
 		}
 		const struct rg_json *nm = rg_json_get(e, "names");
@@ -108,15 +110,27 @@ int main(int argc, char *argv[])
 		printf("\t{%#llxull, %zu, %zu},\n", entries[i].caps, entries[i].first,
 		       entries[i].n);
 	printf("};\n");
-	printf("static const char *const rg_scc_caps[] = {\n");
+	printf("static const char rg_scc_caps[][32] = {\n");
 	for (size_t i = 0; i < n_caps; i++)
 		printf("\t\"%s\",\n", caps[i]);
 	printf("};\n");
+	/* The names as one string and offsets, not an array of pointers: each
+	 * pointer would be a relocation the loader applies on every start,
+	 * passthrough calls included. */
 	printf("#define RG_SCC_N_NAMES %zu\n", n_names);
-	printf("static const char *const rg_scc_names[RG_SCC_N_NAMES] = {\n");
-	for (size_t i = 0; i < n_names; i++)
-		printf("\t\"%s\",\n", names[i]);
+	printf("static const unsigned short rg_scc_name_at[RG_SCC_N_NAMES] = {\n");
+	size_t at = 0;
+	for (size_t i = 0; i < n_names; i++) {
+		printf("\t%zu,\n", at);
+		at += strlen(names[i]) + 1;
+	}
+	if (at > 65535)
+		die("the names do not fit 16-bit offsets");
 	printf("};\n");
+	printf("static const char rg_scc_names[] =\n");
+	for (size_t i = 0; i < n_names; i++)
+		printf("\t\"%s\\0\"\n", names[i]);
+	printf("\t;\n");
 	rg_json_free(j);
 	free(text);
 	return 0;

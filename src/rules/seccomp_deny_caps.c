@@ -54,7 +54,7 @@ int rg_seccomp_cap_only_names(const struct rg_json *bounding, struct rg_json *ou
 		for (unsigned k = 0; k < e->n; k++) {
 			unsigned id = rg_scc_ids[e->first + k];
 			if (!allowed[id])
-				add_name(out, rg_scc_names[id]);
+				add_name(out, rg_scc_names + rg_scc_name_at[id]);
 		}
 	}
 	if (!has_str(bounding, "CAP_SYS_ADMIN"))
