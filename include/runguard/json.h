@@ -72,6 +72,9 @@ struct rg_json *rg_json_unpack(const char *buf, size_t len);
 struct rg_json_parse_opts {
 	bool allow_comments; /* for runguard's own configuration file only */
 	unsigned max_depth; /* 0: RG_JSON_MAX_DEPTH */
+	/* The tree's nodes from one block that is never given back (src/lib/json.c):
+	 * for the config.json of a process that execs soon after. */
+	bool use_arena;
 };
 
 /*
@@ -118,6 +121,10 @@ struct rg_json *rg_json_get(const struct rg_json *obj, const char *key);
 void rg_json_set(struct rg_json *obj, const char *key, struct rg_json *value);
 /* Removes the member and returns its value, now the caller's; NULL if absent. */
 struct rg_json *rg_json_take(struct rg_json *obj, const char *key);
+/* Removes and frees member i (by index: a key may hold a NUL no lookup could name). */
+void rg_json_remove_at(struct rg_json *obj, size_t i);
+/* Gives member i the key `key` (copied). */
+void rg_json_rename_at(struct rg_json *obj, size_t i, const char *key);
 /* Removes and frees the member; returns true if it existed. */
 bool rg_json_remove(struct rg_json *obj, const char *key);
 

@@ -122,7 +122,10 @@ int rg_spec_load_report(struct rg_bundle *b, struct rg_report *report, struct rg
 	if (r < 0)
 		return r;
 
-	_cleanup_json_ struct rg_json *spec = rg_json_parse(buf, len, b->config_name, NULL, err);
+	/* With a report, this is the create path: the process execs the runtime
+	 * next, so the tree may live in a parse arena. */
+	const struct rg_json_parse_opts opts = {.use_arena = report != NULL};
+	_cleanup_json_ struct rg_json *spec = rg_json_parse(buf, len, b->config_name, &opts, err);
 	if (!spec)
 		return -EINVAL;
 	r = rg_spec_canon_keys(spec, b->config_name, report, err);
@@ -457,18 +460,18 @@ static bool is_canonical(const struct rg_json_member *m, const char *field)
 }
 
 /* Gives member i the field's exact spelling, so runc and runguard read the same key. */
-static void rename_member(struct key_walk *w, struct rg_json_member *m, const char *path,
+static void rename_member(struct key_walk *w, struct rg_json *obj, size_t i, const char *path,
 			  const char *field)
 {
+	const struct rg_json_member *m = &obj->u.members[i];
+
 	if (w->report) {
 		_cleanup_free_ char *where = rg_xasprintf("%s.%s", path, m->key);
 		_cleanup_free_ char *before = rg_xasprintf("\"%s\"", m->key);
 		_cleanup_free_ char *after = rg_xasprintf("\"%s\"", field);
 		rg_report_change(w->report, "keys", where, before, after);
 	}
-	free(m->key);
-	m->key = rg_xstrdup(field);
-	m->key_len = strlen(field);
+	rg_json_rename_at(obj, i, field);
 }
 
 static int object_keys(struct key_walk *w, struct rg_json *obj, struct rg_error **err)
@@ -504,7 +507,7 @@ static int object_keys(struct key_walk *w, struct rg_json *obj, struct rg_error 
 		struct rg_json_member *m = &obj->u.members[i];
 		const struct field_key *f = member_field(m);
 		if (f && !is_canonical(m, f->name))
-			rename_member(w, m, path, f->name);
+			rename_member(w, obj, i, path, f->name);
 	}
 	return 0;
 }

@@ -19,6 +19,88 @@
 #include "runguard/libs.h"
 #include "runguard/util.h"
 
+/*
+ * The parse arena (rg_json_parse_opts.use_arena): the nodes, texts and keys
+ * of one parse carved out of one block, not one malloc each; a quarter of
+ * a create's instructions went to malloc and free. The block is never
+ * given back (it is meant for the one config.json a process parses before
+ * it execs); memory of the tree that a rule frees is simply not reused.
+ * Everything that frees a part of a tree goes through mem_free, which
+ * knows the blocks. A parse that fills its block goes on with malloc, and
+ * a process makes at most RG_ARRAY_SIZE(arenas) of them.
+ */
+struct arena {
+	char *base;
+	size_t size, used;
+};
+static struct arena arenas[4];
+static size_t n_arenas;
+
+static bool in_arena(const void *p)
+{
+	for (size_t i = 0; i < n_arenas; i++)
+		if ((const char *)p >= arenas[i].base &&
+		    (const char *)p < arenas[i].base + arenas[i].size)
+			return true;
+	return false;
+}
+
+static void mem_free(void *p)
+{
+	if (p && !in_arena(p))
+		free(p);
+}
+
+/* n bytes, 8-aligned, from the arena a (NULL: none), else from malloc. */
+static void *arena_alloc(struct arena *a, size_t n)
+{
+	size_t need = (n + 7) & ~(size_t)7;
+	if (!a || need < n || a->size - a->used < need)
+		return rg_xmalloc(n);
+	void *p = a->base + a->used;
+	a->used += need;
+	return p;
+}
+
+static struct arena *arena_new(size_t len)
+{
+	/* Nodes, texts and keys of a config.json take about 4 times its size;
+	 * what is not touched costs no memory. */
+	size_t size = len < SIZE_MAX / 8 - 65536 ? 4 * len + 65536 : 0;
+	if (!size || n_arenas == RG_ARRAY_SIZE(arenas))
+		return NULL;
+	struct arena *a = &arenas[n_arenas];
+	a->base = rg_xmalloc(size);
+	a->size = size;
+	a->used = 0;
+	n_arenas++;
+	return a;
+}
+
+static struct rg_json *new_string_in(struct arena *a, const char *s, size_t len,
+				     enum rg_json_type type)
+{
+	if (len > SIZE_MAX - sizeof(struct rg_json) - 8)
+		abort();
+	struct rg_json *j = arena_alloc(a, sizeof(*j) + len + 1);
+	char *text = (char *)(j + 1);
+	memset(j, 0, sizeof(*j));
+	j->type = type;
+	memcpy(text, s, len);
+	text[len] = '\0';
+	j->u.s.text = text;
+	j->u.s.len = len;
+	return j;
+}
+
+static struct rg_json *new_node_in(struct arena *a, enum rg_json_type type)
+{
+	struct rg_json *j = arena_alloc(a, sizeof(*j));
+	memset(j, 0, sizeof(*j));
+	j->type = type;
+	return j;
+}
+
 struct frame {
 	struct rg_json *node;
 	char *key; /* pending object key; once attached, borrowed from the member */
@@ -36,6 +118,7 @@ struct parser {
 	const char *buf; /* the whole text, for checks on a token's raw form */
 	size_t len;
 	char *error; /* our own reason when a callback cancels */
+	struct arena *arena; /* NULL: nodes from malloc */
 };
 
 const char *rg_json_type_name(enum rg_json_type t)
@@ -73,17 +156,7 @@ struct rg_json *rg_json_new(enum rg_json_type type)
  */
 struct rg_json *rg_json_new_stringn(const char *s, size_t len)
 {
-	if (len > SIZE_MAX - sizeof(struct rg_json) - 1)
-		abort();
-	struct rg_json *j = rg_xmalloc(sizeof(*j) + len + 1);
-	char *text = (char *)(j + 1);
-	memset(j, 0, sizeof(*j));
-	j->type = RG_JSON_STRING;
-	memcpy(text, s, len);
-	text[len] = '\0';
-	j->u.s.text = text;
-	j->u.s.len = len;
-	return j;
+	return new_string_in(NULL, s, len, RG_JSON_STRING);
 }
 
 static bool is_inline_text(const struct rg_json *j)
@@ -108,13 +181,29 @@ struct rg_json *rg_json_new_bool(bool v)
 	return rg_json_new(v ? RG_JSON_TRUE : RG_JSON_FALSE);
 }
 
-static void grow(struct rg_json *c, size_t elem)
+/* Room for one more item or member; from the arena a while parsing into one. */
+static void grow_in(struct arena *a, struct rg_json *c, size_t elem)
 {
 	if (c->n < c->cap)
 		return;
-	c->cap = c->cap ? c->cap * 2 : 4;
+	size_t cap = c->cap ? (size_t)c->cap * 2 : 4;
 	void **slot = c->type == RG_JSON_OBJECT ? (void **)&c->u.members : (void **)&c->u.items;
-	*slot = rg_xrealloc(*slot, c->cap * elem);
+	if (a || in_arena(*slot)) {
+		/* Arena memory cannot be realloc'd: copy, and leave the old block. */
+		void *n = a ? arena_alloc(a, cap * elem) : rg_xmalloc(cap * elem);
+		if (c->n)
+			memcpy(n, *slot, c->n * elem);
+		mem_free(*slot);
+		*slot = n;
+	} else {
+		*slot = rg_xrealloc(*slot, cap * elem);
+	}
+	c->cap = (uint32_t)cap;
+}
+
+static void grow(struct rg_json *c, size_t elem)
+{
+	grow_in(NULL, c, elem);
 }
 
 /*
@@ -141,19 +230,19 @@ void rg_json_free(struct rg_json *j)
 		}
 		if (cur->type == RG_JSON_OBJECT) {
 			for (size_t i = 0; i < cur->n; i++) {
-				free(cur->u.members[i].key);
+				mem_free(cur->u.members[i].key);
 				work[n++] = cur->u.members[i].value;
 			}
-			free(cur->u.members);
+			mem_free(cur->u.members);
 		} else if (cur->type == RG_JSON_ARRAY) {
 			for (size_t i = 0; i < cur->n; i++)
 				work[n++] = cur->u.items[i];
-			free(cur->u.items);
+			mem_free(cur->u.items);
 		} else if ((cur->type == RG_JSON_STRING || cur->type == RG_JSON_NUMBER) &&
 			   !is_inline_text(cur)) {
-			free(cur->u.s.text);
+			mem_free(cur->u.s.text);
 		}
-		free(cur);
+		mem_free(cur);
 	}
 	free(work);
 }
@@ -222,11 +311,29 @@ struct rg_json *rg_json_take(struct rg_json *obj, const char *key)
 		return NULL;
 	struct rg_json *v = m->value;
 	size_t i = (size_t)(m - obj->u.members);
-	free(m->key);
+	mem_free(m->key);
 	memmove(&obj->u.members[i], &obj->u.members[i + 1],
 		(obj->n - i - 1) * sizeof(obj->u.members[0]));
 	obj->n--;
 	return v;
+}
+
+void rg_json_remove_at(struct rg_json *obj, size_t i)
+{
+	if (i >= obj->n)
+		return;
+	mem_free(obj->u.members[i].key);
+	rg_json_free(obj->u.members[i].value);
+	memmove(&obj->u.members[i], &obj->u.members[i + 1],
+		(obj->n - i - 1) * sizeof(obj->u.members[0]));
+	obj->n--;
+}
+
+void rg_json_rename_at(struct rg_json *obj, size_t i, const char *key)
+{
+	mem_free(obj->u.members[i].key);
+	obj->u.members[i].key = rg_xstrdup(key);
+	obj->u.members[i].key_len = strlen(key);
 }
 
 bool rg_json_remove(struct rg_json *obj, const char *key)
@@ -374,6 +481,9 @@ static int attach(struct parser *p, struct rg_json *v)
 		return 1;
 	}
 	struct frame *f = &p->stack[p->depth - 1];
+	grow_in(p->arena, f->node,
+		f->node->type == RG_JSON_ARRAY ? sizeof(struct rg_json *)
+					       : sizeof(struct rg_json_member));
 	if (f->node->type == RG_JSON_ARRAY) {
 		rg_json_append(f->node, v);
 	} else {
@@ -387,19 +497,20 @@ static int attach(struct parser *p, struct rg_json *v)
 
 static int on_null(void *ctx)
 {
-	return attach(ctx, rg_json_new(RG_JSON_NULL));
+	struct parser *p = ctx;
+	return attach(p, new_node_in(p->arena, RG_JSON_NULL));
 }
 
 static int on_bool(void *ctx, int v)
 {
-	return attach(ctx, rg_json_new_bool(v));
+	struct parser *p = ctx;
+	return attach(p, new_node_in(p->arena, v ? RG_JSON_TRUE : RG_JSON_FALSE));
 }
 
 static int on_number(void *ctx, const char *s, size_t len)
 {
-	struct rg_json *j = rg_json_new_stringn(s, len);
-	j->type = RG_JSON_NUMBER;
-	return attach(ctx, j);
+	struct parser *p = ctx;
+	return attach(p, new_string_in(p->arena, s, len, RG_JSON_NUMBER));
 }
 
 /*
@@ -511,7 +622,8 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 	if (has_lone_surrogate(ctx, s, len, has_4byte))
 		return fail(ctx, "%s",
 			    "unpaired UTF-16 surrogate escape in a string (runc reads U+FFFD)");
-	return attach(ctx, rg_json_new_stringn((const char *)s, len));
+	struct parser *p = ctx;
+	return attach(p, new_string_in(p->arena, (const char *)s, len, RG_JSON_STRING));
 }
 
 static int push(struct parser *p, enum rg_json_type t)
@@ -519,7 +631,7 @@ static int push(struct parser *p, enum rg_json_type t)
 	if (p->depth >= p->max_depth) {
 		return fail(p, "nesting deeper than the limit of %u levels", p->max_depth);
 	}
-	struct rg_json *j = rg_json_new(t);
+	struct rg_json *j = new_node_in(p->arena, t);
 	struct frame *f = &p->stack[p->depth];
 	/* Attach first so the node is owned by the tree even if parsing stops. */
 	attach(p, j);
@@ -551,8 +663,10 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 		return fail(p, "%s",
 			    "unpaired UTF-16 surrogate escape in a key (runc reads U+FFFD)");
 	if (f->is_key_owned)
-		free(f->key);
-	f->key = rg_xstrndup((const char *)key, len);
+		mem_free(f->key);
+	f->key = arena_alloc(p->arena, len + 1);
+	memcpy(f->key, key, len);
+	f->key[len] = '\0';
 	f->key_len = len;
 	f->is_key_owned = true;
 	return 1;
@@ -603,7 +717,7 @@ static int on_end(void *ctx)
 			/* Report at the object's path, naming the member's full path too. */
 			struct rg_buf at = {0};
 			if (f->is_key_owned)
-				free(f->key);
+				mem_free(f->key);
 			f->key = NULL;
 			f->is_key_owned = false;
 			path_of_stack(p, &at);
@@ -613,7 +727,7 @@ static int on_end(void *ctx)
 		}
 	}
 	if (f->is_key_owned)
-		free(f->key);
+		mem_free(f->key);
 	f->key = NULL;
 	f->is_key_owned = false;
 	p->depth--;
@@ -679,6 +793,7 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 	if (rg_libs_load(1u << RG_LIB_YAJL, err) < 0)
 		return NULL;
 	p.max_depth = max_depth;
+	p.arena = opts && opts->use_arena ? arena_new(len) : NULL;
 	p.name = name;
 	p.buf = buf;
 	p.len = len;
@@ -719,7 +834,7 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 		}
 		for (unsigned i = 0; i <= max_depth; i++)
 			if (p.stack[i].is_key_owned)
-				free(p.stack[i].key);
+				mem_free(p.stack[i].key);
 		rg_json_free(p.root);
 		p.root = NULL;
 	}
