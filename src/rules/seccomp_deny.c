@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "runguard/rules.h"
 #include "runguard/seccomp_caps.h"
@@ -218,24 +219,103 @@ static int cmp_fate(const void *a, const void *b)
 		      (*(const struct name_fate *const *)b)->name);
 }
 
+/* The deny list's names, sorted for binary search (borrowed), and whether clone is judged. */
+struct deny_set {
+	const char **names;
+	size_t n;
+	bool is_clone_on;
+};
+
+static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool is_clone_on)
+{
+	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny);
+	s->names = rg_xcalloc(n + 1, sizeof(*s->names));
+	s->n = 0;
+	s->is_clone_on = is_clone_on;
+	for (size_t i = 0; i < n; i++) {
+		const char *d = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
+		if (d)
+			s->names[s->n++] = d;
+	}
+	qsort(s->names, s->n, sizeof(*s->names), cmp_str);
+	/* Each name once: a name's position is then its own (find's first-seen test). */
+	size_t u = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (u == 0 || strcmp(s->names[u - 1], s->names[i]) != 0)
+			s->names[u++] = s->names[i];
+	s->n = u;
+}
+
+/* Position of name in the set, or -1. */
+static ssize_t deny_set_find(const struct deny_set *s, const char *name)
+{
+	const char **hit = name && s->n ? bsearch(&name, s->names, s->n, sizeof(*s->names), cmp_str)
+					: NULL;
+	return hit ? hit - s->names : -1;
+}
+
+static bool is_denied_name(const char *name, const struct deny_set *s)
+{
+	if (!name)
+		return false;
+	if (s->is_clone_on && rg_streq(name, "clone3"))
+		return true;
+	return s->n && bsearch(&name, s->names, s->n, sizeof(*s->names), cmp_str);
+}
+
+static bool names_denied(const struct rg_json *names, const struct deny_set *deny)
+{
+	for (size_t i = 0; names && i < names->n; i++)
+		if (is_denied_name(rg_json_str(names->u.items[i]), deny))
+			return true;
+	return false;
+}
+
+/* What the rule needs of one entry, read once: profiles have hundreds of entries. */
+struct entry_sum {
+	const struct rg_json *names; /* the names array, or NULL */
+	bool is_perm; /* permissive action */
+	bool has_args; /* a non-empty args array */
+	bool has_clone; /* names "clone" */
+};
+
+static struct entry_sum *summarize(const struct rg_json *calls)
+{
+	struct entry_sum *v = rg_xcalloc(calls->n + 1, sizeof(*v));
+	for (size_t i = 0; i < calls->n; i++) {
+		const struct rg_json *e = calls->u.items[i];
+		const struct rg_json *names = rg_json_get(e, "names");
+		v[i].is_perm = is_permissive(entry_action(e));
+		v[i].has_args = has_args(e);
+		v[i].names = rg_json_is(names, RG_JSON_ARRAY) ? names : NULL;
+		for (size_t k = 0; v[i].names && k < names->n; k++) {
+			const struct rg_json *n = names->u.items[k];
+			v[i].has_clone = v[i].has_clone || (n->type == RG_JSON_STRING &&
+							    n->u.s.len == 5 &&
+							    memcmp(n->u.s.text, "clone", 5) == 0);
+		}
+	}
+	return v;
+}
+
 /*
  * Fills in the fates of names[0..n) (distinct names) in one pass over the
  * entries (a profile written one entry per syscall has hundreds of them),
  * each name of an entry looked up by binary search.
  */
-static void name_fates(const struct rg_json *calls, struct name_fate *names, size_t n)
+static void name_fates(const struct rg_json *calls, const struct entry_sum *sums,
+		       struct name_fate *names, size_t n)
 {
 	_cleanup_free_ struct name_fate **sorted = rg_xcalloc(n + 1, sizeof(*sorted));
 	for (size_t d = 0; d < n; d++)
 		sorted[d] = &names[d];
 	qsort(sorted, n, sizeof(*sorted), cmp_fate);
 	for (size_t i = 0; i < calls->n; i++) {
-		const struct rg_json *e = calls->u.items[i];
-		const struct rg_json *list = rg_json_get(e, "names");
-		if (!rg_json_is(list, RG_JSON_ARRAY) || list->n == 0)
+		const struct rg_json *list = sums[i].names;
+		if (!list || list->n == 0)
 			continue;
-		bool is_perm = is_permissive(entry_action(e));
-		if (!is_perm && has_args(e))
+		bool is_perm = sums[i].is_perm;
+		if (!is_perm && sums[i].has_args)
 			continue;
 		for (size_t k = 0; k < list->n; k++) {
 			struct name_fate key = {.name = rg_json_str(list->u.items[k])};
@@ -378,16 +458,16 @@ static bool is_clone_entry_open(const struct rg_json *e, unsigned idx)
 }
 
 /* A denying entry for clone that is unconditional or exactly our CLONE_NEWUSER rule. */
-static bool is_clone_covered(const struct rg_json *calls, unsigned idx)
+static bool is_clone_covered(const struct rg_json *calls, const struct entry_sum *sums,
+			     unsigned idx)
 {
-	_cleanup_json_ struct rg_json *want = newuser_cond(idx, NEWUSER);
 	for (size_t i = 0; i < calls->n; i++) {
 		const struct rg_json *e = calls->u.items[i];
-		const struct rg_json *args = rg_json_get(e, "args");
-		if (is_permissive(entry_action(e)) || !names_has(e, "clone"))
+		if (sums[i].is_perm || !sums[i].has_clone)
 			continue;
-		if (!has_args(e))
+		if (!sums[i].has_args)
 			return true;
+		const struct rg_json *args = rg_json_get(e, "args");
 		if (args->n == 1 && cond_u64(args->u.items[0], "index") == idx &&
 		    rg_streq(rg_json_str(rg_json_get(args->u.items[0], "op")),
 			     "SCMP_CMP_MASKED_EQ") &&
@@ -412,25 +492,28 @@ static void note(struct findings *f, const char *what)
 	f->is_any = true;
 }
 
-static void find(const struct rg_json *calls, bool is_default_open, const struct rg_json *deny,
-		 bool is_clone_on, unsigned idx, struct findings *f)
+static void find(const struct rg_json *calls, const struct entry_sum *sums, bool is_default_open,
+		 const struct rg_json *deny, const struct deny_set *set, bool is_clone_on,
+		 unsigned idx, struct findings *f)
 {
 	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny), m = 0;
 	_cleanup_free_ struct name_fate *fates = rg_xcalloc(n + 1, sizeof(*fates));
+	_cleanup_free_ bool *is_seen = rg_xcalloc(set->n + 1, sizeof(*is_seen));
 
 	f->names = rg_xcalloc(n + 1, sizeof(*f->names));
+	/* The deny list's names in its order, each once. */
 	for (size_t i = 0; i < n; i++) {
 		const char *name = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
-		bool is_seen = !name;
-		for (size_t k = 0; k < m && !is_seen; k++)
-			is_seen = rg_streq(name, fates[k].name);
-		if (!is_seen)
-			fates[m++].name = name;
+		ssize_t at = deny_set_find(set, name);
+		if (at < 0 || is_seen[at])
+			continue;
+		is_seen[at] = true;
+		fates[m++].name = name;
 	}
 	/* clone3 last: it is reported apart from the list. */
 	size_t clone3 = m;
 	fates[m++].name = "clone3";
-	name_fates(calls, fates, m);
+	name_fates(calls, sums, fates, m);
 	for (size_t i = 0; i < clone3; i++) {
 		const struct name_fate *x = &fates[i];
 		if (!x->is_allowed && (!is_default_open || x->is_covered))
@@ -441,9 +524,10 @@ static void find(const struct rg_json *calls, bool is_default_open, const struct
 	}
 	if (!is_clone_on)
 		return;
-	bool is_clone_covered_ = is_clone_covered(calls, idx);
+	bool is_clone_covered_ = is_clone_covered(calls, sums, idx);
 	for (size_t i = 0; i < calls->n && !f->is_clone_open; i++)
-		f->is_clone_open = is_clone_entry_open(calls->u.items[i], idx);
+		f->is_clone_open = sums[i].is_perm && sums[i].has_clone &&
+				   is_clone_entry_open(calls->u.items[i], idx);
 	if (is_default_open && !is_clone_covered_)
 		f->is_clone_open = true;
 	if (f->is_clone_open) {
@@ -455,36 +539,6 @@ static void find(const struct rg_json *calls, bool is_default_open, const struct
 		note(f, "clone3 (its flags are out of the filter's reach)");
 		f->needs_clone3_rule = !c3->is_covered;
 	}
-}
-
-/* The deny list's names, sorted for binary search (borrowed), and whether clone is judged. */
-struct deny_set {
-	const char **names;
-	size_t n;
-	bool is_clone_on;
-};
-
-static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool is_clone_on)
-{
-	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny);
-	s->names = rg_xcalloc(n + 1, sizeof(*s->names));
-	s->n = 0;
-	s->is_clone_on = is_clone_on;
-	for (size_t i = 0; i < n; i++) {
-		const char *d = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
-		if (d)
-			s->names[s->n++] = d;
-	}
-	qsort(s->names, s->n, sizeof(*s->names), cmp_str);
-}
-
-static bool is_denied_name(const char *name, const struct deny_set *s)
-{
-	if (!name)
-		return false;
-	if (s->is_clone_on && rg_streq(name, "clone3"))
-		return true;
-	return s->n && bsearch(&name, s->names, s->n, sizeof(*s->names), cmp_str);
 }
 
 /*
@@ -519,17 +573,6 @@ static void fix_entry(const struct rg_json *e, const struct deny_set *deny, bool
 	}
 }
 
-/* Would fix_entry change the permissive entry e? */
-static bool needs_fix(const struct rg_json *e, const struct deny_set *deny, bool is_clone_on,
-		      unsigned idx)
-{
-	const struct rg_json *names = rg_json_get(e, "names");
-	for (size_t i = 0; rg_json_is(names, RG_JSON_ARRAY) && i < names->n; i++)
-		if (is_denied_name(rg_json_str(names->u.items[i]), deny))
-			return true;
-	return is_clone_on && is_clone_entry_open(e, idx);
-}
-
 static struct rg_json *errno_entry(const char **names, size_t n, int errnum)
 {
 	char text[16];
@@ -554,15 +597,20 @@ static void record_entry(struct rg_rule_ctx *ctx, size_t i, const struct rg_json
 }
 
 /* Rewrites the permissive entries and appends the denying ones. */
-static void fix(struct rg_json *sc, struct rg_json *calls, const struct findings *f,
-		const struct deny_set *deny, bool is_clone_on, unsigned idx, struct rg_rule_ctx *ctx)
+static void fix(struct rg_json *sc, struct rg_json *calls, const struct entry_sum *sums,
+		const struct findings *f, const struct deny_set *deny, bool is_clone_on,
+		unsigned idx, struct rg_rule_ctx *ctx)
 {
 	struct rg_json *out = rg_json_new(RG_JSON_ARRAY);
 
 	/* Entries that stay as they are move into out; the others are replaced. */
 	for (size_t i = 0; i < calls->n; i++) {
 		struct rg_json *e = calls->u.items[i];
-		if (!is_permissive(entry_action(e)) || !needs_fix(e, deny, is_clone_on, idx)) {
+		/* A permissive entry naming something denied, or letting clone through. */
+		bool is_fixed = sums[i].is_perm &&
+				(names_denied(sums[i].names, deny) ||
+				 (is_clone_on && sums[i].has_clone && is_clone_entry_open(e, idx)));
+		if (!is_fixed) {
 			rg_json_append(out, e);
 			continue;
 		}
@@ -706,7 +754,10 @@ static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, str
 	/* An empty default action with rules fails in runc; read it as allowing. */
 	bool is_default_open = is_permissive(def);
 	struct findings f = {0};
-	find(calls, is_default_open, deny, is_clone_on, idx, &f);
+	struct deny_set set;
+	deny_set_init(&set, deny, is_clone_on);
+	_cleanup_free_ struct entry_sum *sums = summarize(calls);
+	find(calls, sums, is_default_open, deny, &set, is_clone_on, idx, &f);
 	if (f.is_any &&
 	    rg_rule_may_fix(ctx, SC, "seccomp profile permits syscalls that must be denied: %s",
 			    f.list.data)) {
@@ -718,11 +769,10 @@ static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, str
 		}
 		if (!rg_json_is(rg_json_get(sc, "syscalls"), RG_JSON_ARRAY))
 			rg_json_set(sc, "syscalls", rg_json_new(RG_JSON_ARRAY));
-		struct deny_set set;
-		deny_set_init(&set, deny, is_clone_on);
-		fix(sc, rg_json_get(sc, "syscalls"), &f, &set, is_clone_on, idx, ctx);
-		free(set.names);
+		/* calls is that array (or the empty `none`, and the array new and empty). */
+		fix(sc, rg_json_get(sc, "syscalls"), sums, &f, &set, is_clone_on, idx, ctx);
 	}
+	free(set.names);
 	rg_buf_free(&f.list);
 	free(f.names);
 	return r;
