@@ -16,24 +16,26 @@
 #include <yajl/yajl_parse.h>
 
 #include "runguard/json.h"
+#include "json_arena.h"
 #include "runguard/libs.h"
 #include "runguard/util.h"
 
 /*
- * The parse arena (rg_json_parse_opts.use_arena): the nodes, texts and keys
- * of one parse carved out of one block, not one malloc each; a quarter of
- * a create's instructions went to malloc and free. The block is never
- * given back (it is meant for the one config.json a process parses before
- * it execs); memory of the tree that a rule frees is simply not reused.
- * Everything that frees a part of a tree goes through mem_free, which
- * knows the blocks. A parse that fills its block goes on with malloc, and
- * a process makes at most RG_ARRAY_SIZE(arenas) of them.
+ * Arenas (src/lib/json_arena.h): the nodes, texts and keys of one parse
+ * (rg_json_parse_opts.use_arena) or one unpacked tree carved out of one
+ * block, not one malloc each; a quarter of a create's instructions went to
+ * malloc and free. A block is never given back (it is meant for the trees
+ * a process builds before it execs); memory of a tree that a rule frees is
+ * simply not reused. Everything that frees a part of a tree goes through
+ * rg_json_arena_free, which knows the blocks. A tree that fills its block
+ * goes on with malloc, and a process makes at most RG_ARRAY_SIZE(arenas)
+ * of them.
  */
-struct arena {
+struct rg_json_arena {
 	char *base;
 	size_t size, used;
 };
-static struct arena arenas[4];
+static struct rg_json_arena arenas[6];
 static size_t n_arenas;
 
 static bool in_arena(const void *p)
@@ -45,14 +47,13 @@ static bool in_arena(const void *p)
 	return false;
 }
 
-static void mem_free(void *p)
+void rg_json_arena_free(void *p)
 {
 	if (p && !in_arena(p))
 		free(p);
 }
 
-/* n bytes, 8-aligned, from the arena a (NULL: none), else from malloc. */
-static void *arena_alloc(struct arena *a, size_t n)
+void *rg_json_arena_alloc(struct rg_json_arena *a, size_t n)
 {
 	size_t need = (n + 7) & ~(size_t)7;
 	if (!a || need < n || a->size - a->used < need)
@@ -62,14 +63,12 @@ static void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
-static struct arena *arena_new(size_t len)
+struct rg_json_arena *rg_json_arena_new(size_t size)
 {
-	/* Nodes, texts and keys of a config.json take about 4 times its size;
-	 * what is not touched costs no memory. */
-	size_t size = len < SIZE_MAX / 8 - 65536 ? 4 * len + 65536 : 0;
+	/* What is not touched of the block costs no memory. */
 	if (!size || n_arenas == RG_ARRAY_SIZE(arenas))
 		return NULL;
-	struct arena *a = &arenas[n_arenas];
+	struct rg_json_arena *a = &arenas[n_arenas];
 	a->base = rg_xmalloc(size);
 	a->size = size;
 	a->used = 0;
@@ -77,12 +76,12 @@ static struct arena *arena_new(size_t len)
 	return a;
 }
 
-static struct rg_json *new_string_in(struct arena *a, const char *s, size_t len,
+struct rg_json *rg_json_arena_string(struct rg_json_arena *a, const char *s, size_t len,
 				     enum rg_json_type type)
 {
 	if (len > SIZE_MAX - sizeof(struct rg_json) - 8)
 		abort();
-	struct rg_json *j = arena_alloc(a, sizeof(*j) + len + 1);
+	struct rg_json *j = rg_json_arena_alloc(a, sizeof(*j) + len + 1);
 	char *text = (char *)(j + 1);
 	memset(j, 0, sizeof(*j));
 	j->type = type;
@@ -93,9 +92,9 @@ static struct rg_json *new_string_in(struct arena *a, const char *s, size_t len,
 	return j;
 }
 
-static struct rg_json *new_node_in(struct arena *a, enum rg_json_type type)
+struct rg_json *rg_json_arena_node(struct rg_json_arena *a, enum rg_json_type type)
 {
-	struct rg_json *j = arena_alloc(a, sizeof(*j));
+	struct rg_json *j = rg_json_arena_alloc(a, sizeof(*j));
 	memset(j, 0, sizeof(*j));
 	j->type = type;
 	return j;
@@ -118,7 +117,7 @@ struct parser {
 	const char *buf; /* the whole text, for checks on a token's raw form */
 	size_t len;
 	char *error; /* our own reason when a callback cancels */
-	struct arena *arena; /* NULL: nodes from malloc */
+	struct rg_json_arena *arena; /* NULL: nodes from malloc */
 };
 
 const char *rg_json_type_name(enum rg_json_type t)
@@ -156,7 +155,7 @@ struct rg_json *rg_json_new(enum rg_json_type type)
  */
 struct rg_json *rg_json_new_stringn(const char *s, size_t len)
 {
-	return new_string_in(NULL, s, len, RG_JSON_STRING);
+	return rg_json_arena_string(NULL, s, len, RG_JSON_STRING);
 }
 
 static bool is_inline_text(const struct rg_json *j)
@@ -182,7 +181,7 @@ struct rg_json *rg_json_new_bool(bool v)
 }
 
 /* Room for one more item or member; from the arena a while parsing into one. */
-static void grow_in(struct arena *a, struct rg_json *c, size_t elem)
+static void grow_in(struct rg_json_arena *a, struct rg_json *c, size_t elem)
 {
 	if (c->n < c->cap)
 		return;
@@ -190,10 +189,10 @@ static void grow_in(struct arena *a, struct rg_json *c, size_t elem)
 	void **slot = c->type == RG_JSON_OBJECT ? (void **)&c->u.members : (void **)&c->u.items;
 	if (a || in_arena(*slot)) {
 		/* Arena memory cannot be realloc'd: copy, and leave the old block. */
-		void *n = a ? arena_alloc(a, cap * elem) : rg_xmalloc(cap * elem);
+		void *n = a ? rg_json_arena_alloc(a, cap * elem) : rg_xmalloc(cap * elem);
 		if (c->n)
 			memcpy(n, *slot, c->n * elem);
-		mem_free(*slot);
+		rg_json_arena_free(*slot);
 		*slot = n;
 	} else {
 		*slot = rg_xrealloc(*slot, cap * elem);
@@ -230,19 +229,19 @@ void rg_json_free(struct rg_json *j)
 		}
 		if (cur->type == RG_JSON_OBJECT) {
 			for (size_t i = 0; i < cur->n; i++) {
-				mem_free(cur->u.members[i].key);
+				rg_json_arena_free(cur->u.members[i].key);
 				work[n++] = cur->u.members[i].value;
 			}
-			mem_free(cur->u.members);
+			rg_json_arena_free(cur->u.members);
 		} else if (cur->type == RG_JSON_ARRAY) {
 			for (size_t i = 0; i < cur->n; i++)
 				work[n++] = cur->u.items[i];
-			mem_free(cur->u.items);
+			rg_json_arena_free(cur->u.items);
 		} else if ((cur->type == RG_JSON_STRING || cur->type == RG_JSON_NUMBER) &&
 			   !is_inline_text(cur)) {
-			mem_free(cur->u.s.text);
+			rg_json_arena_free(cur->u.s.text);
 		}
-		mem_free(cur);
+		rg_json_arena_free(cur);
 	}
 	free(work);
 }
@@ -311,7 +310,7 @@ struct rg_json *rg_json_take(struct rg_json *obj, const char *key)
 		return NULL;
 	struct rg_json *v = m->value;
 	size_t i = (size_t)(m - obj->u.members);
-	mem_free(m->key);
+	rg_json_arena_free(m->key);
 	memmove(&obj->u.members[i], &obj->u.members[i + 1],
 		(obj->n - i - 1) * sizeof(obj->u.members[0]));
 	obj->n--;
@@ -322,7 +321,7 @@ void rg_json_remove_at(struct rg_json *obj, size_t i)
 {
 	if (i >= obj->n)
 		return;
-	mem_free(obj->u.members[i].key);
+	rg_json_arena_free(obj->u.members[i].key);
 	rg_json_free(obj->u.members[i].value);
 	memmove(&obj->u.members[i], &obj->u.members[i + 1],
 		(obj->n - i - 1) * sizeof(obj->u.members[0]));
@@ -331,7 +330,7 @@ void rg_json_remove_at(struct rg_json *obj, size_t i)
 
 void rg_json_rename_at(struct rg_json *obj, size_t i, const char *key)
 {
-	mem_free(obj->u.members[i].key);
+	rg_json_arena_free(obj->u.members[i].key);
 	obj->u.members[i].key = rg_xstrdup(key);
 	obj->u.members[i].key_len = strlen(key);
 }
@@ -498,19 +497,19 @@ static int attach(struct parser *p, struct rg_json *v)
 static int on_null(void *ctx)
 {
 	struct parser *p = ctx;
-	return attach(p, new_node_in(p->arena, RG_JSON_NULL));
+	return attach(p, rg_json_arena_node(p->arena, RG_JSON_NULL));
 }
 
 static int on_bool(void *ctx, int v)
 {
 	struct parser *p = ctx;
-	return attach(p, new_node_in(p->arena, v ? RG_JSON_TRUE : RG_JSON_FALSE));
+	return attach(p, rg_json_arena_node(p->arena, v ? RG_JSON_TRUE : RG_JSON_FALSE));
 }
 
 static int on_number(void *ctx, const char *s, size_t len)
 {
 	struct parser *p = ctx;
-	return attach(p, new_string_in(p->arena, s, len, RG_JSON_NUMBER));
+	return attach(p, rg_json_arena_string(p->arena, s, len, RG_JSON_NUMBER));
 }
 
 /*
@@ -623,7 +622,7 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 		return fail(ctx, "%s",
 			    "unpaired UTF-16 surrogate escape in a string (runc reads U+FFFD)");
 	struct parser *p = ctx;
-	return attach(p, new_string_in(p->arena, (const char *)s, len, RG_JSON_STRING));
+	return attach(p, rg_json_arena_string(p->arena, (const char *)s, len, RG_JSON_STRING));
 }
 
 static int push(struct parser *p, enum rg_json_type t)
@@ -631,7 +630,7 @@ static int push(struct parser *p, enum rg_json_type t)
 	if (p->depth >= p->max_depth) {
 		return fail(p, "nesting deeper than the limit of %u levels", p->max_depth);
 	}
-	struct rg_json *j = new_node_in(p->arena, t);
+	struct rg_json *j = rg_json_arena_node(p->arena, t);
 	struct frame *f = &p->stack[p->depth];
 	/* Attach first so the node is owned by the tree even if parsing stops. */
 	attach(p, j);
@@ -663,8 +662,8 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 		return fail(p, "%s",
 			    "unpaired UTF-16 surrogate escape in a key (runc reads U+FFFD)");
 	if (f->is_key_owned)
-		mem_free(f->key);
-	f->key = arena_alloc(p->arena, len + 1);
+		rg_json_arena_free(f->key);
+	f->key = rg_json_arena_alloc(p->arena, len + 1);
 	memcpy(f->key, key, len);
 	f->key[len] = '\0';
 	f->key_len = len;
@@ -717,7 +716,7 @@ static int on_end(void *ctx)
 			/* Report at the object's path, naming the member's full path too. */
 			struct rg_buf at = {0};
 			if (f->is_key_owned)
-				mem_free(f->key);
+				rg_json_arena_free(f->key);
 			f->key = NULL;
 			f->is_key_owned = false;
 			path_of_stack(p, &at);
@@ -727,7 +726,7 @@ static int on_end(void *ctx)
 		}
 	}
 	if (f->is_key_owned)
-		mem_free(f->key);
+		rg_json_arena_free(f->key);
 	f->key = NULL;
 	f->is_key_owned = false;
 	p->depth--;
@@ -793,7 +792,10 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 	if (rg_libs_load(1u << RG_LIB_YAJL, err) < 0)
 		return NULL;
 	p.max_depth = max_depth;
-	p.arena = opts && opts->use_arena ? arena_new(len) : NULL;
+	/* A config.json's nodes, texts and keys take about four times its size. */
+	p.arena = opts && opts->use_arena && len < SIZE_MAX / 8
+		      ? rg_json_arena_new(4 * len + 65536)
+		      : NULL;
 	p.name = name;
 	p.buf = buf;
 	p.len = len;
@@ -834,7 +836,7 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 		}
 		for (unsigned i = 0; i <= max_depth; i++)
 			if (p.stack[i].is_key_owned)
-				mem_free(p.stack[i].key);
+				rg_json_arena_free(p.stack[i].key);
 		rg_json_free(p.root);
 		p.root = NULL;
 	}
