@@ -96,6 +96,9 @@ void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len);
 /* Serialises the tree. indent: tab-indented, one member per line; otherwise compact. */
 char *rg_json_emit(const struct rg_json *j, bool indent, size_t *ret_len);
 
+/* The same text as rg_json_emit, written to fd as it is made. 0 or the first write's -errno. */
+int rg_json_emit_fd(const struct rg_json *j, bool indent, int fd);
+
 void rg_json_free(struct rg_json *j);
 static inline void rg_json_freep(struct rg_json **j)
 {

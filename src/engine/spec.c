@@ -604,11 +604,14 @@ int rg_spec_canon_keys_at(struct rg_json *obj, const char *const *at, const char
 
 /* ---- atomic save ---- */
 
+static int emit_spec(int fd, void *ctx)
+{
+	return rg_json_emit_fd(ctx, true, fd);
+}
+
 int rg_spec_save(struct rg_bundle *b, const struct rg_json *spec, struct rg_error **err)
 {
-	size_t len = 0;
-	_cleanup_free_ char *text = rg_json_emit(spec, true, &len);
-
-	return rg_file_replace_at(b->dirfd, CONFIG_NAME, b->config_name, &b->config_st, 0, text,
-				  len, err);
+	/* Emitted into the temporary file as it is made: the text is never whole in memory. */
+	return rg_file_replace_fill_at(b->dirfd, CONFIG_NAME, b->config_name, &b->config_st, 0,
+				       emit_spec, (void *)spec, err);
 }

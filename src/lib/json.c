@@ -917,7 +917,25 @@ static void newline(struct rg_buf *b, bool indent, unsigned level)
 }
 
 /* Emits j into b; stops early (leaving a prefix of the text) once b holds more than cap bytes. */
-static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigned level, size_t cap)
+/* Where rg_json_emit_fd sends the text: written out whenever the buffer passes FLUSH_AT. */
+struct sink {
+	int fd;
+	int err; /* the first write error, negative errno */
+};
+
+#define FLUSH_AT 65536
+
+static void flush(struct rg_buf *b, struct sink *sink)
+{
+	if (!sink || b->len < FLUSH_AT)
+		return;
+	if (sink->err == 0)
+		sink->err = rg_write_all(sink->fd, b->data, b->len);
+	rg_buf_truncate(b, 0);
+}
+
+static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigned level, size_t cap,
+		 struct sink *sink)
 {
 	switch (j->type) {
 	case RG_JSON_NULL:
@@ -941,7 +959,8 @@ static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigne
 			if (i)
 				rg_buf_putc(b, ',');
 			newline(b, indent, level + 1);
-			emit(b, j->u.items[i], indent, level + 1, cap);
+			emit(b, j->u.items[i], indent, level + 1, cap, sink);
+			flush(b, sink);
 		}
 		if (j->n)
 			newline(b, indent, level);
@@ -955,7 +974,8 @@ static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigne
 			newline(b, indent, level + 1);
 			rg_json_emit_string(b, j->u.members[i].key, j->u.members[i].key_len);
 			rg_buf_puts(b, indent ? ": " : ":");
-			emit(b, j->u.members[i].value, indent, level + 1, cap);
+			emit(b, j->u.members[i].value, indent, level + 1, cap, sink);
+			flush(b, sink);
 		}
 		if (j->n)
 			newline(b, indent, level);
@@ -970,7 +990,7 @@ char *rg_json_emit(const struct rg_json *j, bool indent, size_t *ret_len)
 {
 	struct rg_buf b = {0};
 
-	emit(&b, j, indent, 0, SIZE_MAX);
+	emit(&b, j, indent, 0, SIZE_MAX, NULL);
 	if (indent)
 		rg_buf_putc(&b, '\n');
 	if (ret_len)
@@ -978,12 +998,27 @@ char *rg_json_emit(const struct rg_json *j, bool indent, size_t *ret_len)
 	return rg_buf_steal(&b);
 }
 
+int rg_json_emit_fd(const struct rg_json *j, bool indent, int fd)
+{
+	struct rg_buf b = {0};
+	struct sink sink = {fd, 0};
+
+	/* A 400 KB config.json is not held twice, as a tree and as its text. */
+	emit(&b, j, indent, 0, SIZE_MAX, &sink);
+	if (indent)
+		rg_buf_putc(&b, '\n');
+	if (sink.err == 0 && b.len)
+		sink.err = rg_write_all(fd, b.data, b.len);
+	rg_buf_free(&b);
+	return sink.err;
+}
+
 char *rg_json_brief(const struct rg_json *j)
 {
 	struct rg_buf b = {0};
 
 	/* Only the first 60 bytes are kept: a large array need not be emitted whole. */
-	emit(&b, j, false, 0, 60);
+	emit(&b, j, false, 0, 60, NULL);
 	size_t len = b.len;
 	char *s = rg_buf_steal(&b);
 	if (len > 60) {
