@@ -862,7 +862,9 @@ void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
 	    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,	['\\'] = 1,
 	};
 
-	rg_buf_reserve(b, len + 2);
+	/* Room for the common case, no escapes, at once (the check inline, as in rg_buf_putc). */
+	if (b->len + len + 3 > b->cap)
+		rg_buf_reserve(b, len + 2);
 	rg_buf_putc(b, '"');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];

@@ -103,12 +103,6 @@ static const char *entry_action(const struct rg_json *e)
 	return rg_json_str(rg_json_get(e, "action"));
 }
 
-static bool has_args(const struct rg_json *e)
-{
-	const struct rg_json *a = rg_json_get(e, "args");
-	return rg_json_is(a, RG_JSON_ARRAY) && a->n > 0;
-}
-
 static bool names_has(const struct rg_json *e, const char *name)
 {
 	const struct rg_json *names = rg_json_get(e, "names");
@@ -153,8 +147,20 @@ static int check_cond(const struct rg_json *c, const char *file, size_t i, size_
 	return 0;
 }
 
-/* Types of what the rule reads: syscalls[], their names, action and args. */
-static int check_entries(const struct rg_json *calls, const char *file, struct rg_error **err)
+/* What the rule needs of one entry, read once: profiles have hundreds of entries. */
+struct entry_sum {
+	const struct rg_json *names; /* the names array, or NULL */
+	bool is_perm; /* permissive action */
+	bool has_args; /* a non-empty args array */
+	bool has_clone; /* names "clone" */
+};
+
+/*
+ * Types of what the rule reads: syscalls[], their names, action and args;
+ * sums[i] (calls->n of them) gets what entry i is, in the same pass.
+ */
+static int check_entries(const struct rg_json *calls, const char *file, struct entry_sum *sums,
+			 struct rg_error **err)
 {
 	for (size_t i = 0; i < calls->n; i++) {
 		const struct rg_json *e = calls->u.items[i];
@@ -187,6 +193,14 @@ static int check_entries(const struct rg_json *calls, const char *file, struct r
 			int r = check_cond(args->u.items[k], file, i, k, err);
 			if (r < 0)
 				return r;
+		}
+		struct entry_sum *v = &sums[i];
+		v->is_perm = is_permissive(rg_json_str(act));
+		v->has_args = rg_json_is(args, RG_JSON_ARRAY) && args->n > 0;
+		v->names = rg_json_is(names, RG_JSON_ARRAY) ? names : NULL;
+		for (size_t k = 0; v->names && k < names->n && !v->has_clone; k++) {
+			const struct rg_json *n = names->u.items[k];
+			v->has_clone = n->u.s.len == 5 && memcmp(n->u.s.text, "clone", 5) == 0;
 		}
 	}
 	return 0;
@@ -269,33 +283,6 @@ static bool names_denied(const struct rg_json *names, const struct deny_set *den
 		if (is_denied_name(rg_json_str(names->u.items[i]), deny))
 			return true;
 	return false;
-}
-
-/* What the rule needs of one entry, read once: profiles have hundreds of entries. */
-struct entry_sum {
-	const struct rg_json *names; /* the names array, or NULL */
-	bool is_perm; /* permissive action */
-	bool has_args; /* a non-empty args array */
-	bool has_clone; /* names "clone" */
-};
-
-static struct entry_sum *summarize(const struct rg_json *calls)
-{
-	struct entry_sum *v = rg_xcalloc(calls->n + 1, sizeof(*v));
-	for (size_t i = 0; i < calls->n; i++) {
-		const struct rg_json *e = calls->u.items[i];
-		const struct rg_json *names = rg_json_get(e, "names");
-		v[i].is_perm = is_permissive(entry_action(e));
-		v[i].has_args = has_args(e);
-		v[i].names = rg_json_is(names, RG_JSON_ARRAY) ? names : NULL;
-		for (size_t k = 0; v[i].names && k < names->n; k++) {
-			const struct rg_json *n = names->u.items[k];
-			v[i].has_clone = v[i].has_clone || (n->type == RG_JSON_STRING &&
-							    n->u.s.len == 5 &&
-							    memcmp(n->u.s.text, "clone", 5) == 0);
-		}
-	}
-	return v;
 }
 
 /*
@@ -670,11 +657,6 @@ static int get_profile(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_
 	if (calls && calls->type != RG_JSON_NULL && calls->type != RG_JSON_ARRAY)
 		return rg_error_set(err, EINVAL, "%s: " SC ".syscalls: expected an array, got %s",
 				    ctx->file, rg_json_type_name(calls->type));
-	if (rg_json_is(calls, RG_JSON_ARRAY)) {
-		int r = check_entries(calls, ctx->file, err);
-		if (r < 0)
-			return r;
-	}
 	*ret_sc = rg_json_is(sc, RG_JSON_OBJECT) ? sc : NULL;
 	*ret_def = rg_json_str(def);
 	return 0;
@@ -731,6 +713,10 @@ static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, str
 	const struct rg_json *calls = rg_json_get(sc, "syscalls");
 	if (!rg_json_is(calls, RG_JSON_ARRAY))
 		calls = none;
+	_cleanup_free_ struct entry_sum *sums = rg_xcalloc(calls->n + 1, sizeof(*sums));
+	r = check_entries(calls, ctx->file, sums, err);
+	if (r < 0)
+		return r;
 	/*
 	 * No profile, or runc's "disabled" (no default action, no syscalls):
 	 * no filter to hold to the set. Filling that gap is the seccomp rule's
@@ -756,7 +742,6 @@ static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, str
 	struct findings f = {0};
 	struct deny_set set;
 	deny_set_init(&set, deny, is_clone_on);
-	_cleanup_free_ struct entry_sum *sums = summarize(calls);
 	find(calls, sums, is_default_open, deny, &set, is_clone_on, idx, &f);
 	if (f.is_any &&
 	    rg_rule_may_fix(ctx, SC, "seccomp profile permits syscalls that must be denied: %s",
