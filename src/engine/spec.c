@@ -327,9 +327,14 @@ static const char *const spec_fields[] = {
 };
 
 /* Objects whose keys are free-form (Go maps), not struct fields. */
-static const char *const map_paths[] = {
-    ".annotations",	     ".linux.sysctl",	   ".linux.resources.unified",
-    ".linux.resources.rdma", ".linux.timeOffsets", ".linux.netDevices",
+#define MAP_PATH(s) {s, sizeof(s) - 1}
+static const struct {
+	const char *path;
+	size_t len;
+} map_paths[] = {
+    MAP_PATH(".annotations"),	      MAP_PATH(".linux.sysctl"),
+    MAP_PATH(".linux.resources.unified"), MAP_PATH(".linux.resources.rdma"),
+    MAP_PATH(".linux.timeOffsets"),	      MAP_PATH(".linux.netDevices"),
 };
 
 /*
@@ -337,9 +342,14 @@ static const char *const map_paths[] = {
  * plus U+017F (long s) to 's' and U+212A (Kelvin sign) to 'k'. Returns false
  * when the key holds other non-ASCII text, which can match no field name.
  */
-static bool go_fold(const char *key, size_t len, char *out, size_t out_size, size_t *ret_len)
+/* The hash of the spec field table (FNV-1a), taken as go_fold folds. */
+#define FOLD_HASH_INIT ((size_t)2166136261u)
+#define FOLD_HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
+
+static bool go_fold(const char *key, size_t len, char *out, size_t out_size, size_t *ret_len,
+		    size_t *ret_hash)
 {
-	size_t o = 0;
+	size_t o = 0, h = FOLD_HASH_INIT;
 
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)key[i];
@@ -359,9 +369,11 @@ static bool go_fold(const char *key, size_t len, char *out, size_t out_size, siz
 		if (o + 1 >= out_size)
 			return false;
 		out[o++] = f;
+		h = FOLD_HASH_STEP(h, f);
 	}
 	out[o] = '\0';
 	*ret_len = o;
+	*ret_hash = h;
 	return true;
 }
 
@@ -377,9 +389,9 @@ struct field_key {
 
 static size_t fold_hash(const char *s, size_t len)
 {
-	size_t h = 2166136261u;
+	size_t h = FOLD_HASH_INIT;
 	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
+		h = FOLD_HASH_STEP(h, s[i]);
 	return h;
 }
 
@@ -388,7 +400,7 @@ static size_t fold_hash(const char *s, size_t len)
  * built on first use, not ~150 strcasecmp calls (or a binary search of
  * strcmp calls) per key.
  */
-static const struct field_key *spec_field_folding_to(const char *folded, size_t len)
+static const struct field_key *spec_field_folding_to(const char *folded, size_t len, size_t hash)
 {
 	static struct field_key index[RG_ARRAY_SIZE(spec_fields)];
 	static unsigned short slots[FIELD_SLOTS]; /* 1 + position in index; 0: empty */
@@ -411,7 +423,7 @@ static const struct field_key *spec_field_folding_to(const char *folded, size_t 
 		}
 		is_ready = true;
 	}
-	for (size_t h = fold_hash(folded, len) & (FIELD_SLOTS - 1); slots[h];
+	for (size_t h = hash & (FIELD_SLOTS - 1); slots[h];
 	     h = (h + 1) & (FIELD_SLOTS - 1)) {
 		const struct field_key *f = &index[slots[h] - 1];
 		if (f->len == len && memcmp(f->folded, folded, len) == 0)
@@ -420,13 +432,11 @@ static const struct field_key *spec_field_folding_to(const char *folded, size_t 
 	return NULL;
 }
 
-static bool is_map_path(const char *path)
+static bool is_map_path(const char *path, size_t len)
 {
-	/* Each starts ".a" or ".l": most paths are ruled out by one byte. */
-	if (path[0] != '.' || (path[1] != 'a' && path[1] != 'l'))
-		return false;
+	/* By length first: asked of every object of the document. */
 	for (size_t i = 0; i < RG_ARRAY_SIZE(map_paths); i++)
-		if (rg_streq(path, map_paths[i]))
+		if (len == map_paths[i].len && memcmp(path, map_paths[i].path, len) == 0)
 			return true;
 	return false;
 }
@@ -446,12 +456,13 @@ struct key_walk {
 static const struct field_key *member_field(const struct rg_json_member *m)
 {
 	char folded[64];
-	size_t len;
+	size_t len, hash;
 
 	/* No field name is longer than 63 bytes (go_fold would refuse it too). */
-	if (m->key_len >= sizeof(folded) || !go_fold(m->key, m->key_len, folded, sizeof(folded), &len))
+	if (m->key_len >= sizeof(folded) ||
+	    !go_fold(m->key, m->key_len, folded, sizeof(folded), &len, &hash))
 		return NULL;
-	return spec_field_folding_to(folded, len);
+	return spec_field_folding_to(folded, len, hash);
 }
 
 static bool is_canonical(const struct rg_json_member *m, const char *field)
@@ -527,7 +538,7 @@ static int walk_keys(struct key_walk *w, struct rg_json *j, struct rg_error **er
 	int r = 0;
 
 	if (j->type == RG_JSON_OBJECT) {
-		if (!is_map_path(w->path.data ? w->path.data : ""))
+		if (!is_map_path(w->path.data ? w->path.data : "", w->path.len))
 			r = object_keys(w, j, err);
 		for (size_t i = 0; i < j->n && r == 0; i++) {
 			/* Only objects have keys to check: skip scalars without building paths. */
