@@ -77,7 +77,8 @@ int main(int argc, char *argv[])
 		for (size_t m = 0; m < RG_ARRAY_SIZE(modes); m++) {
 			char digest[72];
 			rg_policy_digest_of(name, modes[m], rtext, rlen,
-					    has_seccomp ? RG_EMBEDDED_SECCOMP_SHA256 : NULL, digest);
+					    has_seccomp ? RG_EMBEDDED_SECCOMP_SHA256 : NULL,
+					    digest);
 			printf("%s\"%s\"", m ? ", " : "", digest);
 		}
 		printf("}},\n");

@@ -89,7 +89,8 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 /* 1-based line of byte offset pos in buf (for messages). */
 size_t rg_json_line(const char *buf, size_t len, size_t pos);
 
-/* Appends s[0..len) to b as a JSON string literal, quotes and escapes as the emitter writes them. */
+/* Appends s[0..len) to b as a JSON string literal, quotes and escapes as the emitter writes them.
+ */
 struct rg_buf;
 void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len);
 

@@ -68,7 +68,8 @@ static int decide(struct rg_json *spec, const struct rg_config *cfg, struct rg_s
 	 * keeps the identifying ones from before the rules run. */
 	if (rg_json_is(ann, RG_JSON_OBJECT))
 		d->annotations = rg_audit_annotations(ann);
-	int r = rg_policy_select(cfg, rg_json_is(ann, RG_JSON_OBJECT) ? ann : NULL, &d->policy, err);
+	int r =
+	    rg_policy_select(cfg, rg_json_is(ann, RG_JSON_OBJECT) ? ann : NULL, &d->policy, err);
 	if (r < 0)
 		return r;
 	d->has_policy = true;

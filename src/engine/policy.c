@@ -215,7 +215,8 @@ static int load_seccomp(struct rg_policy *p, struct rg_error **err)
 /* The digest of a shipped profile without overrides, made at build time; NULL: none. */
 static const char *built_digest(const struct rg_policy *p, bool has_overrides)
 {
-	if (has_overrides || (p->seccomp_profile && p->seccomp_profile != rg_embedded_seccomp_start))
+	if (has_overrides ||
+	    (p->seccomp_profile && p->seccomp_profile != rg_embedded_seccomp_start))
 		return NULL;
 	for (size_t i = 0; i < RG_ARRAY_SIZE(rg_policy_digests); i++) {
 		const struct rg_policy_digest_row *d = &rg_policy_digests[i];

@@ -327,14 +327,19 @@ static const char *const spec_fields[] = {
 };
 
 /* Objects whose keys are free-form (Go maps), not struct fields. */
+/* clang-format off */
 #define MAP_PATH(s) {s, sizeof(s) - 1}
+/* clang-format on */
 static const struct {
 	const char *path;
 	size_t len;
 } map_paths[] = {
-    MAP_PATH(".annotations"),	      MAP_PATH(".linux.sysctl"),
-    MAP_PATH(".linux.resources.unified"), MAP_PATH(".linux.resources.rdma"),
-    MAP_PATH(".linux.timeOffsets"),	      MAP_PATH(".linux.netDevices"),
+    MAP_PATH(".annotations"),
+    MAP_PATH(".linux.sysctl"),
+    MAP_PATH(".linux.resources.unified"),
+    MAP_PATH(".linux.resources.rdma"),
+    MAP_PATH(".linux.timeOffsets"),
+    MAP_PATH(".linux.netDevices"),
 };
 
 /*
@@ -423,8 +428,7 @@ static const struct field_key *spec_field_folding_to(const char *folded, size_t 
 		}
 		is_ready = true;
 	}
-	for (size_t h = hash & (FIELD_SLOTS - 1); slots[h];
-	     h = (h + 1) & (FIELD_SLOTS - 1)) {
+	for (size_t h = hash & (FIELD_SLOTS - 1); slots[h]; h = (h + 1) & (FIELD_SLOTS - 1)) {
 		const struct field_key *f = &index[slots[h] - 1];
 		if (f->len == len && memcmp(f->folded, folded, len) == 0)
 			return f;

@@ -101,9 +101,9 @@ static int write_new(const char *path, const char *data, size_t len, mode_t mode
 	return 0;
 }
 
-int rg_file_replace_fill_at(int dirfd, const char *base, const char *label,
-			    const struct stat *like, mode_t new_mode, int (*fill)(int fd, void *ctx),
-			    void *ctx, struct rg_error **err)
+int rg_file_replace_fill_at(int dirfd, const char *base, const char *label, const struct stat *like,
+			    mode_t new_mode, int (*fill)(int fd, void *ctx), void *ctx,
+			    struct rg_error **err)
 {
 	unsigned char rnd[8];
 

@@ -793,9 +793,8 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 		return NULL;
 	p.max_depth = max_depth;
 	/* A config.json's nodes, texts and keys take about four times its size. */
-	p.arena = opts && opts->use_arena && len < SIZE_MAX / 8
-		      ? rg_json_arena_new(4 * len + 65536)
-		      : NULL;
+	p.arena = opts && opts->use_arena && len < SIZE_MAX / 8 ? rg_json_arena_new(4 * len + 65536)
+								: NULL;
 	p.name = name;
 	p.buf = buf;
 	p.len = len;

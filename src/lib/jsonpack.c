@@ -115,7 +115,8 @@ static struct rg_json *unpack(struct reader *r)
 	switch (j->type) {
 	case RG_JSON_ARRAY:
 		ok = get_u32(r, &n) && n <= (size_t)(r->end - r->p);
-		j->u.items = ok && n ? rg_json_arena_alloc(r->arena, n * sizeof(*j->u.items)) : NULL;
+		j->u.items =
+		    ok && n ? rg_json_arena_alloc(r->arena, n * sizeof(*j->u.items)) : NULL;
 		j->cap = ok ? n : 0;
 		while (ok && j->n < n) {
 			struct rg_json *item = unpack(r);

@@ -133,9 +133,9 @@ static int check_cond(const struct rg_json *c, const char *file, size_t i, size_
 	for (size_t u = 0; u < RG_ARRAY_SIZE(uint_keys); u++) {
 		const struct rg_json *j = rg_json_get(c, uint_keys[u]);
 		if (j && rg_rule_uint64(j, &v) < 0)
-			return rg_error_set(err, EINVAL,
-					    "%s: " COND_PATH_FMT ".%s: expected an unsigned integer",
-					    file, i, k, uint_keys[u]);
+			return rg_error_set(
+			    err, EINVAL, "%s: " COND_PATH_FMT ".%s: expected an unsigned integer",
+			    file, i, k, uint_keys[u]);
 	}
 	if (!rg_json_str(rg_json_get(c, "op")))
 		return rg_error_set(err, EINVAL, "%s: " COND_PATH_FMT ".op: expected a string",
@@ -263,8 +263,8 @@ static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool i
 /* Position of name in the set, or -1. */
 static ssize_t deny_set_find(const struct deny_set *s, const char *name)
 {
-	const char **hit = name && s->n ? bsearch(&name, s->names, s->n, sizeof(*s->names), cmp_str)
-					: NULL;
+	const char **hit =
+	    name && s->n ? bsearch(&name, s->names, s->n, sizeof(*s->names), cmp_str) : NULL;
 	return hit ? hit - s->names : -1;
 }
 
@@ -543,8 +543,7 @@ static void fix_entry(const struct rg_json *e, const struct deny_set *deny, bool
 
 	for (size_t i = rg_json_is(names, RG_JSON_ARRAY) ? names->n : 0; i-- > 0;) {
 		const char *n = rg_json_str(names->u.items[i]);
-		if (is_denied_name(n, deny) ||
-		    (is_clone_open && n && rg_streq(n, "clone"))) {
+		if (is_denied_name(n, deny) || (is_clone_open && n && rg_streq(n, "clone"))) {
 			rg_json_array_remove(names, i);
 			is_removed = true;
 		}

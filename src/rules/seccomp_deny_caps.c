@@ -11,7 +11,8 @@
 #include "runguard/seccomp_caps.h"
 #include "runguard/util.h"
 
-/* The shipped profile's allowing entries as tables, made at build time (tools/gen_seccomp_caps.c). */
+/* The shipped profile's allowing entries as tables, made at build time (tools/gen_seccomp_caps.c).
+ */
 #include "seccomp_caps_table.h"
 
 static bool has_str(const struct rg_json *arr, const char *s)
