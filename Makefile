@@ -116,6 +116,7 @@ $(BUILD)/embedded_digest.h: profiles/seccomp-default.json
 	$(Q)printf '#define RG_EMBEDDED_SECCOMP_SHA256 "%s"\n' "$$(sha256sum <$< | cut -d' ' -f1)" >$@
 
 $(BUILD)/src/engine/embedded.o: $(BUILD)/embedded_digest.h
+$(BUILD)/src/engine/policy.o: $(BUILD)/policy_digests.h
 
 # libcap's capability names as runc spells them, taken once at build time
 # (tools/gen_cap_names.c): runguard itself does not load libcap.
@@ -135,6 +136,28 @@ GEN_PACKED_OBJ := $(addprefix $(BUILD)/src/lib/,json.o jsonpack.o util.o error.o
 $(BUILD)/tools/gen_packed: tools/gen_packed.c $(GEN_PACKED_OBJ) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(GEN_PACKED_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+# The shipped policy profiles' digests (no overrides, per mode), computed at
+# build time by the same code as at run time (src/engine/digest.c).
+POLICY_PROFILES := profiles/baseline.json profiles/restricted.json profiles/privileged.json
+GEN_DIGESTS_OBJ := $(GEN_PACKED_OBJ) $(BUILD)/src/lib/sha256.o $(BUILD)/src/engine/digest.o
+$(BUILD)/tools/gen_policy_digests: tools/gen_policy_digests.c $(GEN_DIGESTS_OBJ) $(HEADERS) \
+		$(BUILD)/embedded_digest.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(GEN_DIGESTS_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+$(BUILD)/policy_digests.h: $(POLICY_PROFILES) $(BUILD)/tools/gen_policy_digests
+	$(Q)$(BUILD)/tools/gen_policy_digests $(POLICY_PROFILES) >$@.tmp && mv $@.tmp $@
+
+# The shipped seccomp profile's allowing entries as C tables (capabilities
+# needed, syscall names), for seccompDeny's cap-only set: made at build time,
+# not unpacked per create (tools/gen_seccomp_caps.c).
+$(BUILD)/tools/gen_seccomp_caps: tools/gen_seccomp_caps.c $(GEN_PACKED_OBJ) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(GEN_PACKED_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+$(BUILD)/seccomp_caps_table.h: profiles/seccomp-default.json $(BUILD)/tools/gen_seccomp_caps
+	$(Q)$(BUILD)/tools/gen_seccomp_caps $< >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/src/rules/seccomp_deny_caps.o: $(BUILD)/seccomp_caps_table.h
+
 $(BUILD)/packed/%.bin: profiles/%.json $(BUILD)/tools/gen_packed
 	@mkdir -p $(dir $@)
 	$(Q)$(BUILD)/tools/gen_packed $< $@

@@ -407,7 +407,8 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 	}
 	if (d.has_policy && d.policy.mode == RG_MODE_WARN)
 		warn_findings(cli, &d);
-	if (d.has_policy) {
+	/* The summary only for a log file or --debug: it costs a printf per change. */
+	if (d.has_policy && ((cli->log_path && *cli->log_path) || cli->is_debug)) {
 		_cleanup_free_ char *summary = rg_guard_summary(&d);
 		rg_log_runtime(cli, log_runtime, "info", summary);
 		if (cli->is_debug)

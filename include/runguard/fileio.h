@@ -38,6 +38,13 @@ int rg_file_replace(const char *path, const char *data, size_t len, mode_t new_m
  * the step that failed.
  */
 struct stat;
+/*
+ * The same, with the contents written by fill(fd, ctx) (0 or -errno) into
+ * the temporary file, for text made while it is written.
+ */
+int rg_file_replace_fill_at(int dirfd, const char *base, const char *label, const struct stat *like,
+			    mode_t new_mode, int (*fill)(int fd, void *ctx), void *ctx,
+			    struct rg_error **err);
 int rg_file_replace_at(int dirfd, const char *base, const char *label, const struct stat *like,
 		       mode_t new_mode, const char *data, size_t len, struct rg_error **err);
 

@@ -16,7 +16,8 @@ struct rg_decision {
 	bool has_policy;
 	struct rg_policy policy;
 	struct rg_report report;
-	struct rg_json *annotations; /* clone of the spec's annotations, or NULL */
+	struct rg_json
+	    *annotations; /* the identifying annotations as read (rg_audit_annotations), or NULL */
 	char *config_name; /* <bundle>/config.json */
 	const char *verdict; /* "unchanged", "fixed", "rejected", "would-fix",
 				"would-reject", "error" */

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "runguard/error.h"
 
@@ -39,11 +40,13 @@ struct rg_json_member {
 	struct rg_json *value;
 };
 
+/* 32 bytes a node: a 400 KB config.json is some 10 000 of them. The counts fit
+ * 32 bits: no parsed text is larger than RG_JSON_MAX_SIZE. */
 struct rg_json {
 	enum rg_json_type type;
-	size_t pos; /* byte offset in the parsed text just past the value's first token */
-	size_t n; /* items (array) or members (object) */
-	size_t cap;
+	uint32_t pos; /* byte offset in the parsed text just past the value's first token */
+	uint32_t n; /* items (array) or members (object) */
+	uint32_t cap;
 	union {
 		struct {
 			char *text; /* string value, or number text; NUL-terminated */
@@ -69,6 +72,9 @@ struct rg_json *rg_json_unpack(const char *buf, size_t len);
 struct rg_json_parse_opts {
 	bool allow_comments; /* for runguard's own configuration file only */
 	unsigned max_depth; /* 0: RG_JSON_MAX_DEPTH */
+	/* The tree's nodes from one block that is never given back (src/lib/json.c):
+	 * for the config.json of a process that execs soon after. */
+	bool use_arena;
 };
 
 /*
@@ -83,8 +89,16 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 /* 1-based line of byte offset pos in buf (for messages). */
 size_t rg_json_line(const char *buf, size_t len, size_t pos);
 
+/* Appends s[0..len) to b as a JSON string literal, quotes and escapes as the emitter writes them.
+ */
+struct rg_buf;
+void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len);
+
 /* Serialises the tree. indent: tab-indented, one member per line; otherwise compact. */
 char *rg_json_emit(const struct rg_json *j, bool indent, size_t *ret_len);
+
+/* The same text as rg_json_emit, written to fd as it is made. 0 or the first write's -errno. */
+int rg_json_emit_fd(const struct rg_json *j, bool indent, int fd);
 
 void rg_json_free(struct rg_json *j);
 static inline void rg_json_freep(struct rg_json **j)
@@ -109,6 +123,12 @@ struct rg_json *rg_json_new_bool(bool v);
 struct rg_json *rg_json_get(const struct rg_json *obj, const char *key);
 /* Sets key to value (taking ownership), replacing in place if present, else appending. */
 void rg_json_set(struct rg_json *obj, const char *key, struct rg_json *value);
+/* Removes the member and returns its value, now the caller's; NULL if absent. */
+struct rg_json *rg_json_take(struct rg_json *obj, const char *key);
+/* Removes and frees member i (by index: a key may hold a NUL no lookup could name). */
+void rg_json_remove_at(struct rg_json *obj, size_t i);
+/* Gives member i the key `key` (copied). */
+void rg_json_rename_at(struct rg_json *obj, size_t i, const char *key);
 /* Removes and frees the member; returns true if it existed. */
 bool rg_json_remove(struct rg_json *obj, const char *key);
 

@@ -145,4 +145,13 @@ int rg_action_parse(const char *s, enum rg_action *ret);
 /* The effective policy as JSON (for check-config). Caller frees. */
 char *rg_policy_describe(const struct rg_config *c, const struct rg_policy *p);
 
+/*
+ * The policy digest: SHA-256 over the profile name, the mode's name, the
+ * compact text of the rules (rules_len bytes and its NUL) and, when a
+ * seccomp profile is in use, that profile's SHA-256 in hex (64 characters;
+ * NULL: none), written to out as "sha256:<hex>".
+ */
+void rg_policy_digest_of(const char *name, const char *mode, const char *rules, size_t rules_len,
+			 const char *seccomp_hex, char out[72]);
+
 #endif

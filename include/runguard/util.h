@@ -76,9 +76,31 @@ struct rg_buf {
 	size_t cap;
 };
 
-void rg_buf_append(struct rg_buf *b, const char *s, size_t n);
-void rg_buf_puts(struct rg_buf *b, const char *s);
-void rg_buf_putc(struct rg_buf *b, char c);
+/* Makes room for extra more bytes and the NUL (the slow path of the appends below). */
+void rg_buf_reserve(struct rg_buf *b, size_t extra);
+
+/* Inline: the emitter appends a few bytes at a time, hundreds of thousands of times. */
+static inline void rg_buf_append(struct rg_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		rg_buf_reserve(b, n);
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void rg_buf_puts(struct rg_buf *b, const char *s)
+{
+	rg_buf_append(b, s, strlen(s));
+}
+
+static inline void rg_buf_putc(struct rg_buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		rg_buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 /* Appends "[i]" without printf (JSON paths built on every create). */
 void rg_buf_put_index(struct rg_buf *b, size_t i);
 /* Cuts b back to len bytes (no-op when longer than b). */

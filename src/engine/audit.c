@@ -32,44 +32,64 @@ static const char *const identifying[] = {
     RG_PROFILE_ANNOTATION,
 };
 
-static struct rg_json *str_or_null(const char *s)
+struct rg_json *rg_audit_annotations(const struct rg_json *ann)
 {
-	return s ? rg_json_new_string(s) : rg_json_new(RG_JSON_NULL);
+	struct rg_json *o = rg_json_new(RG_JSON_OBJECT);
+
+	/* Only these: a pod's hundreds of other annotations need no copy. */
+	for (size_t i = 0; rg_json_is(ann, RG_JSON_OBJECT) && i < RG_ARRAY_SIZE(identifying); i++) {
+		const struct rg_json *v = rg_json_get(ann, identifying[i]);
+		if (v)
+			rg_json_set(o, identifying[i], rg_json_clone(v));
+	}
+	return o;
 }
 
-static struct rg_json *changes_json(const struct rg_report *r)
+/* ,"key":value with a string value or null: the record is written as text, not built as a tree. */
+static void put_str(struct rg_buf *b, const char *key, const char *s)
 {
-	struct rg_json *arr = rg_json_new(RG_JSON_ARRAY);
+	rg_buf_puts(b, ",\"");
+	rg_buf_puts(b, key);
+	rg_buf_puts(b, "\":");
+	if (s)
+		rg_json_emit_string(b, s, strlen(s));
+	else
+		rg_buf_puts(b, "null");
+}
+
+static void put_changes(struct rg_buf *b, const struct rg_report *r)
+{
+	rg_buf_puts(b, ",\"changes\":[");
 	for (size_t i = 0; i < r->n_changes; i++) {
 		const struct rg_change *c = &r->changes[i];
-		struct rg_json *o = rg_json_new(RG_JSON_OBJECT);
-		rg_json_set(o, "rule", rg_json_new_string(c->rule));
-		rg_json_set(o, "path", rg_json_new_string(c->path));
-		rg_json_set(o, "before", str_or_null(c->before));
-		rg_json_set(o, "after", str_or_null(c->after));
-		rg_json_append(arr, o);
+		rg_buf_puts(b, i ? ",{\"rule\":" : "{\"rule\":");
+		rg_json_emit_string(b, c->rule, strlen(c->rule));
+		put_str(b, "path", c->path);
+		put_str(b, "before", c->before);
+		put_str(b, "after", c->after);
+		rg_buf_putc(b, '}');
 	}
-	return arr;
+	rg_buf_putc(b, ']');
 }
 
-static struct rg_json *violations_json(const struct rg_report *r)
+static void put_violations(struct rg_buf *b, const struct rg_report *r)
 {
-	struct rg_json *arr = rg_json_new(RG_JSON_ARRAY);
+	rg_buf_puts(b, ",\"violations\":[");
 	for (size_t i = 0; i < r->n_violations; i++) {
 		const struct rg_violation *v = &r->violations[i];
-		struct rg_json *o = rg_json_new(RG_JSON_OBJECT);
-		rg_json_set(o, "rule", rg_json_new_string(v->rule));
-		rg_json_set(o, "path", rg_json_new_string(v->path));
-		rg_json_set(o, "message", rg_json_new_string(v->msg));
-		rg_json_append(arr, o);
+		rg_buf_puts(b, i ? ",{\"rule\":" : "{\"rule\":");
+		rg_json_emit_string(b, v->rule, strlen(v->rule));
+		put_str(b, "path", v->path);
+		put_str(b, "message", v->msg);
+		rg_buf_putc(b, '}');
 	}
-	return arr;
+	rg_buf_putc(b, ']');
 }
 
 char *rg_audit_line(const struct rg_config *cfg, const struct rg_cli *cli,
 		    const struct rg_decision *d, const char *error_msg)
 {
-	_cleanup_json_ struct rg_json *o = rg_json_new(RG_JSON_OBJECT);
+	struct rg_buf b = {0};
 	struct timespec ts;
 	struct tm tm;
 	char when[64];
@@ -79,37 +99,42 @@ char *rg_audit_line(const struct rg_config *cfg, const struct rg_cli *cli,
 	size_t n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(when + n, sizeof(when) - n, ".%06ldZ", ts.tv_nsec / 1000);
 
-	rg_json_set(o, "time", rg_json_new_string(when));
-	rg_json_set(o, "command", str_or_null(cli->subcmd));
-	rg_json_set(o, "id", str_or_null(cli->container_id));
-	rg_json_set(o, "bundle", str_or_null(d->config_name));
+	/* The members in this order, compact, as the emitter writes an object. */
+	rg_buf_puts(&b, "{\"time\":");
+	rg_json_emit_string(&b, when, strlen(when));
+	put_str(&b, "command", cli->subcmd);
+	put_str(&b, "id", cli->container_id);
+	put_str(&b, "bundle", d->config_name);
 	if (d->input) /* exec's process file, update's resources file or "-" */
-		rg_json_set(o, "input", rg_json_new_string(d->input));
-	struct rg_json *ann = rg_json_new(RG_JSON_OBJECT);
+		put_str(&b, "input", d->input);
+	rg_buf_puts(&b, ",\"annotations\":{");
+	bool is_first = true;
 	for (size_t i = 0; i < RG_ARRAY_SIZE(identifying); i++) {
-		const char *v = rg_json_str(rg_json_get(d->annotations, identifying[i]));
-		if (v)
-			rg_json_set(ann, identifying[i], rg_json_new_string(v));
+		const struct rg_json *v = rg_json_get(d->annotations, identifying[i]);
+		if (!rg_json_str(v))
+			continue;
+		if (!is_first)
+			rg_buf_putc(&b, ',');
+		is_first = false;
+		rg_json_emit_string(&b, identifying[i], strlen(identifying[i]));
+		rg_buf_putc(&b, ':');
+		/* As rg_json_new_string would copy it: up to its first NUL. */
+		rg_json_emit_string(&b, v->u.s.text, strlen(v->u.s.text));
 	}
-	rg_json_set(o, "annotations", ann);
-	rg_json_set(o, "policy", str_or_null(d->has_policy ? d->policy.name : NULL));
-	rg_json_set(o, "digest", str_or_null(d->has_policy ? d->policy.digest : NULL));
-	rg_json_set(o, "selected", str_or_null(d->has_policy ? d->policy.reason : NULL));
-	rg_json_set(o, "mode",
-		    rg_json_new_string(rg_mode_name(d->has_policy ? d->policy.mode : cfg->mode)));
+	rg_buf_putc(&b, '}');
+	put_str(&b, "policy", d->has_policy ? d->policy.name : NULL);
+	put_str(&b, "digest", d->has_policy ? d->policy.digest : NULL);
+	put_str(&b, "selected", d->has_policy ? d->policy.reason : NULL);
+	put_str(&b, "mode", rg_mode_name(d->has_policy ? d->policy.mode : cfg->mode));
 	/* With SELinux off the selinux rule leaves labels alone; say so. */
-	rg_json_set(o, "selinux", str_or_null(d->selinux));
-	rg_json_set(o, "decision", rg_json_new_string(d->verdict ? d->verdict : "error"));
-	rg_json_set(o, "changes", changes_json(&d->report));
-	rg_json_set(o, "violations", violations_json(&d->report));
+	put_str(&b, "selinux", d->selinux);
+	put_str(&b, "decision", d->verdict ? d->verdict : "error");
+	put_changes(&b, &d->report);
+	put_violations(&b, &d->report);
 	if (error_msg)
-		rg_json_set(o, "error", rg_json_new_string(error_msg));
-	size_t len = 0;
-	char *line = rg_json_emit(o, false, &len);
-	char *out = rg_xrealloc(line, len + 2);
-	out[len] = '\n';
-	out[len + 1] = '\0';
-	return out;
+		put_str(&b, "error", error_msg);
+	rg_buf_puts(&b, "}\n");
+	return rg_buf_steal(&b);
 }
 
 int rg_audit_write(const struct rg_config *cfg, const char *line, struct rg_error **err)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runguard/audit.h"
 #include "runguard/guard.h"
 #include "runguard/host.h"
 #include "runguard/normpath.h"
@@ -63,9 +64,12 @@ static int decide(struct rg_json *spec, const struct rg_config *cfg, struct rg_s
 	struct rg_host host;
 	const struct rg_json *ann = rg_json_get(spec, "annotations");
 
+	/* The policy is selected on the annotations as read; the audit record
+	 * keeps the identifying ones from before the rules run. */
 	if (rg_json_is(ann, RG_JSON_OBJECT))
-		d->annotations = rg_json_clone(ann);
-	int r = rg_policy_select(cfg, d->annotations, &d->policy, err);
+		d->annotations = rg_audit_annotations(ann);
+	int r =
+	    rg_policy_select(cfg, rg_json_is(ann, RG_JSON_OBJECT) ? ann : NULL, &d->policy, err);
 	if (r < 0)
 		return r;
 	d->has_policy = true;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "runguard/argfile.h"
+#include "runguard/audit.h"
 #include "runguard/partial.h"
 #include "runguard/runtime.h"
 #include "runguard/rules.h"
@@ -121,9 +122,11 @@ int rg_partial_begin(const char *runtime, const struct rg_cli *cli, const struct
 	if (c->ambiguity)
 		rg_report_violation(&d->report, "fields", ".", "%s", c->ambiguity);
 	const struct rg_json *ann = rg_json_get(c->spec, "annotations");
+	/* The policy is selected on the annotations as read; the audit record
+	 * keeps the identifying ones from before the rules run. */
 	if (rg_json_is(ann, RG_JSON_OBJECT))
-		d->annotations = rg_json_clone(ann);
-	r = rg_policy_select(cfg, d->annotations, &d->policy, err);
+		d->annotations = rg_audit_annotations(ann);
+	r = rg_policy_select(cfg, rg_json_is(ann, RG_JSON_OBJECT) ? ann : NULL, &d->policy, err);
 	if (r < 0)
 		return r;
 	d->has_policy = true;

@@ -18,6 +18,9 @@
 #include "runguard/sha256.h"
 #include "runguard/util.h"
 
+/* The shipped profiles' digests without overrides, per mode (tools/gen_policy_digests.c). */
+#include "policy_digests.h"
+
 void rg_policy_free(struct rg_policy *p)
 {
 	free(p->name);
@@ -81,7 +84,7 @@ static int load_profile(const char *name, struct rg_json **ret_rules, int *ret_l
 	long long level = 0;
 	if (!rg_json_is(rules, RG_JSON_OBJECT) || rg_json_int64(rg_json_get(prof, "level"), &level))
 		return rg_error_set(err, EINVAL, "%s: missing \"rules\" or \"level\"", label);
-	*ret_rules = rg_json_clone(rules);
+	*ret_rules = rg_json_take(prof, "rules");
 	*ret_level = (int)level;
 	return 0;
 }
@@ -155,32 +158,45 @@ static int load_seccomp(struct rg_policy *p, struct rg_error **err)
 	return 0;
 }
 
-static void compute_digest(struct rg_policy *p)
+/* The digest of a shipped profile without overrides, made at build time; NULL: none. */
+static const char *built_digest(const struct rg_policy *p, bool has_overrides)
 {
-	struct rg_sha256 s;
-	char hex[65];
+	size_t emb_len;
+	if (has_overrides ||
+	    (p->seccomp_profile && p->seccomp_profile != rg_embedded_seccomp(&emb_len)))
+		return NULL;
+	for (size_t i = 0; i < RG_ARRAY_SIZE(rg_policy_digests); i++) {
+		const struct rg_policy_digest_row *d = &rg_policy_digests[i];
+		/* The generator says whether the profile uses the embedded seccomp profile. */
+		if (rg_streq(d->profile, p->name) && d->has_seccomp == (p->seccomp_profile != NULL))
+			return d->digest[p->mode];
+	}
+	return NULL;
+}
+
+static void compute_digest(struct rg_policy *p, bool has_overrides)
+{
+	const char *built = built_digest(p, has_overrides);
+	if (built) {
+		snprintf(p->digest, sizeof(p->digest), "%s", built);
+		return;
+	}
 	size_t len = 0;
 	_cleanup_free_ char *rules = rg_json_emit(p->rules, false, &len);
-	const char *mode = rg_mode_name(p->mode);
-
-	rg_sha256_init(&s);
-	rg_sha256_update(&s, p->name, strlen(p->name) + 1);
-	rg_sha256_update(&s, mode, strlen(mode) + 1);
-	rg_sha256_update(&s, rules, len + 1);
+	char phex[65];
+	const char *seccomp_hex = NULL;
 	/* The profile by its own SHA-256: known at build time for the embedded one. */
 	size_t emb_len;
 	if (p->seccomp_profile == rg_embedded_seccomp(&emb_len)) {
-		rg_sha256_update(&s, rg_embedded_seccomp_sha256(), 64);
+		seccomp_hex = rg_embedded_seccomp_sha256();
 	} else if (p->seccomp_profile) {
 		struct rg_sha256 ps;
-		char phex[65];
 		rg_sha256_init(&ps);
 		rg_sha256_update(&ps, p->seccomp_profile, p->seccomp_profile_len);
 		rg_sha256_hex(&ps, phex);
-		rg_sha256_update(&s, phex, 64);
+		seccomp_hex = phex;
 	}
-	rg_sha256_hex(&s, hex);
-	snprintf(p->digest, sizeof(p->digest), "sha256:%s", hex);
+	rg_policy_digest_of(p->name, rg_mode_name(p->mode), rules, len, seccomp_hex, p->digest);
 }
 
 int rg_policy_select(const struct rg_config *c, const struct rg_json *annotations,
@@ -248,7 +264,7 @@ int rg_policy_select(const struct rg_config *c, const struct rg_json *annotation
 	p.runtime = c->runtime ? rg_xstrdup(c->runtime) : NULL;
 	p.config_path = rg_xstrdup(c->path);
 	p.is_config_loaded = c->is_loaded;
-	compute_digest(&p);
+	compute_digest(&p, c->rules != NULL);
 	*ret = p;
 	return 0;
 fail:

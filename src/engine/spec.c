@@ -92,7 +92,9 @@ int rg_spec_load(struct rg_bundle *b, struct rg_json **ret, struct rg_error **er
 	return rg_spec_load_report(b, NULL, ret, err);
 }
 
-int rg_spec_read(struct rg_bundle *b, struct rg_json **ret, struct rg_error **err)
+/* use_arena: the tree may live in a parse arena (the create path: the process execs next). */
+static int read_config(struct rg_bundle *b, bool use_arena, struct rg_json **ret,
+		       struct rg_error **err)
 {
 	/* O_NONBLOCK: a FIFO planted as config.json must not hang us. */
 	_cleanup_close_ int fd = openat(b->dirfd, CONFIG_NAME,
@@ -121,15 +123,22 @@ int rg_spec_read(struct rg_bundle *b, struct rg_json **ret, struct rg_error **er
 	if (r < 0)
 		return r;
 
-	*ret = rg_json_parse(buf, len, b->config_name, NULL, err);
+	const struct rg_json_parse_opts opts = {.use_arena = use_arena};
+	*ret = rg_json_parse(buf, len, b->config_name, &opts, err);
 	return *ret ? 0 : -EINVAL;
+}
+
+int rg_spec_read(struct rg_bundle *b, struct rg_json **ret, struct rg_error **err)
+{
+	return read_config(b, false, ret, err);
 }
 
 int rg_spec_load_report(struct rg_bundle *b, struct rg_report *report, struct rg_json **ret,
 			struct rg_error **err)
 {
 	_cleanup_json_ struct rg_json *spec = NULL;
-	int r = rg_spec_read(b, &spec, err);
+	/* With a report, this is the create path: the tree may live in a parse arena. */
+	int r = read_config(b, report != NULL, &spec, err);
 	if (r < 0)
 		return r;
 	r = rg_spec_canon_keys(spec, b->config_name, report, err);
@@ -338,9 +347,19 @@ static const char *const spec_fields[] = {
 };
 
 /* Objects whose keys are free-form (Go maps), not struct fields. */
-static const char *const map_paths[] = {
-    ".annotations",	     ".linux.sysctl",	   ".linux.resources.unified",
-    ".linux.resources.rdma", ".linux.timeOffsets", ".linux.netDevices",
+/* clang-format off */
+#define MAP_PATH(s) {s, sizeof(s) - 1}
+/* clang-format on */
+static const struct {
+	const char *path;
+	size_t len;
+} map_paths[] = {
+    MAP_PATH(".annotations"),
+    MAP_PATH(".linux.sysctl"),
+    MAP_PATH(".linux.resources.unified"),
+    MAP_PATH(".linux.resources.rdma"),
+    MAP_PATH(".linux.timeOffsets"),
+    MAP_PATH(".linux.netDevices"),
 };
 
 /*
@@ -348,9 +367,14 @@ static const char *const map_paths[] = {
  * plus U+017F (long s) to 's' and U+212A (Kelvin sign) to 'k'. Returns false
  * when the key holds other non-ASCII text, which can match no field name.
  */
-static bool go_fold(const char *key, size_t len, char *out, size_t out_size)
+/* The hash of the spec field table (FNV-1a), taken as go_fold folds. */
+#define FOLD_HASH_INIT ((size_t)2166136261u)
+#define FOLD_HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
+
+static bool go_fold(const char *key, size_t len, char *out, size_t out_size, size_t *ret_len,
+		    size_t *ret_hash)
 {
-	size_t o = 0;
+	size_t o = 0, h = FOLD_HASH_INIT;
 
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)key[i];
@@ -370,35 +394,41 @@ static bool go_fold(const char *key, size_t len, char *out, size_t out_size)
 		if (o + 1 >= out_size)
 			return false;
 		out[o++] = f;
+		h = FOLD_HASH_STEP(h, f);
 	}
 	out[o] = '\0';
+	*ret_len = o;
+	*ret_hash = h;
 	return true;
 }
 
-/* spec_fields lower-cased (at most 63 bytes, as go_fold's output) and sorted, for bsearch. */
+/* spec_fields lower-cased (at most 63 bytes, as go_fold's output), in a hash table. */
 struct field_key {
 	char folded[64];
+	size_t len;
 	const char *name;
-	size_t index; /* in the sorted index: one slot per distinct field */
+	size_t index; /* one slot per distinct field */
 };
 
-static int cmp_field_key(const void *a, const void *b)
-{
-	return strcmp(((const struct field_key *)a)->folded, ((const struct field_key *)b)->folded);
-}
+#define FIELD_SLOTS 512 /* a power of two, over twice the number of fields */
 
-static int cmp_folded(const void *key, const void *elem)
+static size_t fold_hash(const char *s, size_t len)
 {
-	return strcmp(key, ((const struct field_key *)elem)->folded);
+	size_t h = FOLD_HASH_INIT;
+	for (size_t i = 0; i < len; i++)
+		h = FOLD_HASH_STEP(h, s[i]);
+	return h;
 }
 
 /*
- * Every key of the document is looked up here: a binary search over an
- * index built on first use, not ~150 strcasecmp calls per key.
+ * Every key of the document is looked up here: one hash probe in a table
+ * built on first use, not ~150 strcasecmp calls (or a binary search of
+ * strcmp calls) per key.
  */
-static const struct field_key *spec_field_folding_to(const char *folded)
+static const struct field_key *spec_field_folding_to(const char *folded, size_t len, size_t hash)
 {
 	static struct field_key index[RG_ARRAY_SIZE(spec_fields)];
+	static unsigned short slots[FIELD_SLOTS]; /* 1 + position in index; 0: empty */
 	static bool is_ready;
 
 	if (!is_ready) {
@@ -408,20 +438,29 @@ static const struct field_key *spec_field_folding_to(const char *folded)
 				index[i].folded[k] =
 				    (char)tolower((unsigned char)spec_fields[i][k]);
 			index[i].folded[k] = '\0';
+			index[i].len = k;
 			index[i].name = spec_fields[i];
-		}
-		qsort(index, RG_ARRAY_SIZE(index), sizeof(index[0]), cmp_field_key);
-		for (size_t i = 0; i < RG_ARRAY_SIZE(index); i++)
 			index[i].index = i;
+			size_t h = fold_hash(index[i].folded, k) & (FIELD_SLOTS - 1);
+			while (slots[h])
+				h = (h + 1) & (FIELD_SLOTS - 1);
+			slots[h] = (unsigned short)(i + 1);
+		}
 		is_ready = true;
 	}
-	return bsearch(folded, index, RG_ARRAY_SIZE(index), sizeof(index[0]), cmp_folded);
+	for (size_t h = hash & (FIELD_SLOTS - 1); slots[h]; h = (h + 1) & (FIELD_SLOTS - 1)) {
+		const struct field_key *f = &index[slots[h] - 1];
+		if (f->len == len && memcmp(f->folded, folded, len) == 0)
+			return f;
+	}
+	return NULL;
 }
 
-static bool is_map_path(const char *path)
+static bool is_map_path(const char *path, size_t len)
 {
+	/* By length first: asked of every object of the document. */
 	for (size_t i = 0; i < RG_ARRAY_SIZE(map_paths); i++)
-		if (rg_streq(path, map_paths[i]))
+		if (len == map_paths[i].len && memcmp(path, map_paths[i].path, len) == 0)
 			return true;
 	return false;
 }
@@ -441,10 +480,13 @@ struct key_walk {
 static const struct field_key *member_field(const struct rg_json_member *m)
 {
 	char folded[64];
+	size_t len, hash;
 
-	if (!go_fold(m->key, m->key_len, folded, sizeof(folded)))
+	/* No field name is longer than 63 bytes (go_fold would refuse it too). */
+	if (m->key_len >= sizeof(folded) ||
+	    !go_fold(m->key, m->key_len, folded, sizeof(folded), &len, &hash))
 		return NULL;
-	return spec_field_folding_to(folded);
+	return spec_field_folding_to(folded, len, hash);
 }
 
 static bool is_canonical(const struct rg_json_member *m, const char *field)
@@ -453,23 +495,24 @@ static bool is_canonical(const struct rg_json_member *m, const char *field)
 }
 
 /* Gives member i the field's exact spelling, so runc and runguard read the same key. */
-static void rename_member(struct key_walk *w, struct rg_json_member *m, const char *path,
+static void rename_member(struct key_walk *w, struct rg_json *obj, size_t i, const char *path,
 			  const char *field)
 {
+	const struct rg_json_member *m = &obj->u.members[i];
+
 	if (w->report) {
 		_cleanup_free_ char *where = rg_xasprintf("%s.%s", path, m->key);
 		_cleanup_free_ char *before = rg_xasprintf("\"%s\"", m->key);
 		_cleanup_free_ char *after = rg_xasprintf("\"%s\"", field);
 		rg_report_change(w->report, "keys", where, before, after);
 	}
-	free(m->key);
-	m->key = rg_xstrdup(field);
-	m->key_len = strlen(field);
+	rg_json_rename_at(obj, i, field);
 }
 
 static int object_keys(struct key_walk *w, struct rg_json *obj, struct rg_error **err)
 {
 	const char *path = w->path.data ? w->path.data : "";
+	bool has_variant = false;
 
 	w->generation++;
 	for (size_t i = 0; i < obj->n; i++) {
@@ -492,13 +535,14 @@ static int object_keys(struct key_walk *w, struct rg_json *obj, struct rg_error 
 		}
 		w->seen[f->index] = w->generation;
 		w->seen_member[f->index] = i;
+		has_variant = has_variant || !is_canonical(m, f->name);
 	}
 	/* Renamed after the whole object was checked: a refusal leaves the tree as read. */
-	for (size_t i = 0; !w->is_strict && i < obj->n; i++) {
+	for (size_t i = 0; !w->is_strict && has_variant && i < obj->n; i++) {
 		struct rg_json_member *m = &obj->u.members[i];
 		const struct field_key *f = member_field(m);
 		if (f && !is_canonical(m, f->name))
-			rename_member(w, m, path, f->name);
+			rename_member(w, obj, i, path, f->name);
 	}
 	return 0;
 }
@@ -518,7 +562,7 @@ static int walk_keys(struct key_walk *w, struct rg_json *j, struct rg_error **er
 	int r = 0;
 
 	if (j->type == RG_JSON_OBJECT) {
-		if (!is_map_path(w->path.data ? w->path.data : ""))
+		if (!is_map_path(w->path.data ? w->path.data : "", w->path.len))
 			r = object_keys(w, j, err);
 		for (size_t i = 0; i < j->n && r == 0; i++) {
 			/* Only objects have keys to check: skip scalars without building paths. */
@@ -595,11 +639,14 @@ int rg_spec_canon_keys_at(struct rg_json *obj, const char *const *at, const char
 
 /* ---- atomic save ---- */
 
+static int emit_spec(int fd, void *ctx)
+{
+	return rg_json_emit_fd(ctx, true, fd);
+}
+
 int rg_spec_save(struct rg_bundle *b, const struct rg_json *spec, struct rg_error **err)
 {
-	size_t len = 0;
-	_cleanup_free_ char *text = rg_json_emit(spec, true, &len);
-
-	return rg_file_replace_at(b->dirfd, CONFIG_NAME, b->config_name, &b->config_st, 0, text,
-				  len, err);
+	/* Emitted into the temporary file as it is made: the text is never whole in memory. */
+	return rg_file_replace_fill_at(b->dirfd, CONFIG_NAME, b->config_name, &b->config_st, 0,
+				       emit_spec, (void *)spec, err);
 }

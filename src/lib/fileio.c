@@ -101,8 +101,9 @@ static int write_new(const char *path, const char *data, size_t len, mode_t mode
 	return 0;
 }
 
-int rg_file_replace_at(int dirfd, const char *base, const char *label, const struct stat *like,
-		       mode_t new_mode, const char *data, size_t len, struct rg_error **err)
+int rg_file_replace_fill_at(int dirfd, const char *base, const char *label, const struct stat *like,
+			    mode_t new_mode, int (*fill)(int fd, void *ctx), void *ctx,
+			    struct rg_error **err)
 {
 	unsigned char rnd[8];
 
@@ -127,7 +128,7 @@ int rg_file_replace_at(int dirfd, const char *base, const char *label, const str
 	if (fchmod(fd, (like ? like->st_mode : new_mode) & 07777) < 0)
 		goto fail;
 	step = "write";
-	r = rg_write_all(fd, data, len);
+	r = fill(fd, ctx);
 	if (r < 0) {
 		errno = -r;
 		goto fail;
@@ -151,6 +152,24 @@ fail:;
 	unlinkat(dirfd, tmp, 0);
 	return rg_error_set(err, saved, "%s: saving failed (%s: %s); the original is unchanged",
 			    label, step, strerror(saved));
+}
+
+struct bytes {
+	const char *data;
+	size_t len;
+};
+
+static int write_bytes(int fd, void *ctx)
+{
+	const struct bytes *b = ctx;
+	return rg_write_all(fd, b->data, b->len);
+}
+
+int rg_file_replace_at(int dirfd, const char *base, const char *label, const struct stat *like,
+		       mode_t new_mode, const char *data, size_t len, struct rg_error **err)
+{
+	struct bytes b = {data, len};
+	return rg_file_replace_fill_at(dirfd, base, label, like, new_mode, write_bytes, &b, err);
 }
 
 int rg_file_replace(const char *path, const char *data, size_t len, mode_t new_mode,

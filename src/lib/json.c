@@ -16,13 +16,95 @@
 #include <yajl/yajl_parse.h>
 
 #include "runguard/json.h"
+#include "json_arena.h"
 #include "runguard/libs.h"
 #include "runguard/util.h"
 
+/*
+ * Arenas (src/lib/json_arena.h): the nodes, texts and keys of one parse
+ * (rg_json_parse_opts.use_arena) or one unpacked tree carved out of one
+ * block, not one malloc each; a quarter of a create's instructions went to
+ * malloc and free. A block is never given back (it is meant for the trees
+ * a process builds before it execs); memory of a tree that a rule frees is
+ * simply not reused. Everything that frees a part of a tree goes through
+ * rg_json_arena_free, which knows the blocks. A tree that fills its block
+ * goes on with malloc, and a process makes at most RG_ARRAY_SIZE(arenas)
+ * of them.
+ */
+struct rg_json_arena {
+	char *base;
+	size_t size, used;
+};
+static struct rg_json_arena arenas[6];
+static size_t n_arenas;
+
+static bool in_arena(const void *p)
+{
+	for (size_t i = 0; i < n_arenas; i++)
+		if ((const char *)p >= arenas[i].base &&
+		    (const char *)p < arenas[i].base + arenas[i].size)
+			return true;
+	return false;
+}
+
+void rg_json_arena_free(void *p)
+{
+	if (p && !in_arena(p))
+		free(p);
+}
+
+void *rg_json_arena_alloc(struct rg_json_arena *a, size_t n)
+{
+	size_t need = (n + 7) & ~(size_t)7;
+	if (!a || need < n || a->size - a->used < need)
+		return rg_xmalloc(n);
+	void *p = a->base + a->used;
+	a->used += need;
+	return p;
+}
+
+struct rg_json_arena *rg_json_arena_new(size_t size)
+{
+	/* What is not touched of the block costs no memory. */
+	if (!size || n_arenas == RG_ARRAY_SIZE(arenas))
+		return NULL;
+	struct rg_json_arena *a = &arenas[n_arenas];
+	a->base = rg_xmalloc(size);
+	a->size = size;
+	a->used = 0;
+	n_arenas++;
+	return a;
+}
+
+struct rg_json *rg_json_arena_string(struct rg_json_arena *a, const char *s, size_t len,
+				     enum rg_json_type type)
+{
+	if (len > SIZE_MAX - sizeof(struct rg_json) - 8)
+		abort();
+	struct rg_json *j = rg_json_arena_alloc(a, sizeof(*j) + len + 1);
+	char *text = (char *)(j + 1);
+	memset(j, 0, sizeof(*j));
+	j->type = type;
+	memcpy(text, s, len);
+	text[len] = '\0';
+	j->u.s.text = text;
+	j->u.s.len = len;
+	return j;
+}
+
+struct rg_json *rg_json_arena_node(struct rg_json_arena *a, enum rg_json_type type)
+{
+	struct rg_json *j = rg_json_arena_alloc(a, sizeof(*j));
+	memset(j, 0, sizeof(*j));
+	j->type = type;
+	return j;
+}
+
 struct frame {
 	struct rg_json *node;
-	char *key; /* pending object key */
+	char *key; /* pending object key; once attached, borrowed from the member */
 	size_t key_len;
+	bool is_key_owned;
 };
 
 struct parser {
@@ -35,6 +117,7 @@ struct parser {
 	const char *buf; /* the whole text, for checks on a token's raw form */
 	size_t len;
 	char *error; /* our own reason when a callback cancels */
+	struct rg_json_arena *arena; /* NULL: nodes from malloc */
 };
 
 const char *rg_json_type_name(enum rg_json_type t)
@@ -65,12 +148,19 @@ struct rg_json *rg_json_new(enum rg_json_type type)
 	return j;
 }
 
+/*
+ * A string or number node and its text in one allocation: a parsed
+ * config.json is mostly strings, and this halves what the tree costs in
+ * malloc and free. The text sits just past the node (is_inline_text).
+ */
 struct rg_json *rg_json_new_stringn(const char *s, size_t len)
 {
-	struct rg_json *j = rg_json_new(RG_JSON_STRING);
-	j->u.s.text = rg_xstrndup(s, len);
-	j->u.s.len = len;
-	return j;
+	return rg_json_arena_string(NULL, s, len, RG_JSON_STRING);
+}
+
+static bool is_inline_text(const struct rg_json *j)
+{
+	return j->u.s.text == (const char *)(j + 1);
 }
 
 struct rg_json *rg_json_new_string(const char *s)
@@ -90,13 +180,29 @@ struct rg_json *rg_json_new_bool(bool v)
 	return rg_json_new(v ? RG_JSON_TRUE : RG_JSON_FALSE);
 }
 
-static void grow(struct rg_json *c, size_t elem)
+/* Room for one more item or member; from the arena a while parsing into one. */
+static void grow_in(struct rg_json_arena *a, struct rg_json *c, size_t elem)
 {
 	if (c->n < c->cap)
 		return;
-	c->cap = c->cap ? c->cap * 2 : 4;
+	size_t cap = c->cap ? (size_t)c->cap * 2 : 4;
 	void **slot = c->type == RG_JSON_OBJECT ? (void **)&c->u.members : (void **)&c->u.items;
-	*slot = rg_xrealloc(*slot, c->cap * elem);
+	if (a || in_arena(*slot)) {
+		/* Arena memory cannot be realloc'd: copy, and leave the old block. */
+		void *n = a ? rg_json_arena_alloc(a, cap * elem) : rg_xmalloc(cap * elem);
+		if (c->n)
+			memcpy(n, *slot, c->n * elem);
+		rg_json_arena_free(*slot);
+		*slot = n;
+	} else {
+		*slot = rg_xrealloc(*slot, cap * elem);
+	}
+	c->cap = (uint32_t)cap;
+}
+
+static void grow(struct rg_json *c, size_t elem)
+{
+	grow_in(NULL, c, elem);
 }
 
 /*
@@ -123,18 +229,19 @@ void rg_json_free(struct rg_json *j)
 		}
 		if (cur->type == RG_JSON_OBJECT) {
 			for (size_t i = 0; i < cur->n; i++) {
-				free(cur->u.members[i].key);
+				rg_json_arena_free(cur->u.members[i].key);
 				work[n++] = cur->u.members[i].value;
 			}
-			free(cur->u.members);
+			rg_json_arena_free(cur->u.members);
 		} else if (cur->type == RG_JSON_ARRAY) {
 			for (size_t i = 0; i < cur->n; i++)
 				work[n++] = cur->u.items[i];
-			free(cur->u.items);
-		} else if (cur->type == RG_JSON_STRING || cur->type == RG_JSON_NUMBER) {
-			free(cur->u.s.text);
+			rg_json_arena_free(cur->u.items);
+		} else if ((cur->type == RG_JSON_STRING || cur->type == RG_JSON_NUMBER) &&
+			   !is_inline_text(cur)) {
+			rg_json_arena_free(cur->u.s.text);
 		}
-		free(cur);
+		rg_json_arena_free(cur);
 	}
 	free(work);
 }
@@ -195,32 +302,69 @@ void rg_json_set(struct rg_json *obj, const char *key, struct rg_json *value)
 	object_add(obj, rg_xstrdup(key), strlen(key), value);
 }
 
-bool rg_json_remove(struct rg_json *obj, const char *key)
+struct rg_json *rg_json_take(struct rg_json *obj, const char *key)
 {
 	struct rg_json_member *m = find_member(obj, key);
 
 	if (!m)
-		return false;
+		return NULL;
+	struct rg_json *v = m->value;
 	size_t i = (size_t)(m - obj->u.members);
-	free(m->key);
-	rg_json_free(m->value);
+	rg_json_arena_free(m->key);
 	memmove(&obj->u.members[i], &obj->u.members[i + 1],
 		(obj->n - i - 1) * sizeof(obj->u.members[0]));
 	obj->n--;
-	return true;
+	return v;
+}
+
+void rg_json_remove_at(struct rg_json *obj, size_t i)
+{
+	if (i >= obj->n)
+		return;
+	rg_json_arena_free(obj->u.members[i].key);
+	rg_json_free(obj->u.members[i].value);
+	memmove(&obj->u.members[i], &obj->u.members[i + 1],
+		(obj->n - i - 1) * sizeof(obj->u.members[0]));
+	obj->n--;
+}
+
+void rg_json_rename_at(struct rg_json *obj, size_t i, const char *key)
+{
+	rg_json_arena_free(obj->u.members[i].key);
+	obj->u.members[i].key = rg_xstrdup(key);
+	obj->u.members[i].key_len = strlen(key);
+}
+
+bool rg_json_remove(struct rg_json *obj, const char *key)
+{
+	struct rg_json *v = rg_json_take(obj, key);
+
+	rg_json_free(v);
+	return v != NULL;
 }
 
 /* Recursion depth is bounded by RG_JSON_MAX_DEPTH for parsed trees. */
 struct rg_json *rg_json_clone(const struct rg_json *j)
 {
-	struct rg_json *c = rg_json_new(j->type);
+	struct rg_json *c;
 
+	if (j->type == RG_JSON_STRING || j->type == RG_JSON_NUMBER) {
+		c = rg_json_new_stringn(j->u.s.text, j->u.s.len);
+		c->type = j->type;
+		return c;
+	}
+	c = rg_json_new(j->type);
+	/* Members and items are sized once: no doubling as they are appended. */
+	if (j->n) {
+		c->cap = j->n;
+		if (j->type == RG_JSON_OBJECT)
+			c->u.members = rg_xmalloc(j->n * sizeof(*c->u.members));
+		else if (j->type == RG_JSON_ARRAY)
+			c->u.items = rg_xmalloc(j->n * sizeof(*c->u.items));
+		else
+			c->cap = 0;
+	}
 	switch (j->type) {
-	case RG_JSON_STRING:
-	case RG_JSON_NUMBER:
-		c->u.s.text = rg_xstrndup(j->u.s.text, j->u.s.len);
-		c->u.s.len = j->u.s.len;
-		break;
 	case RG_JSON_ARRAY:
 		for (size_t i = 0; i < j->n; i++)
 			rg_json_append(c, rg_json_clone(j->u.items[i]));
@@ -336,30 +480,36 @@ static int attach(struct parser *p, struct rg_json *v)
 		return 1;
 	}
 	struct frame *f = &p->stack[p->depth - 1];
+	grow_in(p->arena, f->node,
+		f->node->type == RG_JSON_ARRAY ? sizeof(struct rg_json *)
+					       : sizeof(struct rg_json_member));
 	if (f->node->type == RG_JSON_ARRAY) {
 		rg_json_append(f->node, v);
 	} else {
-		/* The frame keeps its key until the next one: error paths need it. */
-		object_add(f->node, rg_xstrndup(f->key, f->key_len), f->key_len, v);
+		/* The key moves to the member; the frame still points at it until
+		 * the next one, for error paths. */
+		object_add(f->node, f->key, f->key_len, v);
+		f->is_key_owned = false;
 	}
 	return 1;
 }
 
 static int on_null(void *ctx)
 {
-	return attach(ctx, rg_json_new(RG_JSON_NULL));
+	struct parser *p = ctx;
+	return attach(p, rg_json_arena_node(p->arena, RG_JSON_NULL));
 }
 
 static int on_bool(void *ctx, int v)
 {
-	return attach(ctx, rg_json_new_bool(v));
+	struct parser *p = ctx;
+	return attach(p, rg_json_arena_node(p->arena, v ? RG_JSON_TRUE : RG_JSON_FALSE));
 }
 
 static int on_number(void *ctx, const char *s, size_t len)
 {
-	struct rg_json *j = rg_json_new_stringn(s, len);
-	j->type = RG_JSON_NUMBER;
-	return attach(ctx, j);
+	struct parser *p = ctx;
+	return attach(p, rg_json_arena_string(p->arena, s, len, RG_JSON_NUMBER));
 }
 
 /*
@@ -373,6 +523,13 @@ static bool is_strict_utf8(const unsigned char *s, size_t len, bool *ret_has_4by
 
 	*ret_has_4byte = false;
 	while (i < len) {
+		/* ASCII eight bytes at a time: nearly every string of a config.json. */
+		uint64_t w;
+		while (i + sizeof(w) <= len &&
+		       (memcpy(&w, s + i, sizeof(w)), (w & 0x8080808080808080ull) == 0))
+			i += sizeof(w);
+		if (i >= len)
+			break;
 		unsigned char c = s[i];
 		if (c < 0x80) {
 			i++;
@@ -464,7 +621,8 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 	if (has_lone_surrogate(ctx, s, len, has_4byte))
 		return fail(ctx, "%s",
 			    "unpaired UTF-16 surrogate escape in a string (runc reads U+FFFD)");
-	return attach(ctx, rg_json_new_stringn((const char *)s, len));
+	struct parser *p = ctx;
+	return attach(p, rg_json_arena_string(p->arena, (const char *)s, len, RG_JSON_STRING));
 }
 
 static int push(struct parser *p, enum rg_json_type t)
@@ -472,12 +630,13 @@ static int push(struct parser *p, enum rg_json_type t)
 	if (p->depth >= p->max_depth) {
 		return fail(p, "nesting deeper than the limit of %u levels", p->max_depth);
 	}
-	struct rg_json *j = rg_json_new(t);
+	struct rg_json *j = rg_json_arena_node(p->arena, t);
 	struct frame *f = &p->stack[p->depth];
 	/* Attach first so the node is owned by the tree even if parsing stops. */
 	attach(p, j);
 	f->node = j;
 	f->key = NULL;
+	f->is_key_owned = false;
 	p->depth++;
 	return 1;
 }
@@ -502,9 +661,13 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 	if (has_lone_surrogate(p, key, len, has_4byte))
 		return fail(p, "%s",
 			    "unpaired UTF-16 surrogate escape in a key (runc reads U+FFFD)");
-	free(f->key);
-	f->key = rg_xstrndup((const char *)key, len);
+	if (f->is_key_owned)
+		rg_json_arena_free(f->key);
+	f->key = rg_json_arena_alloc(p->arena, len + 1);
+	memcpy(f->key, key, len);
+	f->key[len] = '\0';
 	f->key_len = len;
+	f->is_key_owned = true;
 	return 1;
 }
 
@@ -552,16 +715,20 @@ static int on_end(void *ctx)
 		if (dup) {
 			/* Report at the object's path, naming the member's full path too. */
 			struct rg_buf at = {0};
-			free(f->key);
+			if (f->is_key_owned)
+				rg_json_arena_free(f->key);
 			f->key = NULL;
+			f->is_key_owned = false;
 			path_of_stack(p, &at);
 			_cleanup_free_ char *where = rg_buf_steal(&at);
 			return fail(p, "duplicate key \"%s\" (%s.%s; runc would use the last one)",
 				    dup, where, dup);
 		}
 	}
-	free(f->key);
+	if (f->is_key_owned)
+		rg_json_arena_free(f->key);
 	f->key = NULL;
+	f->is_key_owned = false;
 	p->depth--;
 	return 1;
 }
@@ -625,6 +792,9 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 	if (rg_libs_load(1u << RG_LIB_YAJL, err) < 0)
 		return NULL;
 	p.max_depth = max_depth;
+	/* A config.json's nodes, texts and keys take about four times its size. */
+	p.arena = opts && opts->use_arena && len < SIZE_MAX / 8 ? rg_json_arena_new(4 * len + 65536)
+								: NULL;
 	p.name = name;
 	p.buf = buf;
 	p.len = len;
@@ -664,7 +834,8 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 					     line, col, why);
 		}
 		for (unsigned i = 0; i <= max_depth; i++)
-			free(p.stack[i].key);
+			if (p.stack[i].is_key_owned)
+				rg_json_arena_free(p.stack[i].key);
 		rg_json_free(p.root);
 		p.root = NULL;
 	}
@@ -676,15 +847,27 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 
 /* ---- emitter ---- */
 
-static void emit_string(struct rg_buf *b, const char *s, size_t len)
+void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t run = 0;
 
+	/* The bytes that need an escape: controls, the quote, the backslash. */
+	static const bool is_special[256] = {
+	    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+	    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+	    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+	    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+	    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,	['\\'] = 1,
+	};
+
+	/* Room for the common case, no escapes, at once (the check inline, as in rg_buf_putc). */
+	if (b->len + len + 3 > b->cap)
+		rg_buf_reserve(b, len + 2);
 	rg_buf_putc(b, '"');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!is_special[c])
 			continue;
 		rg_buf_append(b, s + run, i - run);
 		run = i + 1;
@@ -735,7 +918,25 @@ static void newline(struct rg_buf *b, bool indent, unsigned level)
 }
 
 /* Emits j into b; stops early (leaving a prefix of the text) once b holds more than cap bytes. */
-static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigned level, size_t cap)
+/* Where rg_json_emit_fd sends the text: written out whenever the buffer passes FLUSH_AT. */
+struct sink {
+	int fd;
+	int err; /* the first write error, negative errno */
+};
+
+#define FLUSH_AT 65536
+
+static void flush(struct rg_buf *b, struct sink *sink)
+{
+	if (!sink || b->len < FLUSH_AT)
+		return;
+	if (sink->err == 0)
+		sink->err = rg_write_all(sink->fd, b->data, b->len);
+	rg_buf_truncate(b, 0);
+}
+
+static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigned level, size_t cap,
+		 struct sink *sink)
 {
 	switch (j->type) {
 	case RG_JSON_NULL:
@@ -751,7 +952,7 @@ static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigne
 		rg_buf_append(b, j->u.s.text, j->u.s.len);
 		break;
 	case RG_JSON_STRING:
-		emit_string(b, j->u.s.text, j->u.s.len);
+		rg_json_emit_string(b, j->u.s.text, j->u.s.len);
 		break;
 	case RG_JSON_ARRAY:
 		rg_buf_putc(b, '[');
@@ -759,7 +960,8 @@ static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigne
 			if (i)
 				rg_buf_putc(b, ',');
 			newline(b, indent, level + 1);
-			emit(b, j->u.items[i], indent, level + 1, cap);
+			emit(b, j->u.items[i], indent, level + 1, cap, sink);
+			flush(b, sink);
 		}
 		if (j->n)
 			newline(b, indent, level);
@@ -771,9 +973,10 @@ static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigne
 			if (i)
 				rg_buf_putc(b, ',');
 			newline(b, indent, level + 1);
-			emit_string(b, j->u.members[i].key, j->u.members[i].key_len);
+			rg_json_emit_string(b, j->u.members[i].key, j->u.members[i].key_len);
 			rg_buf_puts(b, indent ? ": " : ":");
-			emit(b, j->u.members[i].value, indent, level + 1, cap);
+			emit(b, j->u.members[i].value, indent, level + 1, cap, sink);
+			flush(b, sink);
 		}
 		if (j->n)
 			newline(b, indent, level);
@@ -788,7 +991,7 @@ char *rg_json_emit(const struct rg_json *j, bool indent, size_t *ret_len)
 {
 	struct rg_buf b = {0};
 
-	emit(&b, j, indent, 0, SIZE_MAX);
+	emit(&b, j, indent, 0, SIZE_MAX, NULL);
 	if (indent)
 		rg_buf_putc(&b, '\n');
 	if (ret_len)
@@ -796,12 +999,27 @@ char *rg_json_emit(const struct rg_json *j, bool indent, size_t *ret_len)
 	return rg_buf_steal(&b);
 }
 
+int rg_json_emit_fd(const struct rg_json *j, bool indent, int fd)
+{
+	struct rg_buf b = {0};
+	struct sink sink = {fd, 0};
+
+	/* A 400 KB config.json is not held twice, as a tree and as its text. */
+	emit(&b, j, indent, 0, SIZE_MAX, &sink);
+	if (indent)
+		rg_buf_putc(&b, '\n');
+	if (sink.err == 0 && b.len)
+		sink.err = rg_write_all(fd, b.data, b.len);
+	rg_buf_free(&b);
+	return sink.err;
+}
+
 char *rg_json_brief(const struct rg_json *j)
 {
 	struct rg_buf b = {0};
 
 	/* Only the first 60 bytes are kept: a large array need not be emitted whole. */
-	emit(&b, j, false, 0, 60);
+	emit(&b, j, false, 0, 60, NULL);
 	size_t len = b.len;
 	char *s = rg_buf_steal(&b);
 	if (len > 60) {

@@ -18,6 +18,7 @@
 
 #include "runguard/json.h"
 #include "runguard/util.h"
+#include "json_arena.h"
 
 static void put_u32(struct rg_buf *b, size_t v)
 {
@@ -66,6 +67,7 @@ char *rg_json_pack(const struct rg_json *j, size_t *ret_len)
 struct reader {
 	const char *p, *end;
 	unsigned depth;
+	struct rg_json_arena *arena; /* NULL: malloc */
 };
 
 static bool get_u32(struct reader *r, size_t *ret)
@@ -85,7 +87,9 @@ static char *get_bytes(struct reader *r, size_t *ret_len)
 	size_t len;
 	if (!get_u32(r, &len) || (size_t)(r->end - r->p) < len)
 		return NULL;
-	char *s = rg_xstrndup(r->p, len);
+	char *s = rg_json_arena_alloc(r->arena, len + 1);
+	memcpy(s, r->p, len);
+	s[len] = '\0';
 	r->p += len;
 	*ret_len = len;
 	return s;
@@ -95,19 +99,24 @@ static struct rg_json *unpack(struct reader *r)
 {
 	if (r->p >= r->end || r->depth > RG_JSON_MAX_DEPTH)
 		return NULL;
-	struct rg_json *j = rg_json_new((enum rg_json_type)(unsigned char)*r->p++);
+	enum rg_json_type type = (enum rg_json_type)(unsigned char)*r->p++;
 	size_t n = 0;
 	bool ok = true;
+	if (type == RG_JSON_NUMBER || type == RG_JSON_STRING) {
+		/* Node and text in one allocation (rg_json_new_stringn). */
+		if (!get_u32(r, &n) || (size_t)(r->end - r->p) < n)
+			return NULL;
+		struct rg_json *s = rg_json_arena_string(r->arena, r->p, n, type);
+		r->p += n;
+		return s;
+	}
+	struct rg_json *j = rg_json_arena_node(r->arena, type);
 	r->depth++;
 	switch (j->type) {
-	case RG_JSON_NUMBER:
-	case RG_JSON_STRING:
-		j->u.s.text = get_bytes(r, &j->u.s.len);
-		ok = j->u.s.text != NULL;
-		break;
 	case RG_JSON_ARRAY:
 		ok = get_u32(r, &n) && n <= (size_t)(r->end - r->p);
-		j->u.items = ok && n ? rg_xcalloc(n, sizeof(*j->u.items)) : NULL;
+		j->u.items =
+		    ok && n ? rg_json_arena_alloc(r->arena, n * sizeof(*j->u.items)) : NULL;
 		j->cap = ok ? n : 0;
 		while (ok && j->n < n) {
 			struct rg_json *item = unpack(r);
@@ -118,7 +127,8 @@ static struct rg_json *unpack(struct reader *r)
 		break;
 	case RG_JSON_OBJECT:
 		ok = get_u32(r, &n) && n <= (size_t)(r->end - r->p);
-		j->u.members = ok && n ? rg_xcalloc(n, sizeof(*j->u.members)) : NULL;
+		j->u.members =
+		    ok && n ? rg_json_arena_alloc(r->arena, n * sizeof(*j->u.members)) : NULL;
 		j->cap = ok ? n : 0;
 		while (ok && j->n < n) {
 			size_t key_len = 0;
@@ -126,7 +136,7 @@ static struct rg_json *unpack(struct reader *r)
 			struct rg_json *value = key ? unpack(r) : NULL;
 			ok = value != NULL;
 			if (!ok) {
-				free(key);
+				rg_json_arena_free(key);
 				break;
 			}
 			j->u.members[j->n++] = (struct rg_json_member){key, key_len, value};
@@ -150,7 +160,10 @@ static struct rg_json *unpack(struct reader *r)
 
 struct rg_json *rg_json_unpack(const char *buf, size_t len)
 {
-	struct reader r = {buf, buf + len, 0};
+	/* The embedded profiles are unpacked by a create before its exec: into an
+	 * arena (src/lib/json_arena.h), about eight times the packed size. */
+	struct reader r = {buf, buf + len, 0,
+			   len < SIZE_MAX / 16 ? rg_json_arena_new(8 * len + 4096) : NULL};
 	struct rg_json *j = unpack(&r);
 	if (j && r.p != r.end) {
 		rg_json_free(j);

@@ -73,7 +73,7 @@ char *rg_xasprintf(const char *fmt, ...)
 	return s;
 }
 
-static void rg_buf_reserve(struct rg_buf *b, size_t extra)
+void rg_buf_reserve(struct rg_buf *b, size_t extra)
 {
 	if (b->len + extra + 1 <= b->cap)
 		return;
@@ -82,26 +82,6 @@ static void rg_buf_reserve(struct rg_buf *b, size_t extra)
 		cap *= 2;
 	b->data = rg_xrealloc(b->data, cap);
 	b->cap = cap;
-}
-
-void rg_buf_append(struct rg_buf *b, const char *s, size_t n)
-{
-	rg_buf_reserve(b, n);
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void rg_buf_puts(struct rg_buf *b, const char *s)
-{
-	rg_buf_append(b, s, strlen(s));
-}
-
-void rg_buf_putc(struct rg_buf *b, char c)
-{
-	rg_buf_reserve(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
 }
 
 void rg_buf_put_index(struct rg_buf *b, size_t i)

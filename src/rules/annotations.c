@@ -68,11 +68,7 @@ static int annotations_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, stru
 			continue;
 		rg_rule_record(ctx, path, ann->u.members[i].value, NULL);
 		/* By index: a key with a NUL byte must not be looked up by its prefix. */
-		rg_json_free(ann->u.members[i].value);
-		free(ann->u.members[i].key);
-		memmove(&ann->u.members[i], &ann->u.members[i + 1],
-			(ann->n - i - 1) * sizeof(ann->u.members[0]));
-		ann->n--;
+		rg_json_remove_at(ann, i);
 	}
 	return 0;
 }

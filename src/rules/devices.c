@@ -234,7 +234,7 @@ static void replace_allow_all(struct rg_json *out, const struct rg_json *old, si
 	rg_json_append(out, deny);
 	for (size_t k = 0; k < RG_ARRAY_SIZE(standard); k++) {
 		struct rg_json *add = new_cgroup_rule(true, &standard[k]);
-		snprintf(path, sizeof(path), ".linux.resources.devices[%zu]", out->n);
+		snprintf(path, sizeof(path), ".linux.resources.devices[%zu]", (size_t)out->n);
 		rg_rule_record(ctx, path, NULL, add);
 		rg_json_append(out, add);
 	}

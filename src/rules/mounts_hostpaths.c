@@ -194,6 +194,37 @@ static bool applies(enum list_kind kind, enum rg_hostpath_use use, bool is_writa
  * under a denyExact entry), or with `is_above` the first entry that lies
  * under `path`: a directory above a protected path exposes it. NULL: none.
  */
+/*
+ * rg_path_relate for two normalised absolute paths (rg_path_normalize: one
+ * slash between components, none at the end but in "/"), in one pass over
+ * their bytes: every mount of a pod is related to every protected host
+ * path, some hundred of them.
+ */
+static enum rg_path_relation relate_normalized(const char *p, const char *q)
+{
+	if (p[0] != '/' || q[0] != '/')
+		return rg_path_relate(p, q);
+	for (;;) {
+		while (*p && *p == *q)
+			p++, q++;
+		/* Both have gone past their first byte, the slash: p[-1] and q[-1] exist. */
+		if (!*p && !*q)
+			return RG_PATH_EQUAL;
+		if (!*q)
+			return *p == '/' || q[-1] == '/' ? RG_PATH_BELOW : RG_PATH_APART;
+		if (!*p)
+			return *q == '/' || p[-1] == '/' ? RG_PATH_ABOVE : RG_PATH_APART;
+		/* A "*" component of the pattern matches any one component. */
+		if (p[-1] == '/' && q[-1] == '/' && q[0] == '*' && (q[1] == '/' || !q[1])) {
+			q++;
+			while (*p && *p != '/')
+				p++;
+			continue;
+		}
+		return RG_PATH_APART;
+	}
+}
+
 static const char *find_hit(const struct rg_hostpaths *hp, const char *path,
 			    enum rg_hostpath_use use, bool is_writable, bool is_above)
 {
@@ -201,7 +232,7 @@ static const char *find_hit(const struct rg_hostpaths *hp, const char *path,
 		const struct rg_hostpath_entry *e = &hp->v[i];
 		if (!applies(e->kind, use, is_writable))
 			continue;
-		enum rg_path_relation rel = rg_path_relate(path, e->norm);
+		enum rg_path_relation rel = relate_normalized(path, e->norm);
 		if (is_above
 			? rel == RG_PATH_ABOVE
 			: rel == RG_PATH_EQUAL || (rel == RG_PATH_BELOW && e->kind != LIST_EXACT))

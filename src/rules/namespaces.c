@@ -127,7 +127,7 @@ static int add_namespace(struct rg_json *spec, struct rg_rule_ctx *ctx, const ch
 	struct rg_json *ns = rg_json_new(RG_JSON_OBJECT);
 	rg_json_set(ns, "type", rg_json_new_string(type));
 	rg_json_append(nss, ns);
-	_cleanup_free_ char *path = rg_xasprintf(NS_PATH "[%zu]", nss->n - 1);
+	_cleanup_free_ char *path = rg_xasprintf(NS_PATH "[%zu]", (size_t)nss->n - 1);
 	rg_rule_record(ctx, path, NULL, ns);
 	return 0;
 }

@@ -32,7 +32,9 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "runguard/rule_api.h"
 #include "seccomp_deny_caps.h"
@@ -73,13 +75,27 @@ struct findings {
 
 static bool is_permissive(const char *action)
 {
-	static const char *const denying[] = {"SCMP_ACT_ERRNO", "SCMP_ACT_KILL",
-					      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL_PROCESS",
-					      "SCMP_ACT_TRAP"};
-	for (size_t i = 0; action && i < RG_ARRAY_SIZE(denying); i++)
-		if (rg_streq(action, denying[i]))
-			return false;
-	return true;
+	static const char prefix[] = "SCMP_ACT_";
+	const char *t;
+
+	/* Asked of every entry of profiles with hundreds: by hand, not by strcmp calls. */
+	if (!action)
+		return true;
+	for (size_t i = 0; i < sizeof(prefix) - 1; i++)
+		if (action[i] != prefix[i])
+			return true;
+	t = action + sizeof(prefix) - 1;
+	switch (t[0]) {
+	case 'E':
+		return !rg_streq(t, "ERRNO");
+	case 'K':
+		return !rg_streq(t, "KILL") && !rg_streq(t, "KILL_THREAD") &&
+		       !rg_streq(t, "KILL_PROCESS");
+	case 'T':
+		return !rg_streq(t, "TRAP");
+	default:
+		return true;
+	}
 }
 
 static const char *entry_action(const struct rg_json *e)
@@ -87,18 +103,14 @@ static const char *entry_action(const struct rg_json *e)
 	return rg_json_str(rg_json_get(e, "action"));
 }
 
-static bool has_args(const struct rg_json *e)
-{
-	const struct rg_json *a = rg_json_get(e, "args");
-	return rg_json_is(a, RG_JSON_ARRAY) && a->n > 0;
-}
-
 static bool names_has(const struct rg_json *e, const char *name)
 {
 	const struct rg_json *names = rg_json_get(e, "names");
+	size_t len = strlen(name);
 	for (size_t i = 0; rg_json_is(names, RG_JSON_ARRAY) && i < names->n; i++) {
-		const char *s = rg_json_str(names->u.items[i]);
-		if (s && rg_streq(s, name))
+		const struct rg_json *s = names->u.items[i];
+		if (s->type == RG_JSON_STRING && s->u.s.len == len &&
+		    memcmp(s->u.s.text, name, len) == 0)
 			return true;
 	}
 	return false;
@@ -106,30 +118,49 @@ static bool names_has(const struct rg_json *e, const char *name)
 
 /* ---- reading the profile ---- */
 
-static int check_cond(const struct rg_json *c, const char *file, const char *path,
+/* The path of condition k of entry i, for messages (made only on an error). */
+#define COND_PATH_FMT SC ".syscalls[%zu].args[%zu]"
+
+static int check_cond(const struct rg_json *c, const char *file, size_t i, size_t k,
 		      struct rg_error **err)
 {
 	static const char *const uint_keys[] = {"index", "value", "valueTwo"};
 	unsigned long long v;
 
 	if (!rg_json_is(c, RG_JSON_OBJECT))
-		return rg_error_set(err, EINVAL, "%s: %s: expected an object", file, path);
-	for (size_t k = 0; k < RG_ARRAY_SIZE(uint_keys); k++) {
-		const struct rg_json *j = rg_json_get(c, uint_keys[k]);
+		return rg_error_set(err, EINVAL, "%s: " COND_PATH_FMT ": expected an object", file,
+				    i, k);
+	for (size_t u = 0; u < RG_ARRAY_SIZE(uint_keys); u++) {
+		const struct rg_json *j = rg_json_get(c, uint_keys[u]);
 		if (j && rg_rule_uint64(j, &v) < 0)
-			return rg_error_set(err, EINVAL, "%s: %s.%s: expected an unsigned integer",
-					    file, path, uint_keys[k]);
+			return rg_error_set(
+			    err, EINVAL, "%s: " COND_PATH_FMT ".%s: expected an unsigned integer",
+			    file, i, k, uint_keys[u]);
 	}
 	if (!rg_json_str(rg_json_get(c, "op")))
-		return rg_error_set(err, EINVAL, "%s: %s.op: expected a string", file, path);
+		return rg_error_set(err, EINVAL, "%s: " COND_PATH_FMT ".op: expected a string",
+				    file, i, k);
 	if (rg_rule_uint64(rg_json_get(c, "index"), &v) < 0 || v > 5)
-		return rg_error_set(err, EINVAL, "%s: %s.index: expected an argument index 0-5",
-				    file, path);
+		return rg_error_set(err, EINVAL,
+				    "%s: " COND_PATH_FMT ".index: expected an argument index 0-5",
+				    file, i, k);
 	return 0;
 }
 
-/* Types of what the rule reads: syscalls[], their names, action and args. */
-static int check_entries(const struct rg_json *calls, const char *file, struct rg_error **err)
+/* What the rule needs of one entry, read once: profiles have hundreds of entries. */
+struct entry_sum {
+	const struct rg_json *names; /* the names array, or NULL */
+	bool is_perm; /* permissive action */
+	bool has_args; /* a non-empty args array */
+	bool has_clone; /* names "clone" */
+};
+
+/*
+ * Types of what the rule reads: syscalls[], their names, action and args;
+ * sums[i] (calls->n of them) gets what entry i is, in the same pass.
+ */
+static int check_entries(const struct rg_json *calls, const char *file, struct entry_sum *sums,
+			 struct rg_error **err)
 {
 	for (size_t i = 0; i < calls->n; i++) {
 		const struct rg_json *e = calls->u.items[i];
@@ -159,11 +190,17 @@ static int check_entries(const struct rg_json *calls, const char *file, struct r
 					    "%s: " SC ".syscalls[%zu].args: expected an array",
 					    file, i);
 		for (size_t k = 0; rg_json_is(args, RG_JSON_ARRAY) && k < args->n; k++) {
-			char path[80];
-			snprintf(path, sizeof(path), SC ".syscalls[%zu].args[%zu]", i, k);
-			int r = check_cond(args->u.items[k], file, path, err);
+			int r = check_cond(args->u.items[k], file, i, k, err);
 			if (r < 0)
 				return r;
+		}
+		struct entry_sum *v = &sums[i];
+		v->is_perm = is_permissive(rg_json_str(act));
+		v->has_args = rg_json_is(args, RG_JSON_ARRAY) && args->n > 0;
+		v->names = rg_json_is(names, RG_JSON_ARRAY) ? names : NULL;
+		for (size_t k = 0; v->names && k < names->n && !v->has_clone; k++) {
+			const struct rg_json *n = names->u.items[k];
+			v->has_clone = n->u.s.len == 5 && memcmp(n->u.s.text, "clone", 5) == 0;
 		}
 	}
 	return 0;
@@ -185,30 +222,99 @@ struct name_fate {
 	bool is_covered;
 };
 
-/*
- * Fills in the fates of names[0..n) in one pass over the entries (a
- * profile written one entry per syscall has hundreds of them).
- */
-static void name_fates(const struct rg_json *calls, struct name_fate *names, size_t n)
+static int cmp_str(const void *a, const void *b)
 {
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_fate(const void *a, const void *b)
+{
+	return strcmp((*(const struct name_fate *const *)a)->name,
+		      (*(const struct name_fate *const *)b)->name);
+}
+
+/* The deny list's names, sorted for binary search (borrowed), and whether clone is judged. */
+struct deny_set {
+	const char **names;
+	size_t n;
+	bool is_clone_on;
+};
+
+static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool is_clone_on)
+{
+	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny);
+	s->names = rg_xcalloc(n + 1, sizeof(*s->names));
+	s->n = 0;
+	s->is_clone_on = is_clone_on;
+	for (size_t i = 0; i < n; i++) {
+		const char *d = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
+		if (d)
+			s->names[s->n++] = d;
+	}
+	qsort(s->names, s->n, sizeof(*s->names), cmp_str);
+	/* Each name once: a name's position is then its own (find's first-seen test). */
+	size_t u = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (u == 0 || strcmp(s->names[u - 1], s->names[i]) != 0)
+			s->names[u++] = s->names[i];
+	s->n = u;
+}
+
+/* Position of name in the set, or -1. */
+static ssize_t deny_set_find(const struct deny_set *s, const char *name)
+{
+	const char **hit =
+	    name && s->n ? bsearch(&name, s->names, s->n, sizeof(*s->names), cmp_str) : NULL;
+	return hit ? hit - s->names : -1;
+}
+
+static bool is_denied_name(const char *name, const struct deny_set *s)
+{
+	if (!name)
+		return false;
+	if (s->is_clone_on && rg_streq(name, "clone3"))
+		return true;
+	return s->n && bsearch(&name, s->names, s->n, sizeof(*s->names), cmp_str);
+}
+
+static bool names_denied(const struct rg_json *names, const struct deny_set *deny)
+{
+	for (size_t i = 0; names && i < names->n; i++)
+		if (is_denied_name(rg_json_str(names->u.items[i]), deny))
+			return true;
+	return false;
+}
+
+/*
+ * Fills in the fates of names[0..n) (distinct names) in one pass over the
+ * entries (a profile written one entry per syscall has hundreds of them),
+ * each name of an entry looked up by binary search.
+ */
+static void name_fates(const struct rg_json *calls, const struct entry_sum *sums,
+		       struct name_fate *names, size_t n)
+{
+	_cleanup_free_ struct name_fate **sorted = rg_xcalloc(n + 1, sizeof(*sorted));
+	for (size_t d = 0; d < n; d++)
+		sorted[d] = &names[d];
+	qsort(sorted, n, sizeof(*sorted), cmp_fate);
 	for (size_t i = 0; i < calls->n; i++) {
-		const struct rg_json *e = calls->u.items[i];
-		const struct rg_json *list = rg_json_get(e, "names");
-		if (!rg_json_is(list, RG_JSON_ARRAY) || list->n == 0)
+		const struct rg_json *list = sums[i].names;
+		if (!list || list->n == 0)
 			continue;
-		bool is_perm = is_permissive(entry_action(e));
-		if (!is_perm && has_args(e))
+		bool is_perm = sums[i].is_perm;
+		if (!is_perm && sums[i].has_args)
 			continue;
 		for (size_t k = 0; k < list->n; k++) {
-			const char *s = rg_json_str(list->u.items[k]);
-			for (size_t d = 0; s && d < n; d++) {
-				if (names[d].name[0] != s[0] || !rg_streq(names[d].name, s))
-					continue;
-				if (is_perm)
-					names[d].is_allowed = true;
-				else
-					names[d].is_covered = true;
-			}
+			struct name_fate key = {.name = rg_json_str(list->u.items[k])};
+			const struct name_fate *pk = &key;
+			struct name_fate **hit =
+			    key.name ? bsearch(&pk, sorted, n, sizeof(*sorted), cmp_fate) : NULL;
+			if (!hit)
+				continue;
+			if (is_perm)
+				(*hit)->is_allowed = true;
+			else
+				(*hit)->is_covered = true;
 		}
 	}
 }
@@ -339,16 +445,16 @@ static bool is_clone_entry_open(const struct rg_json *e, unsigned idx)
 }
 
 /* A denying entry for clone that is unconditional or exactly our CLONE_NEWUSER rule. */
-static bool is_clone_covered(const struct rg_json *calls, unsigned idx)
+static bool is_clone_covered(const struct rg_json *calls, const struct entry_sum *sums,
+			     unsigned idx)
 {
-	_cleanup_json_ struct rg_json *want = newuser_cond(idx, NEWUSER);
 	for (size_t i = 0; i < calls->n; i++) {
 		const struct rg_json *e = calls->u.items[i];
-		const struct rg_json *args = rg_json_get(e, "args");
-		if (is_permissive(entry_action(e)) || !names_has(e, "clone"))
+		if (sums[i].is_perm || !sums[i].has_clone)
 			continue;
-		if (!has_args(e))
+		if (!sums[i].has_args)
 			return true;
+		const struct rg_json *args = rg_json_get(e, "args");
 		if (args->n == 1 && cond_u64(args->u.items[0], "index") == idx &&
 		    rg_streq(rg_json_str(rg_json_get(args->u.items[0], "op")),
 			     "SCMP_CMP_MASKED_EQ") &&
@@ -373,25 +479,28 @@ static void note(struct findings *f, const char *what)
 	f->is_any = true;
 }
 
-static void find(const struct rg_json *calls, bool is_default_open, const struct rg_json *deny,
-		 bool is_clone_on, unsigned idx, struct findings *f)
+static void find(const struct rg_json *calls, const struct entry_sum *sums, bool is_default_open,
+		 const struct rg_json *deny, const struct deny_set *set, bool is_clone_on,
+		 unsigned idx, struct findings *f)
 {
 	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny), m = 0;
 	_cleanup_free_ struct name_fate *fates = rg_xcalloc(n + 1, sizeof(*fates));
+	_cleanup_free_ bool *is_seen = rg_xcalloc(set->n + 1, sizeof(*is_seen));
 
 	f->names = rg_xcalloc(n + 1, sizeof(*f->names));
+	/* The deny list's names in its order, each once. */
 	for (size_t i = 0; i < n; i++) {
 		const char *name = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
-		bool is_seen = !name;
-		for (size_t k = 0; k < m && !is_seen; k++)
-			is_seen = rg_streq(name, fates[k].name);
-		if (!is_seen)
-			fates[m++].name = name;
+		ssize_t at = deny_set_find(set, name);
+		if (at < 0 || is_seen[at])
+			continue;
+		is_seen[at] = true;
+		fates[m++].name = name;
 	}
 	/* clone3 last: it is reported apart from the list. */
 	size_t clone3 = m;
 	fates[m++].name = "clone3";
-	name_fates(calls, fates, m);
+	name_fates(calls, sums, fates, m);
 	for (size_t i = 0; i < clone3; i++) {
 		const struct name_fate *x = &fates[i];
 		if (!x->is_allowed && (!is_default_open || x->is_covered))
@@ -402,9 +511,10 @@ static void find(const struct rg_json *calls, bool is_default_open, const struct
 	}
 	if (!is_clone_on)
 		return;
-	bool is_clone_covered_ = is_clone_covered(calls, idx);
+	bool is_clone_covered_ = is_clone_covered(calls, sums, idx);
 	for (size_t i = 0; i < calls->n && !f->is_clone_open; i++)
-		f->is_clone_open = is_clone_entry_open(calls->u.items[i], idx);
+		f->is_clone_open = sums[i].is_perm && sums[i].has_clone &&
+				   is_clone_entry_open(calls->u.items[i], idx);
 	if (is_default_open && !is_clone_covered_)
 		f->is_clone_open = true;
 	if (f->is_clone_open) {
@@ -418,27 +528,12 @@ static void find(const struct rg_json *calls, bool is_default_open, const struct
 	}
 }
 
-static bool is_denied_name(const char *name, const struct rg_json *deny, bool is_clone_on)
-{
-	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny);
-	if (!name)
-		return false;
-	if (is_clone_on && rg_streq(name, "clone3"))
-		return true;
-	for (size_t i = 0; i < n; i++) {
-		const char *d = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
-		if (d && rg_streq(name, d))
-			return true;
-	}
-	return false;
-}
-
 /*
  * The fixed replacement(s) of permissive entry e, appended to out: names on
  * the deny list removed (the entry dropped when none is left), clone split
  * out and narrowed when it lets CLONE_NEWUSER through.
  */
-static void fix_entry(const struct rg_json *e, const struct rg_json *deny, bool is_clone_on,
+static void fix_entry(const struct rg_json *e, const struct deny_set *deny, bool is_clone_on,
 		      unsigned idx, struct rg_json *out)
 {
 	struct rg_json *copy = rg_json_clone(e);
@@ -448,8 +543,7 @@ static void fix_entry(const struct rg_json *e, const struct rg_json *deny, bool 
 
 	for (size_t i = rg_json_is(names, RG_JSON_ARRAY) ? names->n : 0; i-- > 0;) {
 		const char *n = rg_json_str(names->u.items[i]);
-		if (is_denied_name(n, deny, is_clone_on) ||
-		    (is_clone_open && n && rg_streq(n, "clone"))) {
+		if (is_denied_name(n, deny) || (is_clone_open && n && rg_streq(n, "clone"))) {
 			rg_json_array_remove(names, i);
 			is_removed = true;
 		}
@@ -463,17 +557,6 @@ static void fix_entry(const struct rg_json *e, const struct rg_json *deny, bool 
 		_cleanup_json_ struct rg_json *only = clone_only(e);
 		fix_clone_entry(only, idx, out);
 	}
-}
-
-/* Would fix_entry change the permissive entry e? */
-static bool needs_fix(const struct rg_json *e, const struct rg_json *deny, bool is_clone_on,
-		      unsigned idx)
-{
-	const struct rg_json *names = rg_json_get(e, "names");
-	for (size_t i = 0; rg_json_is(names, RG_JSON_ARRAY) && i < names->n; i++)
-		if (is_denied_name(rg_json_str(names->u.items[i]), deny, is_clone_on))
-			return true;
-	return is_clone_on && is_clone_entry_open(e, idx);
 }
 
 static struct rg_json *errno_entry(const char **names, size_t n, int errnum)
@@ -500,15 +583,20 @@ static void record_entry(struct rg_rule_ctx *ctx, size_t i, const struct rg_json
 }
 
 /* Rewrites the permissive entries and appends the denying ones. */
-static void fix(struct rg_json *sc, struct rg_json *calls, const struct findings *f,
-		const struct rg_json *deny, bool is_clone_on, unsigned idx, struct rg_rule_ctx *ctx)
+static void fix(struct rg_json *sc, struct rg_json *calls, const struct entry_sum *sums,
+		const struct findings *f, const struct deny_set *deny, bool is_clone_on,
+		unsigned idx, struct rg_rule_ctx *ctx)
 {
 	struct rg_json *out = rg_json_new(RG_JSON_ARRAY);
 
 	/* Entries that stay as they are move into out; the others are replaced. */
 	for (size_t i = 0; i < calls->n; i++) {
 		struct rg_json *e = calls->u.items[i];
-		if (!is_permissive(entry_action(e)) || !needs_fix(e, deny, is_clone_on, idx)) {
+		/* A permissive entry naming something denied, or letting clone through. */
+		bool is_fixed = sums[i].is_perm &&
+				(names_denied(sums[i].names, deny) ||
+				 (is_clone_on && sums[i].has_clone && is_clone_entry_open(e, idx)));
+		if (!is_fixed) {
 			rg_json_append(out, e);
 			continue;
 		}
@@ -568,11 +656,6 @@ static int get_profile(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_
 	if (calls && calls->type != RG_JSON_NULL && calls->type != RG_JSON_ARRAY)
 		return rg_error_set(err, EINVAL, "%s: " SC ".syscalls: expected an array, got %s",
 				    ctx->file, rg_json_type_name(calls->type));
-	if (rg_json_is(calls, RG_JSON_ARRAY)) {
-		int r = check_entries(calls, ctx->file, err);
-		if (r < 0)
-			return r;
-	}
 	*ret_sc = rg_json_is(sc, RG_JSON_OBJECT) ? sc : NULL;
 	*ret_def = rg_json_str(def);
 	return 0;
@@ -629,6 +712,10 @@ static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, str
 	const struct rg_json *calls = rg_json_get(sc, "syscalls");
 	if (!rg_json_is(calls, RG_JSON_ARRAY))
 		calls = none;
+	_cleanup_free_ struct entry_sum *sums = rg_xcalloc(calls->n + 1, sizeof(*sums));
+	r = check_entries(calls, ctx->file, sums, err);
+	if (r < 0)
+		return r;
 	/*
 	 * No profile, or runc's "disabled" (no default action, no syscalls):
 	 * no filter to hold to the set. Filling that gap is the seccomp rule's
@@ -652,7 +739,9 @@ static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, str
 	/* An empty default action with rules fails in runc; read it as allowing. */
 	bool is_default_open = is_permissive(def);
 	struct findings f = {0};
-	find(calls, is_default_open, deny, is_clone_on, idx, &f);
+	struct deny_set set;
+	deny_set_init(&set, deny, is_clone_on);
+	find(calls, sums, is_default_open, deny, &set, is_clone_on, idx, &f);
 	if (f.is_any &&
 	    rg_rule_may_fix(ctx, SC, "seccomp profile permits syscalls that must be denied: %s",
 			    f.list.data)) {
@@ -664,8 +753,10 @@ static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, str
 		}
 		if (!rg_json_is(rg_json_get(sc, "syscalls"), RG_JSON_ARRAY))
 			rg_json_set(sc, "syscalls", rg_json_new(RG_JSON_ARRAY));
-		fix(sc, rg_json_get(sc, "syscalls"), &f, deny, is_clone_on, idx, ctx);
+		/* calls is that array (or the empty `none`, and the array new and empty). */
+		fix(sc, rg_json_get(sc, "syscalls"), sums, &f, &set, is_clone_on, idx, ctx);
 	}
+	free(set.names);
 	rg_buf_free(&f.list);
 	free(f.names);
 	return r;

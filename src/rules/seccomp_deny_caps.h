@@ -14,7 +14,7 @@
  * it never allows that do nothing without CAP_SYS_ADMIN. clone and clone3
  * are never listed (they start every process; seccompDeny handles their
  * CLONE_NEWUSER use). Names already in `out` are not repeated.
- * 0, or -EINVAL with *err when the embedded profile cannot be read.
+ * The profile's tables are made at build time: returns 0.
  */
 int rg_seccomp_cap_only_names(const struct rg_json *bounding, struct rg_json *out,
 			      struct rg_error **err);

@@ -73,16 +73,6 @@ static bool is_allowed(const struct rg_json *allow, const char *key, size_t len)
 	return false;
 }
 
-/* By index: a key may hold a NUL that rg_json_remove() could not name. */
-static void remove_member(struct rg_json *obj, size_t i)
-{
-	free(obj->u.members[i].key);
-	rg_json_free(obj->u.members[i].value);
-	memmove(&obj->u.members[i], &obj->u.members[i + 1],
-		(obj->n - i - 1) * sizeof(obj->u.members[0]));
-	obj->n--;
-}
-
 static int sysctls_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct rg_error **err)
 {
 	const struct rg_json *allow = rg_json_get(ctx->settings, "allow");
@@ -125,7 +115,7 @@ static int sysctls_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, struct r
 		    &(struct rg_json){.type = RG_JSON_STRING, .u.s = {m->key, m->key_len}});
 		_cleanup_free_ char *path = rg_xasprintf(".linux.sysctl[%s]", k);
 		rg_rule_record(ctx, path, m->value, NULL);
-		remove_member(sysctl, i);
+		rg_json_remove_at(sysctl, i);
 	}
 	return 0;
 }

@@ -124,7 +124,7 @@ static int read_map(const struct rg_json *spec, struct idmap *map, struct rg_rul
 				    where, rg_json_type_name(maps->type));
 	if (maps->n > MAX_EXTENTS) {
 		rg_report_violation(ctx->report, ctx->rule, where,
-				    "%zu ranges: the kernel accepts at most %d", maps->n,
+				    "%zu ranges: the kernel accepts at most %d", (size_t)maps->n,
 				    MAX_EXTENTS);
 		return 1;
 	}
