@@ -26,7 +26,9 @@ MIRROR=${RG_HOSTS_MIRROR:-http://deb.debian.org/debian}
 mkdir -p "$CACHE"
 cd "$CACHE"
 
-log() { printf 'hosts-build: %s\n' "$*" >&2; }
+T0=$SECONDS
+# log MSG: progress on stderr, with the seconds since the build started.
+log() { printf 'hosts-build: [%3d s] %s\n' "$((SECONDS - T0))" "$*" >&2; }
 
 GUEST_PACKAGES=runc,crun,busybox-static,selinux-policy-default,policycoreutils,apparmor,libyajl2,libseccomp2,libcap2,libselinux1,jq,bats,util-linux,procps,kmod,libcap2-bin,diffutils
 
@@ -59,6 +61,7 @@ mod_order() {
 	mods+=("$f")
 }
 if [[ ! -s initrd.img ]]; then
+	log "initramfs"
 	for m in virtio_pci virtio_blk crc32c_generic ext4; do mod_order "$m"; done
 	rm -rf initrd.tmp && mkdir -p initrd.tmp/{bin,dev,proc,sys,newroot,mod}
 	cp /bin/busybox initrd.tmp/bin/busybox
@@ -130,8 +133,10 @@ mkdir -p "$R/sys/fs/cgroup" "$R/var/lib/containers"
 
 # SELinux labels, as the policy's file_contexts gives them; the build host
 # needs no SELinux for this (setfiles -r writes the xattrs).
+log "labelling (setfiles)"
 setfiles -F -r "$R" "$R/etc/selinux/default/contexts/files/file_contexts" "$R" >/dev/null 2>&1 || true
 
+log "disk image (mkfs.ext4 -d)"
 size=$(du -sm "$R" | awk '{ print int($1 * 1.3) + 512 }')
 rm -f disk.img
 mkfs.ext4 -q -F -L rg-guest -d "$R" disk.img "${size}M"

@@ -19,7 +19,14 @@ t() {
 	local name=$1 out rc t0=$SECONDS
 	shift
 	tap_n=$((tap_n + 1))
-	out=$("$@" 2>&1)
+	# Any fail() fails the test, not only the last command's status.
+	out=$(
+		failed=
+		"$@" 2>&1
+		r=$?
+		[[ -z $failed ]] || r=1
+		exit $r
+	)
 	rc=$?
 	echo "# $((SECONDS - t0)) s"
 	if [[ $rc -eq 0 ]]; then
@@ -31,8 +38,11 @@ t() {
 }
 done_testing() { echo "1..$tap_n"; }
 
+# fail MSG: says what failed and fails the test being run (see t), whatever
+# the test function returns after it.
 fail() {
 	echo "FAIL: $*"
+	failed=1
 	return 1
 }
 
