@@ -141,6 +141,12 @@ void rg_selinux_on_delete(const struct rg_cli *cli, char *const argv[], const ch
  */
 int rg_selinux_label_handover(int fd, const char *runtime, char **ret_how, struct rg_error **err);
 
+/*
+ * The SELinux labels of runguard's executable and of runtime's (owned), for
+ * doctor. -1 when SELinux is off or a label cannot be read.
+ */
+int rg_selinux_exe_labels(const char *runtime, char **ret_self, char **ret_runtime);
+
 /* The runtime's state directory: root made absolute, or runc's/crun's default. Caller frees. */
 char *rg_selinux_runtime_root(const char *root, const char *runtime);
 

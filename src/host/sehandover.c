@@ -96,3 +96,14 @@ int rg_selinux_label_handover(int fd, const char *runtime, char **ret_how, struc
 					self, runtime, dom, want);
 	return 0;
 }
+
+int rg_selinux_exe_labels(const char *runtime, char **ret_self, char **ret_runtime)
+{
+	_cleanup_con_ char *self = NULL, *rt = NULL;
+	if (is_selinux_enabled() != 1 || getfilecon_raw("/proc/self/exe", &self) < 0 ||
+	    getfilecon_raw(runtime, &rt) < 0)
+		return -1;
+	*ret_self = rg_xstrdup(self);
+	*ret_runtime = rg_xstrdup(rt);
+	return 0;
+}

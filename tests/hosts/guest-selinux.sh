@@ -30,6 +30,11 @@ enforcing() {
 	out=$("$RG" doctor 2>&1)
 	echo "$out" | grep -i selinux
 	grep -qiE '^(ok|info) +kernel: SELinux: enforcing' <<<"$out" || fail "doctor does not report enforcing"
+	# runguard (bin_t) runs in the domain it is started in, runc in container_engine_t
+	grep -qE '^ok +kernel: SELinux: runguard runs as [^ ]+, [^ ]+/runc as [^ ]+:container_engine_t:[^ ]+: .* labelled [^ ]+:container_engine_tmpfs_t:' <<<"$out" ||
+		fail "doctor does not say how the files handed to runc are labelled"
+	grep -qE '^info +kernel: SELinux: runguard.s executable is [^ ]+:bin_t:[^ ]+, [^ ]+/runc is [^ ]+:container_engine_exec_t:' <<<"$out" ||
+		fail "doctor does not report the executables' different labels"
 }
 
 labels() {
