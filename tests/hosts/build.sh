@@ -99,8 +99,12 @@ if [[ ! -d rootfs ]]; then
 	debootstrap --foreign --variant=minbase --include="$GUEST_PACKAGES" bookworm rootfs.tmp "$MIRROR" \
 		>debootstrap.log 2>&1 || { tail -20 debootstrap.log >&2; exit 1; }
 	log "debootstrap: configure (second stage)"
+	# dpkg without an fsync per file: a tree from a failed build is thrown away
+	mkdir -p rootfs.tmp/etc/dpkg/dpkg.cfg.d
+	echo force-unsafe-io >rootfs.tmp/etc/dpkg/dpkg.cfg.d/rg-unsafe-io
 	chroot rootfs.tmp /debootstrap/debootstrap --second-stage >>debootstrap.log 2>&1 ||
 		{ tail -20 debootstrap.log >&2; exit 1; }
+	rm -f rootfs.tmp/etc/dpkg/dpkg.cfg.d/rg-unsafe-io
 	rm -rf rootfs.tmp/var/cache/apt/archives/*.deb rootfs.tmp/var/lib/apt/lists/* \
 		rootfs.tmp/usr/share/doc/* rootfs.tmp/usr/share/man/* rootfs.tmp/usr/share/locale/*
 	mv rootfs.tmp rootfs
