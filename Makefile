@@ -288,6 +288,13 @@ install: $(INSTALL_BIN)
 	install -D -m 0644 doc/runguard.8 $(DESTDIR)$(MANDIR)/man8/runguard.8
 	install -D -m 0644 profiles/apparmor/runguard-default \
 		$(DESTDIR)$(DATADIR)/apparmor/runguard-default
+	@# SELinux: runguard runs in its caller's domain (README: SELinux).
+	@if [ -z "$(DESTDIR)" ] && [ -e /sys/fs/selinux/enforce ]; then \
+		echo "SELinux: $(BINDIR)/runguard runs in its caller's domain and labels the" \
+			"files it hands the runtime for the runtime's (runguard doctor checks it);" \
+			"to run it in the runtime's domain instead: semanage fcontext -a -t" \
+			"container_engine_exec_t $(BINDIR)/runguard && restorecon $(BINDIR)/runguard"; \
+	fi
 
 install-config:
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/runguard/config.json ]; then \

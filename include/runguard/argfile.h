@@ -37,10 +37,13 @@ int rg_argfile_read_fd(int fd, const char *name, size_t cap, char **ret, size_t 
 /*
  * A memfd named `name` holding text[0..len), sealed against any change
  * (write, grow, shrink, further seals), offset 0, at an fd number >= min_fd,
- * O_CLOEXEC. *ret_fd is the caller's to close. Returns 0 or a negative errno.
+ * O_CLOEXEC, labelled under SELinux so that `runtime` (the path about to be
+ * exec'd; NULL: no label) may read it in the domain it will run in
+ * (rg_selinux_label_handover). *ret_fd is the caller's to close. Returns 0
+ * or a negative errno.
  */
-int rg_argfile_sealed(const char *name, const char *text, size_t len, int min_fd, int *ret_fd,
-		      struct rg_error **err);
+int rg_argfile_sealed(const char *name, const char *text, size_t len, int min_fd,
+		      const char *runtime, int *ret_fd, struct rg_error **err);
 
 /*
  * Hands fd (from rg_argfile_sealed) to the runtime: clears its O_CLOEXEC

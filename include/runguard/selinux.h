@@ -104,6 +104,24 @@ void rg_selinux_host_free(struct rg_selinux_host *sh);
  */
 void rg_selinux_on_delete(const struct rg_cli *cli, char *const argv[], const char *runtime);
 
+/*
+ * Under SELinux, labels fd (a memfd runguard made to hand to the real runtime
+ * by fd) so that `runtime`'s domain may read and write it when exec'ing
+ * runtime changes domain: the label the policy gives a file that domain makes
+ * there (see src/host/sehandover.c). Nothing happens without SELinux or
+ * without a domain change. 0 on success, with *ret_how (if ret_how; owned,
+ * NULL when nothing was needed) saying what was done; negative errno with
+ * *err when the label could not be had or set (the message says how to label
+ * runguard like the runtime instead).
+ */
+int rg_selinux_label_handover(int fd, const char *runtime, char **ret_how, struct rg_error **err);
+
+/*
+ * The SELinux labels of runguard's executable and of runtime's (owned), for
+ * doctor. -1 when SELinux is off or a label cannot be read.
+ */
+int rg_selinux_exe_labels(const char *runtime, char **ret_self, char **ret_runtime);
+
 /* The runtime's state directory: root made absolute, or runc's/crun's default. Caller frees. */
 char *rg_selinux_runtime_root(const char *root, const char *runtime);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -429,6 +430,44 @@ static const char *cgroup_mode(void)
 	return "v1 (legacy)";
 }
 
+/*
+ * Whether the runtime may use the memfds runguard hands it (exec's state,
+ * exec -p, update -r) in the domain it runs in, tried on a memfd made here:
+ * from the domain doctor runs in, which is the engine's only when doctor is
+ * started the way the engine starts runguard. And the executables' labels:
+ * alike, runguard runs in the runtime's domain when an engine starts it.
+ */
+static void check_selinux_handover(struct rg_doctor *d)
+{
+	struct rg_error *err = NULL;
+	_cleanup_free_ char *how = NULL, *self = NULL, *rt = NULL;
+
+	if (!d->runtime)
+		return;
+	_cleanup_close_ int fd = memfd_create("runguard-doctor", MFD_CLOEXEC);
+	if (fd < 0 || rg_selinux_label_handover(fd, d->runtime, &how, &err) < 0) {
+		rg_doctor_check(d, "kernel", RG_DOCTOR_FAIL,
+				"SELinux: %s: exec and update through runguard fail here",
+				err ? err->msg : strerror(errno));
+		rg_error_free(err);
+	} else if (how) {
+		rg_doctor_check(d, "kernel", RG_DOCTOR_OK, "SELinux: %s", how);
+	} else {
+		rg_doctor_check(d, "kernel", RG_DOCTOR_OK,
+				"SELinux: runguard and %s run in one domain: the files runguard "
+				"hands it need no label",
+				d->runtime);
+	}
+	if (rg_selinux_exe_labels(d->runtime, &self, &rt) == 0 && !rg_streq(self, rt))
+		rg_doctor_check(
+		    d, "kernel", RG_DOCTOR_INFO,
+		    "SELinux: runguard's executable is %s, %s is %s: started by init or a "
+		    "user, runguard runs in its caller's domain and the runtime in another (the "
+		    "files handed over are relabelled, as above); label runguard like the runtime "
+		    "to keep one domain (README: SELinux)",
+		    self, d->runtime, rt);
+}
+
 static void check_kernel(struct rg_doctor *d)
 {
 	struct rg_json *j = rg_json_new(RG_JSON_OBJECT);
@@ -468,6 +507,7 @@ static void check_kernel(struct rg_doctor *d)
 					"SELinux: container contexts %s, %s (%s)", sh.process_label,
 					sh.file_label ? sh.file_label : "-", sh.contexts_path);
 		rg_selinux_host_free(&sh);
+		check_selinux_handover(d);
 	}
 
 	bool aa = rg_host_apparmor_enabled(NULL) == 1;

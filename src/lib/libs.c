@@ -168,3 +168,13 @@ int is_selinux_enabled(void)
 FORWARD(RG_LIB_SELINUX, int, security_getenforce, (void), ())
 FORWARD(RG_LIB_SELINUX, const char *, selinux_lxc_contexts_path, (void), ())
 FORWARD(RG_LIB_SELINUX, int, security_check_context, (const char *context), (context))
+/* src/host/sehandover.c: the label of the files handed to the runtime. */
+FORWARD(RG_LIB_SELINUX, int, getcon_raw, (char **con), (con))
+FORWARD(RG_LIB_SELINUX, int, getfilecon_raw, (const char *path, char **con), (path, con))
+FORWARD(RG_LIB_SELINUX, int, fgetfilecon_raw, (int fd, char **con), (fd, con))
+FORWARD(RG_LIB_SELINUX, int, fsetfilecon_raw, (int fd, const char *con), (fd, con))
+FORWARD(RG_LIB_SELINUX, int, security_compute_create_raw,
+	(const char *scon, const char *tcon, security_class_t tclass, char **newcon),
+	(scon, tcon, tclass, newcon))
+FORWARD(RG_LIB_SELINUX, security_class_t, string_to_security_class, (const char *name), (name))
+FORWARD(RG_LIB_SELINUX, void, freecon, (char *con), (con))

@@ -10,6 +10,7 @@
 
 #include "runguard/argfile.h"
 #include "runguard/fileio.h"
+#include "runguard/selinux.h"
 #include "runguard/util.h"
 
 int rg_argfile_read_fd(int fd, const char *name, size_t cap, char **ret, size_t *ret_len,
@@ -68,8 +69,8 @@ int rg_argfile_read(const char *path, const char *what, size_t cap, char **ret, 
 	return rg_argfile_read_fd(fd, name, cap, ret, ret_len, err);
 }
 
-int rg_argfile_sealed(const char *name, const char *text, size_t len, int min_fd, int *ret_fd,
-		      struct rg_error **err)
+int rg_argfile_sealed(const char *name, const char *text, size_t len, int min_fd,
+		      const char *runtime, int *ret_fd, struct rg_error **err)
 {
 	_cleanup_close_ int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
@@ -80,6 +81,9 @@ int rg_argfile_sealed(const char *name, const char *text, size_t len, int min_fd
 	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0 ||
 	    lseek(fd, 0, SEEK_SET) < 0)
 		return rg_error_set(err, errno, "%s: sealing the memfd: %s", name, strerror(errno));
+	r = rg_selinux_label_handover(fd, runtime, NULL, err);
+	if (r < 0)
+		return r;
 	if (fd < min_fd) {
 		/* Above the fds the caller hands on to the container (--preserve-fds). */
 		int high = fcntl(fd, F_DUPFD_CLOEXEC, min_fd);

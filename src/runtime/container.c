@@ -16,6 +16,7 @@
 #include "runguard/argfile.h"
 #include "runguard/container.h"
 #include "runguard/runtime.h"
+#include "runguard/selinux.h"
 #include "runguard/spec.h"
 #include "runguard/util.h"
 
@@ -85,6 +86,12 @@ static int run_state(const char *runtime, const struct rg_cli *cli, char **ret_o
 	_cleanup_close_ int errfd = memfd_create("runguard-state-err", MFD_CLOEXEC);
 	if (out < 0 || errfd < 0)
 		return rg_error_set(err, errno, "memfd_create: %s", strerror(errno));
+	/* The runtime writes them, maybe in another SELinux domain. */
+	int r = rg_selinux_label_handover(out, runtime, NULL, err);
+	if (r == 0)
+		r = rg_selinux_label_handover(errfd, runtime, NULL, err);
+	if (r < 0)
+		return r;
 	const char *argv[8];
 	int n = 0;
 	argv[n++] = runtime;

@@ -413,8 +413,8 @@ static int first_free_fd(const struct rg_cli_flag *flags, size_t n)
 
 /* Hands the runtime the process it is to run: what was read, or the enforced tree. */
 static int deliver_process(const char *text, size_t len, const struct rg_json *enforced,
-			   const struct rg_cli_flag *flags, size_t n, struct rg_argv *a,
-			   struct rg_error **err)
+			   const struct rg_cli_flag *flags, size_t n, const char *runtime,
+			   struct rg_argv *a, struct rg_error **err)
 {
 	_cleanup_free_ char *out = NULL;
 	int fd = -1;
@@ -426,7 +426,8 @@ static int deliver_process(const char *text, size_t len, const struct rg_json *e
 		out[len] = '\0';
 		text = out;
 	}
-	int r = rg_argfile_sealed("runguard-process", text, len, first_free_fd(flags, n), &fd, err);
+	int r = rg_argfile_sealed("runguard-process", text, len, first_free_fd(flags, n), runtime,
+				  &fd, err);
 	if (r < 0)
 		return r;
 	r = rg_argfile_hand_over(a, rg_argfile_flag(flags, n, "process"), fd, err);
@@ -495,7 +496,7 @@ int rg_execproc_guard(const struct rg_cli *cli, int argc, char *const argv[],
 	if (r == 0 && cli->process)
 		r = deliver_process(
 		    text, len, is_apply && d->report.n_changes > n_flag_changes ? process : NULL,
-		    flags, n, ret_argv, err);
+		    flags, n, runtime, ret_argv, err);
 out:
 	if (r < 0 && !rg_streq(d->verdict, "rejected"))
 		d->verdict = "error";

@@ -561,7 +561,7 @@ static int load_resources(const char *path, struct resources_input *in, struct r
  * read, or the enforced JSON when a fix changed it.
  */
 static int deliver_resources(struct resources_input *in, bool is_changed,
-			     const struct rg_cli_flag *flag, struct rg_argv *a,
+			     const struct rg_cli_flag *flag, const char *runtime, struct rg_argv *a,
 			     struct rg_error **err)
 {
 	size_t len = in->len;
@@ -574,7 +574,8 @@ static int deliver_resources(struct resources_input *in, bool is_changed,
 		text[len++] = '\n';
 		text[len] = '\0';
 	}
-	int r = rg_argfile_sealed("runguard-resources", text ? text : in->text, len, 3, &fd, err);
+	int r = rg_argfile_sealed("runguard-resources", text ? text : in->text, len, 3, runtime,
+				  &fd, err);
 	if (r < 0)
 		return r;
 	if (!in->is_stdin) {
@@ -625,7 +626,8 @@ int rg_update_guard(const struct rg_cli *cli, int argc, char *const argv[],
 	}
 	if (r == 0 && cli->resources)
 		r = deliver_resources(&in, is_apply && d->report.n_changes > n_flag_changes,
-				      rg_argfile_flag(flags, n, "resources"), ret_argv, err);
+				      rg_argfile_flag(flags, n, "resources"), runtime, ret_argv,
+				      err);
 out:
 	if (r < 0 && !rg_streq(d->verdict, "rejected"))
 		d->verdict = "error";

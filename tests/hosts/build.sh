@@ -26,11 +26,15 @@ MIRROR=${RG_HOSTS_MIRROR:-http://deb.debian.org/debian}
 mkdir -p "$CACHE"
 cd "$CACHE"
 
-log() { printf 'hosts-build: %s\n' "$*" >&2; }
+T0=$SECONDS
+# log MSG: progress on stderr, with the seconds since the build started.
+log() { printf 'hosts-build: [%3d s] %s\n' "$((SECONDS - T0))" "$*" >&2; }
 
 GUEST_PACKAGES=runc,crun,busybox-static,selinux-policy-default,policycoreutils,apparmor,libyajl2,libseccomp2,libcap2,libselinux1,jq,bats,util-linux,procps,kmod,libcap2-bin,diffutils
 
-# --- kernel: the package linux-image-amd64 depends on, unpacked here
+# --- kernel: the package linux-image-amd64 depends on, unpacked here; then
+# the initramfs. A function, run beside debootstrap when both are built.
+kernel_initrd() {
 if [[ ! -s kernel/vmlinuz ]]; then
 	pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
 	[[ -n "$pkg" ]] || { log "cannot tell which kernel linux-image-amd64 names"; exit 1; }
@@ -59,6 +63,7 @@ mod_order() {
 	mods+=("$f")
 }
 if [[ ! -s initrd.img ]]; then
+	log "initramfs"
 	for m in virtio_pci virtio_blk crc32c_generic ext4; do mod_order "$m"; done
 	rm -rf initrd.tmp && mkdir -p initrd.tmp/{bin,dev,proc,sys,newroot,mod}
 	cp /bin/busybox initrd.tmp/bin/busybox
@@ -80,15 +85,32 @@ INIT
 	(cd initrd.tmp && find . | cpio -o -H newc --quiet | gzip -1) >initrd.img.tmp
 	rm -rf initrd.tmp && mv initrd.img.tmp initrd.img
 fi
+}
 
-# --- the guest root file system
+# --- the guest root file system, in debootstrap's two stages (download and
+# unpack; configure in a chroot), logged apart, while the kernel is fetched.
+# What the guest never reads (apt's lists and .debs, documentation,
+# translations) is left out of the image.
 if [[ ! -d rootfs ]]; then
-	log "debootstrap (minutes; cached in $CACHE/rootfs)"
-	rm -rf rootfs.tmp
-	debootstrap --variant=minbase --include="$GUEST_PACKAGES" bookworm rootfs.tmp "$MIRROR" \
+	kernel_initrd &
+	kpid=$!
+	log "debootstrap: download and unpack (cached in $CACHE/rootfs)"
+	rm -rf rootfs.tmp rootfs.labelled
+	debootstrap --foreign --variant=minbase --include="$GUEST_PACKAGES" bookworm rootfs.tmp "$MIRROR" \
 		>debootstrap.log 2>&1 || { tail -20 debootstrap.log >&2; exit 1; }
+	log "debootstrap: configure (second stage)"
+	# dpkg without an fsync per file: a tree from a failed build is thrown away
+	mkdir -p rootfs.tmp/etc/dpkg/dpkg.cfg.d
+	echo force-unsafe-io >rootfs.tmp/etc/dpkg/dpkg.cfg.d/rg-unsafe-io
+	chroot rootfs.tmp /debootstrap/debootstrap --second-stage >>debootstrap.log 2>&1 ||
+		{ tail -20 debootstrap.log >&2; exit 1; }
+	rm -f rootfs.tmp/etc/dpkg/dpkg.cfg.d/rg-unsafe-io
+	rm -rf rootfs.tmp/var/cache/apt/archives/*.deb rootfs.tmp/var/lib/apt/lists/* \
+		rootfs.tmp/usr/share/doc/* rootfs.tmp/usr/share/man/* rootfs.tmp/usr/share/locale/*
 	mv rootfs.tmp rootfs
+	wait "$kpid" || { log "the kernel or the initramfs could not be made"; exit 1; }
 fi
+kernel_initrd
 
 # --- SELinux: the refpolicy container module (container_t, container_file_t,
 # spc_t, container_runtime_t ...) that selinux-policy-default lacks, built from
@@ -129,9 +151,18 @@ install -m 0755 "$HERE/init.sh" "$R/usr/sbin/init"
 mkdir -p "$R/sys/fs/cgroup" "$R/var/lib/containers"
 
 # SELinux labels, as the policy's file_contexts gives them; the build host
-# needs no SELinux for this (setfiles -r writes the xattrs).
-setfiles -F -r "$R" "$R/etc/selinux/default/contexts/files/file_contexts" "$R" >/dev/null 2>&1 || true
+# needs no SELinux for this (setfiles -r writes the xattrs). The whole tree
+# once (rootfs.labelled marks it), then only what each build installs.
+FC=$R/etc/selinux/default/contexts/files/file_contexts
+if [[ ! -e rootfs.labelled ]]; then
+	log "labelling the root file system (setfiles)"
+	setfiles -F -r "$R" "$FC" "$R" >/dev/null 2>&1 || true
+	touch rootfs.labelled
+fi
+setfiles -F -r "$R" "$FC" "$R/usr/local" "$R/etc/apparmor.d" "$R/opt/rg" "$R/usr/sbin/init" \
+	"$R/sys" "$R/var/lib/containers" >/dev/null 2>&1 || true
 
+log "disk image (mkfs.ext4 -d)"
 size=$(du -sm "$R" | awk '{ print int($1 * 1.3) + 512 }')
 rm -f disk.img
 mkfs.ext4 -q -F -L rg-guest -d "$R" disk.img "${size}M"

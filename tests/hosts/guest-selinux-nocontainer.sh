@@ -1,16 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# Host kind "selinux-nocontainer": SELinux (permissive, so that unrelated
-# denials cannot mask the check) with Debian's selinux-policy-default as
-# shipped, which lacks the container types although its lxc_contexts names
-# them. runguard must refuse saying what to install, and doctor must report
-# it, from the loaded policy.
+# Host kind "selinux-nocontainer": SELinux enforcing with Debian's
+# selinux-policy-default as shipped, which lacks the container types although
+# its lxc_contexts names them. runguard must refuse saying what to install,
+# and doctor must report it, from the loaded policy.
 cd /opt/rg || exit 1
 . ./lib.sh
 
 premise() {
-	[[ -e /sys/fs/selinux/enforce ]] || fail "SELinux is off"
+	[[ "$(cat /sys/fs/selinux/enforce 2>&1)" == 1 ]] || fail "SELinux is not enforcing"
 	grep container_t /etc/selinux/default/contexts/lxc_contexts
 	# the kernel validates a context written to selinuxfs' context file
 	! printf %s system_u:system_r:container_t:s0 >/sys/fs/selinux/context 2>/dev/null ||
@@ -35,4 +34,5 @@ doctor() {
 t "selinux-nocontainer: premise: the loaded policy lacks container_t, lxc_contexts names it" premise
 t "selinux-nocontainer: a container is refused, saying what to install" refused
 t "selinux-nocontainer: doctor reports the missing container types as a problem" doctor
+dmesg | grep -o 'avc: *denied.*' | sed 's/pid=[0-9]* //; s/ino=[0-9]* //' | sort -u | sed 's/^/# /'
 done_testing

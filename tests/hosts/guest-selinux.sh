@@ -14,6 +14,7 @@ APP='{"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.sandbo
 # sel_bundle ID [JQ]: a long-running bundle whose rootfs is labelled as an
 # engine would label it, with $SHARE bind-mounted at /share.
 sel_bundle() {
+	mkdir -p "$SHARE"
 	mk_bundle "$WORK/$1" sleep 600 || return 1
 	chcon -R system_u:object_r:container_file_t:s0 "$WORK/$1/rootfs" || return 1
 	edit "$WORK/$1" --arg s "$SHARE" '.mounts += [{destination: "/share", type: "bind", source: $s, options: ["rbind", "ro"]}]'
@@ -24,10 +25,16 @@ level() { cut -d: -f4- <<<"$1"; }
 
 enforcing() {
 	[[ "$(cat /sys/fs/selinux/enforce)" == 1 ]] || fail "not enforcing"
-	[[ "$(tr -d '\0' </proc/self/attr/current)" == *:init_t:* ]] || fail "not running as init_t: $(tr -d '\0' </proc/self/attr/current)"
+	# this shell's (a program it starts, tr or runguard, is bin_t: initrc_t on Debian's policy)
+	[[ "$(tr -d '\0' </proc/$$/attr/current)" == *:init_t:* ]] || fail "not running as init_t: $(tr -d '\0' </proc/$$/attr/current)"
 	out=$("$RG" doctor 2>&1)
 	echo "$out" | grep -i selinux
 	grep -qiE '^(ok|info) +kernel: SELinux: enforcing' <<<"$out" || fail "doctor does not report enforcing"
+	# runguard (bin_t) runs in the domain it is started in, runc in container_engine_t
+	grep -qE '^ok +kernel: SELinux: runguard runs as [^ ]+, [^ ]+/runc as [^ ]+:container_engine_t:[^ ]+: .* labelled [^ ]+:container_engine_tmpfs_t:' <<<"$out" ||
+		fail "doctor does not say how the files handed to runc are labelled"
+	grep -qE '^info +kernel: SELinux: runguard.s executable is [^ ]+:bin_t:[^ ]+, [^ ]+/runc is [^ ]+:container_engine_exec_t:' <<<"$out" ||
+		fail "doctor does not report the executables' different labels"
 }
 
 labels() {
@@ -92,7 +99,35 @@ released() {
 	! compgen -G '/run/runguard/mcs/ids/sb@*' >/dev/null || fail "sb still recorded after delete"
 }
 
+# exec and update through runguard started as an init system starts it, in a
+# domain other than runc's (exec'ing runc, container_engine_exec_t, moves it
+# to container_engine_t): the kernel checks the fds runc inherits against its
+# new domain, so the memfds runguard hands runc (the `state` output it reads,
+# exec -p's process.json, update -r's resources) must carry a label runc may
+# use, or runc gets none of them.
+handed_over() {
+	local self cg pids=
+	self=$(tr -d '\0' </proc/$$/attr/current)
+	ls -Z /usr/sbin/runc "$RG"
+	echo "runguard starts as $self"
+	[[ $self != *:container_engine_t:* && "$(ls -Z /usr/sbin/runc)" == *:container_engine_exec_t:* ]] ||
+		fail "premise: runguard and runc would run in one domain" || return 1
+	sel_bundle ho && rg_start "$WORK/ho" ho || return 1
+	"$RG" --root "$STATE" exec ho sh -c 'echo plain >/exec-plain' </dev/null || fail "exec failed"
+	jq '.process | .args = ["sh", "-c", "echo file >/exec-p"]' "$WORK/ho/config.json" >"$WORK/ho.process.json"
+	"$RG" --root "$STATE" exec -p "$WORK/ho.process.json" ho </dev/null || fail "exec -p failed"
+	echo '{"pids": {"limit": 123}}' >"$WORK/ho.resources.json"
+	"$RG" --root "$STATE" update -r "$WORK/ho.resources.json" ho || fail "update -r failed"
+	cg=$(host_cgroup ho) && pids=$(cat "$cg/pids.max")
+	echo "exec: $(cat "$WORK/ho/rootfs/exec-plain" 2>&1); exec -p: $(cat "$WORK/ho/rootfs/exec-p" 2>&1); pids.max: $pids"
+	"$RG" --root "$STATE" delete -f ho
+	[[ "$(cat "$WORK/ho/rootfs/exec-plain")" == plain ]] || fail "the exec'd process did not run"
+	[[ "$(cat "$WORK/ho/rootfs/exec-p")" == file ]] || fail "the exec -p process did not run"
+	[[ $pids == 123 ]] || fail "update -r did not reach pids.max"
+}
+
 t "selinux: enforcing, runguard started from init_t, doctor reports enforcing" enforcing
+t "selinux: exec, exec -p FILE and update -r FILE through runguard in another domain than runc's" handed_over
 t "selinux: unlabelled containers get container_t, distinct levels; a pod's containers share one" labels
 t "selinux: a file of one container's level is denied to another (AVC), its owner reads it" mcs_denied
 t "selinux: a container asking for spc_t gets container_t and a level" fixed spc system_u:system_r:spc_t:s0

@@ -23,12 +23,11 @@ mountpoint -q /dev || mount -t devtmpfs dev /dev
 # happens and everything started from here runs as the system would run it.
 if [[ $kind == selinux* && "$(cat /proc/self/attr/current 2>/dev/null)" == kernel* ]]; then
 	mountpoint -q /sys/fs/selinux || mount -t selinuxfs selinuxfs /sys/fs/selinux
-	mode=enforcing
+	# Both kinds enforcing; selinux-nocontainer with the policy as Debian ships it.
 	if [[ $kind == selinux-nocontainer ]]; then
 		cp /etc/selinux/default/policy/policy.33.nocontainer /etc/selinux/default/policy/policy.33
-		mode=permissive
 	fi
-	sed -i "s/^SELINUX=.*/SELINUX=$mode/" /etc/selinux/config
+	sed -i "s/^SELINUX=.*/SELINUX=enforcing/" /etc/selinux/config
 	load_policy -i || echo "init: load_policy failed" >&2
 	exec /usr/sbin/init
 fi

@@ -12,14 +12,23 @@ WORK=/var/lib/containers/rg-work
 mkdir -p "$STATE" "$WORK"
 # The default ceiling of the embedded policy (helpers.bash: CEILING_MASK).
 CEILING_MASK=0x00000000800405fb
-ALL_CAPS='["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_FOWNER","CAP_FSETID","CAP_KILL","CAP_SETGID","CAP_SETUID","CAP_SETPCAP","CAP_NET_ADMIN","CAP_NET_RAW","CAP_SYS_ADMIN","CAP_SYS_PTRACE","CAP_SYS_MODULE","CAP_SYS_RAWIO","CAP_MKNOD","CAP_AUDIT_WRITE","CAP_SETFCAP","CAP_MAC_ADMIN","CAP_BPF"]'
+# All 41 capabilities of Linux 5.9+ (helpers.bash: ALL_CAPS), so that what the
+# container gets is the ceiling itself.
+ALL_CAPS='["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_FOWNER","CAP_FSETID","CAP_KILL","CAP_SETGID","CAP_SETUID","CAP_SETPCAP","CAP_LINUX_IMMUTABLE","CAP_NET_BIND_SERVICE","CAP_NET_BROADCAST","CAP_NET_ADMIN","CAP_NET_RAW","CAP_IPC_LOCK","CAP_IPC_OWNER","CAP_SYS_MODULE","CAP_SYS_RAWIO","CAP_SYS_CHROOT","CAP_SYS_PTRACE","CAP_SYS_PACCT","CAP_SYS_ADMIN","CAP_SYS_BOOT","CAP_SYS_NICE","CAP_SYS_RESOURCE","CAP_SYS_TIME","CAP_SYS_TTY_CONFIG","CAP_MKNOD","CAP_LEASE","CAP_AUDIT_WRITE","CAP_AUDIT_CONTROL","CAP_SETFCAP","CAP_MAC_OVERRIDE","CAP_MAC_ADMIN","CAP_SYSLOG","CAP_WAKE_ALARM","CAP_BLOCK_SUSPEND","CAP_AUDIT_READ","CAP_PERFMON","CAP_BPF","CAP_CHECKPOINT_RESTORE"]'
 
 tap_n=0
 t() {
 	local name=$1 out rc t0=$SECONDS
 	shift
 	tap_n=$((tap_n + 1))
-	out=$("$@" 2>&1)
+	# Any fail() fails the test, not only the last command's status.
+	out=$(
+		failed=
+		"$@" 2>&1
+		r=$?
+		[[ -z $failed ]] || r=1
+		exit $r
+	)
 	rc=$?
 	echo "# $((SECONDS - t0)) s"
 	if [[ $rc -eq 0 ]]; then
@@ -31,8 +40,11 @@ t() {
 }
 done_testing() { echo "1..$tap_n"; }
 
+# fail MSG: says what failed and fails the test being run (see t), whatever
+# the test function returns after it.
 fail() {
 	echo "FAIL: $*"
+	failed=1
 	return 1
 }
 

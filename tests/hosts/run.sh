@@ -41,7 +41,7 @@ accel=tcg
 declare -A cmdline=(
 	[cgroupv2]="apparmor=0"
 	[selinux]="security=selinux selinux=1 enforcing=1"
-	[selinux-nocontainer]="security=selinux selinux=1 enforcing=0"
+	[selinux-nocontainer]="security=selinux selinux=1 enforcing=1"
 	[apparmor]="apparmor=1 security=apparmor"
 )
 

@@ -1344,7 +1344,7 @@ static void test_argfile_sealed(void **state)
 	char buf[16] = {0};
 	(void)state;
 
-	assert_int_equal(rg_argfile_sealed("t", "{\"c\":3}", 7, 40, &fd, &err), 0);
+	assert_int_equal(rg_argfile_sealed("t", "{\"c\":3}", 7, 40, NULL, &fd, &err), 0);
 	assert_true(fd >= 40);
 	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	assert_int_equal(fcntl(fd, F_GET_SEALS),
