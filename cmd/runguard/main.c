@@ -481,7 +481,8 @@ static int run_unknown(const struct rg_cli *cli, int argc, char *argv[])
 		rg_report_violation(&d.report, "cli", cli->subcmd, "%s", why);
 		r = audit(&cfg, cli, &d, NULL);
 		if (r < 0)
-			rg_error_set(&err, EIO, "audit log required by the configuration but not writable");
+			rg_error_set(&err, EIO,
+				     "audit log required by the configuration but not writable");
 	} else if (r == -EPERM) {
 		rg_error_set(&err, EINVAL, "%s", why);
 		d.verdict = "rejected";

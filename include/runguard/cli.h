@@ -19,7 +19,8 @@ enum rg_cli_kind {
 	RG_CLI_OWN, /* one of runguard's own commands (info, --help) */
 	RG_CLI_EXEC, /* exec: enforce the process (--process file, --cap, ...), then exec */
 	RG_CLI_UPDATE, /* update: clamp or refuse resource limits, then exec */
-	/* a subcommand runguard does not know: refused (passed on, recorded, when every mode is dry) */
+	/* a subcommand runguard does not know: refused (passed on, recorded, when every mode is
+	   dry) */
 	RG_CLI_UNKNOWN,
 };
 

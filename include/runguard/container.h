@@ -35,8 +35,7 @@ struct rg_container {
  * ret->ambiguity says so, instead of failing.
  */
 int rg_container_lookup(const char *runtime, const struct rg_cli *cli, bool is_dry,
-			struct rg_container *ret,
-			struct rg_error **err);
+			struct rg_container *ret, struct rg_error **err);
 
 /* Parses the JSON of `state` (text[0..len)) into bundle and status. For tests too. */
 int rg_container_parse_state(const char *text, size_t len, struct rg_container *ret,

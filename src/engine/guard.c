@@ -159,8 +159,7 @@ static void check_restore(const struct rg_cli *cli, const struct rg_config *cfg,
  * record says it would have been refused. The policy is chosen without the
  * spec's annotations (they may be what is ambiguous).
  */
-static int dry_ambiguous(const struct rg_config *cfg, struct rg_decision *d,
-			 struct rg_error **err)
+static int dry_ambiguous(const struct rg_config *cfg, struct rg_decision *d, struct rg_error **err)
 {
 	_cleanup_free_ char *msg = rg_xstrdup((*err)->msg);
 	rg_error_free(*err);

@@ -135,8 +135,7 @@ static int run_state(const char *runtime, const struct rg_cli *cli, char **ret_o
 }
 
 int rg_container_lookup(const char *runtime, const struct rg_cli *cli, bool is_dry,
-			struct rg_container *ret,
-			struct rg_error **err)
+			struct rg_container *ret, struct rg_error **err)
 {
 	struct rg_container c = {0};
 	struct rg_bundle b = {.dirfd = -1};

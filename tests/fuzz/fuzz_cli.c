@@ -131,7 +131,8 @@ static void cli_check(int argc, char *const argv[], const struct rg_cli *c)
 		break;
 	case RG_CLI_UNKNOWN:
 		/* never one runguard judges (crun's "mounts" is one it does not know) */
-		FUZZ_ASSERT(c->subcmd && !cli_is_one_of(c->subcmd, enforced, RG_ARRAY_SIZE(enforced)) &&
+		FUZZ_ASSERT(c->subcmd &&
+			    !cli_is_one_of(c->subcmd, enforced, RG_ARRAY_SIZE(enforced)) &&
 			    !rg_streq(c->subcmd, "exec") && !rg_streq(c->subcmd, "update"));
 		break;
 	case RG_CLI_PASSTHROUGH:

@@ -967,7 +967,7 @@ static int update_json(struct fixture *f, const char *config, const char *in, st
 	fx_init(f, config, container_cpu);
 	*ret = parse(in);
 	const struct rg_update_check x = {&f->policy, &test_host, f->container, &f->report,
-						  test_memsw};
+					  test_memsw};
 	int r = rg_update_check_resources(&x, *ret, "-r -", &err);
 	rg_error_free(err);
 	return r;
