@@ -275,7 +275,8 @@ PRIVILEGED_OK='{"rules": {"devices": {"action": "fix"}, "mounts": {"action": "fi
 	local fr=$T/node
 	mkdir -p "$fr/etc/docker" "$fr$(dirname "$RUNGUARD_BIN")"
 	cp "$DK_DIR/daemon.json" "$fr/etc/docker/daemon.json"
-	ln -s "$RUNGUARD_BIN" "$fr$RUNGUARD_BIN"
+	# A copy, not a link: under --host-root an absolute link is the node's own path.
+	cp "$RUNGUARD_BIN" "$fr$RUNGUARD_BIN"
 	DOCKER_HOST=unix://$DK_SOCK RUNGUARD_CONFIG=$RG_ENGINE_CONFIG rg doctor --host-root "$fr" \
 		--engine docker --canary --canary-image "$DK_IMAGE"
 	assert_status 0
