@@ -12,6 +12,16 @@
  *
  *   cmd<i> median_us p10_us p90_us mean_us max_rss_kib cpu_median_us
  *
+ * and, for every command after the first, the median of its paired
+ * differences to the first command (run i minus the first command's run i),
+ * which a machine whose speed drifts during the run disturbs far less than a
+ * difference of medians:
+ *
+ *   diff<i> median_us p10_us p90_us cpu_median_us
+ *
+ * The order of the commands rotates from one iteration to the next, so that
+ * none is always the one that runs after a given other.
+ *
  * max_rss_kib is the largest ru_maxrss seen (for a process that execs
  * another, the larger of the two); cpu_median_us the median of user plus
  * system CPU time, which a busy machine disturbs much less than wall time.
@@ -150,7 +160,8 @@ int main(int argc, char *argv[])
 	double *cpu = calloc((size_t)runs * (size_t)n_cmds, sizeof(double));
 	long maxrss[MAX_CMDS] = {0};
 	for (int r = -warmup; r < runs; r++) {
-		for (int c = 0; c < n_cmds; c++) {
+		for (int k = 0; k < n_cmds; k++) {
+			int c = (k + (r < 0 ? 0 : r)) % n_cmds;
 			for (int k = 0; k < n_copies; k++)
 				copy_file(copies[k][0], copies[k][1]);
 			double cpu_us = 0;
@@ -161,6 +172,20 @@ int main(int argc, char *argv[])
 			}
 		}
 	}
+	double *d = calloc((size_t)runs, sizeof(double));
+	double *dc = calloc((size_t)runs, sizeof(double));
+	for (int c = 1; c < n_cmds; c++) {
+		for (int r = 0; r < runs; r++) {
+			d[r] = t[(size_t)c * (size_t)runs + (size_t)r] - t[r];
+			dc[r] = cpu[(size_t)c * (size_t)runs + (size_t)r] - cpu[r];
+		}
+		qsort(d, (size_t)runs, sizeof(double), cmp_double);
+		qsort(dc, (size_t)runs, sizeof(double), cmp_double);
+		printf("diff%d %.1f %.1f %.1f %.1f\n", c, d[runs / 2], d[runs / 10],
+		       d[runs * 9 / 10], dc[runs / 2]);
+	}
+	free(dc);
+	free(d);
 	for (int c = 0; c < n_cmds; c++) {
 		double *v = &t[(size_t)c * (size_t)runs], sum = 0;
 		for (int r = 0; r < runs; r++)

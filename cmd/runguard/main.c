@@ -368,7 +368,7 @@ static int run_enforced(const struct rg_cli *cli, int argc, char *argv[])
 	struct rg_argv a = {0};
 	_cleanup_free_ char *runtime = NULL;
 
-	if (rg_libs_load(RG_LIBS_ALL, &err) < 0 || rg_config_load(NULL, &cfg, &err) < 0)
+	if (rg_libs_load(RG_LIBS_ENFORCED, &err) < 0 || rg_config_load(NULL, &cfg, &err) < 0)
 		return fail(cli, err);
 	/* Find the runtime before touching config.json: no runtime, no change. */
 	char *id = (char *)cli->container_id;
@@ -471,7 +471,7 @@ static int run_unknown(const struct rg_cli *cli, int argc, char *argv[])
 	struct rg_decision d = {0};
 	_cleanup_free_ char *why = rg_cli_unknown_msg(cli);
 
-	if (rg_libs_load(RG_LIBS_ALL, &err) < 0 || rg_config_load(NULL, &cfg, &err) < 0)
+	if (rg_libs_load(RG_LIBS_ENFORCED, &err) < 0 || rg_config_load(NULL, &cfg, &err) < 0)
 		return fail(cli, err);
 	int r = -EPERM;
 	if (rg_config_is_dry(&cfg))

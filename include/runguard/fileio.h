@@ -40,11 +40,15 @@ int rg_file_replace(const char *path, const char *data, size_t len, mode_t new_m
 struct stat;
 /*
  * The same, with the contents written by fill(fd, ctx) (0 or -errno) into
- * the temporary file, for text made while it is written.
+ * the temporary file, for text made while it is written. Without durable,
+ * neither the file nor the directory is synced: the rename is still atomic
+ * (a reader sees the old file or the whole new one), but after a power cut
+ * either may be there, or an empty file. That is for config.json, which a
+ * crash takes its container with (see rg_spec_save).
  */
 int rg_file_replace_fill_at(int dirfd, const char *base, const char *label, const struct stat *like,
-			    mode_t new_mode, int (*fill)(int fd, void *ctx), void *ctx,
-			    struct rg_error **err);
+			    mode_t new_mode, bool durable, int (*fill)(int fd, void *ctx),
+			    void *ctx, struct rg_error **err);
 int rg_file_replace_at(int dirfd, const char *base, const char *label, const struct stat *like,
 		       mode_t new_mode, const char *data, size_t len, struct rg_error **err);
 

@@ -15,6 +15,14 @@ enum rg_lib {
 #define RG_LIBS_ALL ((1u << RG_LIB_YAJL) | (1u << RG_LIB_SECCOMP) | (1u << RG_LIB_SELINUX))
 
 /*
+ * What the enforced commands load before they start: libseccomp is only
+ * asked whether the syscall names an operator's configuration lists
+ * (seccompDeny.syscalls) exist, and is opened then (a missing library stops
+ * the command there, naming it, before anything is written).
+ */
+#define RG_LIBS_ENFORCED ((1u << RG_LIB_YAJL) | (1u << RG_LIB_SELINUX))
+
+/*
  * Loads the libraries in mask (bits 1 << enum rg_lib) that are not loaded
  * yet. 0, or -ENOENT with *err naming the library, its Debian package and
  * the loader's reason. Idempotent.

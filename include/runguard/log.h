@@ -2,6 +2,8 @@
 #ifndef RUNGUARD_LOG_H
 #define RUNGUARD_LOG_H
 
+#include <stddef.h>
+
 #include "runguard/cli.h"
 
 /*
@@ -16,6 +18,13 @@
  */
 void rg_log_runtime(const struct rg_cli *cli, const char *runtime, const char *level,
 		    const char *msg);
+
+/* The time now as crun and the audit log write it: UTC to the microsecond,
+ * "2026-12-07T22:30:25.422117Z". */
+void rg_log_utc_stamp(char *buf, size_t size);
+/* The same for the time ts. */
+struct timespec;
+void rg_log_utc_format(char *buf, size_t size, const struct timespec *ts);
 
 /* Writes "runguard: <msg>\n" to stderr. */
 void rg_log_stderr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

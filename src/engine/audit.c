@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "runguard/audit.h"
+#include "runguard/log.h"
 #include "runguard/util.h"
 
 /* Annotations that identify a pod or container across engines. */
@@ -90,14 +90,9 @@ char *rg_audit_line(const struct rg_config *cfg, const struct rg_cli *cli,
 		    const struct rg_decision *d, const char *error_msg)
 {
 	struct rg_buf b = {0};
-	struct timespec ts;
-	struct tm tm;
 	char when[64];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(when + n, sizeof(when) - n, ".%06ldZ", ts.tv_nsec / 1000);
+	rg_log_utc_stamp(when, sizeof(when));
 
 	/* The members in this order, compact, as the emitter writes an object. */
 	rg_buf_puts(&b, "{\"time\":");

@@ -102,8 +102,8 @@ static int write_new(const char *path, const char *data, size_t len, mode_t mode
 }
 
 int rg_file_replace_fill_at(int dirfd, const char *base, const char *label, const struct stat *like,
-			    mode_t new_mode, int (*fill)(int fd, void *ctx), void *ctx,
-			    struct rg_error **err)
+			    mode_t new_mode, bool durable, int (*fill)(int fd, void *ctx),
+			    void *ctx, struct rg_error **err)
 {
 	unsigned char rnd[8];
 
@@ -134,7 +134,7 @@ int rg_file_replace_fill_at(int dirfd, const char *base, const char *label, cons
 		goto fail;
 	}
 	step = "fsync";
-	if (fsync(fd) < 0)
+	if (durable && fsync(fd) < 0)
 		goto fail;
 	step = "close";
 	if (close(steal_fd(&fd)) < 0)
@@ -143,7 +143,7 @@ int rg_file_replace_fill_at(int dirfd, const char *base, const char *label, cons
 	if (renameat(dirfd, tmp, dirfd, base) < 0)
 		goto fail;
 	/* The rename is durable only once the directory is synced. */
-	if (fsync(dirfd) < 0)
+	if (durable && fsync(dirfd) < 0)
 		return rg_error_set(err, errno, "%s: fsync of its directory: %s", label,
 				    strerror(errno));
 	return 0;
@@ -169,7 +169,8 @@ int rg_file_replace_at(int dirfd, const char *base, const char *label, const str
 		       mode_t new_mode, const char *data, size_t len, struct rg_error **err)
 {
 	struct bytes b = {data, len};
-	return rg_file_replace_fill_at(dirfd, base, label, like, new_mode, write_bytes, &b, err);
+	return rg_file_replace_fill_at(dirfd, base, label, like, new_mode, true, write_bytes, &b,
+				       err);
 }
 
 int rg_file_replace(const char *path, const char *data, size_t len, mode_t new_mode,

@@ -918,13 +918,17 @@ static void newline(struct rg_buf *b, bool indent, unsigned level)
 }
 
 /* Emits j into b; stops early (leaving a prefix of the text) once b holds more than cap bytes. */
-/* Where rg_json_emit_fd sends the text: written out whenever the buffer passes FLUSH_AT. */
+/*
+ * Where rg_json_emit_fd sends the text: written out whenever the buffer
+ * passes FLUSH_AT. Small, and reserved once: on a create every new page of
+ * memory is a page fault, which costs more than a write(2).
+ */
 struct sink {
 	int fd;
 	int err; /* the first write error, negative errno */
 };
 
-#define FLUSH_AT 65536
+#define FLUSH_AT 8192
 
 static void flush(struct rg_buf *b, struct sink *sink)
 {
@@ -1005,6 +1009,7 @@ int rg_json_emit_fd(const struct rg_json *j, bool indent, int fd)
 	struct sink sink = {fd, 0};
 
 	/* A 400 KB config.json is not held twice, as a tree and as its text. */
+	rg_buf_reserve(&b, FLUSH_AT + 4096);
 	emit(&b, j, indent, 0, SIZE_MAX, &sink);
 	if (indent)
 		rg_buf_putc(&b, '\n');

@@ -31,16 +31,41 @@ static void timestamp(char *buf, size_t size)
 			 (off < 0 ? -off : off) / 60, (off < 0 ? -off : off) % 60);
 }
 
-/* crun's timestamp: UTC to the microsecond. */
-static void timestamp_crun(char *buf, size_t size)
+/*
+ * Days since 1970-01-01 to a civil date (proleptic Gregorian), so that a
+ * time stamp needs neither gmtime_r nor strftime: glibc's gmtime_r reads
+ * /etc/localtime once per process, which a create would pay for nothing.
+ */
+static void civil_from_days(long long z, int *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void rg_log_utc_format(char *buf, size_t size, const struct timespec *ts)
+{
+	long long s = ts->tv_sec;
+	long long days = (s >= 0 ? s : s - 86399) / 86400;
+	long long sod = s - days * 86400;
+	int y;
+	unsigned m, d;
+	civil_from_days(days, &y, &m, &d);
+	snprintf(buf, size, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%06ldZ", y, m, d, sod / 3600,
+		 sod / 60 % 60, sod % 60, ts->tv_nsec / 1000);
+}
+
+void rg_log_utc_stamp(char *buf, size_t size)
 {
 	struct timespec ts;
-	struct tm tm;
-
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%06ldZ", ts.tv_nsec / 1000);
+	rg_log_utc_format(buf, size, &ts);
 }
 
 /*
@@ -75,7 +100,7 @@ void rg_log_runtime(const struct rg_cli *cli, const char *runtime, const char *l
 	_cleanup_free_ char *quoted = rg_json_emit(m, false, NULL);
 	if (is_crun) {
 		/* crun's shapes: {"msg","level","time"} in that order, or the bare message. */
-		timestamp_crun(ts, sizeof(ts));
+		rg_log_utc_stamp(ts, sizeof(ts));
 		if (cli->log_format == RG_LOG_JSON)
 			rg_buf_printf(&line, "{\"msg\":%s,\"level\":\"%s\",\"time\":\"%s\"}\n",
 				      quoted, level, ts);
