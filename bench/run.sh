@@ -31,13 +31,13 @@
 # <= 4 MiB.
 # Run it on an otherwise idle machine, as root (runc needs it).
 # BENCH_RUNS (default 200) sets the runs per figure, BENCH_E2E_RUNS (default
-# 60) those of the end-to-end pair.
+# 150) those of the end-to-end trio (runc, runguard, the shell wrapper).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 rg=$(readlink -f "${1:-$here/../build/runguard}")
 runs=${BENCH_RUNS:-200}
-e2e_runs=${BENCH_E2E_RUNS:-60}
+e2e_runs=${BENCH_E2E_RUNS:-150}
 runc=${REAL_RUNC:-}
 if [[ -z "$runc" ]]; then
 	for runc in /usr/bin/runc /usr/sbin/runc /usr/local/bin/runc /usr/local/sbin/runc; do
