@@ -39,6 +39,7 @@
 #include "runguard/report.h"
 #include "runguard/rules.h"
 #include "runguard/util.h"
+#include "rule_run.h"
 
 #define FILE_NAME "config.json"
 /* Each test program uses part of the harness. */
@@ -266,16 +267,7 @@ HARNESS int run_on(const struct rg_rule *rule, const struct rg_policy *p, struct
 				  .file = FILE_NAME,
 				  .bundle = bundle,
 				  .container_id = container_id};
-	rg_report_free(&report);
-	rg_error_free(error);
-	error = NULL;
-	if (!rule)
-		return rg_enforce(spec, &ctx, &error);
-	ctx.rule = rule->name;
-	ctx.settings = rg_policy_rule(p, rule->name);
-	ctx.action = rg_policy_action(p, rule->name);
-	assert_int_not_equal(ctx.action, RG_ACTION_OFF);
-	return rule->apply(spec, &ctx, &error);
+	return run_as_enforce(rule, &ctx, spec, &error);
 }
 
 HARNESS int run(const struct rg_rule *rule, const struct rg_policy *p, struct rg_json *spec)

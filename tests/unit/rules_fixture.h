@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "runguard/spec.h"
+#include "rule_run.h"
 #include "rules_harness.h"
 
 #define GOLDEN_DIR "tests/golden"
@@ -132,16 +133,7 @@ static inline int run_policy(const struct rg_policy *p, const struct rg_rule *ru
 				  .file = FILE_NAME,
 				  .bundle = "/srv/bundle"};
 
-	rg_report_free(&report);
-	rg_error_free(error);
-	error = NULL;
-	if (!rule)
-		return rg_enforce(spec, &ctx, &error);
-	ctx.rule = rule->name;
-	ctx.settings = rg_policy_rule(p, rule->name);
-	ctx.action = rg_policy_action(p, rule->name);
-	assert_int_not_equal(ctx.action, RG_ACTION_OFF);
-	return rule->apply(spec, &ctx, &error);
+	return run_as_enforce(rule, &ctx, spec, &error);
 }
 
 static inline int run(const struct rg_rule *rule, struct rg_json *spec, const struct rg_host *host)

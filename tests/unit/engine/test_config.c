@@ -52,6 +52,23 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * Loads the configuration text from a file, as the engine does, into *c and
+ * selects the policy for annotations (NULL: none) into *p; fails on any
+ * error. The caller frees both.
+ */
+static void load_and_select(const char *text, const struct rg_json *annotations,
+			    struct rg_config *c, struct rg_policy *p)
+{
+	struct rg_error *err = NULL;
+	int r = rg_config_load(write_config(text), c, &err);
+	if (r != 0)
+		fail_msg("config %s: %d (%s)", text, r, err ? err->msg : "-");
+	r = rg_policy_select(c, annotations, p, &err);
+	if (r != 0)
+		fail_msg("config %s: select: %d (%s)", text, r, err ? err->msg : "-");
+}
+
 struct bad_case {
 	const char *text;
 	const char *want; /* substring of the message after "file:" */
@@ -147,21 +164,17 @@ static void test_minimal_configs(void **state)
 	(void)state;
 	struct rg_config c;
 	struct rg_policy p;
-	struct rg_error *err = NULL;
 
 	/* {"mode": "audit"} alone is complete: change nothing, record everything. */
-	assert_int_equal(rg_config_load(write_config("{\"mode\": \"audit\"}"), &c, &err), 0);
+	load_and_select("{\"mode\": \"audit\"}", NULL, &c, &p);
 	assert_int_equal(c.mode, RG_MODE_AUDIT);
-	assert_int_equal(rg_policy_select(&c, NULL, &p, &err), 0);
 	assert_string_equal(p.name, "baseline");
 	assert_int_equal(p.mode, RG_MODE_AUDIT);
 	rg_policy_free(&p);
 	rg_config_free(&c);
 
 	/* {"profile": "restricted"} alone: enforce the restricted profile. */
-	assert_int_equal(rg_config_load(write_config("{\"profile\": \"restricted\"}"), &c, &err),
-			 0);
-	assert_int_equal(rg_policy_select(&c, NULL, &p, &err), 0);
+	load_and_select("{\"profile\": \"restricted\"}", NULL, &c, &p);
 	assert_string_equal(p.name, "restricted");
 	assert_int_equal(p.mode, RG_MODE_ENFORCE);
 	assert_int_equal(rg_policy_action(&p, "user"), RG_ACTION_REJECT);
@@ -172,6 +185,7 @@ static void test_minimal_configs(void **state)
 	rg_config_free(&c);
 
 	/* Comments are allowed in the configuration (not in config.json). */
+	struct rg_error *err = NULL;
 	assert_int_equal(
 	    rg_config_load(write_config("// c\n{/* x */ \"mode\": \"warn\"}"), &c, &err), 0);
 	assert_int_equal(c.mode, RG_MODE_WARN);
@@ -238,15 +252,10 @@ static void test_overrides_merge(void **state)
 	(void)state;
 	struct rg_config c;
 	struct rg_policy p;
-	struct rg_error *err = NULL;
 
-	assert_int_equal(
-	    rg_config_load(
-		write_config("{\"rules\": {\"capabilities\": {\"action\": "
-			     "\"reject\"}, \"resources\": {\"pids\": {\"default\": 99}}}}"),
-		&c, &err),
-	    0);
-	assert_int_equal(rg_policy_select(&c, NULL, &p, &err), 0);
+	load_and_select("{\"rules\": {\"capabilities\": {\"action\": "
+			"\"reject\"}, \"resources\": {\"pids\": {\"default\": 99}}}}",
+			NULL, &c, &p);
 	/* The action changed; the profile's allow list stayed. */
 	assert_int_equal(rg_policy_action(&p, "capabilities"), RG_ACTION_REJECT);
 	assert_int_equal(rg_json_get(rg_policy_rule(&p, "capabilities"), "allow")->n, 11);
@@ -270,8 +279,7 @@ static void expect_profile(const char *config, const char *annotations, const ch
 	struct rg_json *ann =
 	    annotations ? rg_json_parse(annotations, strlen(annotations), "a", NULL, &err) : NULL;
 
-	assert_int_equal(rg_config_load(write_config(config), &c, &err), 0);
-	assert_int_equal(rg_policy_select(&c, ann, &p, &err), 0);
+	load_and_select(config, ann, &c, &p);
 	if (strcmp(p.name, want) != 0 || p.mode != want_mode)
 		fail_msg("config %s, annotations %s: got %s/%s (%s), want %s/%s", config,
 			 annotations ? annotations : "(none)", p.name, rg_mode_name(p.mode),
@@ -294,39 +302,38 @@ static void test_selection(void **state)
 	    " \"io.kubernetes.pod.namespace\": \"prod\"}, \"profile\": \"privileged\"}"
 	    "]}";
 
-	expect_profile(cfg, NULL, "baseline", RG_MODE_ENFORCE);
-	expect_profile(cfg, "{\"io.kubernetes.pod.namespace\": \"kube-system\"}", "privileged",
-		       RG_MODE_AUDIT);
-	expect_profile(cfg, "{\"io.kubernetes.pod.namespace\": \"default\"}", "baseline",
-		       RG_MODE_ENFORCE);
-	/* Globs and lists. */
-	expect_profile(cfg, "{\"io.kubernetes.pod.namespace\": \"dev-42\"}", "baseline",
-		       RG_MODE_ENFORCE);
-	/* All keys of a match must match. */
-	expect_profile(cfg, "{\"io.kubernetes.pod.namespace\": \"prod\"}", "baseline",
-		       RG_MODE_ENFORCE);
-	expect_profile(cfg,
-		       "{\"io.kubernetes.pod.namespace\": \"prod\","
-		       " \"io.kubernetes.cri.container-type\": \"sandbox\"}",
-		       "privileged", RG_MODE_ENFORCE);
-	/* A workload may ask for a stricter profile... */
-	expect_profile(cfg, "{\"run.runguard.profile\": \"restricted\"}", "restricted",
-		       RG_MODE_ENFORCE);
-	/* ...never a weaker one... */
-	expect_profile(cfg, "{\"run.runguard.profile\": \"privileged\"}", "baseline",
-		       RG_MODE_ENFORCE);
-	/* ...unless its selector allows it. */
-	expect_profile(cfg,
-		       "{\"io.kubernetes.pod.namespace\": \"test\","
-		       " \"run.runguard.profile\": \"privileged\"}",
-		       "privileged", RG_MODE_ENFORCE);
-	/* An unknown profile name asked for is ignored (the selected one is kept). */
-	expect_profile(cfg, "{\"run.runguard.profile\": \"nope\"}", "baseline", RG_MODE_ENFORCE);
-	/* Stricter than an exemption is still allowed. */
-	expect_profile(cfg,
-		       "{\"io.kubernetes.pod.namespace\": \"kube-system\","
-		       " \"run.runguard.profile\": \"restricted\"}",
-		       "restricted", RG_MODE_AUDIT);
+	static const struct {
+		const char *annotations, *want;
+		enum rg_mode mode;
+	} cases[] = {
+	    {NULL, "baseline", RG_MODE_ENFORCE},
+	    {"{\"io.kubernetes.pod.namespace\": \"kube-system\"}", "privileged", RG_MODE_AUDIT},
+	    {"{\"io.kubernetes.pod.namespace\": \"default\"}", "baseline", RG_MODE_ENFORCE},
+	    /* Globs and lists. */
+	    {"{\"io.kubernetes.pod.namespace\": \"dev-42\"}", "baseline", RG_MODE_ENFORCE},
+	    /* All keys of a match must match. */
+	    {"{\"io.kubernetes.pod.namespace\": \"prod\"}", "baseline", RG_MODE_ENFORCE},
+	    {"{\"io.kubernetes.pod.namespace\": \"prod\","
+	     " \"io.kubernetes.cri.container-type\": \"sandbox\"}",
+	     "privileged", RG_MODE_ENFORCE},
+	    /* A workload may ask for a stricter profile... */
+	    {"{\"run.runguard.profile\": \"restricted\"}", "restricted", RG_MODE_ENFORCE},
+	    /* ...never a weaker one... */
+	    {"{\"run.runguard.profile\": \"privileged\"}", "baseline", RG_MODE_ENFORCE},
+	    /* ...unless its selector allows it. */
+	    {"{\"io.kubernetes.pod.namespace\": \"test\","
+	     " \"run.runguard.profile\": \"privileged\"}",
+	     "privileged", RG_MODE_ENFORCE},
+	    /* An unknown profile name asked for is ignored (the selected one is kept). */
+	    {"{\"run.runguard.profile\": \"nope\"}", "baseline", RG_MODE_ENFORCE},
+	    /* Stricter than an exemption is still allowed. */
+	    {"{\"io.kubernetes.pod.namespace\": \"kube-system\","
+	     " \"run.runguard.profile\": \"restricted\"}",
+	     "restricted", RG_MODE_AUDIT},
+	};
+
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++)
+		expect_profile(cfg, cases[i].annotations, cases[i].want, cases[i].mode);
 }
 
 static void test_digest(void **state)
@@ -353,9 +360,7 @@ static void test_describe(void **state)
 	struct rg_policy p;
 	struct rg_error *err = NULL;
 
-	assert_int_equal(rg_config_load(write_config("{\"profile\": \"privileged\"}"), &c, &err),
-			 0);
-	assert_int_equal(rg_policy_select(&c, NULL, &p, &err), 0);
+	load_and_select("{\"profile\": \"privileged\"}", NULL, &c, &p);
 	char *text = rg_policy_describe(&c, &p);
 	struct rg_json *j = rg_json_parse(text, strlen(text), "describe", NULL, &err);
 	assert_non_null(j);

@@ -10,53 +10,31 @@
 #define DEV(t, maj, min, acc)                                                                      \
 	"{\"allow\":true,\"type\":\"" t "\",\"major\":" maj ",\"minor\":" min ",\"access\":\"" acc \
 	"\"}"
+/* The devices of runc's default set, each as an allow rule (rwm). */
+#define D_NULL DEV("c", "1", "3", "rwm")
+#define D_ZERO DEV("c", "1", "5", "rwm")
+#define D_FULL DEV("c", "1", "7", "rwm")
+#define D_RANDOM DEV("c", "1", "8", "rwm")
+#define D_URANDOM DEV("c", "1", "9", "rwm")
+#define D_TTY DEV("c", "5", "0", "rwm")
+#define D_CONSOLE DEV("c", "5", "1", "rwm")
+#define D_PTMX DEV("c", "5", "2", "rwm")
+#define D_TUN DEV("c", "10", "200", "rwm")
+/* Every pty (c 136:*), without a minor; CRI spells it with "minor":null. */
+#define D_PTS "{\"allow\":true,\"type\":\"c\",\"major\":136,\"access\":\"rwm\"}"
+#define D_PTS_NULL "{\"allow\":true,\"type\":\"c\",\"major\":136,\"minor\":null,\"access\":\"rwm\"}"
 /* What an allow-all rule becomes: deny-all and runc's default set. */
-#define STANDARD                                                                                           \
-	DENY_ALL                                                                                           \
-	"," DEV("c", "1", "3", "rwm") "," DEV("c", "1", "5", "rwm") "," DEV("c", "1", "7", "rwm") "," DEV( \
-	    "c", "1", "8",                                                                                 \
-	    "rwm") "," DEV("c", "1", "9",                                                                  \
-			   "rwm") "," DEV("c", "5", "0",                                                   \
-					  "rwm") "," DEV("c", "5", "1",                                    \
-							 "rwm") "," DEV("c", "5", "2",                     \
-									"rwm") ",{\"allow\":"              \
-									       "true,"                     \
-									       "\"type\":"                 \
-									       "\"c\","                    \
-									       "\"major\":"                \
-									       "136,"                      \
-									       "\"access\":"               \
-									       "\"rwm\"}"                  \
-									       "," DEV("c", "10",          \
-										       "200",              \
-										       "rwm")
+#define STANDARD                                                                                   \
+	DENY_ALL "," D_NULL "," D_ZERO "," D_FULL "," D_RANDOM "," D_URANDOM "," D_TTY             \
+		 "," D_CONSOLE "," D_PTMX "," D_PTS "," D_TUN
+/* A read-only loop device (b 7:n). */
+#define LOOP_R(n) DEV("b", "7", n, "r")
 /* containerd's CRI default rules: mknod of anything, the standard set, tun. */
-#define CRI_DEFAULT                                                                                      \
-	DENY_ALL                                                                                         \
-	",{\"allow\":true,\"type\":\"c\",\"access\":\"m\"},{\"allow\":true,\"type\":\"b\","              \
-	"\"access\":\"m\"}," DEV("c", "1", "3", "rwm") "," DEV("c", "1", "8", "rwm") "," DEV(            \
-	    "c", "1", "7",                                                                               \
-	    "rwm") "," DEV("c", "5", "0",                                                                \
-			   "rwm") "," DEV("c", "1", "5",                                                 \
-					  "rwm") "," DEV("c", "1", "9",                                  \
-							 "rwm") "," DEV("c", "5", "1",                   \
-									"rwm") ","                       \
-									       "{\"allow\":"             \
-									       "true,"                   \
-									       "\"type\":"               \
-									       "\"c\","                  \
-									       "\"major\":"              \
-									       "136,"                    \
-									       "\"minor\":"              \
-									       "null,"                   \
-									       "\"access\":"             \
-									       "\"rwm\"}"                \
-									       "," DEV(                  \
-										   "c", "5", "2",        \
-										   "rwm") "," DEV("c",   \
-												  "10",  \
-												  "200", \
-												  "rwm")
+#define MKNOD_C "{\"allow\":true,\"type\":\"c\",\"access\":\"m\"}"
+#define MKNOD_B "{\"allow\":true,\"type\":\"b\",\"access\":\"m\"}"
+#define CRI_DEFAULT                                                                                \
+	DENY_ALL "," MKNOD_C "," MKNOD_B "," D_NULL "," D_RANDOM "," D_FULL "," D_TTY "," D_ZERO   \
+		 "," D_URANDOM "," D_CONSOLE "," D_PTS_NULL "," D_PTMX "," D_TUN
 
 static void test_devices_cgroup(void **state)
 {
@@ -94,12 +72,8 @@ static void test_devices_cgroup(void **state)
 	    {"[" DENY_ALL "," DEV("a", "8", "0", "rwm") "]", NULL, "(every device type)"},
 	    {"[" DENY_ALL "," DEV("c", "10", "229", "rwm") "]", NULL,
 	     "allows c 10:229 rwm (not in the allow list)"},
-	    {"[" DEV("b", "7", "0", "r") "," DEV("b", "7", "1", "r") "," DEV(
-		 "b", "7", "2", "r") "," DEV("b", "7", "3",
-					     "r") "," DEV("b", "7", "4",
-							  "r") "," DEV("b", "7", "5",
-								       "r") "," DEV("b", "7", "6",
-										    "r") "]",
+	    {"[" LOOP_R("0") "," LOOP_R("1") "," LOOP_R("2") "," LOOP_R("3") "," LOOP_R(
+		 "4") "," LOOP_R("5") "," LOOP_R("6") "]",
 	     NULL, "b 7:4 r (block device, not in the allow list) and 2 more"},
 	};
 	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {

@@ -459,6 +459,28 @@ static void test_rule_allow_types_setting(void **state)
 		     "has type 'container_t', which the policy does not allow");
 }
 
+/*
+ * `in` has a process and a mount label that cannot be kept: reject finds
+ * both (needle in each message), changes nothing and reserves nothing; fix
+ * replaces both with the container contexts and one fresh pair of
+ * categories, and leaves no violation.
+ */
+static void expect_both_labels_replaced(const char *in, const char *needle)
+{
+	reset_facts();
+	expect_ok(run_rule(in, NULL, RG_ACTION_REJECT, 1));
+	expect_violation(".process.selinuxLabel", needle);
+	expect_violation(".linux.mountLabel", needle);
+	assert_int_equal(report.n_changes, 0);
+	assert_int_equal(alloc.calls, 0);
+
+	expect_ok(run_rule(in, NULL, RG_ACTION_FIX, 1));
+	assert_int_equal(report.n_violations, 0);
+	assert_string_equal(str_at("process", "selinuxLabel"), PROC_CTX ":c101,c501");
+	assert_string_equal(str_at("linux", "mountLabel"), FILE_CTX ":c101,c501");
+	assert_int_equal(alloc.calls, 1);
+}
+
 static void test_rule_levels(void **state)
 {
 	static const struct {
@@ -474,17 +496,7 @@ static void test_rule_levels(void **state)
 		    "{\"process\": {\"selinuxLabel\": \"system_u:system_r:container_t:%s\"},"
 		    " \"linux\": {\"mountLabel\": \"system_u:object_r:container_file_t:%s\"}}",
 		    cases[i].level, cases[i].level));
-		reset_facts();
-		expect_ok(run_rule(in, NULL, RG_ACTION_REJECT, 1));
-		expect_violation(".process.selinuxLabel", cases[i].needle);
-		expect_violation(".linux.mountLabel", cases[i].needle);
-		assert_int_equal(report.n_changes, 0);
-		assert_int_equal(alloc.calls, 0);
-
-		expect_ok(run_rule(in, NULL, RG_ACTION_FIX, 1));
-		assert_string_equal(str_at("process", "selinuxLabel"), PROC_CTX ":c101,c501");
-		assert_string_equal(str_at("linux", "mountLabel"), FILE_CTX ":c101,c501");
-		assert_int_equal(alloc.calls, 1);
+		expect_both_labels_replaced(in, cases[i].needle);
 	}
 	/* A mount label that lacks categories follows the process's given ones. */
 	reset_facts();
@@ -511,13 +523,7 @@ static void test_rule_malformed_labels(void **state)
 		char *in = keep(rg_xasprintf("{\"process\": {\"selinuxLabel\": \"%s\"},"
 					     " \"linux\": {\"mountLabel\": \"%s\"}}",
 					     bad[i], bad[i]));
-		reset_facts();
-		expect_ok(run_rule(in, NULL, RG_ACTION_REJECT, 1));
-		expect_violation(".process.selinuxLabel", "malformed SELinux label");
-		expect_violation(".linux.mountLabel", "malformed SELinux label");
-		expect_ok(run_rule(in, NULL, RG_ACTION_FIX, 1));
-		assert_string_equal(str_at("process", "selinuxLabel"), PROC_CTX ":c101,c501");
-		assert_string_equal(str_at("linux", "mountLabel"), FILE_CTX ":c101,c501");
+		expect_both_labels_replaced(in, "malformed SELinux label");
 	}
 }
 

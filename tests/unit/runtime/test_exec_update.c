@@ -373,6 +373,59 @@ static void test_exec_cap_fix_drops(void **state)
 	fx_free(&f);
 }
 
+/*
+ * What one run of exec's flag check must leave. The report and the argv are
+ * checked in full: no argv means it is handed on unchanged, no change or
+ * violation path means there is none.
+ */
+struct exec_want {
+	int r; /* not 0: only the result is checked */
+	const char *argv; /* the argv handed on, joined; NULL: unchanged */
+	const char *change; /* a change there; NULL: no change */
+	const char *violation; /* a violation there; NULL: none */
+	size_t n_violations; /* with a violation: how many in all; 0: not checked */
+	const char *rule; /* the rule of that change or violation; NULL: not checked */
+};
+
+struct exec_row {
+	const char *config, *container;
+	const char *args[10];
+	struct exec_want want;
+};
+
+static void check_exec_outcome(struct fixture *f, const struct exec_want *w, size_t i)
+{
+	const struct rg_report *r = &f->report;
+	_cleanup_free_ char *got = joined(f);
+	if (w->argv ? strcmp(got, w->argv) != 0 : f->argv.is_changed)
+		fail_msg("row %zu: '%s', want '%s'", i, got, w->argv ? w->argv : "unchanged");
+	const struct rg_change *c = w->change ? change_at(r, w->change) : NULL;
+	if (w->change ? !c : r->n_changes != 0)
+		fail_msg("row %zu: %zu changes, want one at %s", i, r->n_changes,
+			 w->change ? w->change : "none");
+	const struct rg_violation *v = w->violation ? violation_at(r, w->violation) : NULL;
+	if (w->violation ? !v : r->n_violations != 0)
+		fail_msg("row %zu: %zu violations, want one at %s", i, r->n_violations,
+			 w->violation ? w->violation : "none");
+	if (v && w->n_violations && r->n_violations != w->n_violations)
+		fail_msg("row %zu: %zu violations, want %zu", i, r->n_violations, w->n_violations);
+	const char *by = c ? c->rule : v ? v->rule : "nothing";
+	if (w->rule && strcmp(by, w->rule) != 0)
+		fail_msg("row %zu: by %s, want %s", i, by, w->rule);
+}
+
+/* Runs each row's exec flag check; fails at the first row that leaves something else. */
+static void check_exec_rows(const struct exec_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct fixture f;
+		exec_flags(&f, rows[i].config, rows[i].container, rows[i].args, rows[i].want.r);
+		if (rows[i].want.r == 0)
+			check_exec_outcome(&f, &rows[i].want, i);
+		fx_free(&f);
+	}
+}
+
 static void test_exec_cap_reject(void **state)
 {
 	struct fixture f;
@@ -409,25 +462,19 @@ static void test_exec_cap_unknown(void **state)
 
 static void test_exec_no_new_privs(void **state)
 {
-	struct fixture f;
-	const char *drop[] = {"exec", "--no-new-privs=false", "c1", "true", NULL};
-	const char *keep[] = {"exec", "--no-new-privs", "--no-new-privs=1", "c1", "true", NULL};
-	const char *bad[] = {"exec", "--no-new-privs=maybe", "c1", "true", NULL};
+	static const struct exec_row rows[] = {
+	    {"{}",
+	     container_plain,
+	     {"exec", "--no-new-privs=false", "c1", "true"},
+	     {.argv = "exec c1 true", .change = "--no-new-privs"}},
+	    {"{}",
+	     container_plain,
+	     {"exec", "--no-new-privs", "--no-new-privs=1", "c1", "true"},
+	     {0}},
+	    {"{}", container_plain, {"exec", "--no-new-privs=maybe", "c1", "true"}, {.r = -EINVAL}},
+	};
 	(void)state;
-
-	exec_flags(&f, "{}", container_plain, drop, 0);
-	_cleanup_free_ char *got = joined(&f);
-	assert_string_equal(got, "exec c1 true");
-	assert_non_null(change_at(&f.report, "--no-new-privs"));
-	fx_free(&f);
-
-	exec_flags(&f, "{}", container_plain, keep, 0);
-	assert_false(f.argv.is_changed);
-	assert_int_equal(f.report.n_changes + f.report.n_violations, 0);
-	fx_free(&f);
-
-	exec_flags(&f, "{}", container_plain, bad, -EINVAL);
-	fx_free(&f);
+	check_exec_rows(rows, RG_ARRAY_SIZE(rows));
 }
 
 /* exec without --process: crun gets --no-new-privs when the container has it; runc nothing. */
@@ -474,40 +521,30 @@ static void test_exec_keep_nnp(void **state)
 
 static void test_exec_labels(void **state)
 {
-	struct fixture f;
-	const char *same[] = {"exec",
-			      "--process-label",
-			      "system_u:system_r:container_t:s0:c1,c2",
-			      "--process-label=",
-			      "c1",
-			      "true",
-			      NULL};
-	const char *other[] = {
-	    "exec", "--process-label", "system_u:system_r:spc_t:s0", "c1", "true", NULL};
-	const char *aa[] = {"exec", "--apparmor", "unconfined", "c1", "true", NULL};
+	static const struct exec_row rows[] = {
+	    /* The last --process-label wins in runc, but each is checked: both fine here. */
+	    {"{}",
+	     container_plain,
+	     {"exec", "--process-label", "system_u:system_r:container_t:s0:c1,c2",
+	      "--process-label=", "c1", "true"},
+	     {0}},
+	    {"{}",
+	     container_plain,
+	     {"exec", "--process-label", "system_u:system_r:spc_t:s0", "c1", "true"},
+	     {.violation = "--process-label", .n_violations = 1, .rule = "selinux"}},
+	    /* The container has no AppArmor profile: any is a different one. */
+	    {"{}",
+	     container_plain,
+	     {"exec", "--apparmor", "unconfined", "c1", "true"},
+	     {.violation = "--apparmor", .n_violations = 1}},
+	    /* A policy that turns the selinux rule off lets the label through. */
+	    {"{\"rules\":{\"selinux\":{\"action\":\"off\"}}}",
+	     container_plain,
+	     {"exec", "--process-label", "system_u:system_r:spc_t:s0", "c1", "true"},
+	     {0}},
+	};
 	(void)state;
-
-	/* The last --process-label wins in runc, but each is checked: both fine here. */
-	exec_flags(&f, "{}", container_plain, same, 0);
-	assert_int_equal(f.report.n_violations, 0);
-	fx_free(&f);
-
-	exec_flags(&f, "{}", container_plain, other, 0);
-	assert_int_equal(f.report.n_violations, 1);
-	assert_string_equal(f.report.violations[0].rule, "selinux");
-	assert_string_equal(f.report.violations[0].path, "--process-label");
-	assert_false(f.argv.is_changed);
-	fx_free(&f);
-
-	/* The container has no AppArmor profile: any is a different one. */
-	exec_flags(&f, "{}", container_plain, aa, 0);
-	assert_non_null(violation_at(&f.report, "--apparmor"));
-	fx_free(&f);
-
-	/* A policy that turns the selinux rule off lets the label through. */
-	exec_flags(&f, "{\"rules\":{\"selinux\":{\"action\":\"off\"}}}", container_plain, other, 0);
-	assert_int_equal(f.report.n_violations, 0);
-	fx_free(&f);
+	check_exec_rows(rows, RG_ARRAY_SIZE(rows));
 }
 
 static void test_exec_user(void **state)
@@ -522,84 +559,93 @@ static void test_exec_user(void **state)
 	/* Mappings without a user namespace: the runtime ignores them. */
 	static const char unapplied[] = "{\"linux\":{\"uidMappings\":[{\"containerID\":0,"
 					"\"hostID\":100000,\"size\":65536}]}}";
-	const char *root[] = {"exec", "-u", "0:0", "c1", "true", NULL};
-	const char *wrap[] = {"exec", "--user=4294967296", "c1", "true", NULL};
-	const char *user[] = {"exec", "-u", "1000", "c1", "true", NULL};
-	const char *user_group[] = {"exec", "-u", "1000:1000", "c1", "true", NULL};
-	const char *user_wrap[] = {"exec", "-u", "1000:4294967296", "c1", "true", NULL};
-	const char *junk[] = {"exec", "-u", "root", "c1", "true", NULL};
-	struct fixture f;
+	static const struct exec_row rows[] = {
+	    /* Off (baseline): not looked at. */
+	    {"{}", container_plain, {"exec", "-u", "0:0", "c1", "true"}, {0}},
+	    {fix,
+	     container_plain,
+	     {"exec", "-u", "0:0", "c1", "true"},
+	     {.argv = "exec c1 true", .change = "--user"}},
+	    /* runc stores uint32(uid): 2^32 is uid 0. */
+	    {reject,
+	     container_plain,
+	     {"exec", "--user=4294967296", "c1", "true"},
+	     {.violation = "--user"}},
+	    /* -u 1000 runs with gid 0, the root group. */
+	    {reject,
+	     container_plain,
+	     {"exec", "-u", "1000", "c1", "true"},
+	     {.violation = "--user", .n_violations = 1}},
+	    {reject, container_plain, {"exec", "-u", "1000:1000", "c1", "true"}, {0}},
+	    /* gid 2^32 is gid 0 to runc. */
+	    {reject,
+	     container_plain,
+	     {"exec", "-u", "1000:4294967296", "c1", "true"},
+	     {.violation = "--user", .n_violations = 1}},
+	    /* runc cannot parse it, so it runs as no one: nothing to judge. */
+	    {reject, container_plain, {"exec", "-u", "root", "c1", "true"}, {0}},
+	    /* Container root mapped to an unprivileged host uid. */
+	    {reject, mapped, {"exec", "-u", "0:0", "c1", "true"}, {0}},
+	    {reject,
+	     container_plain,
+	     {"exec", "-u", "1000:1000", "-g", "10", "--additional-gids=4294967296", "c1", "true"},
+	     {.violation = "--additional-gids", .n_violations = 1}},
+	    {fix,
+	     container_plain,
+	     {"exec", "-u", "1000:1000", "-g", "10", "--additional-gids=4294967296", "c1", "true"},
+	     {.argv = "exec -u 1000:1000 -g 10 c1 true", .change = "--additional-gids"}},
+	    {reject, unapplied, {"exec", "-u", "0:0", "c1", "true"}, {.violation = "--user"}},
+	};
 	(void)state;
-
-	/* Off (baseline): not looked at. */
-	exec_flags(&f, "{}", container_plain, root, 0);
-	assert_int_equal(f.report.n_changes + f.report.n_violations, 0);
-	fx_free(&f);
-
-	exec_flags(&f, fix, container_plain, root, 0);
-	_cleanup_free_ char *got = joined(&f);
-	assert_string_equal(got, "exec c1 true");
-	assert_non_null(change_at(&f.report, "--user"));
-	fx_free(&f);
-
-	/* runc stores uint32(uid): 2^32 is uid 0. */
-	exec_flags(&f, reject, container_plain, wrap, 0);
-	assert_non_null(violation_at(&f.report, "--user"));
-	fx_free(&f);
-
-	/* -u 1000 runs with gid 0, the root group. */
-	exec_flags(&f, reject, container_plain, user, 0);
-	assert_non_null(violation_at(&f.report, "--user"));
-	fx_free(&f);
-
-	exec_flags(&f, reject, container_plain, user_group, 0);
-	assert_int_equal(f.report.n_violations, 0);
-	fx_free(&f);
-
-	/* gid 2^32 is gid 0 to runc. */
-	exec_flags(&f, reject, container_plain, user_wrap, 0);
-	assert_non_null(violation_at(&f.report, "--user"));
-	fx_free(&f);
-
-	/* runc cannot parse it, so it runs as no one: nothing to judge. */
-	exec_flags(&f, reject, container_plain, junk, 0);
-	assert_int_equal(f.report.n_violations, 0);
-	fx_free(&f);
-
-	/* Container root mapped to an unprivileged host uid. */
-	exec_flags(&f, reject, mapped, root, 0);
-	assert_int_equal(f.report.n_violations, 0);
-	fx_free(&f);
-
-	const char *groups[] = {"exec", "-u",	"1000:1000",
-				"-g",	"10",	"--additional-gids=4294967296",
-				"c1",	"true", NULL};
-	exec_flags(&f, reject, container_plain, groups, 0);
-	assert_int_equal(f.report.n_violations, 1);
-	assert_non_null(violation_at(&f.report, "--additional-gids"));
-	fx_free(&f);
-	exec_flags(&f, fix, container_plain, groups, 0);
-	_cleanup_free_ char *fixed = joined(&f);
-	assert_string_equal(fixed, "exec -u 1000:1000 -g 10 c1 true");
-	fx_free(&f);
-
-	exec_flags(&f, reject, unapplied, root, 0);
-	assert_non_null(violation_at(&f.report, "--user"));
-	fx_free(&f);
+	check_exec_rows(rows, RG_ARRAY_SIZE(rows));
 }
 
 /* ---- exec process files ---- */
 
+/*
+ * Judges `in` as update's resources JSON (is_update) or exec's process file
+ * under config, for a container whose config.json is `container`; *ret is
+ * the JSON that would be handed on. Returns what the check returns.
+ */
+static int judge_json(struct fixture *f, bool is_update, const char *config, const char *container,
+		      const char *in, struct rg_json **ret)
+{
+	struct rg_error *err = NULL;
+	int r;
+	fx_init(f, config, container);
+	*ret = parse(in);
+	if (is_update) {
+		const struct rg_update_check x = {&f->policy, &test_host, f->container, &f->report,
+						  test_memsw};
+		r = rg_update_check_resources(&x, *ret, "-r -", &err);
+	} else {
+		const struct rg_exec_check x = {&f->policy, &test_host, f->container, &f->report};
+		r = rg_execproc_check_process(&x, ret, "p.json", &err);
+	}
+	rg_error_free(err);
+	return r;
+}
+
+/* Fails unless every text in bad is refused as malformed (see judge_json). */
+static void expect_malformed(bool is_update, const char *config, const char *container,
+			     const char *const *bad, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct fixture f;
+		struct rg_json *j = NULL;
+		int r = judge_json(&f, is_update, config, container, bad[i], &j);
+		/* -ENOTUNIQ: two spellings of one field */
+		if (r != -EINVAL && r != -ENOTUNIQ)
+			fail_msg("'%s': %d, want -EINVAL or -ENOTUNIQ", bad[i], r);
+		rg_json_free(j);
+		fx_free(&f);
+	}
+}
+
 static int exec_process(struct fixture *f, const char *config, const char *container,
 			const char *process, struct rg_json **ret)
 {
-	struct rg_error *err = NULL;
-	fx_init(f, config, container);
-	*ret = parse(process);
-	const struct rg_exec_check x = {&f->policy, &test_host, f->container, &f->report};
-	int r = rg_execproc_check_process(&x, ret, "p.json", &err);
-	rg_error_free(err);
-	return r;
+	return judge_json(f, false, config, container, process, ret);
 }
 
 static void test_exec_process_fixed(void **state)
@@ -641,96 +687,98 @@ static void test_exec_process_missing_nnp(void **state)
 	fx_free(&f);
 }
 
+/*
+ * A process file judged under config for container_plain: accepted, with a
+ * violation at each path given (none given: no violation at all) and, when
+ * is_unchanged, no change.
+ */
+struct process_row {
+	const char *config, *process;
+	const char *violations[2];
+	bool is_unchanged;
+};
+
+static void check_process_rows(const struct process_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct fixture f;
+		struct rg_json *p = NULL;
+		int r = exec_process(&f, rows[i].config, container_plain, rows[i].process, &p);
+		if (r != 0)
+			fail_msg("'%s': %d, want 0", rows[i].process, r);
+		for (size_t k = 0; k < RG_ARRAY_SIZE(rows[i].violations); k++)
+			if (rows[i].violations[k] &&
+			    !violation_at(&f.report, rows[i].violations[k]))
+				fail_msg("'%s': no violation at %s", rows[i].process,
+					 rows[i].violations[k]);
+		if (!rows[i].violations[0] && f.report.n_violations)
+			fail_msg("'%s': violation at %s", rows[i].process,
+				 f.report.violations[0].path);
+		if (rows[i].is_unchanged && f.report.n_changes)
+			fail_msg("'%s': change at %s", rows[i].process, f.report.changes[0].path);
+		rg_json_free(p);
+		fx_free(&f);
+	}
+}
+
 static void test_exec_process_labels(void **state)
 {
-	struct fixture f;
-	struct rg_json *p = NULL;
+	static const struct process_row rows[] = {
+	    {"{}",
+	     "{\"noNewPrivileges\":true,\"selinuxLabel\":\"system_u:system_r:spc_t:s0\","
+	     "\"apparmorProfile\":\"unconfined\"}",
+	     {".selinuxLabel", ".apparmorProfile"},
+	     false},
+	    {"{}",
+	     "{\"noNewPrivileges\":true,\"selinuxLabel\":\"system_u:system_r:container_t:s0:c1,"
+	     "c2\"}",
+	     {NULL},
+	     true},
+	};
 	(void)state;
-
-	assert_int_equal(exec_process(&f, "{}", container_plain,
-				      "{\"noNewPrivileges\":true,\"selinuxLabel\":\"system_u:"
-				      "system_r:spc_t:s0\",\"apparmorProfile\":\"unconfined\"}",
-				      &p),
-			 0);
-	assert_non_null(violation_at(&f.report, ".selinuxLabel"));
-	assert_non_null(violation_at(&f.report, ".apparmorProfile"));
-	rg_json_free(p);
-	fx_free(&f);
-
-	assert_int_equal(exec_process(&f, "{}", container_plain,
-				      "{\"noNewPrivileges\":true,\"selinuxLabel\":\"system_u:"
-				      "system_r:container_t:s0:c1,c2\"}",
-				      &p),
-			 0);
-	assert_int_equal(f.report.n_violations, 0);
-	assert_int_equal(f.report.n_changes, 0);
-	rg_json_free(p);
-	fx_free(&f);
+	check_process_rows(rows, RG_ARRAY_SIZE(rows));
 }
 
 static void test_exec_process_user_reject(void **state)
 {
-	struct fixture f;
-	struct rg_json *p = NULL;
-	(void)state;
-
 	/* No user at all is uid 0 to runc. */
-	assert_int_equal(exec_process(&f, "{\"profile\":\"restricted\"}", container_plain,
-				      "{\"noNewPrivileges\":true}", &p),
-			 0);
-	assert_non_null(violation_at(&f.report, ".user.uid"));
-	rg_json_free(p);
-	fx_free(&f);
+	static const struct process_row row = {
+	    "{\"profile\":\"restricted\"}", "{\"noNewPrivileges\":true}", {".user.uid"}, false};
+	(void)state;
+	check_process_rows(&row, 1);
 }
 
 /* Every member runc or crun reads is known; the harmless ones pass as they are. */
 static void test_exec_process_members(void **state)
 {
-	static const char all[] =
-	    "{\"terminal\":false,\"consoleSize\":{\"height\":1,\"width\":1},\"user\":{\"uid\":1000,"
-	    "\"gid\":1000,\"umask\":18,\"additionalGids\":[5],\"username\":\"x\"},\"args\":["
-	    "\"true\"],"
-	    "\"commandLine\":\"\",\"env\":[\"A=b\"],\"cwd\":\"/"
-	    "\",\"capabilities\":{\"bounding\":[],"
-	    "\"effective\":[],\"inheritable\":[],\"permitted\":[],\"ambient\":[]},\"rlimits\":[],"
-	    "\"noNewPrivileges\":true,\"oomScoreAdj\":5,\"scheduler\":null}";
-	struct fixture f;
-	struct rg_json *p = NULL;
+	static const struct process_row row = {
+	    "{}",
+	    "{\"terminal\":false,\"consoleSize\":{\"height\":1,\"width\":1},\"user\":{"
+	    "\"uid\":1000,\"gid\":1000,\"umask\":18,\"additionalGids\":[5],\"username\":"
+	    "\"x\"},\"args\":[\"true\"],\"commandLine\":\"\",\"env\":[\"A=b\"],\"cwd\":"
+	    "\"/\",\"capabilities\":{\"bounding\":[],\"effective\":[],\"inheritable\":[],"
+	    "\"permitted\":[],\"ambient\":[]},\"rlimits\":[],\"noNewPrivileges\":true,"
+	    "\"oomScoreAdj\":5,\"scheduler\":null}",
+	    {NULL},
+	    true};
 	(void)state;
-
-	assert_int_equal(exec_process(&f, "{}", container_plain, all, &p), 0);
-	assert_int_equal(f.report.n_violations, 0);
-	assert_int_equal(f.report.n_changes, 0);
-	rg_json_free(p);
-	fx_free(&f);
+	check_process_rows(&row, 1);
 }
 
 /* The members only the fields rule judges: unsafe values are its violations. */
 static void test_exec_process_fields(void **state)
 {
-	static const struct {
-		const char *process, *path;
-	} cases[] = {
-	    {"{\"scheduler\":{\"policy\":\"SCHED_FIFO\",\"priority\":99}}", ".scheduler"},
-	    {"{\"ioPriority\":{\"class\":\"IOPRIO_CLASS_RT\"}}", ".ioPriority"},
-	    {"{\"execCPUAffinity\":{\"initial\":\"0\"}}", NULL},
-	    {"{\"scheduler\":{\"policy\":\"SCHED_BATCH\"}}", NULL},
+	static const struct process_row rows[] = {
+	    {"{}",
+	     "{\"scheduler\":{\"policy\":\"SCHED_FIFO\",\"priority\":99}}",
+	     {".scheduler"},
+	     false},
+	    {"{}", "{\"ioPriority\":{\"class\":\"IOPRIO_CLASS_RT\"}}", {".ioPriority"}, false},
+	    {"{}", "{\"execCPUAffinity\":{\"initial\":\"0\"}}", {NULL}, false},
+	    {"{}", "{\"scheduler\":{\"policy\":\"SCHED_BATCH\"}}", {NULL}, false},
 	};
 	(void)state;
-
-	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
-		struct fixture f;
-		struct rg_json *p = NULL;
-		int r = exec_process(&f, "{}", container_plain, cases[i].process, &p);
-		if (r != 0)
-			fail_msg("'%s': %d, want 0", cases[i].process, r);
-		if (cases[i].path)
-			assert_non_null(violation_at(&f.report, cases[i].path));
-		else
-			assert_int_equal(f.report.n_violations, 0);
-		rg_json_free(p);
-		fx_free(&f);
-	}
+	check_process_rows(rows, RG_ARRAY_SIZE(rows));
 }
 
 static void test_exec_process_bad(void **state)
@@ -747,16 +795,7 @@ static void test_exec_process_bad(void **state)
 	};
 	(void)state;
 
-	for (size_t i = 0; i < RG_ARRAY_SIZE(bad); i++) {
-		struct fixture f;
-		struct rg_json *p = NULL;
-		int r = exec_process(&f, "{}", container_plain, bad[i], &p);
-		/* -ENOTUNIQ: two spellings of one field */
-		if (r != -EINVAL && r != -ENOTUNIQ)
-			fail_msg("'%s': %d, want -EINVAL or -ENOTUNIQ", bad[i], r);
-		rg_json_free(p);
-		fx_free(&f);
-	}
+	expect_malformed(false, "{}", container_plain, bad, RG_ARRAY_SIZE(bad));
 }
 
 /* ---- update flags ---- */
@@ -774,6 +813,23 @@ static void update_flags(struct fixture *f, const char *config, const char *cont
 			 const char *const *args, int want_r)
 {
 	check_flags(f, true, config, container, args, want_r);
+}
+
+/*
+ * Case i of an update check left `got` to hand on: fails unless it was
+ * refused when want is NULL, or else accepted and got is want.
+ */
+static void check_verdict(const struct rg_report *r, const char *got, const char *want, size_t i)
+{
+	if (!want) {
+		if (r->n_violations == 0)
+			fail_msg("case %zu: not refused: %s", i, got);
+		return;
+	}
+	if (r->n_violations)
+		fail_msg("case %zu: refused: %s", i, r->violations[0].msg);
+	if (strcmp(got, want) != 0)
+		fail_msg("case %zu: '%s', want '%s'", i, got, want);
 }
 
 static void test_update_flags_table(void **state)
@@ -827,15 +883,7 @@ static void test_update_flags_table(void **state)
 		struct fixture f;
 		update_flags(&f, cases[i].config, container_cpu, cases[i].args, 0);
 		_cleanup_free_ char *got = joined(&f);
-		if (!cases[i].want) {
-			if (f.report.n_violations == 0)
-				fail_msg("case %zu: not refused: %s", i, got);
-		} else {
-			if (f.report.n_violations)
-				fail_msg("case %zu: refused: %s", i, f.report.violations[0].msg);
-			if (strcmp(got, cases[i].want) != 0)
-				fail_msg("case %zu: '%s', want '%s'", i, got, cases[i].want);
-		}
+		check_verdict(&f.report, got, cases[i].want, i);
 		fx_free(&f);
 	}
 }
@@ -853,6 +901,18 @@ static void expect_minus1_resources(const char *container, const char *want)
 	_cleanup_free_ char *got = rg_json_emit(j, false, NULL);
 	assert_string_equal(got, want);
 	rg_json_free(j);
+	fx_free(&f);
+}
+
+/* update args under limits_fix on `container`: fails unless the argv handed on is want (case i). */
+static void expect_update_argv(const char *container, const char *const *args, const char *want,
+			       size_t i)
+{
+	struct fixture f;
+	update_flags(&f, limits_fix, container, args, 0);
+	_cleanup_free_ char *got = joined(&f);
+	if (strcmp(got, want) != 0)
+		fail_msg("case %zu: '%s', want '%s'", i, got, want);
 	fx_free(&f);
 }
 
@@ -883,14 +943,8 @@ static void test_update_memory_unlimited_swap(void **state)
 	};
 	(void)state;
 
-	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
-		struct fixture f;
-		update_flags(&f, limits_fix, cases[i].container, cases[i].args, 0);
-		_cleanup_free_ char *got = joined(&f);
-		if (strcmp(got, cases[i].want) != 0)
-			fail_msg("case %zu: '%s', want '%s'", i, got, cases[i].want);
-		fx_free(&f);
-	}
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++)
+		expect_update_argv(cases[i].container, cases[i].args, cases[i].want, i);
 	/* the same through -r */
 	expect_minus1_resources(with_swap, "{\"memory\":{\"limit\":268435456}}");
 }
@@ -915,14 +969,8 @@ static void test_update_memory_unlimited_memsw(void **state)
 	(void)state;
 
 	test_memsw = true;
-	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++) {
-		struct fixture f;
-		update_flags(&f, limits_fix, with_swap, cases[i].args, 0);
-		_cleanup_free_ char *got = joined(&f);
-		if (strcmp(got, cases[i].want) != 0)
-			fail_msg("case %zu: '%s', want '%s'", i, got, cases[i].want);
-		fx_free(&f);
-	}
+	for (size_t i = 0; i < RG_ARRAY_SIZE(cases); i++)
+		expect_update_argv(with_swap, cases[i].args, cases[i].want, i);
 	expect_minus1_resources(with_swap, "{\"memory\":{\"limit\":536870912,\"swap\":-1}}");
 	test_memsw = false;
 }
@@ -963,14 +1011,7 @@ static void test_update_flags_report(void **state)
 
 static int update_json(struct fixture *f, const char *config, const char *in, struct rg_json **ret)
 {
-	struct rg_error *err = NULL;
-	fx_init(f, config, container_cpu);
-	*ret = parse(in);
-	const struct rg_update_check x = {&f->policy, &test_host, f->container, &f->report,
-					  test_memsw};
-	int r = rg_update_check_resources(&x, *ret, "-r -", &err);
-	rg_error_free(err);
-	return r;
+	return judge_json(f, true, config, container_cpu, in, ret);
 }
 
 static void test_update_resources(void **state)
@@ -1008,15 +1049,7 @@ static void test_update_resources(void **state)
 		if (r != 0)
 			fail_msg("case %zu: error %d", i, r);
 		_cleanup_free_ char *got = rg_json_emit(j, false, NULL);
-		if (!cases[i].want) {
-			if (f.report.n_violations == 0)
-				fail_msg("case %zu: not refused: %s", i, got);
-		} else {
-			if (f.report.n_violations)
-				fail_msg("case %zu: refused: %s", i, f.report.violations[0].msg);
-			if (strcmp(got, cases[i].want) != 0)
-				fail_msg("case %zu: %s, want %s", i, got, cases[i].want);
-		}
+		check_verdict(&f.report, got, cases[i].want, i);
 		rg_json_free(j);
 		fx_free(&f);
 	}
@@ -1056,16 +1089,7 @@ static void test_update_resources_bad(void **state)
 	};
 	(void)state;
 
-	for (size_t i = 0; i < RG_ARRAY_SIZE(bad); i++) {
-		struct fixture f;
-		struct rg_json *j = NULL;
-		int r = update_json(&f, limits_fix, bad[i], &j);
-		/* -ENOTUNIQ: two spellings of one field */
-		if (r != -EINVAL && r != -ENOTUNIQ)
-			fail_msg("'%s': %d, want -EINVAL or -ENOTUNIQ", bad[i], r);
-		rg_json_free(j);
-		fx_free(&f);
-	}
+	expect_malformed(true, limits_fix, container_cpu, bad, RG_ARRAY_SIZE(bad));
 }
 
 /* devices on update get the devices rule, as at create (crun applies them). */
@@ -1163,14 +1187,7 @@ static void test_update_resources_members(void **state)
 	assert_int_equal(update_json(&f, limits_fix, all, &j), 0);
 	rg_json_free(j);
 	fx_free(&f);
-	for (size_t i = 0; i < RG_ARRAY_SIZE(unknown); i++) {
-		int r = update_json(&f, limits_fix, unknown[i], &j);
-		/* -ENOTUNIQ: two spellings of one field */
-		if (r != -EINVAL && r != -ENOTUNIQ)
-			fail_msg("'%s': %d, want -EINVAL or -ENOTUNIQ", unknown[i], r);
-		rg_json_free(j);
-		fx_free(&f);
-	}
+	expect_malformed(true, limits_fix, container_cpu, unknown, RG_ARRAY_SIZE(unknown));
 }
 
 /* A lone case variant is the field runc reads: judged, and handed over canonical. */
