@@ -480,15 +480,20 @@ static int attach(struct parser *p, struct rg_json *v)
 		return 1;
 	}
 	struct frame *f = &p->stack[p->depth - 1];
-	grow_in(p->arena, f->node,
-		f->node->type == RG_JSON_ARRAY ? sizeof(struct rg_json *)
-					       : sizeof(struct rg_json_member));
-	if (f->node->type == RG_JSON_ARRAY) {
-		rg_json_append(f->node, v);
+	struct rg_json *c = f->node;
+	bool is_array = c->type == RG_JSON_ARRAY;
+	if (c->n >= c->cap)
+		grow_in(p->arena, c,
+			is_array ? sizeof(struct rg_json *) : sizeof(struct rg_json_member));
+	if (is_array) {
+		c->u.items[c->n++] = v;
 	} else {
 		/* The key moves to the member; the frame still points at it until
 		 * the next one, for error paths. */
-		object_add(f->node, f->key, f->key_len, v);
+		struct rg_json_member *m = &c->u.members[c->n++];
+		m->key = f->key;
+		m->key_len = f->key_len;
+		m->value = v;
 		f->is_key_owned = false;
 	}
 	return 1;
@@ -522,6 +527,14 @@ static bool is_strict_utf8(const unsigned char *s, size_t len, bool *ret_has_4by
 	size_t i = 0;
 
 	*ret_has_4byte = false;
+	/* A key or a short string: one OR over its bytes tells it is ASCII. */
+	if (len < 16) {
+		unsigned char any = 0;
+		for (size_t k = 0; k < len; k++)
+			any |= s[k];
+		if (any < 0x80)
+			return true;
+	}
 	while (i < len) {
 		/* ASCII eight bytes at a time: nearly every string of a config.json. */
 		uint64_t w;
@@ -580,9 +593,14 @@ static unsigned hex4(const char *s)
 static bool has_lone_surrogate(const struct parser *p, const unsigned char *s, size_t len,
 			       bool has_4byte)
 {
-	bool is_suspect = has_4byte || memchr(s, '?', len) != NULL;
+	/* yajl hands over a string in place, inside the text, only when its token
+	 * holds no escape; one with escapes comes decoded, from yajl's own buffer. */
+	if ((const char *)s >= p->buf && (const char *)s < p->buf + p->len)
+		return false;
+	if (!has_4byte && memchr(s, '?', len) == NULL)
+		return false;
 	size_t end = p->h ? yajl_get_bytes_consumed(p->h) : 0;
-	if (!is_suspect || end < 2 || end > p->len || p->buf[end - 1] != '"')
+	if (end < 2 || end > p->len || p->buf[end - 1] != '"')
 		return false;
 	size_t start = end - 1;
 	while (start-- > 0) {
