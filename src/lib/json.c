@@ -865,60 +865,93 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 
 /* ---- emitter ---- */
 
-void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
+/* The bytes that need an escape: controls, the quote, the backslash. */
+static const bool is_special[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,	['\\'] = 1,
+};
+
+#define BYTES(c) (0x0101010101010101ull * (c))
+#define HAS_ZERO(w) (((w)-BYTES(0x01)) & ~(w)&BYTES(0x80))
+
+/* No control byte, quote or backslash in the eight bytes at s. */
+static bool is_plain_word(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return !((w - BYTES(0x20)) & ~w & BYTES(0x80)) && !HAS_ZERO(w ^ BYTES('"')) &&
+	       !HAS_ZERO(w ^ BYTES('\\'));
+}
+
+/* How many bytes of s from the start need no escape. */
+static size_t plain_prefix(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	/* Eight bytes at a time, the last word overlapping the one before. */
+	if (len >= 8) {
+		for (; i + 8 <= len && is_plain_word(s + i); i += 8)
+			;
+		if (i + 8 > len && is_plain_word(s + len - 8))
+			return len;
+	}
+	while (i < len && !is_special[(unsigned char)s[i]])
+		i++;
+	return i;
+}
+
+static void emit_escape(struct rg_buf *b, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
 
-	/* The bytes that need an escape: controls, the quote, the backslash. */
-	static const bool is_special[256] = {
-	    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
-	    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
-	    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
-	    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
-	    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,	['\\'] = 1,
-	};
+	switch (c) {
+	case '"':
+		rg_buf_puts(b, "\\\"");
+		break;
+	case '\\':
+		rg_buf_puts(b, "\\\\");
+		break;
+	case '\n':
+		rg_buf_puts(b, "\\n");
+		break;
+	case '\t':
+		rg_buf_puts(b, "\\t");
+		break;
+	case '\r':
+		rg_buf_puts(b, "\\r");
+		break;
+	case '\b':
+		rg_buf_puts(b, "\\b");
+		break;
+	case '\f':
+		rg_buf_puts(b, "\\f");
+		break;
+	default: {
+		char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+		rg_buf_puts(b, u);
+		break;
+	}
+	}
+}
 
+void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
+{
 	/* Room for the common case, no escapes, at once (the check inline, as in rg_buf_putc). */
 	if (b->len + len + 3 > b->cap)
 		rg_buf_reserve(b, len + 2);
 	rg_buf_putc(b, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!is_special[c])
-			continue;
-		rg_buf_append(b, s + run, i - run);
-		run = i + 1;
-		switch (c) {
-		case '"':
-			rg_buf_puts(b, "\\\"");
-			break;
-		case '\\':
-			rg_buf_puts(b, "\\\\");
-			break;
-		case '\n':
-			rg_buf_puts(b, "\\n");
-			break;
-		case '\t':
-			rg_buf_puts(b, "\\t");
-			break;
-		case '\r':
-			rg_buf_puts(b, "\\r");
-			break;
-		case '\b':
-			rg_buf_puts(b, "\\b");
-			break;
-		case '\f':
-			rg_buf_puts(b, "\\f");
-			break;
-		default: {
-			char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-			rg_buf_puts(b, u);
-			break;
-		}
-		}
+	/* Runs that need no escape are copied whole. */
+	for (size_t i = 0; i < len;) {
+		size_t run = plain_prefix(s + i, len - i);
+		rg_buf_append(b, s + i, run);
+		i += run;
+		if (i < len)
+			emit_escape(b, (unsigned char)s[i++]);
 	}
-	rg_buf_append(b, s + run, len - run);
 	rg_buf_putc(b, '"');
 }
 
