@@ -88,13 +88,19 @@ void rg_buf_put_index(struct rg_buf *b, size_t i)
 {
 	char digits[24];
 	size_t n = sizeof(digits);
+	digits[--n] = ']';
 	do {
 		digits[--n] = (char)('0' + i % 10);
 		i /= 10;
 	} while (i > 0);
-	rg_buf_putc(b, '[');
-	rg_buf_append(b, digits + n, sizeof(digits) - n);
-	rg_buf_putc(b, ']');
+	digits[--n] = '[';
+	/* One append, the bytes copied by hand: the index is a few digits. */
+	size_t len = sizeof(digits) - n;
+	rg_buf_reserve(b, len);
+	for (size_t k = 0; k < len; k++)
+		b->data[b->len + k] = digits[n + k];
+	b->len += len;
+	b->data[b->len] = '\0';
 }
 
 void rg_buf_truncate(struct rg_buf *b, size_t len)
