@@ -155,6 +155,26 @@ struct entry_sum {
 	bool has_clone; /* names "clone" */
 };
 
+static bool is_key(const struct rg_json_member *m, const char *key, size_t len)
+{
+	return m->key_len == len && memcmp(m->key, key, len) == 0;
+}
+
+/* The first names, action and args members of entry e (as rg_json_get), in one pass. */
+static void entry_members(const struct rg_json *e, const struct rg_json **names,
+			  const struct rg_json **act, const struct rg_json **args)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		const struct rg_json_member *m = &e->u.members[i];
+		if (!*names && is_key(m, "names", 5))
+			*names = m->value;
+		else if (!*act && is_key(m, "action", 6))
+			*act = m->value;
+		else if (!*args && is_key(m, "args", 4))
+			*args = m->value;
+	}
+}
+
 /*
  * Types of what the rule reads: syscalls[], their names, action and args;
  * sums[i] (calls->n of them) gets what entry i is, in the same pass.
@@ -167,7 +187,8 @@ static int check_entries(const struct rg_json *calls, const char *file, struct e
 		if (!rg_json_is(e, RG_JSON_OBJECT))
 			return rg_error_set(
 			    err, EINVAL, "%s: " SC ".syscalls[%zu]: expected an object", file, i);
-		const struct rg_json *names = rg_json_get(e, "names");
+		const struct rg_json *names = NULL, *act = NULL, *args = NULL;
+		entry_members(e, &names, &act, &args);
 		if (names && names->type != RG_JSON_NULL && names->type != RG_JSON_ARRAY)
 			return rg_error_set(err, EINVAL,
 					    "%s: " SC ".syscalls[%zu].names: expected an array",
@@ -179,12 +200,10 @@ static int check_entries(const struct rg_json *calls, const char *file, struct e
 						    ".syscalls[%zu].names[%zu]: expected a "
 						    "string",
 						    file, i, k);
-		const struct rg_json *act = rg_json_get(e, "action");
 		if (act && !rg_json_str(act))
 			return rg_error_set(err, EINVAL,
 					    "%s: " SC ".syscalls[%zu].action: expected a string",
 					    file, i);
-		const struct rg_json *args = rg_json_get(e, "args");
 		if (args && args->type != RG_JSON_NULL && args->type != RG_JSON_ARRAY)
 			return rg_error_set(err, EINVAL,
 					    "%s: " SC ".syscalls[%zu].args: expected an array",
@@ -475,7 +494,9 @@ static unsigned clone_flags_index(const struct rg_host *h)
 
 static void note(struct findings *f, const char *what)
 {
-	rg_buf_printf(&f->list, "%s%s", f->list.len ? ", " : "", what);
+	if (f->list.len)
+		rg_buf_puts(&f->list, ", ");
+	rg_buf_puts(&f->list, what);
 	f->is_any = true;
 }
 
@@ -528,31 +549,43 @@ static void find(const struct rg_json *calls, const struct entry_sum *sums, bool
 	}
 }
 
-/*
- * The fixed replacement(s) of permissive entry e, appended to out: names on
- * the deny list removed (the entry dropped when none is left), clone split
- * out and narrowed when it lets CLONE_NEWUSER through.
- */
-static void fix_entry(const struct rg_json *e, const struct deny_set *deny, bool is_clone_on,
-		      unsigned idx, struct rg_json *out)
+/* A name fix_entry takes out of a permissive entry. */
+static bool is_removed_name(const char *n, const struct deny_set *deny, bool is_clone_open)
 {
-	struct rg_json *copy = rg_json_clone(e);
-	struct rg_json *names = rg_json_get(copy, "names");
-	bool is_clone_open = is_clone_on && is_clone_entry_open(e, idx);
-	bool is_removed = false;
+	return is_denied_name(n, deny) || (is_clone_open && n && rg_streq(n, "clone"));
+}
 
-	for (size_t i = rg_json_is(names, RG_JSON_ARRAY) ? names->n : 0; i-- > 0;) {
-		const char *n = rg_json_str(names->u.items[i]);
-		if (is_denied_name(n, deny) || (is_clone_open && n && rg_streq(n, "clone"))) {
-			rg_json_array_remove(names, i);
-			is_removed = true;
-		}
-	}
-	/* An entry is dropped only when this left it without names. */
-	if (!is_removed || (rg_json_is(names, RG_JSON_ARRAY) && names->n > 0))
+/* Every name of the names array goes: the entry is dropped (no copy need be made). */
+static bool is_dropped(const struct rg_json *names, const struct deny_set *deny, bool is_clone_open)
+{
+	if (!rg_json_is(names, RG_JSON_ARRAY) || names->n == 0)
+		return false;
+	for (size_t i = 0; i < names->n; i++)
+		if (!is_removed_name(rg_json_str(names->u.items[i]), deny, is_clone_open))
+			return false;
+	return true;
+}
+
+/*
+ * The fixed replacement(s) of permissive entry e (has_clone: it names
+ * clone), appended to out: names on the deny list removed (the entry
+ * dropped when none is left), clone split out and narrowed when it lets
+ * CLONE_NEWUSER through.
+ */
+static void fix_entry(const struct rg_json *e, bool has_clone, const struct deny_set *deny,
+		      bool is_clone_on, unsigned idx, struct rg_json *out)
+{
+	bool is_clone_open = is_clone_on && has_clone && is_clone_entry_open(e, idx);
+
+	if (!is_dropped(rg_json_get(e, "names"), deny, is_clone_open)) {
+		/* Some name stays (or none was there): the copy is kept. */
+		struct rg_json *copy = rg_json_clone(e);
+		struct rg_json *names = rg_json_get(copy, "names");
+		for (size_t i = rg_json_is(names, RG_JSON_ARRAY) ? names->n : 0; i-- > 0;)
+			if (is_removed_name(rg_json_str(names->u.items[i]), deny, is_clone_open))
+				rg_json_array_remove(names, i);
 		rg_json_append(out, copy);
-	else
-		rg_json_free(copy);
+	}
 	if (is_clone_open) {
 		_cleanup_json_ struct rg_json *only = clone_only(e);
 		fix_clone_entry(only, idx, out);
@@ -601,7 +634,7 @@ static void fix(struct rg_json *sc, struct rg_json *calls, const struct entry_su
 			continue;
 		}
 		size_t at = out->n;
-		fix_entry(e, deny, is_clone_on, idx, out);
+		fix_entry(e, sums[i].has_clone, deny, is_clone_on, idx, out);
 		if (out->n == at + 1 && rg_json_equal(out->u.items[at], e)) {
 			rg_json_free(out->u.items[at]);
 			out->u.items[at] = e;
