@@ -241,59 +241,68 @@ struct name_fate {
 	bool is_covered;
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int cmp_fate(const void *a, const void *b)
-{
-	return strcmp((*(const struct name_fate *const *)a)->name,
-		      (*(const struct name_fate *const *)b)->name);
-}
-
-/* The deny list's names, sorted for binary search (borrowed), and whether clone is judged. */
+/*
+ * The deny list's names, each once in the order first met (borrowed), in a
+ * hash table: every name of every entry of the profile is looked up, and a
+ * profile written one entry per syscall has hundreds. And whether clone is
+ * judged.
+ */
 struct deny_set {
 	const char **names;
 	size_t n;
 	bool is_clone_on;
+	size_t *slots; /* 1 + position in names; 0: empty */
+	size_t mask; /* slots - 1, a power of two less one */
 };
 
-static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool is_clone_on)
+static size_t name_hash(const char *s)
 {
-	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny);
-	s->names = rg_xcalloc(n + 1, sizeof(*s->names));
-	s->n = 0;
-	s->is_clone_on = is_clone_on;
-	for (size_t i = 0; i < n; i++) {
-		const char *d = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
-		if (d)
-			s->names[s->n++] = d;
-	}
-	qsort(s->names, s->n, sizeof(*s->names), cmp_str);
-	/* Each name once: a name's position is then its own (find's first-seen test). */
-	size_t u = 0;
-	for (size_t i = 0; i < s->n; i++)
-		if (u == 0 || strcmp(s->names[u - 1], s->names[i]) != 0)
-			s->names[u++] = s->names[i];
-	s->n = u;
+	size_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
 }
 
 /* Position of name in the set, or -1. */
 static ssize_t deny_set_find(const struct deny_set *s, const char *name)
 {
-	const char **hit =
-	    name && s->n ? bsearch(&name, s->names, s->n, sizeof(*s->names), cmp_str) : NULL;
-	return hit ? hit - s->names : -1;
+	if (!name)
+		return -1;
+	for (size_t h = name_hash(name) & s->mask; s->slots[h]; h = (h + 1) & s->mask)
+		if (strcmp(s->names[s->slots[h] - 1], name) == 0)
+			return (ssize_t)(s->slots[h] - 1);
+	return -1;
+}
+
+static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool is_clone_on)
+{
+	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny), slots = 16;
+	while (slots < 2 * n)
+		slots *= 2;
+	s->names = rg_xcalloc(n + 1, sizeof(*s->names));
+	s->slots = rg_xcalloc(slots, sizeof(*s->slots));
+	s->mask = slots - 1;
+	s->n = 0;
+	s->is_clone_on = is_clone_on;
+	for (size_t i = 0; i < n; i++) {
+		const char *d = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
+		if (!d || deny_set_find(s, d) >= 0)
+			continue;
+		size_t h = name_hash(d) & s->mask;
+		while (s->slots[h])
+			h = (h + 1) & s->mask;
+		s->slots[h] = s->n + 1;
+		s->names[s->n++] = d;
+	}
 }
 
 static bool is_denied_name(const char *name, const struct deny_set *s)
 {
 	if (!name)
 		return false;
-	if (s->is_clone_on && rg_streq(name, "clone3"))
+	if (s->is_clone_on && name[0] == 'c' && rg_streq(name, "clone3"))
 		return true;
-	return s->n && bsearch(&name, s->names, s->n, sizeof(*s->names), cmp_str);
+	return deny_set_find(s, name) >= 0;
 }
 
 static bool names_denied(const struct rg_json *names, const struct deny_set *deny)
@@ -305,17 +314,12 @@ static bool names_denied(const struct rg_json *names, const struct deny_set *den
 }
 
 /*
- * Fills in the fates of names[0..n) (distinct names) in one pass over the
- * entries (a profile written one entry per syscall has hundreds of them),
- * each name of an entry looked up by binary search.
+ * Fills in the fates of the set's names (fates[i] for set->names[i]) and of
+ * clone3 (fates[set->n]) in one pass over the entries.
  */
 static void name_fates(const struct rg_json *calls, const struct entry_sum *sums,
-		       struct name_fate *names, size_t n)
+		       const struct deny_set *set, struct name_fate *fates)
 {
-	_cleanup_free_ struct name_fate **sorted = rg_xcalloc(n + 1, sizeof(*sorted));
-	for (size_t d = 0; d < n; d++)
-		sorted[d] = &names[d];
-	qsort(sorted, n, sizeof(*sorted), cmp_fate);
 	for (size_t i = 0; i < calls->n; i++) {
 		const struct rg_json *list = sums[i].names;
 		if (!list || list->n == 0)
@@ -324,16 +328,17 @@ static void name_fates(const struct rg_json *calls, const struct entry_sum *sums
 		if (!is_perm && sums[i].has_args)
 			continue;
 		for (size_t k = 0; k < list->n; k++) {
-			struct name_fate key = {.name = rg_json_str(list->u.items[k])};
-			const struct name_fate *pk = &key;
-			struct name_fate **hit =
-			    key.name ? bsearch(&pk, sorted, n, sizeof(*sorted), cmp_fate) : NULL;
+			const char *name = rg_json_str(list->u.items[k]);
+			ssize_t at = deny_set_find(set, name);
+			struct name_fate *hit = at >= 0 ? &fates[at] : NULL;
+			if (at < 0 && rg_streq(name, "clone3"))
+				hit = &fates[set->n];
 			if (!hit)
 				continue;
 			if (is_perm)
-				(*hit)->is_allowed = true;
+				hit->is_allowed = true;
 			else
-				(*hit)->is_covered = true;
+				hit->is_covered = true;
 		}
 	}
 }
@@ -504,24 +509,17 @@ static void find(const struct rg_json *calls, const struct entry_sum *sums, bool
 		 const struct rg_json *deny, const struct deny_set *set, bool is_clone_on,
 		 unsigned idx, struct findings *f)
 {
-	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny), m = 0;
-	_cleanup_free_ struct name_fate *fates = rg_xcalloc(n + 1, sizeof(*fates));
-	_cleanup_free_ bool *is_seen = rg_xcalloc(set->n + 1, sizeof(*is_seen));
+	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny);
+	_cleanup_free_ struct name_fate *fates = rg_xcalloc(set->n + 1, sizeof(*fates));
 
 	f->names = rg_xcalloc(n + 1, sizeof(*f->names));
-	/* The deny list's names in its order, each once. */
-	for (size_t i = 0; i < n; i++) {
-		const char *name = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
-		ssize_t at = deny_set_find(set, name);
-		if (at < 0 || is_seen[at])
-			continue;
-		is_seen[at] = true;
-		fates[m++].name = name;
-	}
+	/* The deny list's names in its order, each once (as the set holds them). */
+	for (size_t i = 0; i < set->n; i++)
+		fates[i].name = set->names[i];
 	/* clone3 last: it is reported apart from the list. */
-	size_t clone3 = m;
-	fates[m++].name = "clone3";
-	name_fates(calls, sums, fates, m);
+	size_t clone3 = set->n;
+	fates[clone3].name = "clone3";
+	name_fates(calls, sums, set, fates);
 	for (size_t i = 0; i < clone3; i++) {
 		const struct name_fate *x = &fates[i];
 		if (!x->is_allowed && (!is_default_open || x->is_covered))
@@ -790,6 +788,7 @@ static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, str
 		fix(sc, rg_json_get(sc, "syscalls"), sums, &f, &set, is_clone_on, idx, ctx);
 	}
 	free(set.names);
+	free(set.slots);
 	rg_buf_free(&f.list);
 	free(f.names);
 	return r;
