@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,8 @@ struct entry_sum {
 	bool is_perm; /* permissive action */
 	bool has_args; /* a non-empty args array */
 	bool has_clone; /* names "clone" */
+	bool
+	    has_denied; /* permissive, and names a name is_denied_name denies (set by name_fates) */
 };
 
 static bool is_key(const struct rg_json_member *m, const char *key, size_t len)
@@ -251,13 +254,16 @@ struct deny_set {
 	const char **names;
 	size_t n;
 	bool is_clone_on;
-	size_t *slots; /* 1 + position in names; 0: empty */
+	struct deny_slot {
+		uint32_t hash;
+		uint32_t at; /* 1 + position in names; 0: empty */
+	} * slots;
 	size_t mask; /* slots - 1, a power of two less one */
 };
 
-static size_t name_hash(const char *s)
+static uint32_t name_hash(const char *s)
 {
-	size_t h = 2166136261u;
+	uint32_t h = 2166136261u;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 16777619u;
 	return h;
@@ -268,16 +274,18 @@ static ssize_t deny_set_find(const struct deny_set *s, const char *name)
 {
 	if (!name)
 		return -1;
-	for (size_t h = name_hash(name) & s->mask; s->slots[h]; h = (h + 1) & s->mask)
-		if (strcmp(s->names[s->slots[h] - 1], name) == 0)
-			return (ssize_t)(s->slots[h] - 1);
+	uint32_t hash = name_hash(name);
+	for (size_t h = hash & s->mask; s->slots[h].at; h = (h + 1) & s->mask)
+		if (s->slots[h].hash == hash && strcmp(s->names[s->slots[h].at - 1], name) == 0)
+			return (ssize_t)(s->slots[h].at - 1);
 	return -1;
 }
 
 static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool is_clone_on)
 {
-	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny), slots = 16;
-	while (slots < 2 * n)
+	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny), slots = 64;
+	/* Mostly empty: most names looked up are not there, and a miss ends at a hole. */
+	while (slots < 4 * n)
 		slots *= 2;
 	s->names = rg_xcalloc(n + 1, sizeof(*s->names));
 	s->slots = rg_xcalloc(slots, sizeof(*s->slots));
@@ -288,11 +296,13 @@ static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool i
 		const char *d = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
 		if (!d || deny_set_find(s, d) >= 0)
 			continue;
-		size_t h = name_hash(d) & s->mask;
-		while (s->slots[h])
+		uint32_t hash = name_hash(d);
+		size_t h = hash & s->mask;
+		while (s->slots[h].at)
 			h = (h + 1) & s->mask;
-		s->slots[h] = s->n + 1;
-		s->names[s->n++] = d;
+		s->slots[h].hash = hash;
+		s->slots[h].at = (uint32_t)++s->n;
+		s->names[s->n - 1] = d;
 	}
 }
 
@@ -305,19 +315,12 @@ static bool is_denied_name(const char *name, const struct deny_set *s)
 	return deny_set_find(s, name) >= 0;
 }
 
-static bool names_denied(const struct rg_json *names, const struct deny_set *deny)
-{
-	for (size_t i = 0; names && i < names->n; i++)
-		if (is_denied_name(rg_json_str(names->u.items[i]), deny))
-			return true;
-	return false;
-}
-
 /*
  * Fills in the fates of the set's names (fates[i] for set->names[i]) and of
- * clone3 (fates[set->n]) in one pass over the entries.
+ * clone3 (fates[set->n]), and the entries' has_denied, in one pass over the
+ * entries.
  */
-static void name_fates(const struct rg_json *calls, const struct entry_sum *sums,
+static void name_fates(const struct rg_json *calls, struct entry_sum *sums,
 		       const struct deny_set *set, struct name_fate *fates)
 {
 	for (size_t i = 0; i < calls->n; i++) {
@@ -333,6 +336,8 @@ static void name_fates(const struct rg_json *calls, const struct entry_sum *sums
 			struct name_fate *hit = at >= 0 ? &fates[at] : NULL;
 			if (at < 0 && rg_streq(name, "clone3"))
 				hit = &fates[set->n];
+			/* As is_denied_name, with the lookup made. */
+			sums[i].has_denied |= is_perm && hit && (at >= 0 || set->is_clone_on);
 			if (!hit)
 				continue;
 			if (is_perm)
@@ -505,7 +510,7 @@ static void note(struct findings *f, const char *what)
 	f->is_any = true;
 }
 
-static void find(const struct rg_json *calls, const struct entry_sum *sums, bool is_default_open,
+static void find(const struct rg_json *calls, struct entry_sum *sums, bool is_default_open,
 		 const struct rg_json *deny, const struct deny_set *set, bool is_clone_on,
 		 unsigned idx, struct findings *f)
 {
@@ -625,7 +630,7 @@ static void fix(struct rg_json *sc, struct rg_json *calls, const struct entry_su
 		struct rg_json *e = calls->u.items[i];
 		/* A permissive entry naming something denied, or letting clone through. */
 		bool is_fixed = sums[i].is_perm &&
-				(names_denied(sums[i].names, deny) ||
+				(sums[i].has_denied ||
 				 (is_clone_on && sums[i].has_clone && is_clone_entry_open(e, idx)));
 		if (!is_fixed) {
 			rg_json_append(out, e);
