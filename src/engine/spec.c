@@ -597,6 +597,17 @@ static bool is_container(const struct rg_json *j)
 	return j->type == RG_JSON_OBJECT || j->type == RG_JSON_ARRAY;
 }
 
+/* An object, or an array holding one somewhere: where the walk has keys to check. */
+static bool has_keys(const struct rg_json *j)
+{
+	if (j->type == RG_JSON_OBJECT)
+		return true;
+	for (size_t i = 0; j->type == RG_JSON_ARRAY && i < j->n; i++)
+		if (is_container(j->u.items[i]))
+			return true;
+	return false;
+}
+
 /*
  * Keys are renamed before the walk descends, so the paths below (and the
  * free-form map test) use the spelling runc will read.
@@ -610,8 +621,8 @@ static int walk_keys(struct key_walk *w, struct rg_json *j, struct rg_error **er
 		if (!is_map_path(w->path.data ? w->path.data : "", w->path.len))
 			r = object_keys(w, j, err);
 		for (size_t i = 0; i < j->n && r == 0; i++) {
-			/* Only objects have keys to check: skip scalars without building paths. */
-			if (!is_container(j->u.members[i].value))
+			/* Only objects have keys to check: skip the rest without building paths. */
+			if (!has_keys(j->u.members[i].value))
 				continue;
 			rg_buf_putc(&w->path, '.');
 			rg_buf_append(&w->path, j->u.members[i].key, j->u.members[i].key_len);
@@ -620,7 +631,7 @@ static int walk_keys(struct key_walk *w, struct rg_json *j, struct rg_error **er
 		}
 	} else if (j->type == RG_JSON_ARRAY) {
 		for (size_t i = 0; i < j->n && r == 0; i++) {
-			if (!is_container(j->u.items[i]))
+			if (!has_keys(j->u.items[i]))
 				continue;
 			rg_buf_put_index(&w->path, i);
 			r = walk_keys(w, j->u.items[i], err);

@@ -517,6 +517,27 @@ static int on_number(void *ctx, const char *s, size_t len)
 	return attach(p, rg_json_arena_string(p->arena, s, len, RG_JSON_NUMBER));
 }
 
+/* Nearly every string and key of a config.json: the bytes ORed a word at a time. */
+static bool is_ascii(const unsigned char *s, size_t len)
+{
+	uint64_t any = 0, w;
+	uint32_t h;
+
+	if (len >= sizeof(w)) {
+		/* The last word overlaps the ones before. */
+		for (size_t i = 0; i + sizeof(w) <= len; i += sizeof(w))
+			any |= (memcpy(&w, s + i, sizeof(w)), w);
+		any |= (memcpy(&w, s + len - sizeof(w), sizeof(w)), w);
+	} else if (len >= sizeof(h)) {
+		any = (memcpy(&h, s, sizeof(h)), h);
+		any |= (memcpy(&h, s + len - sizeof(h), sizeof(h)), h);
+	} else {
+		for (size_t i = 0; i < len; i++)
+			any |= s[i];
+	}
+	return (any & 0x8080808080808080ull) == 0;
+}
+
 /*
  * Strict UTF-8 (RFC 3629): yajl lets overlong forms, surrogates and code
  * points above U+10FFFF through, which Go decodes as U+FFFD: the bytes
@@ -527,14 +548,8 @@ static bool is_strict_utf8(const unsigned char *s, size_t len, bool *ret_has_4by
 	size_t i = 0;
 
 	*ret_has_4byte = false;
-	/* A key or a short string: one OR over its bytes tells it is ASCII. */
-	if (len < 16) {
-		unsigned char any = 0;
-		for (size_t k = 0; k < len; k++)
-			any |= s[k];
-		if (any < 0x80)
-			return true;
-	}
+	if (is_ascii(s, len))
+		return true;
 	while (i < len) {
 		/* ASCII eight bytes at a time: nearly every string of a config.json. */
 		uint64_t w;
