@@ -892,30 +892,48 @@ static const bool is_special[256] = {
 #define BYTES(c) (0x0101010101010101ull * (c))
 #define HAS_ZERO(w) (((w)-BYTES(0x01)) & ~(w)&BYTES(0x80))
 
-/* No control byte, quote or backslash in the eight bytes at s. */
-static bool is_plain_word(const char *s)
+/* No control byte, quote or backslash in the eight bytes of w. */
+static inline bool is_plain_word(uint64_t w)
 {
-	uint64_t w;
-
-	memcpy(&w, s, sizeof(w));
 	return !((w - BYTES(0x20)) & ~w & BYTES(0x80)) && !HAS_ZERO(w ^ BYTES('"')) &&
 	       !HAS_ZERO(w ^ BYTES('\\'));
 }
 
-/* How many bytes of s from the start need no escape. */
-static size_t plain_prefix(const char *s, size_t len)
+/*
+ * Copies the bytes of s that need no escape, from the start, to d, and
+ * returns how many: eight at a time (the last word overlapping the one
+ * before), then one by one.
+ */
+static size_t copy_plain(char *d, const char *s, size_t len)
 {
 	size_t i = 0;
+	uint64_t w;
 
-	/* Eight bytes at a time, the last word overlapping the one before. */
-	if (len >= 8) {
-		for (; i + 8 <= len && is_plain_word(s + i); i += 8)
-			;
-		if (i + 8 > len && is_plain_word(s + len - 8))
-			return len;
+	for (; i + sizeof(w) <= len; i += sizeof(w)) {
+		memcpy(&w, s + i, sizeof(w));
+		if (!is_plain_word(w))
+			break;
+		memcpy(d + i, &w, sizeof(w));
 	}
-	while (i < len && !is_special[(unsigned char)s[i]])
-		i++;
+	if (i < len && len >= sizeof(w) && i + sizeof(w) > len) {
+		memcpy(&w, s + len - sizeof(w), sizeof(w));
+		if (is_plain_word(w)) {
+			memcpy(d + len - sizeof(w), &w, sizeof(w));
+			return len;
+		}
+	} else if (len >= sizeof(uint32_t) && len < sizeof(w)) {
+		/* Four to seven bytes: two half words, overlapping, judged as one word. */
+		uint32_t lo, hi;
+		memcpy(&lo, s, sizeof(lo));
+		memcpy(&hi, s + len - sizeof(hi), sizeof(hi));
+		if (is_plain_word(lo | (uint64_t)hi << 32)) {
+			memcpy(d, &lo, sizeof(lo));
+			memcpy(d + len - sizeof(hi), &hi, sizeof(hi));
+			return len;
+		}
+	}
+	for (; i < len && !is_special[(unsigned char)s[i]]; i++)
+		d[i] = s[i];
 	return i;
 }
 
@@ -959,28 +977,42 @@ void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
 	if (b->len + len + 3 > b->cap)
 		rg_buf_reserve(b, len + 2);
 	rg_buf_putc(b, '"');
-	/* Runs that need no escape are copied whole. */
-	for (size_t i = 0; i < len;) {
-		size_t run = plain_prefix(s + i, len - i);
-		rg_buf_append(b, s + i, run);
+	/* Runs that need no escape are copied whole (the room for them is there). */
+	for (size_t i = 0;;) {
+		size_t run = copy_plain(b->data + b->len, s + i, len - i);
+		b->len += run;
 		i += run;
-		if (i < len)
-			emit_escape(b, (unsigned char)s[i++]);
+		if (i == len)
+			break;
+		emit_escape(b, (unsigned char)s[i++]);
+		if (b->len + (len - i) + 2 > b->cap)
+			rg_buf_reserve(b, len - i + 1);
 	}
 	rg_buf_putc(b, '"');
 }
 
-static void newline(struct rg_buf *b, bool indent, unsigned level)
+/* A line break and level tabs, after a comma when is_next: one room check, tabs eight at a time. */
+static void newline(struct rg_buf *b, bool is_next, bool indent, unsigned level)
 {
-	static const char tabs[] = "\n\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
-	const size_t max = sizeof(tabs) - 2;
+	const uint64_t tabs = BYTES('\t');
 
-	if (!indent)
+	if (!indent) {
+		if (is_next)
+			rg_buf_putc(b, ',');
 		return;
-	/* One append per line, not one per tab. */
-	rg_buf_append(b, tabs, 1 + (level < max ? level : max));
-	for (unsigned i = (unsigned)max; i < level; i++)
-		rg_buf_putc(b, '\t');
+	}
+	size_t n = (is_next ? 2 : 1) + level;
+	if (b->len + n + sizeof(tabs) + 1 > b->cap)
+		rg_buf_reserve(b, n + sizeof(tabs));
+	char *d = b->data + b->len;
+	if (is_next)
+		*d++ = ',';
+	*d++ = '\n';
+	/* Up to seven tabs too many are written, inside the room reserved, then cut by the NUL. */
+	for (unsigned k = 0; k < level; k += sizeof(tabs))
+		memcpy(d + k, &tabs, sizeof(tabs));
+	b->len += n;
+	b->data[b->len] = '\0';
 }
 
 /* Emits j into b; stops early (leaving a prefix of the text) once b holds more than cap bytes. */
@@ -1023,29 +1055,25 @@ static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigne
 	case RG_JSON_ARRAY:
 		rg_buf_putc(b, '[');
 		for (size_t i = 0; i < j->n && b->len <= cap; i++) {
-			if (i)
-				rg_buf_putc(b, ',');
-			newline(b, indent, level + 1);
+			newline(b, i > 0, indent, level + 1);
 			emit(b, j->u.items[i], indent, level + 1, cap, sink);
 			flush(b, sink);
 		}
 		if (j->n)
-			newline(b, indent, level);
+			newline(b, false, indent, level);
 		rg_buf_putc(b, ']');
 		break;
 	case RG_JSON_OBJECT:
 		rg_buf_putc(b, '{');
 		for (size_t i = 0; i < j->n && b->len <= cap; i++) {
-			if (i)
-				rg_buf_putc(b, ',');
-			newline(b, indent, level + 1);
+			newline(b, i > 0, indent, level + 1);
 			rg_json_emit_string(b, j->u.members[i].key, j->u.members[i].key_len);
 			rg_buf_puts(b, indent ? ": " : ":");
 			emit(b, j->u.members[i].value, indent, level + 1, cap, sink);
 			flush(b, sink);
 		}
 		if (j->n)
-			newline(b, indent, level);
+			newline(b, false, indent, level);
 		rg_buf_putc(b, '}');
 		break;
 	default:
