@@ -937,38 +937,24 @@ static size_t copy_plain(char *d, const char *s, size_t len)
 	return i;
 }
 
-static void emit_escape(struct rg_buf *b, unsigned char c)
+/* The escape of byte c (a control, the quote or the backslash) at d; its length, 2 or 6. */
+static size_t put_escape(char *d, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
+	static const char short_form[256] = {
+	    ['"'] = '"',  ['\\'] = '\\', ['\n'] = 'n', ['\t'] = 't',
+	    ['\r'] = 'r', ['\b'] = 'b',	 ['\f'] = 'f',
+	};
 
-	switch (c) {
-	case '"':
-		rg_buf_puts(b, "\\\"");
-		break;
-	case '\\':
-		rg_buf_puts(b, "\\\\");
-		break;
-	case '\n':
-		rg_buf_puts(b, "\\n");
-		break;
-	case '\t':
-		rg_buf_puts(b, "\\t");
-		break;
-	case '\r':
-		rg_buf_puts(b, "\\r");
-		break;
-	case '\b':
-		rg_buf_puts(b, "\\b");
-		break;
-	case '\f':
-		rg_buf_puts(b, "\\f");
-		break;
-	default: {
-		char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-		rg_buf_puts(b, u);
-		break;
+	d[0] = '\\';
+	if (short_form[c]) {
+		d[1] = short_form[c];
+		return 2;
 	}
-	}
+	memcpy(d + 1, "u00", 3);
+	d[4] = hex[c >> 4];
+	d[5] = hex[c & 15];
+	return 6;
 }
 
 void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
@@ -984,9 +970,10 @@ void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
 		i += run;
 		if (i == len)
 			break;
-		emit_escape(b, (unsigned char)s[i++]);
-		if (b->len + (len - i) + 2 > b->cap)
-			rg_buf_reserve(b, len - i + 1);
+		/* Room for the escape, and again for the rest unescaped and the quote. */
+		if (b->len + 6 + (len - i) + 2 > b->cap)
+			rg_buf_reserve(b, 6 + len - i + 1);
+		b->len += put_escape(b->data + b->len, (unsigned char)s[i++]);
 	}
 	rg_buf_putc(b, '"');
 }

@@ -94,13 +94,7 @@ void rg_buf_put_index(struct rg_buf *b, size_t i)
 		i /= 10;
 	} while (i > 0);
 	digits[--n] = '[';
-	/* One append, the bytes copied by hand: the index is a few digits. */
-	size_t len = sizeof(digits) - n;
-	rg_buf_reserve(b, len);
-	for (size_t k = 0; k < len; k++)
-		b->data[b->len + k] = digits[n + k];
-	b->len += len;
-	b->data[b->len] = '\0';
+	rg_buf_append(b, digits + n, sizeof(digits) - n);
 }
 
 void rg_buf_truncate(struct rg_buf *b, size_t len)
