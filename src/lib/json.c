@@ -979,7 +979,7 @@ void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
 }
 
 /* A line break and level tabs, after a comma when is_next: one room check, tabs eight at a time. */
-static void newline(struct rg_buf *b, bool is_next, bool indent, unsigned level)
+static inline void newline(struct rg_buf *b, bool is_next, bool indent, unsigned level)
 {
 	const uint64_t tabs = BYTES('\t');
 
@@ -1020,52 +1020,56 @@ static void flush(struct rg_buf *b, struct sink *sink)
 	rg_buf_truncate(b, 0);
 }
 
-static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigned level, size_t cap,
-		 struct sink *sink)
+/* Emits j when it is not a container; false (nothing emitted) when it is one. */
+static inline bool emit_scalar(struct rg_buf *b, const struct rg_json *j)
 {
 	switch (j->type) {
 	case RG_JSON_NULL:
 		rg_buf_puts(b, "null");
-		break;
+		return true;
 	case RG_JSON_TRUE:
 		rg_buf_puts(b, "true");
-		break;
+		return true;
 	case RG_JSON_FALSE:
 		rg_buf_puts(b, "false");
-		break;
+		return true;
 	case RG_JSON_NUMBER:
 		rg_buf_append(b, j->u.s.text, j->u.s.len);
-		break;
+		return true;
 	case RG_JSON_STRING:
 		rg_json_emit_string(b, j->u.s.text, j->u.s.len);
-		break;
-	case RG_JSON_ARRAY:
-		rg_buf_putc(b, '[');
-		for (size_t i = 0; i < j->n && b->len <= cap; i++) {
-			newline(b, i > 0, indent, level + 1);
-			emit(b, j->u.items[i], indent, level + 1, cap, sink);
-			flush(b, sink);
-		}
-		if (j->n)
-			newline(b, false, indent, level);
-		rg_buf_putc(b, ']');
-		break;
-	case RG_JSON_OBJECT:
-		rg_buf_putc(b, '{');
-		for (size_t i = 0; i < j->n && b->len <= cap; i++) {
-			newline(b, i > 0, indent, level + 1);
+		return true;
+	default:
+		return j->type != RG_JSON_ARRAY && j->type != RG_JSON_OBJECT;
+	}
+}
+
+/* Items and members that are not containers are emitted here, without a call. */
+static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigned level, size_t cap,
+		 struct sink *sink)
+{
+	const struct rg_json *v;
+
+	if (emit_scalar(b, j))
+		return;
+	bool is_array = j->type == RG_JSON_ARRAY;
+	rg_buf_putc(b, is_array ? '[' : '{');
+	for (size_t i = 0; i < j->n && b->len <= cap; i++) {
+		newline(b, i > 0, indent, level + 1);
+		if (is_array) {
+			v = j->u.items[i];
+		} else {
+			v = j->u.members[i].value;
 			rg_json_emit_string(b, j->u.members[i].key, j->u.members[i].key_len);
 			rg_buf_puts(b, indent ? ": " : ":");
-			emit(b, j->u.members[i].value, indent, level + 1, cap, sink);
-			flush(b, sink);
 		}
-		if (j->n)
-			newline(b, false, indent, level);
-		rg_buf_putc(b, '}');
-		break;
-	default:
-		break;
+		if (!emit_scalar(b, v))
+			emit(b, v, indent, level + 1, cap, sink);
+		flush(b, sink);
 	}
+	if (j->n)
+		newline(b, false, indent, level);
+	rg_buf_putc(b, is_array ? ']' : '}');
 }
 
 char *rg_json_emit(const struct rg_json *j, bool indent, size_t *ret_len)
