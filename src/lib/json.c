@@ -518,7 +518,7 @@ static int on_number(void *ctx, const char *s, size_t len)
 }
 
 /* Nearly every string and key of a config.json: the bytes ORed a word at a time. */
-static bool is_ascii(const unsigned char *s, size_t len)
+static inline bool is_ascii(const unsigned char *s, size_t len)
 {
 	uint64_t any = 0, w;
 	uint32_t h;
@@ -646,15 +646,31 @@ static bool has_lone_surrogate(const struct parser *p, const unsigned char *s, s
 	return false;
 }
 
-static int on_string(void *ctx, const unsigned char *s, size_t len)
+/* Strings and keys that runc would not read as runguard does are refused: 1, or 0 (failed). */
+static int check_text_slow(struct parser *p, const unsigned char *s, size_t len, const char *what)
 {
 	bool has_4byte;
 	if (!is_strict_utf8(s, len, &has_4byte))
-		return fail(ctx, "%s", "invalid UTF-8 in a string");
-	if (has_lone_surrogate(ctx, s, len, has_4byte))
-		return fail(ctx, "%s",
-			    "unpaired UTF-16 surrogate escape in a string (runc reads U+FFFD)");
+		return fail(p, "invalid UTF-8 in a %s", what);
+	if (has_lone_surrogate(p, s, len, has_4byte))
+		return fail(p, "unpaired UTF-16 surrogate escape in a %s (runc reads U+FFFD)",
+			    what);
+	return 1;
+}
+
+static inline int check_text(struct parser *p, const unsigned char *s, size_t len, const char *what)
+{
+	/* The common case at once: ASCII, handed over in place (so with no escape). */
+	if ((const char *)s >= p->buf && (const char *)s < p->buf + p->len && is_ascii(s, len))
+		return 1;
+	return check_text_slow(p, s, len, what);
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t len)
+{
 	struct parser *p = ctx;
+	if (!check_text(p, s, len, "string"))
+		return 0;
 	return attach(p, rg_json_arena_string(p->arena, (const char *)s, len, RG_JSON_STRING));
 }
 
@@ -688,12 +704,8 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 {
 	struct parser *p = ctx;
 	struct frame *f = &p->stack[p->depth - 1];
-	bool has_4byte;
-	if (!is_strict_utf8(key, len, &has_4byte))
-		return fail(p, "%s", "invalid UTF-8 in a key");
-	if (has_lone_surrogate(p, key, len, has_4byte))
-		return fail(p, "%s",
-			    "unpaired UTF-16 surrogate escape in a key (runc reads U+FFFD)");
+	if (!check_text(p, key, len, "key"))
+		return 0;
 	if (f->is_key_owned)
 		rg_json_arena_free(f->key);
 	f->key = rg_json_arena_alloc(p->arena, len + 1);
