@@ -975,17 +975,23 @@ void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
 	if (b->len + len + 3 > b->cap)
 		rg_buf_reserve(b, len + 2);
 	rg_buf_putc(b, '"');
-	/* Runs that need no escape are copied whole (the room for them is there). */
-	for (size_t i = 0;;) {
-		size_t run = copy_plain(b->data + b->len, s + i, len - i);
-		b->len += run;
-		i += run;
-		if (i == len)
-			break;
-		/* Room for the escape, and again for the rest unescaped and the quote. */
-		if (b->len + 6 + (len - i) + 2 > b->cap)
-			rg_buf_reserve(b, 6 + len - i + 1);
-		b->len += put_escape(b->data + b->len, (unsigned char)s[i++]);
+	size_t i = copy_plain(b->data + b->len, s, len);
+	b->len += i;
+	/* Past an escape (a string quoting JSON has many, a few bytes apart): byte by byte,
+	 * with room for every byte of a chunk escaped. */
+	while (i < len) {
+		size_t chunk = len - i < 256 ? len - i : 256, o = 0;
+		if (b->len + 6 * chunk + 2 > b->cap)
+			rg_buf_reserve(b, 6 * chunk + 1);
+		char *d = b->data + b->len;
+		for (size_t end = i + chunk; i < end; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (is_special[c])
+				o += put_escape(d + o, c);
+			else
+				d[o++] = (char)c;
+		}
+		b->len += o;
 	}
 	rg_buf_putc(b, '"');
 }
