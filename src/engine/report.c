@@ -9,7 +9,10 @@
 void rg_report_change(struct rg_report *r, const char *rule, const char *path, const char *before,
 		      const char *after)
 {
-	r->changes = rg_xrealloc(r->changes, (r->n_changes + 1) * sizeof(*r->changes));
+	/* Room doubled at each power of two: a create can record hundreds of changes. */
+	size_t n = r->n_changes;
+	if ((n & (n - 1)) == 0)
+		r->changes = rg_xrealloc(r->changes, (n ? 2 * n : 1) * sizeof(*r->changes));
 	struct rg_change *c = &r->changes[r->n_changes++];
 	c->rule = rg_xstrdup(rule);
 	c->path = rg_xstrdup(path);

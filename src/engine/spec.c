@@ -465,6 +465,21 @@ static bool is_map_path(const char *path, size_t len)
 	return false;
 }
 
+/*
+ * Keys met before and the field each names (or none): a document repeats a
+ * few keys hundreds of times ("names", "action" and "args" in every entry
+ * of a seccomp profile), and comparing a key costs less than folding it.
+ * The key is copied: a rename frees the tree's.
+ */
+struct field_memo {
+	char key[24];
+	size_t len; /* 0: empty slot (an empty key is not memoized) */
+	const struct field_key *field;
+	bool is_canonical; /* the key is the field's exact spelling */
+};
+
+#define MEMO_SLOTS 64 /* a power of two */
+
 /* One walk over the document, either refusing every case variant or renaming lone ones. */
 struct key_walk {
 	const char *name;
@@ -475,9 +490,10 @@ struct key_walk {
 	unsigned long long generation;
 	unsigned long long seen[RG_ARRAY_SIZE(spec_fields)];
 	size_t seen_member[RG_ARRAY_SIZE(spec_fields)];
+	struct field_memo memo[MEMO_SLOTS];
 };
 
-static const struct field_key *member_field(const struct rg_json_member *m)
+static const struct field_key *key_field(const struct rg_json_member *m)
 {
 	char folded[64];
 	size_t len, hash;
@@ -492,6 +508,33 @@ static const struct field_key *member_field(const struct rg_json_member *m)
 static bool is_canonical(const struct rg_json_member *m, const char *field)
 {
 	return strlen(field) == m->key_len && memcmp(field, m->key, m->key_len) == 0;
+}
+
+/*
+ * The spec field member m names, or NULL, through the walk's memo;
+ * *ret_is_canonical: m's key is the field's exact spelling.
+ */
+static const struct field_key *member_field(struct key_walk *w, const struct rg_json_member *m,
+					    bool *ret_is_canonical)
+{
+	size_t len = m->key_len;
+	const struct field_key *f;
+
+	if (len == 0 || len >= sizeof(w->memo[0].key)) {
+		f = key_field(m);
+		*ret_is_canonical = f && is_canonical(m, f->name);
+		return f;
+	}
+	const unsigned char *k = (const unsigned char *)m->key;
+	struct field_memo *e = &w->memo[(len * 31 + k[0] * 7u + k[len - 1]) & (MEMO_SLOTS - 1)];
+	if (e->len != len || memcmp(e->key, m->key, len) != 0) {
+		e->field = key_field(m);
+		e->is_canonical = e->field && is_canonical(m, e->field->name);
+		memcpy(e->key, m->key, len);
+		e->len = len;
+	}
+	*ret_is_canonical = e->is_canonical;
+	return e->field;
 }
 
 /* Gives member i the field's exact spelling, so runc and runguard read the same key. */
@@ -517,10 +560,11 @@ static int object_keys(struct key_walk *w, struct rg_json *obj, struct rg_error 
 	w->generation++;
 	for (size_t i = 0; i < obj->n; i++) {
 		struct rg_json_member *m = &obj->u.members[i];
-		const struct field_key *f = member_field(m);
+		bool is_canon;
+		const struct field_key *f = member_field(w, m, &is_canon);
 		if (!f)
 			continue;
-		if (w->is_strict && !is_canonical(m, f->name))
+		if (w->is_strict && !is_canon)
 			return rg_error_set(err, ENOTUNIQ,
 					    "%s: %s.%s: key differs from the spec field \"%s\" "
 					    "only by case; runc would read it as \"%s\"",
@@ -535,13 +579,14 @@ static int object_keys(struct key_walk *w, struct rg_json *obj, struct rg_error 
 		}
 		w->seen[f->index] = w->generation;
 		w->seen_member[f->index] = i;
-		has_variant = has_variant || !is_canonical(m, f->name);
+		has_variant = has_variant || !is_canon;
 	}
 	/* Renamed after the whole object was checked: a refusal leaves the tree as read. */
 	for (size_t i = 0; !w->is_strict && has_variant && i < obj->n; i++) {
 		struct rg_json_member *m = &obj->u.members[i];
-		const struct field_key *f = member_field(m);
-		if (f && !is_canonical(m, f->name))
+		bool is_canon;
+		const struct field_key *f = member_field(w, m, &is_canon);
+		if (f && !is_canon)
 			rename_member(w, obj, i, path, f->name);
 	}
 	return 0;
@@ -550,6 +595,17 @@ static int object_keys(struct key_walk *w, struct rg_json *obj, struct rg_error 
 static bool is_container(const struct rg_json *j)
 {
 	return j->type == RG_JSON_OBJECT || j->type == RG_JSON_ARRAY;
+}
+
+/* An object, or an array holding one somewhere: where the walk has keys to check. */
+static bool has_keys(const struct rg_json *j)
+{
+	if (j->type == RG_JSON_OBJECT)
+		return true;
+	for (size_t i = 0; j->type == RG_JSON_ARRAY && i < j->n; i++)
+		if (is_container(j->u.items[i]))
+			return true;
+	return false;
 }
 
 /*
@@ -565,8 +621,8 @@ static int walk_keys(struct key_walk *w, struct rg_json *j, struct rg_error **er
 		if (!is_map_path(w->path.data ? w->path.data : "", w->path.len))
 			r = object_keys(w, j, err);
 		for (size_t i = 0; i < j->n && r == 0; i++) {
-			/* Only objects have keys to check: skip scalars without building paths. */
-			if (!is_container(j->u.members[i].value))
+			/* Only objects have keys to check: skip the rest without building paths. */
+			if (!has_keys(j->u.members[i].value))
 				continue;
 			rg_buf_putc(&w->path, '.');
 			rg_buf_append(&w->path, j->u.members[i].key, j->u.members[i].key_len);
@@ -575,7 +631,7 @@ static int walk_keys(struct key_walk *w, struct rg_json *j, struct rg_error **er
 		}
 	} else if (j->type == RG_JSON_ARRAY) {
 		for (size_t i = 0; i < j->n && r == 0; i++) {
-			if (!is_container(j->u.items[i]))
+			if (!has_keys(j->u.items[i]))
 				continue;
 			rg_buf_put_index(&w->path, i);
 			r = walk_keys(w, j->u.items[i], err);

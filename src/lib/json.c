@@ -480,15 +480,20 @@ static int attach(struct parser *p, struct rg_json *v)
 		return 1;
 	}
 	struct frame *f = &p->stack[p->depth - 1];
-	grow_in(p->arena, f->node,
-		f->node->type == RG_JSON_ARRAY ? sizeof(struct rg_json *)
-					       : sizeof(struct rg_json_member));
-	if (f->node->type == RG_JSON_ARRAY) {
-		rg_json_append(f->node, v);
+	struct rg_json *c = f->node;
+	bool is_array = c->type == RG_JSON_ARRAY;
+	if (c->n >= c->cap)
+		grow_in(p->arena, c,
+			is_array ? sizeof(struct rg_json *) : sizeof(struct rg_json_member));
+	if (is_array) {
+		c->u.items[c->n++] = v;
 	} else {
 		/* The key moves to the member; the frame still points at it until
 		 * the next one, for error paths. */
-		object_add(f->node, f->key, f->key_len, v);
+		struct rg_json_member *m = &c->u.members[c->n++];
+		m->key = f->key;
+		m->key_len = f->key_len;
+		m->value = v;
 		f->is_key_owned = false;
 	}
 	return 1;
@@ -512,6 +517,27 @@ static int on_number(void *ctx, const char *s, size_t len)
 	return attach(p, rg_json_arena_string(p->arena, s, len, RG_JSON_NUMBER));
 }
 
+/* Nearly every string and key of a config.json: the bytes ORed a word at a time. */
+static inline bool is_ascii(const unsigned char *s, size_t len)
+{
+	uint64_t any = 0, w;
+	uint32_t h;
+
+	if (len >= sizeof(w)) {
+		/* The last word overlaps the ones before. */
+		for (size_t i = 0; i + sizeof(w) <= len; i += sizeof(w))
+			any |= (memcpy(&w, s + i, sizeof(w)), w);
+		any |= (memcpy(&w, s + len - sizeof(w), sizeof(w)), w);
+	} else if (len >= sizeof(h)) {
+		any = (memcpy(&h, s, sizeof(h)), h);
+		any |= (memcpy(&h, s + len - sizeof(h), sizeof(h)), h);
+	} else {
+		for (size_t i = 0; i < len; i++)
+			any |= s[i];
+	}
+	return (any & 0x8080808080808080ull) == 0;
+}
+
 /*
  * Strict UTF-8 (RFC 3629): yajl lets overlong forms, surrogates and code
  * points above U+10FFFF through, which Go decodes as U+FFFD: the bytes
@@ -522,6 +548,8 @@ static bool is_strict_utf8(const unsigned char *s, size_t len, bool *ret_has_4by
 	size_t i = 0;
 
 	*ret_has_4byte = false;
+	if (is_ascii(s, len))
+		return true;
 	while (i < len) {
 		/* ASCII eight bytes at a time: nearly every string of a config.json. */
 		uint64_t w;
@@ -580,9 +608,14 @@ static unsigned hex4(const char *s)
 static bool has_lone_surrogate(const struct parser *p, const unsigned char *s, size_t len,
 			       bool has_4byte)
 {
-	bool is_suspect = has_4byte || memchr(s, '?', len) != NULL;
+	/* yajl hands over a string in place, inside the text, only when its token
+	 * holds no escape; one with escapes comes decoded, from yajl's own buffer. */
+	if ((const char *)s >= p->buf && (const char *)s < p->buf + p->len)
+		return false;
+	if (!has_4byte && memchr(s, '?', len) == NULL)
+		return false;
 	size_t end = p->h ? yajl_get_bytes_consumed(p->h) : 0;
-	if (!is_suspect || end < 2 || end > p->len || p->buf[end - 1] != '"')
+	if (end < 2 || end > p->len || p->buf[end - 1] != '"')
 		return false;
 	size_t start = end - 1;
 	while (start-- > 0) {
@@ -613,15 +646,31 @@ static bool has_lone_surrogate(const struct parser *p, const unsigned char *s, s
 	return false;
 }
 
-static int on_string(void *ctx, const unsigned char *s, size_t len)
+/* Strings and keys that runc would not read as runguard does are refused: 1, or 0 (failed). */
+static int check_text_slow(struct parser *p, const unsigned char *s, size_t len, const char *what)
 {
 	bool has_4byte;
 	if (!is_strict_utf8(s, len, &has_4byte))
-		return fail(ctx, "%s", "invalid UTF-8 in a string");
-	if (has_lone_surrogate(ctx, s, len, has_4byte))
-		return fail(ctx, "%s",
-			    "unpaired UTF-16 surrogate escape in a string (runc reads U+FFFD)");
+		return fail(p, "invalid UTF-8 in a %s", what);
+	if (has_lone_surrogate(p, s, len, has_4byte))
+		return fail(p, "unpaired UTF-16 surrogate escape in a %s (runc reads U+FFFD)",
+			    what);
+	return 1;
+}
+
+static inline int check_text(struct parser *p, const unsigned char *s, size_t len, const char *what)
+{
+	/* The common case at once: ASCII, handed over in place (so with no escape). */
+	if ((const char *)s >= p->buf && (const char *)s < p->buf + p->len && is_ascii(s, len))
+		return 1;
+	return check_text_slow(p, s, len, what);
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t len)
+{
 	struct parser *p = ctx;
+	if (!check_text(p, s, len, "string"))
+		return 0;
 	return attach(p, rg_json_arena_string(p->arena, (const char *)s, len, RG_JSON_STRING));
 }
 
@@ -655,12 +704,8 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 {
 	struct parser *p = ctx;
 	struct frame *f = &p->stack[p->depth - 1];
-	bool has_4byte;
-	if (!is_strict_utf8(key, len, &has_4byte))
-		return fail(p, "%s", "invalid UTF-8 in a key");
-	if (has_lone_surrogate(p, key, len, has_4byte))
-		return fail(p, "%s",
-			    "unpaired UTF-16 surrogate escape in a key (runc reads U+FFFD)");
+	if (!check_text(p, key, len, "key"))
+		return 0;
 	if (f->is_key_owned)
 		rg_json_arena_free(f->key);
 	f->key = rg_json_arena_alloc(p->arena, len + 1);
@@ -847,74 +892,132 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 
 /* ---- emitter ---- */
 
-void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
+/* The bytes that need an escape: controls, the quote, the backslash. */
+static const bool is_special[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,	['\\'] = 1,
+};
+
+#define BYTES(c) (0x0101010101010101ull * (c))
+#define HAS_ZERO(w) (((w)-BYTES(0x01)) & ~(w)&BYTES(0x80))
+
+/* No control byte, quote or backslash in the eight bytes of w. */
+static inline bool is_plain_word(uint64_t w)
+{
+	return !((w - BYTES(0x20)) & ~w & BYTES(0x80)) && !HAS_ZERO(w ^ BYTES('"')) &&
+	       !HAS_ZERO(w ^ BYTES('\\'));
+}
+
+/*
+ * Copies the bytes of s that need no escape, from the start, to d, and
+ * returns how many: eight at a time (the last word overlapping the one
+ * before), then one by one.
+ */
+static size_t copy_plain(char *d, const char *s, size_t len)
+{
+	size_t i = 0;
+	uint64_t w;
+
+	for (; i + sizeof(w) <= len; i += sizeof(w)) {
+		memcpy(&w, s + i, sizeof(w));
+		if (!is_plain_word(w))
+			break;
+		memcpy(d + i, &w, sizeof(w));
+	}
+	if (i < len && len >= sizeof(w) && i + sizeof(w) > len) {
+		memcpy(&w, s + len - sizeof(w), sizeof(w));
+		if (is_plain_word(w)) {
+			memcpy(d + len - sizeof(w), &w, sizeof(w));
+			return len;
+		}
+	} else if (len >= sizeof(uint32_t) && len < sizeof(w)) {
+		/* Four to seven bytes: two half words, overlapping, judged as one word. */
+		uint32_t lo, hi;
+		memcpy(&lo, s, sizeof(lo));
+		memcpy(&hi, s + len - sizeof(hi), sizeof(hi));
+		if (is_plain_word(lo | (uint64_t)hi << 32)) {
+			memcpy(d, &lo, sizeof(lo));
+			memcpy(d + len - sizeof(hi), &hi, sizeof(hi));
+			return len;
+		}
+	}
+	for (; i < len && !is_special[(unsigned char)s[i]]; i++)
+		d[i] = s[i];
+	return i;
+}
+
+/* The escape of byte c (a control, the quote or the backslash) at d; its length, 2 or 6. */
+static size_t put_escape(char *d, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
-
-	/* The bytes that need an escape: controls, the quote, the backslash. */
-	static const bool is_special[256] = {
-	    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
-	    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
-	    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
-	    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
-	    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,	['\\'] = 1,
+	static const char short_form[256] = {
+	    ['"'] = '"',  ['\\'] = '\\', ['\n'] = 'n', ['\t'] = 't',
+	    ['\r'] = 'r', ['\b'] = 'b',	 ['\f'] = 'f',
 	};
 
+	d[0] = '\\';
+	if (short_form[c]) {
+		d[1] = short_form[c];
+		return 2;
+	}
+	memcpy(d + 1, "u00", 3);
+	d[4] = hex[c >> 4];
+	d[5] = hex[c & 15];
+	return 6;
+}
+
+void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
+{
 	/* Room for the common case, no escapes, at once (the check inline, as in rg_buf_putc). */
 	if (b->len + len + 3 > b->cap)
 		rg_buf_reserve(b, len + 2);
 	rg_buf_putc(b, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!is_special[c])
-			continue;
-		rg_buf_append(b, s + run, i - run);
-		run = i + 1;
-		switch (c) {
-		case '"':
-			rg_buf_puts(b, "\\\"");
-			break;
-		case '\\':
-			rg_buf_puts(b, "\\\\");
-			break;
-		case '\n':
-			rg_buf_puts(b, "\\n");
-			break;
-		case '\t':
-			rg_buf_puts(b, "\\t");
-			break;
-		case '\r':
-			rg_buf_puts(b, "\\r");
-			break;
-		case '\b':
-			rg_buf_puts(b, "\\b");
-			break;
-		case '\f':
-			rg_buf_puts(b, "\\f");
-			break;
-		default: {
-			char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-			rg_buf_puts(b, u);
-			break;
+	size_t i = copy_plain(b->data + b->len, s, len);
+	b->len += i;
+	/* Past an escape (a string quoting JSON has many, a few bytes apart): byte by byte,
+	 * with room for every byte of a chunk escaped. */
+	while (i < len) {
+		size_t chunk = len - i < 256 ? len - i : 256, o = 0;
+		if (b->len + 6 * chunk + 2 > b->cap)
+			rg_buf_reserve(b, 6 * chunk + 1);
+		char *d = b->data + b->len;
+		for (size_t end = i + chunk; i < end; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (is_special[c])
+				o += put_escape(d + o, c);
+			else
+				d[o++] = (char)c;
 		}
-		}
+		b->len += o;
 	}
-	rg_buf_append(b, s + run, len - run);
 	rg_buf_putc(b, '"');
 }
 
-static void newline(struct rg_buf *b, bool indent, unsigned level)
+/* A line break and level tabs, after a comma when is_next: one room check, tabs eight at a time. */
+static inline void newline(struct rg_buf *b, bool is_next, bool indent, unsigned level)
 {
-	static const char tabs[] = "\n\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
-	const size_t max = sizeof(tabs) - 2;
+	const uint64_t tabs = BYTES('\t');
 
-	if (!indent)
+	if (!indent) {
+		if (is_next)
+			rg_buf_putc(b, ',');
 		return;
-	/* One append per line, not one per tab. */
-	rg_buf_append(b, tabs, 1 + (level < max ? level : max));
-	for (unsigned i = (unsigned)max; i < level; i++)
-		rg_buf_putc(b, '\t');
+	}
+	size_t n = (is_next ? 2 : 1) + level;
+	if (b->len + n + sizeof(tabs) + 1 > b->cap)
+		rg_buf_reserve(b, n + sizeof(tabs));
+	char *d = b->data + b->len;
+	if (is_next)
+		*d++ = ',';
+	*d++ = '\n';
+	/* Up to seven tabs too many are written, inside the room reserved, then cut by the NUL. */
+	for (unsigned k = 0; k < level; k += sizeof(tabs))
+		memcpy(d + k, &tabs, sizeof(tabs));
+	b->len += n;
+	b->data[b->len] = '\0';
 }
 
 /* Emits j into b; stops early (leaving a prefix of the text) once b holds more than cap bytes. */
@@ -939,56 +1042,56 @@ static void flush(struct rg_buf *b, struct sink *sink)
 	rg_buf_truncate(b, 0);
 }
 
-static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigned level, size_t cap,
-		 struct sink *sink)
+/* Emits j when it is not a container; false (nothing emitted) when it is one. */
+static inline bool emit_scalar(struct rg_buf *b, const struct rg_json *j)
 {
 	switch (j->type) {
 	case RG_JSON_NULL:
 		rg_buf_puts(b, "null");
-		break;
+		return true;
 	case RG_JSON_TRUE:
 		rg_buf_puts(b, "true");
-		break;
+		return true;
 	case RG_JSON_FALSE:
 		rg_buf_puts(b, "false");
-		break;
+		return true;
 	case RG_JSON_NUMBER:
 		rg_buf_append(b, j->u.s.text, j->u.s.len);
-		break;
+		return true;
 	case RG_JSON_STRING:
 		rg_json_emit_string(b, j->u.s.text, j->u.s.len);
-		break;
-	case RG_JSON_ARRAY:
-		rg_buf_putc(b, '[');
-		for (size_t i = 0; i < j->n && b->len <= cap; i++) {
-			if (i)
-				rg_buf_putc(b, ',');
-			newline(b, indent, level + 1);
-			emit(b, j->u.items[i], indent, level + 1, cap, sink);
-			flush(b, sink);
-		}
-		if (j->n)
-			newline(b, indent, level);
-		rg_buf_putc(b, ']');
-		break;
-	case RG_JSON_OBJECT:
-		rg_buf_putc(b, '{');
-		for (size_t i = 0; i < j->n && b->len <= cap; i++) {
-			if (i)
-				rg_buf_putc(b, ',');
-			newline(b, indent, level + 1);
+		return true;
+	default:
+		return j->type != RG_JSON_ARRAY && j->type != RG_JSON_OBJECT;
+	}
+}
+
+/* Items and members that are not containers are emitted here, without a call. */
+static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigned level, size_t cap,
+		 struct sink *sink)
+{
+	const struct rg_json *v;
+
+	if (emit_scalar(b, j))
+		return;
+	bool is_array = j->type == RG_JSON_ARRAY;
+	rg_buf_putc(b, is_array ? '[' : '{');
+	for (size_t i = 0; i < j->n && b->len <= cap; i++) {
+		newline(b, i > 0, indent, level + 1);
+		if (is_array) {
+			v = j->u.items[i];
+		} else {
+			v = j->u.members[i].value;
 			rg_json_emit_string(b, j->u.members[i].key, j->u.members[i].key_len);
 			rg_buf_puts(b, indent ? ": " : ":");
-			emit(b, j->u.members[i].value, indent, level + 1, cap, sink);
-			flush(b, sink);
 		}
-		if (j->n)
-			newline(b, indent, level);
-		rg_buf_putc(b, '}');
-		break;
-	default:
-		break;
+		if (!emit_scalar(b, v))
+			emit(b, v, indent, level + 1, cap, sink);
+		flush(b, sink);
 	}
+	if (j->n)
+		newline(b, false, indent, level);
+	rg_buf_putc(b, is_array ? ']' : '}');
 }
 
 char *rg_json_emit(const struct rg_json *j, bool indent, size_t *ret_len)

@@ -80,9 +80,12 @@ static char *clean_path(const char *p)
 
 static bool has_path(const struct rg_json *arr, const char *want)
 {
+	size_t want_len = strlen(want);
+
 	for (size_t i = 0; rg_json_is(arr, RG_JSON_ARRAY) && i < arr->n; i++) {
 		const char *s = rg_json_str(arr->u.items[i]);
-		if (!s || s[0] != '/')
+		/* Cleaning never lengthens a path: a shorter one cannot come out as want. */
+		if (!s || s[0] != '/' || arr->u.items[i]->u.s.len < want_len)
 			continue;
 		_cleanup_free_ char *c = clean_path(s);
 		if (rg_streq(c, want))

@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,7 +154,29 @@ struct entry_sum {
 	bool is_perm; /* permissive action */
 	bool has_args; /* a non-empty args array */
 	bool has_clone; /* names "clone" */
+	bool
+	    has_denied; /* permissive, and names a name is_denied_name denies (set by name_fates) */
 };
+
+static bool is_key(const struct rg_json_member *m, const char *key, size_t len)
+{
+	return m->key_len == len && memcmp(m->key, key, len) == 0;
+}
+
+/* The first names, action and args members of entry e (as rg_json_get), in one pass. */
+static void entry_members(const struct rg_json *e, const struct rg_json **names,
+			  const struct rg_json **act, const struct rg_json **args)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		const struct rg_json_member *m = &e->u.members[i];
+		if (!*names && is_key(m, "names", 5))
+			*names = m->value;
+		else if (!*act && is_key(m, "action", 6))
+			*act = m->value;
+		else if (!*args && is_key(m, "args", 4))
+			*args = m->value;
+	}
+}
 
 /*
  * Types of what the rule reads: syscalls[], their names, action and args;
@@ -167,7 +190,8 @@ static int check_entries(const struct rg_json *calls, const char *file, struct e
 		if (!rg_json_is(e, RG_JSON_OBJECT))
 			return rg_error_set(
 			    err, EINVAL, "%s: " SC ".syscalls[%zu]: expected an object", file, i);
-		const struct rg_json *names = rg_json_get(e, "names");
+		const struct rg_json *names = NULL, *act = NULL, *args = NULL;
+		entry_members(e, &names, &act, &args);
 		if (names && names->type != RG_JSON_NULL && names->type != RG_JSON_ARRAY)
 			return rg_error_set(err, EINVAL,
 					    "%s: " SC ".syscalls[%zu].names: expected an array",
@@ -179,12 +203,10 @@ static int check_entries(const struct rg_json *calls, const char *file, struct e
 						    ".syscalls[%zu].names[%zu]: expected a "
 						    "string",
 						    file, i, k);
-		const struct rg_json *act = rg_json_get(e, "action");
 		if (act && !rg_json_str(act))
 			return rg_error_set(err, EINVAL,
 					    "%s: " SC ".syscalls[%zu].action: expected a string",
 					    file, i);
-		const struct rg_json *args = rg_json_get(e, "args");
 		if (args && args->type != RG_JSON_NULL && args->type != RG_JSON_ARRAY)
 			return rg_error_set(err, EINVAL,
 					    "%s: " SC ".syscalls[%zu].args: expected an array",
@@ -222,81 +244,85 @@ struct name_fate {
 	bool is_covered;
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int cmp_fate(const void *a, const void *b)
-{
-	return strcmp((*(const struct name_fate *const *)a)->name,
-		      (*(const struct name_fate *const *)b)->name);
-}
-
-/* The deny list's names, sorted for binary search (borrowed), and whether clone is judged. */
+/*
+ * The deny list's names, each once in the order first met (borrowed), in a
+ * hash table: every name of every entry of the profile is looked up, and a
+ * profile written one entry per syscall has hundreds. And whether clone is
+ * judged.
+ */
 struct deny_set {
 	const char **names;
 	size_t n;
 	bool is_clone_on;
+	struct deny_slot {
+		uint32_t hash;
+		uint32_t at; /* 1 + position in names; 0: empty */
+	} * slots;
+	size_t mask; /* slots - 1, a power of two less one */
 };
 
-static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool is_clone_on)
+static uint32_t name_hash(const char *s)
 {
-	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny);
-	s->names = rg_xcalloc(n + 1, sizeof(*s->names));
-	s->n = 0;
-	s->is_clone_on = is_clone_on;
-	for (size_t i = 0; i < n; i++) {
-		const char *d = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
-		if (d)
-			s->names[s->n++] = d;
-	}
-	qsort(s->names, s->n, sizeof(*s->names), cmp_str);
-	/* Each name once: a name's position is then its own (find's first-seen test). */
-	size_t u = 0;
-	for (size_t i = 0; i < s->n; i++)
-		if (u == 0 || strcmp(s->names[u - 1], s->names[i]) != 0)
-			s->names[u++] = s->names[i];
-	s->n = u;
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
 }
 
 /* Position of name in the set, or -1. */
 static ssize_t deny_set_find(const struct deny_set *s, const char *name)
 {
-	const char **hit =
-	    name && s->n ? bsearch(&name, s->names, s->n, sizeof(*s->names), cmp_str) : NULL;
-	return hit ? hit - s->names : -1;
+	if (!name)
+		return -1;
+	uint32_t hash = name_hash(name);
+	for (size_t h = hash & s->mask; s->slots[h].at; h = (h + 1) & s->mask)
+		if (s->slots[h].hash == hash && strcmp(s->names[s->slots[h].at - 1], name) == 0)
+			return (ssize_t)(s->slots[h].at - 1);
+	return -1;
+}
+
+static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool is_clone_on)
+{
+	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny), slots = 64;
+	/* Mostly empty: most names looked up are not there, and a miss ends at a hole. */
+	while (slots < 4 * n)
+		slots *= 2;
+	s->names = rg_xcalloc(n + 1, sizeof(*s->names));
+	s->slots = rg_xcalloc(slots, sizeof(*s->slots));
+	s->mask = slots - 1;
+	s->n = 0;
+	s->is_clone_on = is_clone_on;
+	for (size_t i = 0; i < n; i++) {
+		const char *d = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
+		if (!d || deny_set_find(s, d) >= 0)
+			continue;
+		uint32_t hash = name_hash(d);
+		size_t h = hash & s->mask;
+		while (s->slots[h].at)
+			h = (h + 1) & s->mask;
+		s->slots[h].hash = hash;
+		s->slots[h].at = (uint32_t)++s->n;
+		s->names[s->n - 1] = d;
+	}
 }
 
 static bool is_denied_name(const char *name, const struct deny_set *s)
 {
 	if (!name)
 		return false;
-	if (s->is_clone_on && rg_streq(name, "clone3"))
+	if (s->is_clone_on && name[0] == 'c' && rg_streq(name, "clone3"))
 		return true;
-	return s->n && bsearch(&name, s->names, s->n, sizeof(*s->names), cmp_str);
-}
-
-static bool names_denied(const struct rg_json *names, const struct deny_set *deny)
-{
-	for (size_t i = 0; names && i < names->n; i++)
-		if (is_denied_name(rg_json_str(names->u.items[i]), deny))
-			return true;
-	return false;
+	return deny_set_find(s, name) >= 0;
 }
 
 /*
- * Fills in the fates of names[0..n) (distinct names) in one pass over the
- * entries (a profile written one entry per syscall has hundreds of them),
- * each name of an entry looked up by binary search.
+ * Fills in the fates of the set's names (fates[i] for set->names[i]) and of
+ * clone3 (fates[set->n]), and the entries' has_denied, in one pass over the
+ * entries.
  */
-static void name_fates(const struct rg_json *calls, const struct entry_sum *sums,
-		       struct name_fate *names, size_t n)
+static void name_fates(const struct rg_json *calls, struct entry_sum *sums,
+		       const struct deny_set *set, struct name_fate *fates)
 {
-	_cleanup_free_ struct name_fate **sorted = rg_xcalloc(n + 1, sizeof(*sorted));
-	for (size_t d = 0; d < n; d++)
-		sorted[d] = &names[d];
-	qsort(sorted, n, sizeof(*sorted), cmp_fate);
 	for (size_t i = 0; i < calls->n; i++) {
 		const struct rg_json *list = sums[i].names;
 		if (!list || list->n == 0)
@@ -305,16 +331,19 @@ static void name_fates(const struct rg_json *calls, const struct entry_sum *sums
 		if (!is_perm && sums[i].has_args)
 			continue;
 		for (size_t k = 0; k < list->n; k++) {
-			struct name_fate key = {.name = rg_json_str(list->u.items[k])};
-			const struct name_fate *pk = &key;
-			struct name_fate **hit =
-			    key.name ? bsearch(&pk, sorted, n, sizeof(*sorted), cmp_fate) : NULL;
+			const char *name = rg_json_str(list->u.items[k]);
+			ssize_t at = deny_set_find(set, name);
+			struct name_fate *hit = at >= 0 ? &fates[at] : NULL;
+			if (at < 0 && rg_streq(name, "clone3"))
+				hit = &fates[set->n];
+			/* As is_denied_name, with the lookup made. */
+			sums[i].has_denied |= is_perm && hit && (at >= 0 || set->is_clone_on);
 			if (!hit)
 				continue;
 			if (is_perm)
-				(*hit)->is_allowed = true;
+				hit->is_allowed = true;
 			else
-				(*hit)->is_covered = true;
+				hit->is_covered = true;
 		}
 	}
 }
@@ -475,32 +504,27 @@ static unsigned clone_flags_index(const struct rg_host *h)
 
 static void note(struct findings *f, const char *what)
 {
-	rg_buf_printf(&f->list, "%s%s", f->list.len ? ", " : "", what);
+	if (f->list.len)
+		rg_buf_puts(&f->list, ", ");
+	rg_buf_puts(&f->list, what);
 	f->is_any = true;
 }
 
-static void find(const struct rg_json *calls, const struct entry_sum *sums, bool is_default_open,
+static void find(const struct rg_json *calls, struct entry_sum *sums, bool is_default_open,
 		 const struct rg_json *deny, const struct deny_set *set, bool is_clone_on,
 		 unsigned idx, struct findings *f)
 {
-	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny), m = 0;
-	_cleanup_free_ struct name_fate *fates = rg_xcalloc(n + 1, sizeof(*fates));
-	_cleanup_free_ bool *is_seen = rg_xcalloc(set->n + 1, sizeof(*is_seen));
+	size_t n = deny ? deny->n : RG_ARRAY_SIZE(default_deny);
+	_cleanup_free_ struct name_fate *fates = rg_xcalloc(set->n + 1, sizeof(*fates));
 
 	f->names = rg_xcalloc(n + 1, sizeof(*f->names));
-	/* The deny list's names in its order, each once. */
-	for (size_t i = 0; i < n; i++) {
-		const char *name = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
-		ssize_t at = deny_set_find(set, name);
-		if (at < 0 || is_seen[at])
-			continue;
-		is_seen[at] = true;
-		fates[m++].name = name;
-	}
+	/* The deny list's names in its order, each once (as the set holds them). */
+	for (size_t i = 0; i < set->n; i++)
+		fates[i].name = set->names[i];
 	/* clone3 last: it is reported apart from the list. */
-	size_t clone3 = m;
-	fates[m++].name = "clone3";
-	name_fates(calls, sums, fates, m);
+	size_t clone3 = set->n;
+	fates[clone3].name = "clone3";
+	name_fates(calls, sums, set, fates);
 	for (size_t i = 0; i < clone3; i++) {
 		const struct name_fate *x = &fates[i];
 		if (!x->is_allowed && (!is_default_open || x->is_covered))
@@ -528,31 +552,43 @@ static void find(const struct rg_json *calls, const struct entry_sum *sums, bool
 	}
 }
 
-/*
- * The fixed replacement(s) of permissive entry e, appended to out: names on
- * the deny list removed (the entry dropped when none is left), clone split
- * out and narrowed when it lets CLONE_NEWUSER through.
- */
-static void fix_entry(const struct rg_json *e, const struct deny_set *deny, bool is_clone_on,
-		      unsigned idx, struct rg_json *out)
+/* A name fix_entry takes out of a permissive entry. */
+static bool is_removed_name(const char *n, const struct deny_set *deny, bool is_clone_open)
 {
-	struct rg_json *copy = rg_json_clone(e);
-	struct rg_json *names = rg_json_get(copy, "names");
-	bool is_clone_open = is_clone_on && is_clone_entry_open(e, idx);
-	bool is_removed = false;
+	return is_denied_name(n, deny) || (is_clone_open && n && rg_streq(n, "clone"));
+}
 
-	for (size_t i = rg_json_is(names, RG_JSON_ARRAY) ? names->n : 0; i-- > 0;) {
-		const char *n = rg_json_str(names->u.items[i]);
-		if (is_denied_name(n, deny) || (is_clone_open && n && rg_streq(n, "clone"))) {
-			rg_json_array_remove(names, i);
-			is_removed = true;
-		}
-	}
-	/* An entry is dropped only when this left it without names. */
-	if (!is_removed || (rg_json_is(names, RG_JSON_ARRAY) && names->n > 0))
+/* Every name of the names array goes: the entry is dropped (no copy need be made). */
+static bool is_dropped(const struct rg_json *names, const struct deny_set *deny, bool is_clone_open)
+{
+	if (!rg_json_is(names, RG_JSON_ARRAY) || names->n == 0)
+		return false;
+	for (size_t i = 0; i < names->n; i++)
+		if (!is_removed_name(rg_json_str(names->u.items[i]), deny, is_clone_open))
+			return false;
+	return true;
+}
+
+/*
+ * The fixed replacement(s) of permissive entry e (has_clone: it names
+ * clone), appended to out: names on the deny list removed (the entry
+ * dropped when none is left), clone split out and narrowed when it lets
+ * CLONE_NEWUSER through.
+ */
+static void fix_entry(const struct rg_json *e, bool has_clone, const struct deny_set *deny,
+		      bool is_clone_on, unsigned idx, struct rg_json *out)
+{
+	bool is_clone_open = is_clone_on && has_clone && is_clone_entry_open(e, idx);
+
+	if (!is_dropped(rg_json_get(e, "names"), deny, is_clone_open)) {
+		/* Some name stays (or none was there): the copy is kept. */
+		struct rg_json *copy = rg_json_clone(e);
+		struct rg_json *names = rg_json_get(copy, "names");
+		for (size_t i = rg_json_is(names, RG_JSON_ARRAY) ? names->n : 0; i-- > 0;)
+			if (is_removed_name(rg_json_str(names->u.items[i]), deny, is_clone_open))
+				rg_json_array_remove(names, i);
 		rg_json_append(out, copy);
-	else
-		rg_json_free(copy);
+	}
 	if (is_clone_open) {
 		_cleanup_json_ struct rg_json *only = clone_only(e);
 		fix_clone_entry(only, idx, out);
@@ -594,14 +630,14 @@ static void fix(struct rg_json *sc, struct rg_json *calls, const struct entry_su
 		struct rg_json *e = calls->u.items[i];
 		/* A permissive entry naming something denied, or letting clone through. */
 		bool is_fixed = sums[i].is_perm &&
-				(names_denied(sums[i].names, deny) ||
+				(sums[i].has_denied ||
 				 (is_clone_on && sums[i].has_clone && is_clone_entry_open(e, idx)));
 		if (!is_fixed) {
 			rg_json_append(out, e);
 			continue;
 		}
 		size_t at = out->n;
-		fix_entry(e, deny, is_clone_on, idx, out);
+		fix_entry(e, sums[i].has_clone, deny, is_clone_on, idx, out);
 		if (out->n == at + 1 && rg_json_equal(out->u.items[at], e)) {
 			rg_json_free(out->u.items[at]);
 			out->u.items[at] = e;
@@ -757,6 +793,7 @@ static int seccomp_deny_apply(struct rg_json *spec, struct rg_rule_ctx *ctx, str
 		fix(sc, rg_json_get(sc, "syscalls"), sums, &f, &set, is_clone_on, idx, ctx);
 	}
 	free(set.names);
+	free(set.slots);
 	rg_buf_free(&f.list);
 	free(f.names);
 	return r;
