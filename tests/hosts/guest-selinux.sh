@@ -113,11 +113,11 @@ handed_over() {
 	[[ $self != *:container_engine_t:* && "$(ls -Z /usr/sbin/runc)" == *:container_engine_exec_t:* ]] ||
 		fail "premise: runguard and runc would run in one domain" || return 1
 	sel_bundle ho && rg_start "$WORK/ho" ho || return 1
-	"$RG" --root "$STATE" exec ho sh -c 'echo plain >/exec-plain' </dev/null || fail "exec failed"
+	bounded 180 "$RG" --root "$STATE" exec ho sh -c 'echo plain >/exec-plain' </dev/null || fail "exec failed"
 	jq '.process | .args = ["sh", "-c", "echo file >/exec-p"]' "$WORK/ho/config.json" >"$WORK/ho.process.json"
-	"$RG" --root "$STATE" exec -p "$WORK/ho.process.json" ho </dev/null || fail "exec -p failed"
+	bounded 180 "$RG" --root "$STATE" exec -p "$WORK/ho.process.json" ho </dev/null || fail "exec -p failed"
 	echo '{"pids": {"limit": 123}}' >"$WORK/ho.resources.json"
-	"$RG" --root "$STATE" update -r "$WORK/ho.resources.json" ho || fail "update -r failed"
+	bounded 180 "$RG" --root "$STATE" update -r "$WORK/ho.resources.json" ho || fail "update -r failed"
 	cg=$(host_cgroup ho) && pids=$(cat "$cg/pids.max")
 	echo "exec: $(cat "$WORK/ho/rootfs/exec-plain" 2>&1); exec -p: $(cat "$WORK/ho/rootfs/exec-p" 2>&1); pids.max: $pids"
 	"$RG" --root "$STATE" delete -f ho

@@ -40,6 +40,24 @@ t() {
 }
 done_testing() { echo "1..$tap_n"; }
 
+# bounded SECS CMD...: CMD, killed after SECS seconds. A command that hangs
+# fails its test, listing the guest's processes (pid, state, kernel wait
+# channel, command line), instead of stalling the guest until the host
+# kills it with nothing to show (a selinux guest once hung in test 2).
+bounded() {
+	local secs=$1 rc p st
+	shift
+	timeout -k 5 "$secs" "$@"
+	rc=$?
+	[[ $rc -eq 124 || $rc -eq 137 ]] || return $rc
+	echo "HUNG after $secs s: $*"
+	for p in /proc/[0-9]*; do
+		read -r _ _ st _ <"$p/stat" 2>/dev/null || continue
+		echo "${p#/proc/} $st $(cat "$p/wchan" 2>/dev/null) $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null | cut -c1-150)"
+	done
+	fail "hung: $*"
+}
+
 # fail MSG: says what failed and fails the test being run (see t), whatever
 # the test function returns after it.
 fail() {
@@ -97,7 +115,7 @@ host_cgroup() {
 
 # rg_start B ID: starts the bundle detached (stdio on /dev/null).
 rg_start() {
-	"$RG" --root "$STATE" run -d --bundle "$1" "$2" </dev/null >/dev/null 2>"$WORK/$2.err" || {
+	bounded 180 "$RG" --root "$STATE" run -d --bundle "$1" "$2" </dev/null >/dev/null 2>"$WORK/$2.err" || {
 		cat "$WORK/$2.err"
 		fail "run -d $2 failed"
 	}
