@@ -92,7 +92,7 @@ HEADERS := $(wildcard include/runguard/*.h include/runguard/*.def src/*/*.h)
 # facts): built a second time with -DRG_TEST_SWITCHES for build/runguard-test
 # and the unit tests. build/runguard, the binary `make install` installs,
 # never reads them.
-TS_SRC := src/host/apparmor.c src/host/selinux.c
+TS_SRC := src/host/apparmor.c src/host/selinux.c src/engine/config_cache.c
 TS_OBJ := $(patsubst src/%.c,$(BUILD)/test-switches/%.o,$(TS_SRC))
 
 FUZZ_TARGETS := fuzz_spec fuzz_config fuzz_cli

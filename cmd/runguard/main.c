@@ -431,7 +431,7 @@ static int run_passthrough(const struct rg_cli *cli, int argc, char *argv[])
 
 	/* A broken configuration must not stop state/kill/delete from cleaning up;
 	 * it only loses the configured runtime path, and says so. */
-	if (rg_config_load(NULL, &cfg, &err) < 0) {
+	if (rg_config_load_passthrough(cli->criu != NULL, &cfg, &err) < 0) {
 		rg_log_stderr("warning: %s; using the runtime search list", err->msg);
 		rg_error_free(err);
 		err = NULL;

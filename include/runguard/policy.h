@@ -80,6 +80,17 @@ struct rg_policy {
  * name the file, line when known, and JSON path.
  */
 int rg_config_load(const char *path, struct rg_config *ret, struct rg_error **err);
+/* The configuration file's path: $RUNGUARD_CONFIG when set and not empty
+ * (*ret_is_explicit true), else RG_CONFIG_DEFAULT_PATH. Borrowed. */
+const char *rg_config_path(bool *ret_is_explicit);
+/*
+ * rg_config_load for a passthrough call, which needs only ret->path and
+ * ret->runtime: while the file is unchanged since a full parse, they come
+ * from the cache that parse left in /run/runguard (src/engine/config_cache.c)
+ * and nothing else in *ret is filled; is_all_needed (e.g. --criu, judged by
+ * "runtimeFlags") always parses. Same errors as rg_config_load.
+ */
+int rg_config_load_passthrough(bool is_all_needed, struct rg_config *ret, struct rg_error **err);
 /*
  * Parses and validates a configuration held in buf[0..len) (no file access,
  * no ownership checks); `name` stands for the file in messages and becomes

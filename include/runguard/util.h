@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,6 +104,8 @@ static inline void rg_buf_putc(struct rg_buf *b, char c)
 }
 /* Appends "[i]" without printf (JSON paths built on every create). */
 void rg_buf_put_index(struct rg_buf *b, size_t i);
+/* Appends v in decimal, without printf. */
+void rg_buf_put_uint(struct rg_buf *b, uintmax_t v);
 /* Cuts b back to len bytes (no-op when longer than b). */
 void rg_buf_truncate(struct rg_buf *b, size_t len);
 void rg_buf_printf(struct rg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -510,18 +510,21 @@ fail:
 	return r;
 }
 
+const char *rg_config_path(bool *ret_is_explicit)
+{
+	const char *path = getenv("RUNGUARD_CONFIG");
+	*ret_is_explicit = path && *path;
+	return *ret_is_explicit ? path : RG_CONFIG_DEFAULT_PATH;
+}
+
 int rg_config_load(const char *path, struct rg_config *ret, struct rg_error **err)
 {
 	bool is_explicit = path != NULL;
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
 
-	if (!path) {
-		path = getenv("RUNGUARD_CONFIG");
-		is_explicit = path && *path;
-		if (!is_explicit)
-			path = RG_CONFIG_DEFAULT_PATH;
-	}
+	if (!path)
+		path = rg_config_path(&is_explicit);
 	int r = read_config(path, &buf, &len, err);
 	if (r == -ENOENT && !is_explicit) {
 		config_defaults(ret, path);

@@ -86,9 +86,6 @@ void rg_buf_reserve(struct rg_buf *b, size_t extra)
 
 void rg_buf_put_index(struct rg_buf *b, size_t i)
 {
-	char digits[24];
-	size_t n = sizeof(digits);
-
 	if (i < 1000) {
 		/* The common case, one to three digits: written in place. */
 		size_t len = i < 10 ? 3 : i < 100 ? 4 : 5;
@@ -103,12 +100,20 @@ void rg_buf_put_index(struct rg_buf *b, size_t i)
 		b->data[b->len] = '\0';
 		return;
 	}
-	digits[--n] = ']';
+	rg_buf_putc(b, '[');
+	rg_buf_put_uint(b, i);
+	rg_buf_putc(b, ']');
+}
+
+void rg_buf_put_uint(struct rg_buf *b, uintmax_t v)
+{
+	char digits[24];
+	size_t n = sizeof(digits);
+
 	do {
-		digits[--n] = (char)('0' + i % 10);
-		i /= 10;
-	} while (i > 0);
-	digits[--n] = '[';
+		digits[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
 	rg_buf_append(b, digits + n, sizeof(digits) - n);
 }
 

@@ -115,6 +115,93 @@ start_sleeper() {
 	[[ "$(cat "$BUNDLE/config.json")" == '{ this is not json' ]]
 }
 
+# named_runtime NAME: $T/rt/NAME/runc, a runtime that appends NAME to
+# $T/ran and runs the real runc.
+named_runtime() {
+	mkdir -p "$T/rt/$1"
+	printf '#!/bin/sh\necho %s >>"%s"\nexec "%s" "$@"\n' "$1" "$T/ran" "$REAL_RUNC" >"$T/rt/$1/runc"
+	chmod 0755 "$T/rt/$1/runc"
+}
+
+# cached_state EXPECTED: the test build's `state` of no container ran the
+# runtime named EXPECTED (and only it).
+cached_state() {
+	: >"$T/ran"
+	RUNGUARD_BIN=$RUNGUARD_TEST_BIN rg --root "$STATE" state nonesuch
+	[[ "$status" -ne 0 ]] || { die "state of no container succeeded"; return 1; }
+	[[ "$(cat "$T/ran")" == "$1" ]] || { die "ran '$(cat "$T/ran")', not '$1'; stderr: $stderr"; return 1; }
+}
+
+# set_cached_runtime NAME: the cache's runtime line (its last) names NAME's runtime.
+set_cached_runtime() {
+	sed -i '$d' "$CACHE" && echo "$T/rt/$1/runc" >>"$CACHE"
+}
+
+@test "passthrough: the configuration is parsed once, then taken from the cache until the file changes" {
+	local n
+	for n in a b c d; do named_runtime "$n"; done
+	export RUNGUARD_CACHE_DIR=$T/cache
+	CACHE=$RUNGUARD_CACHE_DIR/config.cache
+	use_config "{\"runtime\": \"$T/rt/a/runc\"}"
+	# a file changed in the last second is parsed every time, never cached
+	cached_state a
+	[[ ! -e "$CACHE" ]] || die "a configuration written just now was cached"
+	sleep 1.1
+	cached_state a
+	[[ "$(stat -c '%a %u' "$CACHE")" == "600 0" ]] || die "cache: $(stat -c '%a %u' "$CACHE")"
+	[[ "$(sed -n 2p "$CACHE")" == "$RUNGUARD_CONFIG" ]]
+	[[ "$(tail -n 1 "$CACHE")" == "$T/rt/a/runc" ]]
+	# The cache answers (it is not parsed again): a runtime put in it runs.
+	set_cached_runtime b
+	cached_state b
+	# Any change to the file is seen by the next call: a new runtime, then a chmod.
+	use_config "{\"runtime\": \"$T/rt/c/runc\"}"
+	cached_state c
+	set_cached_runtime d
+	chmod 0600 "$RUNGUARD_CONFIG"
+	cached_state c
+	# The production binary never reads RUNGUARD_CACHE_DIR.
+	rm -rf "$RUNGUARD_CACHE_DIR"
+	rg --root "$STATE" state nonesuch
+	[[ ! -e "$RUNGUARD_CACHE_DIR" ]] || die "the production binary used RUNGUARD_CACHE_DIR"
+}
+
+@test "passthrough: a cache anyone but root could have written, or that reads wrong, is ignored" {
+	local n
+	for n in a b; do named_runtime "$n"; done
+	export RUNGUARD_CACHE_DIR=$T/cache
+	CACHE=$RUNGUARD_CACHE_DIR/config.cache
+	use_config "{\"runtime\": \"$T/rt/a/runc\"}"
+	sleep 1.1
+	cached_state a
+	[[ -f "$CACHE" ]]
+	cp -p "$CACHE" "$T/good"
+	set_cached_runtime b
+	cached_state b # the control: this cache is read
+	chmod 0620 "$CACHE"
+	cached_state a
+	cp -p "$T/good" "$CACHE" && set_cached_runtime b && chown 65534 "$CACHE"
+	cached_state a
+	cp -p "$T/good" "$CACHE" && set_cached_runtime b && truncate -s -1 "$CACHE"
+	cached_state a
+	cp -p "$T/good" "$CACHE" && set_cached_runtime b && echo "$T/rt/b/runc" >>"$CACHE"
+	cached_state a
+	cp -p "$T/good" "$CACHE" && sed -i '$d' "$CACHE" && echo "rt/b/runc" >>"$CACHE"
+	cached_state a
+	cp -p "$T/good" "$CACHE" && set_cached_runtime b && sed -i '1s/$/x/' "$CACHE"
+	cached_state a
+	# another file's cache answers nothing for this one
+	cp -p "$T/good" "$CACHE" && set_cached_runtime b && cp -p "$RUNGUARD_CONFIG" "$T/other.json"
+	RUNGUARD_CONFIG=$T/other.json cached_state a
+	# a broken configuration is parsed (and warned about) on every call, never cached
+	rm -f "$CACHE"
+	printf '{"runtime": ' >"$RUNGUARD_CONFIG"
+	sleep 1.1
+	cached_state ""
+	assert_contains "$stderr" "using the runtime search list"
+	[[ ! -e "$CACHE" ]] || die "a broken configuration was cached"
+}
+
 @test "passthrough: spec writes the same config.json as runc spec" {
 	mkdir -p "$T/a" "$T/b" "$T/c" "$T/d"
 	(cd "$T/a" && "$REAL_RUNC" spec)
