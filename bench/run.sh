@@ -14,7 +14,10 @@
 #      /bin/true (bench/rgbench.c);
 #   2. end to end: `runguard run` against `runc run` of the same trivial
 #      busybox container (runc gets the config runguard would write, so both
-#      start the same hardened container), interleaved, ratio of medians;
+#      start the same hardened container), and a `#!/bin/sh exec runc`
+#      wrapper, interleaved; twice: bundles and runc's state on a tmpfs of
+#      the benchmark's own (as containerd and CRI-O keep them, under /run),
+#      then on the file system of $TMPDIR (as podman keeps its bundles);
 #   3. passthrough: `runguard state` against `runc state`;
 #   4. peak RSS of runguard's create on each config (target <= 4 MiB up to
 #      400 KB);
@@ -51,8 +54,10 @@ busybox=$(command -v busybox || echo /bin/busybox)
 tmp=$(mktemp -d /tmp/rg-bench.XXXXXX)
 state=$tmp/state
 cid=
+tmpfs_mounted=
 cleanup() {
 	[[ -z "$cid" ]] || "$runc" --root "$state" delete -f "$cid" >/dev/null 2>&1 || true
+	[[ -z "$tmpfs_mounted" ]] || umount "$tmp/tmpfs" || true
 	# the configuration cache the passthrough calls left for our file
 	if grep -qsF -- "$tmp/" /run/runguard/config.cache; then
 		rm -f /run/runguard/config.cache
@@ -135,30 +140,56 @@ mkdir -p "$tmp/rootfs/bin" "$tmp/rootfs/proc" "$tmp/rootfs/dev" "$tmp/rootfs/sys
 cp "$busybox" "$tmp/rootfs/bin/busybox"
 ln -s busybox "$tmp/rootfs/bin/true"
 ln -s busybox "$tmp/rootfs/bin/sleep"
-for who in rg runc sh; do
-	mkdir -m 0755 "$tmp/e2e-$who"
-	cp -al "$tmp/rootfs" "$tmp/e2e-$who/rootfs"
-	jq '.process.terminal = false | .process.args = ["true"]' "$tmp/configs/small.json" \
-		>"$tmp/e2e-$who/config.json"
-done
-cp "$tmp/e2e-rg/config.json" "$tmp/e2e-orig.json"
-# runc (and the shell wrapper) get exactly what runguard writes.
-RUNGUARD_RUNTIME=/bin/true "$rg" create -b "$tmp/e2e-runc" warm
-cp "$tmp/e2e-runc/config.json" "$tmp/e2e-sh/config.json"
+# e2e DIR STATE: the trio with bundles under DIR and runc's state in STATE;
+# sets e2e_runc, e2e_rg, e2e_sh (medians) and e2e_rg_d, e2e_sh_d (what each
+# adds to runc, as the median of paired differences: iteration i's run minus
+# runc's run i, steadier than a difference of medians).
+e2e() {
+	local d=$1 st=$2 who out
+	for who in rg runc sh; do
+		mkdir -m 0755 "$d/e2e-$who"
+		cp -a "$tmp/rootfs" "$d/e2e-$who/rootfs"
+		jq '.process.terminal = false | .process.args = ["true"]' "$tmp/configs/small.json" \
+			>"$d/e2e-$who/config.json"
+	done
+	cp "$d/e2e-rg/config.json" "$d/e2e-orig.json"
+	# runc (and the shell wrapper) get exactly what runguard writes.
+	RUNGUARD_RUNTIME=/bin/true "$rg" create -b "$d/e2e-runc" warm
+	cp "$d/e2e-runc/config.json" "$d/e2e-sh/config.json"
+	out=$(bench -n "$e2e_runs" -w 3 -c "$d/e2e-orig.json:$d/e2e-rg/config.json" \
+		"$runc" --root "$st" run -b "$d/e2e-runc" bench-runc \
+		::: "$rg" --root "$st" run -b "$d/e2e-rg" bench-rg \
+		::: "$tmp/runc-wrapper" --root "$st" run -b "$d/e2e-sh" bench-sh)
+	e2e_runc=$(field "$out" 2 0)
+	e2e_rg=$(field "$out" 2 1)
+	e2e_sh=$(field "$out" 2 2)
+	e2e_rg_d=$(diff_field "$out" 1)
+	e2e_sh_d=$(diff_field "$out" 2)
+}
 # The baseline of a wrapper: a one-line shell script that execs runc.
 printf '#!/bin/sh\nexec %s "$@"\n' "$runc" >"$tmp/runc-wrapper"
 chmod 0755 "$tmp/runc-wrapper"
-out=$(bench -n "$e2e_runs" -w 3 -c "$tmp/e2e-orig.json:$tmp/e2e-rg/config.json" \
-	"$runc" --root "$state" run -b "$tmp/e2e-runc" bench-runc \
-	::: "$rg" --root "$state" run -b "$tmp/e2e-rg" bench-rg \
-	::: "$tmp/runc-wrapper" --root "$state" run -b "$tmp/e2e-sh" bench-sh)
-e2e_runc=$(field "$out" 2 0)
-e2e_rg=$(field "$out" 2 1)
-e2e_sh=$(field "$out" 2 2)
-# What each adds to runc, as the median of paired differences (iteration i's
-# run minus runc's run i): steadier than a difference of medians.
-e2e_rg_d=$(diff_field "$out" 1)
-e2e_sh_d=$(diff_field "$out" 2)
+# e2e_rows LABEL: the table rows and the ratio line of the last e2e.
+e2e_rows() {
+	e2e_table+=("| end to end, $1: \`run\` of a busybox \`true\` container | $(ms "$e2e_rg") ms | $(ms "$e2e_runc") ms | $(sub_ms "$e2e_rg" "$e2e_runc") ms | **$(ratio "$e2e_rg" "$e2e_runc")** |")
+	e2e_table+=("| end to end, $1, baseline: a \`#!/bin/sh exec runc\` wrapper | $(ms "$e2e_sh") ms | $(ms "$e2e_runc") ms | $(sub_ms "$e2e_sh" "$e2e_runc") ms | $(ratio "$e2e_sh" "$e2e_runc") |")
+	local x
+	x=$(awk -v r="$e2e_rg_d" -v s="$e2e_sh_d" 'BEGIN { if (s > 0) printf "%.2f", r / s; else printf "n/a" }')
+	e2e_ratios+=("$1: $x")
+	e2e_lines+=("$1: runguard adds $(ms "$e2e_rg_d") ms to a run, the shell wrapper $(ms "$e2e_sh_d") ms (medians of paired differences): $x times the wrapper's overhead (target <= 1.5; from the medians above: $(awk -v r="$e2e_rg" -v s="$e2e_sh" -v c="$e2e_runc" 'BEGIN { if (s - c > 0) printf "%.2f", (r - c) / (s - c); else printf "n/a" }'))")
+}
+e2e_table=() e2e_ratios=() e2e_lines=()
+# Bundles and runc's state on a tmpfs, as containerd and CRI-O keep them
+# (under /run, a tmpfs on a systemd host); then on $tmp's file system, as
+# podman keeps its bundles (under /var/lib/containers).
+mkdir -m 0711 "$tmp/tmpfs"
+mount -t tmpfs -o size=256m,mode=0711 runguard-bench "$tmp/tmpfs"
+tmpfs_mounted=1
+mkdir -m 0711 "$tmp/tmpfs/state"
+e2e "$tmp/tmpfs" "$tmp/tmpfs/state"
+e2e_rows "tmpfs"
+e2e "$tmp" "$state"
+e2e_rows "$(stat -f -c %T "$tmp")"
 
 # ---- 3. passthrough -------------------------------------------------------
 cid=bench-state
@@ -229,10 +260,9 @@ printf '%s\n' "${rows[@]}"
 echo
 echo "| measurement | runguard | runc | difference | ratio |"
 echo "|---|---|---|---|---|"
-echo "| end to end: \`run\` of a busybox \`true\` container | $(ms "$e2e_rg") ms | $(ms "$e2e_runc") ms | $(sub_ms "$e2e_rg" "$e2e_runc") ms | **$(ratio "$e2e_rg" "$e2e_runc")** |"
-echo "| end to end, baseline: a \`#!/bin/sh exec runc\` wrapper | $(ms "$e2e_sh") ms | $(ms "$e2e_runc") ms | $(sub_ms "$e2e_sh" "$e2e_runc") ms | $(ratio "$e2e_sh" "$e2e_runc") |"
+printf '%s\n' "${e2e_table[@]}"
 echo
-echo "runguard adds $(ms "$e2e_rg_d") ms to a run, the shell wrapper $(ms "$e2e_sh_d") ms (medians of paired differences): $(awk -v r="$e2e_rg_d" -v s="$e2e_sh_d" 'BEGIN { if (s > 0) printf "%.2f", r / s; else printf "n/a" }') times the wrapper's overhead (target <= 1.5; from the medians above: $(awk -v r="$e2e_rg" -v s="$e2e_sh" -v c="$e2e_runc" 'BEGIN { if (s - c > 0) printf "%.2f", (r - c) / (s - c); else printf "n/a" }'))"
+printf '%s\n' "${e2e_lines[@]}"
 echo "| passthrough: \`state\` | $(ms "$st_rg") ms | $(ms "$st_runc") ms | **$(sub_ms "$st_rg" "$st_runc") ms** | $(ratio "$st_rg" "$st_runc") |"
 echo
 mib() { awk -v k="$1" 'BEGIN { printf "%.2f MiB", k / 1024 }'; }
@@ -245,5 +275,5 @@ if [[ ${#ir_rows[@]} -gt 0 ]]; then
 fi
 echo
 echo "targets: end to end at most 1.5 times the shell wrapper's overhead:" \
-	"$(awk -v r="$e2e_rg_d" -v s="$e2e_sh_d" 'BEGIN { if (s > 0) printf "%.2f", r / s; else printf "n/a" }');" \
+	"$(printf '%s, ' "${e2e_ratios[@]}")" \
 	"peak RSS <= 4 MiB: ${rss[large]} KiB; instructions: see the table above"

@@ -4,8 +4,8 @@
  * from a cache of the last full parse, so that state/kill/delete/start do
  * not open yajl and parse the file each time.
  *
- * The cache is one small text file, /run/runguard/config.cache (a tmpfs,
- * emptied at boot), root's own:
+ * The cache is one small text file, /run/runguard/config.cache (on a
+ * tmpfs on most hosts), root's own:
  *
  *     runguard config cache 1 <version>
  *     <path of the configuration file>
@@ -179,7 +179,8 @@ static void write_cache(const struct rg_config *c, const struct stat *st)
 	_cleanup_free_ char *head = cache_head(c->path, st);
 	struct cache_text t = {head, runtime};
 	struct rg_error *err = NULL;
-	/* Not synced: /run is a tmpfs, and a lost cache is parsed again. */
+	/* Not synced: a cache lost or cut short by a crash reads wrong, and the
+	 * file is parsed again. */
 	if (rg_file_replace_fill_at(dirfd, CACHE_NAME, CACHE_NAME, NULL, 0600, false, fill_cache,
 				    &t, &err) < 0)
 		rg_error_free(err);
