@@ -59,9 +59,10 @@ cleanup() {
 	[[ -z "$cid" ]] || "$runc" --root "$state" delete -f "$cid" >/dev/null 2>&1 || true
 	[[ -z "$tmpfs_mounted" ]] || umount "$tmp/tmpfs" || true
 	# the configuration cache the passthrough calls left for our file
-	if grep -qsF -- "$tmp/" /run/runguard/config.cache; then
-		rm -f /run/runguard/config.cache
-	fi
+	local c
+	for c in /run/runguard/config-*.cache; do
+		grep -qsF -- "$tmp/" "$c" && rm -f "$c"
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -127,7 +128,7 @@ for size in small medium large; do
 	rss_floor=$(field "$out" 6 0)
 done
 # A passthrough call's own cost the same way (runguard takes the runtime of
-# its configuration file from /run/runguard/config.cache, then execs; the
+# its configuration file from its cache in /run/runguard, then execs; the
 # first warm-up call parses the file and writes the cache).
 out=$(RUNGUARD_RUNTIME=/bin/true bench -n "$runs" -w 10 /bin/true state bench \
 	::: "$rg" state bench ::: "$tmp/true-wrapper" state bench)

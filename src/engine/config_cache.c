@@ -4,8 +4,9 @@
  * from a cache of the last full parse, so that state/kill/delete/start do
  * not open yajl and parse the file each time.
  *
- * The cache is one small text file, /run/runguard/config.cache (on a
- * tmpfs on most hosts), root's own:
+ * The cache is one small text file per configuration file path,
+ * /run/runguard/config-<16 hex digits: a hash of the path>.cache (on a tmpfs
+ * on most hosts), root's own:
  *
  *     runguard config cache 1 <version>
  *     <path of the configuration file>
@@ -37,7 +38,8 @@
 #include "runguard/util.h"
 
 #define CACHE_DIR "/run/runguard"
-#define CACHE_NAME "config.cache"
+#define CACHE_PREFIX "config-"
+#define CACHE_SUFFIX ".cache"
 #define CACHE_MAGIC "runguard config cache 1 " RG_VERSION "\n"
 /* Path and runtime are at most PATH_MAX each; the rest is a line of numbers. */
 #define CACHE_MAX (2u * 4096u + 256u)
@@ -90,12 +92,31 @@ static bool is_same_identity(const struct stat *a, const struct stat *b)
 	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
-/* Reads the cache; NULL when there is none to trust (the caller then parses). */
-static char *read_cache(size_t *ret_len)
+/*
+ * The cache's name for the configuration file path: one per path (FNV-1a of
+ * it), so that callers with different files (RUNGUARD_CONFIG per runtime
+ * class) do not replace each other's. The file names its path: a collision
+ * is a miss.
+ */
+static void put_cache_name(struct rg_buf *b, const char *path)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	rg_buf_puts(b, CACHE_PREFIX);
+	for (int shift = 60; shift >= 0; shift -= 4)
+		rg_buf_putc(b, hex[(h >> shift) & 0xf]);
+	rg_buf_puts(b, CACHE_SUFFIX);
+}
+
+/* Reads path's cache; NULL when there is none to trust (the caller then parses). */
+static char *read_cache(const char *path, size_t *ret_len)
 {
 	struct rg_buf name = {0};
 	rg_buf_puts(&name, cache_dir());
-	rg_buf_puts(&name, "/" CACHE_NAME);
+	rg_buf_putc(&name, '/');
+	put_cache_name(&name, path);
 	_cleanup_free_ char *file = rg_buf_steal(&name);
 	_cleanup_close_ int fd =
 	    open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
@@ -123,7 +144,7 @@ static char *read_cache(size_t *ret_len)
 static int cached_runtime(const char *path, const struct stat *st, char **ret_runtime)
 {
 	size_t len = 0;
-	_cleanup_free_ char *buf = read_cache(&len);
+	_cleanup_free_ char *buf = read_cache(path, &len);
 	if (!buf)
 		return 0;
 	_cleanup_free_ char *head = cache_head(path, st);
@@ -178,11 +199,13 @@ static void write_cache(const struct rg_config *c, const struct stat *st)
 		return;
 	_cleanup_free_ char *head = cache_head(c->path, st);
 	struct cache_text t = {head, runtime};
+	struct rg_buf name = {0};
+	put_cache_name(&name, c->path);
+	_cleanup_free_ char *base = rg_buf_steal(&name);
 	struct rg_error *err = NULL;
 	/* Not synced: a cache lost or cut short by a crash reads wrong, and the
 	 * file is parsed again. */
-	if (rg_file_replace_fill_at(dirfd, CACHE_NAME, CACHE_NAME, NULL, 0600, false, fill_cache,
-				    &t, &err) < 0)
+	if (rg_file_replace_fill_at(dirfd, base, base, NULL, 0600, false, fill_cache, &t, &err) < 0)
 		rg_error_free(err);
 }
 

@@ -671,10 +671,10 @@ rg_teardown() {
 	done
 	# A passthrough call as root caches a configuration it parsed (one more
 	# than a second old) in /run/runguard: not one of this test's.
-	if grep -qsF -- "$T/" /run/runguard/config.cache; then
-		rm -f /run/runguard/config.cache
-		rmdir /run/runguard 2>/dev/null || true
-	fi
+	local c
+	for c in /run/runguard/config-*.cache; do
+		grep -qsF -- "$T/" "$c" && rm -f "$c" && { rmdir /run/runguard 2>/dev/null || true; }
+	done
 	for ((i = ${#RG_CLEANUPS[@]} - 1; i >= 0; i--)); do
 		eval "${RG_CLEANUPS[i]}" || true
 	done

@@ -137,17 +137,30 @@ set_cached_runtime() {
 	sed -i '$d' "$CACHE" && echo "$T/rt/$1/runc" >>"$CACHE"
 }
 
+# cache_of FILE: the cache of configuration FILE in $RUNGUARD_CACHE_DIR:
+# config-<FNV-1a of the path, 16 hex digits>.cache (bash wraps its 64-bit
+# arithmetic as C does unsigned).
+cache_of() {
+	local s=$1 h=-3750763034362895579 i c
+	for ((i = 0; i < ${#s}; i++)); do
+		printf -v c '%d' "'${s:i:1}"
+		h=$(((h ^ c) * 1099511628211))
+	done
+	printf '%s/config-%016x.cache\n' "$RUNGUARD_CACHE_DIR" "$h"
+}
+
 @test "passthrough: the configuration is parsed once, then taken from the cache until the file changes" {
 	local n
 	for n in a b c d; do named_runtime "$n"; done
 	export RUNGUARD_CACHE_DIR=$T/cache
-	CACHE=$RUNGUARD_CACHE_DIR/config.cache
 	use_config "{\"runtime\": \"$T/rt/a/runc\"}"
 	# a file changed in the last second is parsed every time, never cached
 	cached_state a
-	[[ ! -e "$CACHE" ]] || die "a configuration written just now was cached"
+	[[ ! -e "$RUNGUARD_CACHE_DIR" ]] || die "a configuration written just now was cached"
 	sleep 1.1
 	cached_state a
+	CACHE=$(cache_of "$RUNGUARD_CONFIG")
+	[[ "$(ls "$RUNGUARD_CACHE_DIR")" == "${CACHE##*/}" ]] || die "cache: $(ls "$RUNGUARD_CACHE_DIR")"
 	[[ "$(stat -c '%a %u' "$CACHE")" == "600 0" ]] || die "cache: $(stat -c '%a %u' "$CACHE")"
 	[[ "$(sed -n 2p "$CACHE")" == "$RUNGUARD_CONFIG" ]]
 	[[ "$(tail -n 1 "$CACHE")" == "$T/rt/a/runc" ]]
@@ -160,6 +173,16 @@ set_cached_runtime() {
 	set_cached_runtime d
 	chmod 0600 "$RUNGUARD_CONFIG"
 	cached_state c
+	# Two files (RUNGUARD_CONFIG per runtime class) keep a cache each.
+	cp -p "$RUNGUARD_CONFIG" "$T/class2.json"
+	sed -i "s|/rt/c/|/rt/a/|" "$T/class2.json"
+	sleep 1.1
+	cached_state c
+	RUNGUARD_CONFIG=$T/class2.json cached_state a
+	CACHE=$(cache_of "$RUNGUARD_CONFIG") && set_cached_runtime b
+	CACHE=$(cache_of "$T/class2.json") && set_cached_runtime d
+	cached_state b
+	RUNGUARD_CONFIG=$T/class2.json cached_state d
 	# The production binary never reads RUNGUARD_CACHE_DIR.
 	rm -rf "$RUNGUARD_CACHE_DIR"
 	rg --root "$STATE" state nonesuch
@@ -170,11 +193,10 @@ set_cached_runtime() {
 	local n
 	for n in a b; do named_runtime "$n"; done
 	export RUNGUARD_CACHE_DIR=$T/cache
-	CACHE=$RUNGUARD_CACHE_DIR/config.cache
 	use_config "{\"runtime\": \"$T/rt/a/runc\"}"
 	sleep 1.1
 	cached_state a
-	[[ -f "$CACHE" ]]
+	CACHE=$(cache_of "$RUNGUARD_CONFIG")
 	cp -p "$CACHE" "$T/good"
 	set_cached_runtime b
 	cached_state b # the control: this cache is read
@@ -192,7 +214,11 @@ set_cached_runtime() {
 	cached_state a
 	# another file's cache answers nothing for this one
 	cp -p "$T/good" "$CACHE" && set_cached_runtime b && cp -p "$RUNGUARD_CONFIG" "$T/other.json"
+	local other
+	other=$(cache_of "$T/other.json")
+	cp -p "$CACHE" "$other"
 	RUNGUARD_CONFIG=$T/other.json cached_state a
+	rm -f "$other"
 	# a broken configuration is parsed (and warned about) on every call, never cached
 	rm -f "$CACHE"
 	printf '{"runtime": ' >"$RUNGUARD_CONFIG"
