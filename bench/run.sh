@@ -276,5 +276,4 @@ if [[ ${#ir_rows[@]} -gt 0 ]]; then
 fi
 echo
 echo "targets: end to end at most 1.5 times the shell wrapper's overhead:" \
-	"$(printf '%s, ' "${e2e_ratios[@]}")" \
-	"peak RSS <= 4 MiB: ${rss[large]} KiB; instructions: see the table above"
+	"$(printf '%s; ' "${e2e_ratios[@]}")peak RSS <= 4 MiB: ${rss[large]} KiB; instructions: see the table above"
