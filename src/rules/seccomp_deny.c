@@ -156,6 +156,7 @@ struct entry_sum {
 	bool has_clone; /* names "clone" */
 	bool
 	    has_denied; /* permissive, and names a name is_denied_name denies (set by name_fates) */
+	signed char clone_open; /* is_clone_entry_open, once asked: 1 yes, -1 no; 0 not yet */
 };
 
 static bool is_key(const struct rg_json_member *m, const char *key, size_t len)
@@ -473,6 +474,18 @@ static bool is_clone_entry_open(const struct rg_json *e, unsigned idx)
 	return fixed->n != 1 || !rg_json_equal(fixed->u.items[0], only);
 }
 
+/*
+ * is_clone_entry_open of entry i, worked out once: it copies and rewrites the
+ * entry, and find and fix both ask it (the entry is not changed in between).
+ */
+static bool entry_clone_open(const struct rg_json *calls, struct entry_sum *sums, size_t i,
+			     unsigned idx)
+{
+	if (!sums[i].clone_open)
+		sums[i].clone_open = is_clone_entry_open(calls->u.items[i], idx) ? 1 : -1;
+	return sums[i].clone_open > 0;
+}
+
 /* A denying entry for clone that is unconditional or exactly our CLONE_NEWUSER rule. */
 static bool is_clone_covered(const struct rg_json *calls, const struct entry_sum *sums,
 			     unsigned idx)
@@ -537,8 +550,8 @@ static void find(const struct rg_json *calls, struct entry_sum *sums, bool is_de
 		return;
 	bool is_clone_covered_ = is_clone_covered(calls, sums, idx);
 	for (size_t i = 0; i < calls->n && !f->is_clone_open; i++)
-		f->is_clone_open = sums[i].is_perm && sums[i].has_clone &&
-				   is_clone_entry_open(calls->u.items[i], idx);
+		f->is_clone_open =
+		    sums[i].is_perm && sums[i].has_clone && entry_clone_open(calls, sums, i, idx);
 	if (is_default_open && !is_clone_covered_)
 		f->is_clone_open = true;
 	if (f->is_clone_open) {
@@ -570,16 +583,14 @@ static bool is_dropped(const struct rg_json *names, const struct deny_set *deny,
 }
 
 /*
- * The fixed replacement(s) of permissive entry e (has_clone: it names
- * clone), appended to out: names on the deny list removed (the entry
- * dropped when none is left), clone split out and narrowed when it lets
- * CLONE_NEWUSER through.
+ * The fixed replacement(s) of permissive entry e (is_clone_open: it lets
+ * CLONE_NEWUSER through, and clone is judged), appended to out: names on
+ * the deny list removed (the entry dropped when none is left), clone split
+ * out and narrowed when it lets CLONE_NEWUSER through.
  */
-static void fix_entry(const struct rg_json *e, bool has_clone, const struct deny_set *deny,
-		      bool is_clone_on, unsigned idx, struct rg_json *out)
+static void fix_entry(const struct rg_json *e, bool is_clone_open, const struct deny_set *deny,
+		      unsigned idx, struct rg_json *out)
 {
-	bool is_clone_open = is_clone_on && has_clone && is_clone_entry_open(e, idx);
-
 	if (!is_dropped(rg_json_get(e, "names"), deny, is_clone_open)) {
 		/* Some name stays (or none was there): the copy is kept. */
 		struct rg_json *copy = rg_json_clone(e);
@@ -619,7 +630,7 @@ static void record_entry(struct rg_rule_ctx *ctx, size_t i, const struct rg_json
 }
 
 /* Rewrites the permissive entries and appends the denying ones. */
-static void fix(struct rg_json *sc, struct rg_json *calls, const struct entry_sum *sums,
+static void fix(struct rg_json *sc, struct rg_json *calls, struct entry_sum *sums,
 		const struct findings *f, const struct deny_set *deny, bool is_clone_on,
 		unsigned idx, struct rg_rule_ctx *ctx)
 {
@@ -629,15 +640,14 @@ static void fix(struct rg_json *sc, struct rg_json *calls, const struct entry_su
 	for (size_t i = 0; i < calls->n; i++) {
 		struct rg_json *e = calls->u.items[i];
 		/* A permissive entry naming something denied, or letting clone through. */
-		bool is_fixed = sums[i].is_perm &&
-				(sums[i].has_denied ||
-				 (is_clone_on && sums[i].has_clone && is_clone_entry_open(e, idx)));
-		if (!is_fixed) {
+		bool is_clone_open = sums[i].is_perm && is_clone_on && sums[i].has_clone &&
+				     entry_clone_open(calls, sums, i, idx);
+		if (!sums[i].is_perm || (!sums[i].has_denied && !is_clone_open)) {
 			rg_json_append(out, e);
 			continue;
 		}
 		size_t at = out->n;
-		fix_entry(e, sums[i].has_clone, deny, is_clone_on, idx, out);
+		fix_entry(e, is_clone_open, deny, idx, out);
 		if (out->n == at + 1 && rg_json_equal(out->u.items[at], e)) {
 			rg_json_free(out->u.items[at]);
 			out->u.items[at] = e;
