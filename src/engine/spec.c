@@ -575,9 +575,8 @@ static void rename_member(struct key_walk *w, struct rg_json *obj, size_t i, con
 
 	if (w->report) {
 		_cleanup_free_ char *where = rg_xasprintf("%s.%s", path, m->key);
-		_cleanup_free_ char *before = rg_xasprintf("\"%s\"", m->key);
-		_cleanup_free_ char *after = rg_xasprintf("\"%s\"", field);
-		rg_report_change(w->report, "keys", where, before, after);
+		rg_report_change_take(w->report, "keys", where, rg_xasprintf("\"%s\"", m->key),
+				      rg_xasprintf("\"%s\"", field));
 	}
 	rg_json_rename_at(obj, i, field);
 }
