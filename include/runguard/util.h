@@ -103,6 +103,10 @@ static inline void rg_buf_putc(struct rg_buf *b, char c)
 }
 /* Appends "[i]" without printf (JSON paths built on every create). */
 void rg_buf_put_index(struct rg_buf *b, size_t i);
+/* The longest "[i]": brackets and the 20 digits of the largest size_t. */
+#define RG_INDEX_MAX 22
+/* Writes "[i]" (no NUL) at d, which has room for RG_INDEX_MAX bytes; returns its length. */
+size_t rg_put_index(char *d, size_t i);
 /* Cuts b back to len bytes (no-op when longer than b). */
 void rg_buf_truncate(struct rg_buf *b, size_t len);
 void rg_buf_printf(struct rg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

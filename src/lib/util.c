@@ -84,32 +84,25 @@ void rg_buf_reserve(struct rg_buf *b, size_t extra)
 	b->cap = cap;
 }
 
+size_t rg_put_index(char *d, size_t i)
+{
+	size_t len = 3;
+
+	for (size_t v = i; v >= 10; v /= 10)
+		len++;
+	d[0] = '[';
+	d[len - 1] = ']';
+	for (size_t k = len - 2; k > 0; k--, i /= 10)
+		d[k] = (char)('0' + i % 10);
+	return len;
+}
+
 void rg_buf_put_index(struct rg_buf *b, size_t i)
 {
-	char digits[24];
-	size_t n = sizeof(digits);
-
-	if (i < 1000) {
-		/* The common case, one to three digits: written in place. */
-		size_t len = i < 10 ? 3 : i < 100 ? 4 : 5;
-		if (b->len + len + 1 > b->cap)
-			rg_buf_reserve(b, len);
-		char *d = b->data + b->len;
-		d[0] = '[';
-		d[len - 1] = ']';
-		for (size_t k = len - 2; k > 0; k--, i /= 10)
-			d[k] = (char)('0' + i % 10);
-		b->len += len;
-		b->data[b->len] = '\0';
-		return;
-	}
-	digits[--n] = ']';
-	do {
-		digits[--n] = (char)('0' + i % 10);
-		i /= 10;
-	} while (i > 0);
-	digits[--n] = '[';
-	rg_buf_append(b, digits + n, sizeof(digits) - n);
+	if (b->len + RG_INDEX_MAX + 1 > b->cap)
+		rg_buf_reserve(b, RG_INDEX_MAX);
+	b->len += rg_put_index(b->data + b->len, i);
+	b->data[b->len] = '\0';
 }
 
 void rg_buf_truncate(struct rg_buf *b, size_t len)

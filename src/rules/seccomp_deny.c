@@ -624,8 +624,11 @@ static struct rg_json *errno_entry(const char **names, size_t n, int errnum)
 static void record_entry(struct rg_rule_ctx *ctx, size_t i, const struct rg_json *before,
 			 const struct rg_json *after)
 {
-	char path[48];
-	snprintf(path, sizeof(path), SC ".syscalls[%zu]", i);
+	/* Without snprintf: a fixed profile records an entry per syscall it fixes. */
+	static const char prefix[] = SC ".syscalls";
+	char path[sizeof(prefix) + RG_INDEX_MAX];
+	memcpy(path, prefix, sizeof(prefix) - 1);
+	path[sizeof(prefix) - 1 + rg_put_index(path + sizeof(prefix) - 1, i)] = '\0';
 	rg_rule_record(ctx, path, before, after);
 }
 
