@@ -46,7 +46,12 @@ struct rg_json {
 	enum rg_json_type type;
 	uint32_t pos; /* byte offset in the parsed text just past the value's first token */
 	uint32_t n; /* items (array) or members (object) */
-	uint32_t cap;
+	union {
+		uint32_t cap; /* array or object: room for items or members */
+		/* string: no byte of the text needs an escape; set only by the parser,
+		 * for a string it read with none (false: the emitter looks). */
+		bool is_plain;
+	};
 	union {
 		struct {
 			char *text; /* string value, or number text; NUL-terminated */

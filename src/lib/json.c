@@ -517,6 +517,16 @@ static int on_number(void *ctx, const char *s, size_t len)
 	return attach(p, rg_json_arena_string(p->arena, s, len, RG_JSON_NUMBER));
 }
 
+/*
+ * yajl hands over a string or key in place, inside the text, only when its
+ * token holds no escape; one with escapes comes decoded, from yajl's own
+ * buffer (the whole text is parsed in one call).
+ */
+static inline bool is_in_place(const struct parser *p, const unsigned char *s)
+{
+	return (const char *)s >= p->buf && (const char *)s < p->buf + p->len;
+}
+
 /* Nearly every string and key of a config.json: the bytes ORed a word at a time. */
 static inline bool is_ascii(const unsigned char *s, size_t len)
 {
@@ -608,9 +618,7 @@ static unsigned hex4(const char *s)
 static bool has_lone_surrogate(const struct parser *p, const unsigned char *s, size_t len,
 			       bool has_4byte)
 {
-	/* yajl hands over a string in place, inside the text, only when its token
-	 * holds no escape; one with escapes comes decoded, from yajl's own buffer. */
-	if ((const char *)s >= p->buf && (const char *)s < p->buf + p->len)
+	if (is_in_place(p, s))
 		return false;
 	if (!has_4byte && memchr(s, '?', len) == NULL)
 		return false;
@@ -661,7 +669,7 @@ static int check_text_slow(struct parser *p, const unsigned char *s, size_t len,
 static inline int check_text(struct parser *p, const unsigned char *s, size_t len, const char *what)
 {
 	/* The common case at once: ASCII, handed over in place (so with no escape). */
-	if ((const char *)s >= p->buf && (const char *)s < p->buf + p->len && is_ascii(s, len))
+	if (is_in_place(p, s) && is_ascii(s, len))
 		return 1;
 	return check_text_slow(p, s, len, what);
 }
@@ -671,7 +679,14 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 	struct parser *p = ctx;
 	if (!check_text(p, s, len, "string"))
 		return 0;
-	return attach(p, rg_json_arena_string(p->arena, (const char *)s, len, RG_JSON_STRING));
+	struct rg_json *j = rg_json_arena_string(p->arena, (const char *)s, len, RG_JSON_STRING);
+	/*
+	 * Handed over in place, the token held no escape, so no quote or
+	 * backslash, and yajl refuses a control byte in a string: the emitter
+	 * can copy the text as it is.
+	 */
+	j->is_plain = is_in_place(p, s);
+	return attach(p, j);
 }
 
 static int push(struct parser *p, enum rg_json_type t)
@@ -996,6 +1011,19 @@ void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
 	rg_buf_putc(b, '"');
 }
 
+/* A string none of whose bytes needs an escape, quoted. */
+static void emit_plain(struct rg_buf *b, const char *s, size_t len)
+{
+	if (b->len + len + 3 > b->cap)
+		rg_buf_reserve(b, len + 2);
+	char *d = b->data + b->len;
+	d[0] = '"';
+	memcpy(d + 1, s, len);
+	d[len + 1] = '"';
+	d[len + 2] = '\0';
+	b->len += len + 2;
+}
+
 /* A line break and level tabs, after a comma when is_next: one room check, tabs eight at a time. */
 static inline void newline(struct rg_buf *b, bool is_next, bool indent, unsigned level)
 {
@@ -1059,7 +1087,10 @@ static inline bool emit_scalar(struct rg_buf *b, const struct rg_json *j)
 		rg_buf_append(b, j->u.s.text, j->u.s.len);
 		return true;
 	case RG_JSON_STRING:
-		rg_json_emit_string(b, j->u.s.text, j->u.s.len);
+		if (j->is_plain)
+			emit_plain(b, j->u.s.text, j->u.s.len);
+		else
+			rg_json_emit_string(b, j->u.s.text, j->u.s.len);
 		return true;
 	default:
 		return j->type != RG_JSON_ARRAY && j->type != RG_JSON_OBJECT;
