@@ -557,9 +557,8 @@ static bool is_strict_utf8(const unsigned char *s, size_t len, bool *ret_has_4by
 {
 	size_t i = 0;
 
+	/* One pass: check_text has found the string not plain ASCII, or decoded. */
 	*ret_has_4byte = false;
-	if (is_ascii(s, len))
-		return true;
 	while (i < len) {
 		/* ASCII eight bytes at a time: nearly every string of a config.json. */
 		uint64_t w;
