@@ -38,6 +38,7 @@ struct rg_json_member {
 	char *key;
 	size_t key_len;
 	struct rg_json *value;
+	bool is_plain_key; /* as rg_json's is_plain, for the key */
 };
 
 /* 32 bytes a node: a 400 KB config.json is some 10 000 of them. The counts fit

@@ -105,6 +105,7 @@ struct frame {
 	char *key; /* pending object key; once attached, borrowed from the member */
 	size_t key_len;
 	bool is_key_owned;
+	bool is_key_plain; /* read with no escape (see on_string) */
 };
 
 struct parser {
@@ -264,9 +265,8 @@ void rg_json_array_remove(struct rg_json *arr, size_t i)
 static void object_add(struct rg_json *obj, char *key, size_t key_len, struct rg_json *value)
 {
 	grow(obj, sizeof(struct rg_json_member));
-	obj->u.members[obj->n].key = key;
-	obj->u.members[obj->n].key_len = key_len;
-	obj->u.members[obj->n].value = value;
+	obj->u.members[obj->n] =
+	    (struct rg_json_member){.key = key, .key_len = key_len, .value = value};
 	obj->n++;
 }
 
@@ -333,6 +333,7 @@ void rg_json_rename_at(struct rg_json *obj, size_t i, const char *key)
 	rg_json_arena_free(obj->u.members[i].key);
 	obj->u.members[i].key = rg_xstrdup(key);
 	obj->u.members[i].key_len = strlen(key);
+	obj->u.members[i].is_plain_key = false;
 }
 
 bool rg_json_remove(struct rg_json *obj, const char *key)
@@ -493,6 +494,7 @@ static int attach(struct parser *p, struct rg_json *v)
 		struct rg_json_member *m = &c->u.members[c->n++];
 		m->key = f->key;
 		m->key_len = f->key_len;
+		m->is_plain_key = f->is_key_plain;
 		m->value = v;
 		f->is_key_owned = false;
 	}
@@ -727,6 +729,7 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 	f->key[len] = '\0';
 	f->key_len = len;
 	f->is_key_owned = true;
+	f->is_key_plain = is_in_place(p, key);
 	return 1;
 }
 
@@ -1111,8 +1114,12 @@ static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigne
 		if (is_array) {
 			v = j->u.items[i];
 		} else {
-			v = j->u.members[i].value;
-			rg_json_emit_string(b, j->u.members[i].key, j->u.members[i].key_len);
+			const struct rg_json_member *m = &j->u.members[i];
+			v = m->value;
+			if (m->is_plain_key)
+				emit_plain(b, m->key, m->key_len);
+			else
+				rg_json_emit_string(b, m->key, m->key_len);
 			rg_buf_puts(b, indent ? ": " : ":");
 		}
 		if (!emit_scalar(b, v))

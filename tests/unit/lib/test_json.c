@@ -261,21 +261,24 @@ static void test_unicode_escapes(void **state)
 }
 
 /*
- * A string read with no escape is copied as it is (is_plain); one read with
- * escapes comes decoded and is escaped again, never copied raw.
+ * A string or key read with no escape is copied as it is (is_plain,
+ * is_plain_key); one read with escapes comes decoded and is escaped again,
+ * never copied raw.
  */
 static void test_emit_parsed_strings(void **state)
 {
 	static const char text[] = "[\"plain \xc3\xa9/\x7f\",\"q\\\"b\\\\s\\n\",\"\\u0001\","
-				   "\"\\u0041\",{\"k\\\"\":\"v\"}]";
+				   "\"\\u0041\",{\"k\\\"\":\"v\",\"p\":1}]";
 	(void)state;
 
 	struct rg_json *j = parse_ok(text);
 	assert_true(j->u.items[0]->is_plain);
 	assert_false(j->u.items[1]->is_plain);
+	assert_false(j->u.items[4]->u.members[0].is_plain_key);
+	assert_true(j->u.items[4]->u.members[1].is_plain_key);
 	char *out = emit(j, false);
 	assert_string_equal(out, "[\"plain \xc3\xa9/\x7f\",\"q\\\"b\\\\s\\n\",\"\\u0001\",\"A\","
-				 "{\"k\\\"\":\"v\"}]");
+				 "{\"k\\\"\":\"v\",\"p\":1}]");
 	free(out);
 	rg_json_free(j);
 }
