@@ -31,6 +31,30 @@
  * goes on with malloc, and a process makes at most RG_ARRAY_SIZE(arenas)
  * of them.
  */
+/*
+ * memcpy for the short texts of a tree (keys, names, paths): up to sixteen
+ * bytes in two overlapping loads and stores, without a call.
+ */
+static inline void copy_text(char *d, const char *s, size_t n)
+{
+	uint64_t a, z;
+	uint32_t h, t;
+
+	if (n >= sizeof(a) && n <= 2 * sizeof(a)) {
+		memcpy(&a, s, sizeof(a));
+		memcpy(&z, s + n - sizeof(z), sizeof(z));
+		memcpy(d, &a, sizeof(a));
+		memcpy(d + n - sizeof(z), &z, sizeof(z));
+	} else if (n >= sizeof(h) && n < sizeof(a)) {
+		memcpy(&h, s, sizeof(h));
+		memcpy(&t, s + n - sizeof(t), sizeof(t));
+		memcpy(d, &h, sizeof(h));
+		memcpy(d + n - sizeof(t), &t, sizeof(t));
+	} else {
+		memcpy(d, s, n);
+	}
+}
+
 struct rg_json_arena {
 	char *base;
 	size_t size, used;
@@ -85,7 +109,7 @@ struct rg_json *rg_json_arena_string(struct rg_json_arena *a, const char *s, siz
 	char *text = (char *)(j + 1);
 	memset(j, 0, sizeof(*j));
 	j->type = type;
-	memcpy(text, s, len);
+	copy_text(text, s, len);
 	text[len] = '\0';
 	j->u.s.text = text;
 	j->u.s.len = len;
@@ -725,7 +749,7 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 	if (f->is_key_owned)
 		rg_json_arena_free(f->key);
 	f->key = rg_json_arena_alloc(p->arena, len + 1);
-	memcpy(f->key, key, len);
+	copy_text(f->key, (const char *)key, len);
 	f->key[len] = '\0';
 	f->key_len = len;
 	f->is_key_owned = true;
@@ -1020,7 +1044,7 @@ static void emit_plain(struct rg_buf *b, const char *s, size_t len)
 		rg_buf_reserve(b, len + 2);
 	char *d = b->data + b->len;
 	d[0] = '"';
-	memcpy(d + 1, s, len);
+	copy_text(d + 1, s, len);
 	d[len + 1] = '"';
 	d[len + 2] = '\0';
 	b->len += len + 2;
@@ -1120,7 +1144,10 @@ static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigne
 				emit_plain(b, m->key, m->key_len);
 			else
 				rg_json_emit_string(b, m->key, m->key_len);
-			rg_buf_puts(b, indent ? ": " : ":");
+			if (indent)
+				rg_buf_append(b, ": ", 2);
+			else
+				rg_buf_putc(b, ':');
 		}
 		if (!emit_scalar(b, v))
 			emit(b, v, indent, level + 1, cap, sink);
