@@ -236,13 +236,12 @@ static void grow(struct rg_json *c, size_t elem)
  */
 void rg_json_free(struct rg_json *j)
 {
-	struct rg_json **work = NULL;
-	size_t n = 0, cap = 0;
+	/* On the stack while it fits: most trees freed are an entry or a value of a few nodes. */
+	struct rg_json *first[16], **work = first;
+	size_t n = 0, cap = RG_ARRAY_SIZE(first);
 
 	if (!j)
 		return;
-	work = rg_xmalloc(sizeof(*work) * 16);
-	cap = 16;
 	work[n++] = j;
 	while (n > 0) {
 		struct rg_json *cur = work[--n];
@@ -250,7 +249,11 @@ void rg_json_free(struct rg_json *j)
 		if (need > cap) {
 			while (cap < need)
 				cap *= 2;
-			work = rg_xrealloc(work, sizeof(*work) * cap);
+			if (work == first)
+				work =
+				    memcpy(rg_xmalloc(sizeof(*work) * cap), first, sizeof(first));
+			else
+				work = rg_xrealloc(work, sizeof(*work) * cap);
 		}
 		if (cur->type == RG_JSON_OBJECT) {
 			for (size_t i = 0; i < cur->n; i++) {
@@ -268,7 +271,8 @@ void rg_json_free(struct rg_json *j)
 		}
 		rg_json_arena_free(cur);
 	}
-	free(work);
+	if (work != first)
+		free(work);
 }
 
 void rg_json_append(struct rg_json *arr, struct rg_json *value)
