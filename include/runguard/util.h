@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -62,6 +63,39 @@ char *rg_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1
 static inline bool rg_streq(const char *a, const char *b)
 {
 	return a && b && strcmp(a, b) == 0;
+}
+
+/*
+ * memcmp(a, b, n) == 0, without a call up to sixteen bytes (two overlapping
+ * words): the keys and names a create compares are that short.
+ */
+static inline bool rg_mem_eq(const void *a, const void *b, size_t n)
+{
+	const char *x = a, *y = b;
+	uint64_t p, q, r, s;
+	uint32_t h, i, j, k;
+
+	if (n >= sizeof(p) && n <= 2 * sizeof(p)) {
+		memcpy(&p, x, sizeof(p));
+		memcpy(&q, y, sizeof(q));
+		memcpy(&r, x + n - sizeof(r), sizeof(r));
+		memcpy(&s, y + n - sizeof(s), sizeof(s));
+		return ((p ^ q) | (r ^ s)) == 0;
+	}
+	if (n >= sizeof(h) && n < sizeof(p)) {
+		memcpy(&h, x, sizeof(h));
+		memcpy(&i, y, sizeof(i));
+		memcpy(&j, x + n - sizeof(j), sizeof(j));
+		memcpy(&k, y + n - sizeof(k), sizeof(k));
+		return ((h ^ i) | (j ^ k)) == 0;
+	}
+	if (n < sizeof(h)) {
+		for (size_t t = 0; t < n; t++)
+			if (x[t] != y[t])
+				return false;
+		return true;
+	}
+	return memcmp(a, b, n) == 0;
 }
 
 static inline bool rg_startswith(const char *s, const char *prefix)

@@ -541,7 +541,7 @@ static const struct field_key *member_field(struct key_walk *w, const struct rg_
 	}
 	const unsigned char *k = (const unsigned char *)m->key;
 	struct field_memo *e = &w->memo[(len * 31 + k[0] * 7u + k[len - 1]) & (MEMO_SLOTS - 1)];
-	if (e->len != len || memcmp(e->key, m->key, len) != 0) {
+	if (e->len != len || !rg_mem_eq(e->key, m->key, len)) {
 		e->field = key_field(m);
 		e->is_canonical = e->field && is_canonical(m, e->field->name);
 		memcpy(e->key, m->key, len);

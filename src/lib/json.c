@@ -306,7 +306,7 @@ static struct rg_json_member *find_member(const struct rg_json *obj, const char 
 		return NULL;
 	for (size_t i = 0; i < obj->n; i++) {
 		struct rg_json_member *m = &obj->u.members[i];
-		if (m->key_len == len && memcmp(m->key, key, len) == 0)
+		if (m->key_len == len && rg_mem_eq(m->key, key, len))
 			return m;
 	}
 	return NULL;
