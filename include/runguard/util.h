@@ -59,10 +59,11 @@ char *rg_xstrndup(const char *s, size_t n);
 char *rg_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *rg_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
-/* NULL-safe: NULL equals nothing (rg_json_str of a non-string is NULL). */
+/* NULL-safe: NULL equals nothing (rg_json_str of a non-string is NULL). Most
+ * strings compared differ in their first byte: that is looked at without a call. */
 static inline bool rg_streq(const char *a, const char *b)
 {
-	return a && b && strcmp(a, b) == 0;
+	return a && b && a[0] == b[0] && strcmp(a, b) == 0;
 }
 
 /*
