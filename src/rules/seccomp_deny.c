@@ -74,18 +74,12 @@ struct findings {
 	bool is_any;
 };
 
-static bool is_permissive(const char *action)
-{
-	static const char prefix[] = "SCMP_ACT_";
-	const char *t;
+#define ACT_PREFIX "SCMP_ACT_"
+#define ACT_PREFIX_LEN (sizeof(ACT_PREFIX) - 1)
 
-	/* Asked of every entry of profiles with hundreds: by hand, not by strcmp calls. */
-	if (!action)
-		return true;
-	for (size_t i = 0; i < sizeof(prefix) - 1; i++)
-		if (action[i] != prefix[i])
-			return true;
-	t = action + sizeof(prefix) - 1;
+/* is_permissive of an action known to begin with ACT_PREFIX; t is what follows it. */
+static bool is_permissive_rest(const char *t)
+{
 	switch (t[0]) {
 	case 'E':
 		return !rg_streq(t, "ERRNO");
@@ -97,6 +91,32 @@ static bool is_permissive(const char *action)
 	default:
 		return true;
 	}
+}
+
+static bool is_permissive(const char *action)
+{
+	/* Asked of every entry of profiles with hundreds: by hand, not by strcmp calls. */
+	if (!action)
+		return true;
+	for (size_t i = 0; i < ACT_PREFIX_LEN; i++)
+		if (action[i] != ACT_PREFIX[i])
+			return true;
+	return is_permissive_rest(action + ACT_PREFIX_LEN);
+}
+
+/*
+ * is_permissive of an entry's action member: the prefix in one compare when
+ * the text is long enough to hold it (a NUL inside it differs from the
+ * prefix, as in is_permissive's loop).
+ */
+static bool is_permissive_member(const struct rg_json *act)
+{
+	const char *s = rg_json_str(act);
+	if (!s || act->u.s.len < ACT_PREFIX_LEN)
+		return is_permissive(s);
+	if (memcmp(s, ACT_PREFIX, ACT_PREFIX_LEN) != 0)
+		return true;
+	return is_permissive_rest(s + ACT_PREFIX_LEN);
 }
 
 static const char *entry_action(const struct rg_json *e)
@@ -218,7 +238,7 @@ static int check_entries(const struct rg_json *calls, const char *file, struct e
 				return r;
 		}
 		struct entry_sum *v = &sums[i];
-		v->is_perm = is_permissive(rg_json_str(act));
+		v->is_perm = is_permissive_member(act);
 		v->has_args = rg_json_is(args, RG_JSON_ARRAY) && args->n > 0;
 		v->names = rg_json_is(names, RG_JSON_ARRAY) ? names : NULL;
 		for (size_t k = 0; v->names && k < names->n && !v->has_clone; k++) {
