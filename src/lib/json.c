@@ -142,6 +142,7 @@ struct parser {
 	const char *buf; /* the whole text, for checks on a token's raw form */
 	size_t len;
 	char *error; /* our own reason when a callback cancels */
+	size_t (*consumed)(yajl_handle); /* yajl_get_bytes_consumed, called without the forwarder */
 	struct rg_json_arena *arena; /* NULL: nodes from malloc */
 };
 
@@ -503,7 +504,7 @@ static int __attribute__((format(printf, 2, 3))) fail(struct parser *p, const ch
 static int attach(struct parser *p, struct rg_json *v)
 {
 	if (p->h)
-		v->pos = yajl_get_bytes_consumed(p->h);
+		v->pos = p->consumed(p->h);
 	if (p->depth == 0) {
 		p->root = v;
 		return 1;
@@ -651,7 +652,7 @@ static bool has_lone_surrogate(const struct parser *p, const unsigned char *s, s
 		return false;
 	if (!has_4byte && memchr(s, '?', len) == NULL)
 		return false;
-	size_t end = p->h ? yajl_get_bytes_consumed(p->h) : 0;
+	size_t end = p->h ? p->consumed(p->h) : 0;
 	if (end < 2 || end > p->len || p->buf[end - 1] != '"')
 		return false;
 	size_t start = end - 1;
@@ -882,6 +883,7 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 	if (rg_libs_load(1u << RG_LIB_YAJL, err) < 0)
 		return NULL;
 	p.max_depth = max_depth;
+	p.consumed = (size_t(*)(yajl_handle))rg_libs_sym(RG_LIB_YAJL, "yajl_get_bytes_consumed");
 	/* A config.json's nodes, texts and keys take about four times its size. */
 	p.arena = opts && opts->use_arena && len < SIZE_MAX / 8 ? rg_json_arena_new(4 * len + 65536)
 								: NULL;
