@@ -1073,8 +1073,10 @@ static inline void newline(struct rg_buf *b, bool is_next, bool indent, unsigned
 	if (is_next)
 		*d++ = ',';
 	*d++ = '\n';
-	/* Up to seven tabs too many are written, inside the room reserved, then cut by the NUL. */
-	for (unsigned k = 0; k < level; k += sizeof(tabs))
+	/* Up to eight tabs too many are written, inside the room reserved, then cut by the NUL;
+	 * the first eight without a test (a config.json is rarely deeper). */
+	memcpy(d, &tabs, sizeof(tabs));
+	for (unsigned k = sizeof(tabs); k < level; k += sizeof(tabs))
 		memcpy(d + k, &tabs, sizeof(tabs));
 	b->len += n;
 	b->data[b->len] = '\0';
