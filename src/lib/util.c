@@ -84,16 +84,23 @@ void rg_buf_reserve(struct rg_buf *b, size_t extra)
 	b->cap = cap;
 }
 
+size_t rg_put_size(char *d, size_t v)
+{
+	size_t len = 1;
+
+	for (size_t t = v; t >= 10; t /= 10)
+		len++;
+	for (size_t k = len; k > 0; k--, v /= 10)
+		d[k - 1] = (char)('0' + v % 10);
+	return len;
+}
+
 size_t rg_put_index(char *d, size_t i)
 {
-	size_t len = 3;
+	size_t len = rg_put_size(d + 1, i) + 2;
 
-	for (size_t v = i; v >= 10; v /= 10)
-		len++;
 	d[0] = '[';
 	d[len - 1] = ']';
-	for (size_t k = len - 2; k > 0; k--, i /= 10)
-		d[k] = (char)('0' + i % 10);
 	return len;
 }
 

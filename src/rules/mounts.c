@@ -223,7 +223,11 @@ static void harden(struct rg_json *m, size_t i, struct rg_rule_ctx *ctx)
 	}
 	if (before ? rg_json_equal(before, work) : work->n == 0)
 		return;
-	_cleanup_free_ char *path = rg_xasprintf(".mounts[%zu].options", i);
+	char path[sizeof(".mounts.options") + RG_INDEX_MAX];
+	size_t n = sizeof(".mounts") - 1;
+	memcpy(path, ".mounts", n);
+	n += rg_put_index(path + n, i);
+	memcpy(path + n, ".options", sizeof(".options"));
 	rg_rule_record(ctx, path, before, work);
 	rg_json_set(m, "options", steal_ptr(&work));
 }
