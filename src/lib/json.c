@@ -796,30 +796,37 @@ static const char *find_duplicate(const struct rg_json *obj)
 	return NULL;
 }
 
-static int on_end(void *ctx)
+static int on_end_map(void *ctx)
 {
 	struct parser *p = ctx;
 	struct frame *f = &p->stack[p->depth - 1];
 
-	if (f->node->type == RG_JSON_OBJECT) {
-		const char *dup = find_duplicate(f->node);
-		if (dup) {
-			/* Report at the object's path, naming the member's full path too. */
-			struct rg_buf at = {0};
-			if (f->is_key_owned)
-				rg_json_arena_free(f->key);
-			f->key = NULL;
-			f->is_key_owned = false;
-			path_of_stack(p, &at);
-			_cleanup_free_ char *where = rg_buf_steal(&at);
-			return fail(p, "duplicate key \"%s\" (%s.%s; runc would use the last one)",
-				    dup, where, dup);
-		}
+	const char *dup = find_duplicate(f->node);
+	if (dup) {
+		/* Report at the object's path, naming the member's full path too. */
+		struct rg_buf at = {0};
+		if (f->is_key_owned)
+			rg_json_arena_free(f->key);
+		f->key = NULL;
+		f->is_key_owned = false;
+		path_of_stack(p, &at);
+		_cleanup_free_ char *where = rg_buf_steal(&at);
+		return fail(p, "duplicate key \"%s\" (%s.%s; runc would use the last one)", dup,
+			    where, dup);
 	}
 	if (f->is_key_owned)
 		rg_json_arena_free(f->key);
 	f->key = NULL;
 	f->is_key_owned = false;
+	p->depth--;
+	return 1;
+}
+
+/* An array holds no key to check or to let go of (on_key runs in objects only): nothing but the
+ * level to leave. */
+static int on_end_array(void *ctx)
+{
+	struct parser *p = ctx;
 	p->depth--;
 	return 1;
 }
@@ -831,9 +838,9 @@ static const yajl_callbacks callbacks = {
     .yajl_string = on_string,
     .yajl_start_map = on_start_map,
     .yajl_map_key = on_key,
-    .yajl_end_map = on_end,
+    .yajl_end_map = on_end_map,
     .yajl_start_array = on_start_array,
-    .yajl_end_array = on_end,
+    .yajl_end_array = on_end_array,
 };
 
 size_t rg_json_line(const char *buf, size_t len, size_t pos)
