@@ -78,8 +78,9 @@ struct rg_json *rg_json_unpack(const char *buf, size_t len);
 struct rg_json_parse_opts {
 	bool allow_comments; /* for runguard's own configuration file only */
 	unsigned max_depth; /* 0: RG_JSON_MAX_DEPTH */
-	/* The tree's nodes from one block that is never given back (src/lib/json.c):
-	 * for the config.json of a process that execs soon after. */
+	/* The tree's nodes from one block that is never given back (src/lib/json.c),
+	 * and the nodes the process makes after it: for the config.json of a
+	 * process that execs soon after. */
 	bool use_arena;
 };
 

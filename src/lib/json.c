@@ -61,6 +61,12 @@ struct rg_json_arena {
 };
 static struct rg_json_arena arenas[6];
 static size_t n_arenas;
+/*
+ * The block of the last parse into one (use_arena): the nodes the rules make
+ * in that tree (rg_json_new, rg_json_new_stringn, rg_json_clone) are carved
+ * from it too, not a malloc and a free each. NULL: malloc.
+ */
+static struct rg_json_arena *made_in;
 
 static bool in_arena(const void *p)
 {
@@ -169,9 +175,7 @@ const char *rg_json_type_name(enum rg_json_type t)
 
 struct rg_json *rg_json_new(enum rg_json_type type)
 {
-	struct rg_json *j = rg_xcalloc(1, sizeof(*j));
-	j->type = type;
-	return j;
+	return rg_json_arena_node(made_in, type);
 }
 
 /*
@@ -181,7 +185,7 @@ struct rg_json *rg_json_new(enum rg_json_type type)
  */
 struct rg_json *rg_json_new_stringn(const char *s, size_t len)
 {
-	return rg_json_arena_string(NULL, s, len, RG_JSON_STRING);
+	return rg_json_arena_string(made_in, s, len, RG_JSON_STRING);
 }
 
 static bool is_inline_text(const struct rg_json *j)
@@ -894,6 +898,8 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 	/* A config.json's nodes, texts and keys take about four times its size. */
 	p.arena = opts && opts->use_arena && len < SIZE_MAX / 8 ? rg_json_arena_new(4 * len + 65536)
 								: NULL;
+	if (p.arena)
+		made_in = p.arena;
 	p.name = name;
 	p.buf = buf;
 	p.len = len;
