@@ -188,6 +188,15 @@ struct rg_json *rg_json_new_stringn(const char *s, size_t len)
 	return rg_json_arena_string(made_in, s, len, RG_JSON_STRING);
 }
 
+/* A key of n bytes (NUL-terminated), from the block the rules' nodes come from (made_in). */
+static char *new_key(const char *s, size_t n)
+{
+	char *k = rg_json_arena_alloc(made_in, n + 1);
+	memcpy(k, s, n);
+	k[n] = '\0';
+	return k;
+}
+
 static bool is_inline_text(const struct rg_json *j)
 {
 	return j->u.s.text == (const char *)(j + 1);
@@ -332,7 +341,8 @@ void rg_json_set(struct rg_json *obj, const char *key, struct rg_json *value)
 		m->value = value;
 		return;
 	}
-	object_add(obj, rg_xstrdup(key), strlen(key), value);
+	size_t len = strlen(key);
+	object_add(obj, new_key(key, len), len, value);
 }
 
 struct rg_json *rg_json_take(struct rg_json *obj, const char *key)
@@ -364,7 +374,7 @@ void rg_json_remove_at(struct rg_json *obj, size_t i)
 void rg_json_rename_at(struct rg_json *obj, size_t i, const char *key)
 {
 	rg_json_arena_free(obj->u.members[i].key);
-	obj->u.members[i].key = rg_xstrdup(key);
+	obj->u.members[i].key = new_key(key, strlen(key));
 	obj->u.members[i].key_len = strlen(key);
 	obj->u.members[i].is_plain_key = false;
 }
@@ -392,9 +402,9 @@ struct rg_json *rg_json_clone(const struct rg_json *j)
 	if (j->n) {
 		c->cap = j->n;
 		if (j->type == RG_JSON_OBJECT)
-			c->u.members = rg_xmalloc(j->n * sizeof(*c->u.members));
+			c->u.members = rg_json_arena_alloc(made_in, j->n * sizeof(*c->u.members));
 		else if (j->type == RG_JSON_ARRAY)
-			c->u.items = rg_xmalloc(j->n * sizeof(*c->u.items));
+			c->u.items = rg_json_arena_alloc(made_in, j->n * sizeof(*c->u.items));
 		else
 			c->cap = 0;
 	}
@@ -406,7 +416,7 @@ struct rg_json *rg_json_clone(const struct rg_json *j)
 	case RG_JSON_OBJECT:
 		for (size_t i = 0; i < j->n; i++) {
 			const struct rg_json_member *m = &j->u.members[i];
-			object_add(c, rg_xstrndup(m->key, m->key_len), m->key_len,
+			object_add(c, new_key(m->key, m->key_len), m->key_len,
 				   rg_json_clone(m->value));
 		}
 		break;
