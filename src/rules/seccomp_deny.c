@@ -280,7 +280,17 @@ struct deny_set {
 		uint32_t at; /* 1 + position in names; 0: empty */
 	} * slots;
 	size_t mask; /* slots - 1, a power of two less one */
+	/* A bit per first_two() of the names in the set: most names looked up are
+	 * not there, and most of those are told so without a hash. */
+	uint64_t first[4];
 };
+
+/* The first two bytes of s (a NUL ends it), folded to 0-255. */
+static unsigned first_two(const char *s)
+{
+	unsigned c = (unsigned char)s[0];
+	return (c * 31u + (c ? (unsigned char)s[1] : 0u)) & 255u;
+}
 
 static uint32_t name_hash(const char *s)
 {
@@ -294,6 +304,9 @@ static uint32_t name_hash(const char *s)
 static ssize_t deny_set_find(const struct deny_set *s, const char *name)
 {
 	if (!name)
+		return -1;
+	unsigned k = first_two(name);
+	if (!(s->first[k / 64] >> (k % 64) & 1))
 		return -1;
 	uint32_t hash = name_hash(name);
 	for (size_t h = hash & s->mask; s->slots[h].at; h = (h + 1) & s->mask)
@@ -312,6 +325,7 @@ static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool i
 	s->slots = rg_xcalloc(slots, sizeof(*s->slots));
 	s->mask = slots - 1;
 	s->n = 0;
+	memset(s->first, 0, sizeof(s->first));
 	s->is_clone_on = is_clone_on;
 	for (size_t i = 0; i < n; i++) {
 		const char *d = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
@@ -323,6 +337,8 @@ static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool i
 			h = (h + 1) & s->mask;
 		s->slots[h].hash = hash;
 		s->slots[h].at = (uint32_t)++s->n;
+		unsigned k = first_two(d);
+		s->first[k / 64] |= 1ull << (k % 64);
 		s->names[s->n - 1] = d;
 	}
 }
