@@ -710,10 +710,12 @@ static int check_text_slow(struct parser *p, const unsigned char *s, size_t len,
 	return 1;
 }
 
-static inline int check_text(struct parser *p, const unsigned char *s, size_t len, const char *what)
+/* in_place: is_in_place(p, s), which the callers keep too. */
+static inline int check_text(struct parser *p, const unsigned char *s, size_t len, bool in_place,
+			     const char *what)
 {
 	/* The common case at once: ASCII, handed over in place (so with no escape). */
-	if (is_in_place(p, s) && is_ascii(s, len))
+	if (in_place && is_ascii(s, len))
 		return 1;
 	return check_text_slow(p, s, len, what);
 }
@@ -721,7 +723,8 @@ static inline int check_text(struct parser *p, const unsigned char *s, size_t le
 static int on_string(void *ctx, const unsigned char *s, size_t len)
 {
 	struct parser *p = ctx;
-	if (!check_text(p, s, len, "string"))
+	bool in_place = is_in_place(p, s);
+	if (!check_text(p, s, len, in_place, "string"))
 		return 0;
 	struct rg_json *j = rg_json_arena_string(p->arena, (const char *)s, len, RG_JSON_STRING);
 	/*
@@ -729,7 +732,7 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 	 * backslash, and yajl refuses a control byte in a string: the emitter
 	 * can copy the text as it is.
 	 */
-	j->is_plain = is_in_place(p, s);
+	j->is_plain = in_place;
 	return attach(p, j);
 }
 
@@ -763,7 +766,8 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 {
 	struct parser *p = ctx;
 	struct frame *f = &p->stack[p->depth - 1];
-	if (!check_text(p, key, len, "key"))
+	bool in_place = is_in_place(p, key);
+	if (!check_text(p, key, len, in_place, "key"))
 		return 0;
 	if (f->is_key_owned)
 		rg_json_arena_free(f->key);
@@ -772,7 +776,7 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 	f->key[len] = '\0';
 	f->key_len = len;
 	f->is_key_owned = true;
-	f->is_key_plain = is_in_place(p, key);
+	f->is_key_plain = in_place;
 	return 1;
 }
 
