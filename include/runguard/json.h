@@ -124,6 +124,8 @@ struct rg_json *rg_json_new(enum rg_json_type type);
 struct rg_json *rg_json_new_string(const char *s);
 struct rg_json *rg_json_new_stringn(const char *s, size_t len);
 struct rg_json *rg_json_new_number(const char *text);
+/* A number node holding v in decimal (made without printf). */
+struct rg_json *rg_json_new_uint(unsigned long long v);
 struct rg_json *rg_json_new_bool(bool v);
 
 /* Object access. get returns a borrowed pointer or NULL. */

@@ -143,7 +143,7 @@ void rg_buf_put_index(struct rg_buf *b, size_t i);
 /* Writes "[i]" (no NUL) at d, which has room for RG_INDEX_MAX bytes; returns its length. */
 size_t rg_put_index(char *d, size_t i);
 /* Writes v in decimal (no NUL) at d, which has room for 20 bytes; returns its length. */
-size_t rg_put_size(char *d, size_t v);
+size_t rg_put_uint(char *d, unsigned long long v);
 /* Cuts b back to len bytes (no-op when longer than b). */
 void rg_buf_truncate(struct rg_buf *b, size_t len);
 void rg_buf_printf(struct rg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -214,6 +214,12 @@ struct rg_json *rg_json_new_number(const char *text)
 	return j;
 }
 
+struct rg_json *rg_json_new_uint(unsigned long long v)
+{
+	char text[24];
+	return rg_json_arena_string(made_in, text, rg_put_uint(text, v), RG_JSON_NUMBER);
+}
+
 struct rg_json *rg_json_new_bool(bool v)
 {
 	return rg_json_new(v ? RG_JSON_TRUE : RG_JSON_FALSE);

@@ -84,11 +84,11 @@ void rg_buf_reserve(struct rg_buf *b, size_t extra)
 	b->cap = cap;
 }
 
-size_t rg_put_size(char *d, size_t v)
+size_t rg_put_uint(char *d, unsigned long long v)
 {
 	size_t len = 1;
 
-	for (size_t t = v; t >= 10; t /= 10)
+	for (unsigned long long t = v; t >= 10; t /= 10)
 		len++;
 	for (size_t k = len; k > 0; k--, v /= 10)
 		d[k - 1] = (char)('0' + v % 10);
@@ -97,7 +97,7 @@ size_t rg_put_size(char *d, size_t v)
 
 size_t rg_put_index(char *d, size_t i)
 {
-	size_t len = rg_put_size(d + 1, i) + 2;
+	size_t len = rg_put_uint(d + 1, i) + 2;
 
 	d[0] = '[';
 	d[len - 1] = ']';

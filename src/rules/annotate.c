@@ -46,7 +46,7 @@ static char *summarise(const struct rg_report *r)
 			rg_buf_putc(&b, ',');
 		rg_buf_puts(&b, rule);
 		rg_buf_putc(&b, ':');
-		rg_buf_append(&b, count, rg_put_size(count, n));
+		rg_buf_append(&b, count, rg_put_uint(count, n));
 	}
 	return rg_buf_steal(&b);
 }

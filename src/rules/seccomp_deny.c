@@ -32,7 +32,6 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -389,14 +388,10 @@ static void name_fates(const struct rg_json *calls, struct entry_sum *sums,
 
 static struct rg_json *newuser_cond(unsigned idx, unsigned long long datum)
 {
-	char text[24];
 	struct rg_json *c = rg_json_new(RG_JSON_OBJECT);
-	snprintf(text, sizeof(text), "%u", idx);
-	rg_json_set(c, "index", rg_json_new_number(text));
-	snprintf(text, sizeof(text), "%llu", NEWUSER);
-	rg_json_set(c, "value", rg_json_new_number(text));
-	snprintf(text, sizeof(text), "%llu", datum);
-	rg_json_set(c, "valueTwo", rg_json_new_number(text));
+	rg_json_set(c, "index", rg_json_new_uint(idx));
+	rg_json_set(c, "value", rg_json_new_uint(NEWUSER));
+	rg_json_set(c, "valueTwo", rg_json_new_uint(datum));
 	rg_json_set(c, "op", rg_json_new_string("SCMP_CMP_MASKED_EQ"));
 	return c;
 }
@@ -468,10 +463,8 @@ static void fix_clone_entry(const struct rg_json *e, unsigned idx, struct rg_jso
 			return;
 		case COND_MERGE:
 			copy = rg_json_clone(e);
-			char text[24];
-			snprintf(text, sizeof(text), "%llu", cond_u64(c, "value") | NEWUSER);
 			rg_json_set(rg_json_get(copy, "args")->u.items[i], "value",
-				    rg_json_new_number(text));
+				    rg_json_new_uint(cond_u64(c, "value") | NEWUSER));
 			rg_json_append(out, copy);
 			return;
 		case COND_DROP:
@@ -644,7 +637,6 @@ static void fix_entry(const struct rg_json *e, bool is_clone_open, const struct 
 
 static struct rg_json *errno_entry(const char **names, size_t n, int errnum)
 {
-	char text[16];
 	struct rg_json *e = rg_json_new(RG_JSON_OBJECT);
 	struct rg_json *arr = rg_json_new(RG_JSON_ARRAY);
 
@@ -652,8 +644,7 @@ static struct rg_json *errno_entry(const char **names, size_t n, int errnum)
 		rg_json_append(arr, rg_json_new_string(names[i]));
 	rg_json_set(e, "names", arr);
 	rg_json_set(e, "action", rg_json_new_string("SCMP_ACT_ERRNO"));
-	snprintf(text, sizeof(text), "%d", errnum);
-	rg_json_set(e, "errnoRet", rg_json_new_number(text));
+	rg_json_set(e, "errnoRet", rg_json_new_uint((unsigned)errnum));
 	return e;
 }
 
