@@ -1077,7 +1077,7 @@ void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
 }
 
 /* A string none of whose bytes needs an escape, quoted. */
-static void emit_plain(struct rg_buf *b, const char *s, size_t len)
+static inline void emit_plain(struct rg_buf *b, const char *s, size_t len)
 {
 	if (b->len + len + 3 > b->cap)
 		rg_buf_reserve(b, len + 2);
