@@ -521,7 +521,7 @@ static int __attribute__((format(printf, 2, 3))) fail(struct parser *p, const ch
 }
 
 /* Attaches a finished value to the current container (or makes it the root). */
-static int attach(struct parser *p, struct rg_json *v)
+static inline int attach(struct parser *p, struct rg_json *v)
 {
 	if (p->h)
 		v->pos = p->consumed(p->h);
