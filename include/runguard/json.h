@@ -82,6 +82,9 @@ struct rg_json_parse_opts {
 	 * and the nodes the process makes after it: for the config.json of a
 	 * process that execs soon after. */
 	bool use_arena;
+	/* Every node's pos left 0: for a text whose values no message places by
+	 * line (config.json), one call into yajl per value saved. */
+	bool drop_positions;
 };
 
 /*

@@ -123,7 +123,8 @@ static int read_config(struct rg_bundle *b, bool use_arena, struct rg_json **ret
 	if (r < 0)
 		return r;
 
-	const struct rg_json_parse_opts opts = {.use_arena = use_arena};
+	/* Nothing places a config.json value by line: positions are not kept. */
+	const struct rg_json_parse_opts opts = {.use_arena = use_arena, .drop_positions = true};
 	*ret = rg_json_parse(buf, len, b->config_name, &opts, err);
 	return *ret ? 0 : -EINVAL;
 }

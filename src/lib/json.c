@@ -149,6 +149,7 @@ struct parser {
 	size_t len;
 	char *error; /* our own reason when a callback cancels */
 	size_t (*consumed)(yajl_handle); /* yajl_get_bytes_consumed, called without the forwarder */
+	bool is_pos_kept; /* not rg_json_parse_opts.drop_positions */
 	struct rg_json_arena *arena; /* NULL: nodes from malloc */
 };
 
@@ -523,7 +524,7 @@ static int __attribute__((format(printf, 2, 3))) fail(struct parser *p, const ch
 /* Attaches a finished value to the current container (or makes it the root). */
 static inline int attach(struct parser *p, struct rg_json *v)
 {
-	if (p->h)
+	if (p->is_pos_kept && p->h)
 		v->pos = p->consumed(p->h);
 	if (p->depth == 0) {
 		p->root = v;
@@ -914,6 +915,7 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 	if (rg_libs_load(1u << RG_LIB_YAJL, err) < 0)
 		return NULL;
 	p.max_depth = max_depth;
+	p.is_pos_kept = !(opts && opts->drop_positions);
 	p.consumed = (size_t(*)(yajl_handle))rg_libs_sym(RG_LIB_YAJL, "yajl_get_bytes_consumed");
 	/* A config.json's nodes, texts and keys take about four times its size. */
 	p.arena = opts && opts->use_arena && len < SIZE_MAX / 8 ? rg_json_arena_new(4 * len + 65536)
