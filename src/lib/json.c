@@ -402,6 +402,9 @@ struct rg_json *rg_json_clone(const struct rg_json *j)
 	if (j->type == RG_JSON_STRING || j->type == RG_JSON_NUMBER) {
 		c = rg_json_new_stringn(j->u.s.text, j->u.s.len);
 		c->type = j->type;
+		/* The same bytes: as plain as the original. */
+		if (j->type == RG_JSON_STRING)
+			c->is_plain = j->is_plain;
 		return c;
 	}
 	c = rg_json_new(j->type);
@@ -425,6 +428,7 @@ struct rg_json *rg_json_clone(const struct rg_json *j)
 			const struct rg_json_member *m = &j->u.members[i];
 			object_add(c, new_key(m->key, m->key_len), m->key_len,
 				   rg_json_clone(m->value));
+			c->u.members[c->n - 1].is_plain_key = m->is_plain_key;
 		}
 		break;
 	default:
