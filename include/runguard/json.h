@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "runguard/error.h"
 
@@ -131,8 +132,13 @@ struct rg_json *rg_json_new_number(const char *text);
 struct rg_json *rg_json_new_uint(unsigned long long v);
 struct rg_json *rg_json_new_bool(bool v);
 
-/* Object access. get returns a borrowed pointer or NULL. */
-struct rg_json *rg_json_get(const struct rg_json *obj, const char *key);
+/* Object access. get returns a borrowed pointer or NULL; getn takes the key's length (rg_json_get
+ * inline, so that a literal key's is known when compiling). */
+struct rg_json *rg_json_getn(const struct rg_json *obj, const char *key, size_t len);
+static inline struct rg_json *rg_json_get(const struct rg_json *obj, const char *key)
+{
+	return rg_json_getn(obj, key, strlen(key));
+}
 /* Sets key to value (taking ownership), replacing in place if present, else appending. */
 void rg_json_set(struct rg_json *obj, const char *key, struct rg_json *value);
 /* Removes the member and returns its value, now the caller's; NULL if absent. */

@@ -319,10 +319,8 @@ static void object_add(struct rg_json *obj, char *key, size_t key_len, struct rg
 	obj->n++;
 }
 
-static struct rg_json_member *find_member(const struct rg_json *obj, const char *key)
+static struct rg_json_member *find_member_n(const struct rg_json *obj, const char *key, size_t len)
 {
-	size_t len = strlen(key);
-
 	if (!obj || obj->type != RG_JSON_OBJECT)
 		return NULL;
 	for (size_t i = 0; i < obj->n; i++) {
@@ -333,9 +331,14 @@ static struct rg_json_member *find_member(const struct rg_json *obj, const char 
 	return NULL;
 }
 
-struct rg_json *rg_json_get(const struct rg_json *obj, const char *key)
+static struct rg_json_member *find_member(const struct rg_json *obj, const char *key)
 {
-	struct rg_json_member *m = find_member(obj, key);
+	return find_member_n(obj, key, strlen(key));
+}
+
+struct rg_json *rg_json_getn(const struct rg_json *obj, const char *key, size_t len)
+{
+	struct rg_json_member *m = find_member_n(obj, key, len);
 	return m ? m->value : NULL;
 }
 
