@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "runguard/error.h"
 
@@ -38,6 +39,7 @@ struct rg_json_member {
 	char *key;
 	size_t key_len;
 	struct rg_json *value;
+	bool is_plain_key; /* as rg_json's is_plain, for the key */
 };
 
 /* 32 bytes a node: a 400 KB config.json is some 10 000 of them. The counts fit
@@ -46,7 +48,12 @@ struct rg_json {
 	enum rg_json_type type;
 	uint32_t pos; /* byte offset in the parsed text just past the value's first token */
 	uint32_t n; /* items (array) or members (object) */
-	uint32_t cap;
+	union {
+		uint32_t cap; /* array or object: room for items or members */
+		/* string: no byte of the text needs an escape; set only by the parser,
+		 * for a string it read with none (false: the emitter looks). */
+		bool is_plain;
+	};
 	union {
 		struct {
 			char *text; /* string value, or number text; NUL-terminated */
@@ -72,9 +79,13 @@ struct rg_json *rg_json_unpack(const char *buf, size_t len);
 struct rg_json_parse_opts {
 	bool allow_comments; /* for runguard's own configuration file only */
 	unsigned max_depth; /* 0: RG_JSON_MAX_DEPTH */
-	/* The tree's nodes from one block that is never given back (src/lib/json.c):
-	 * for the config.json of a process that execs soon after. */
+	/* The tree's nodes from one block that is never given back (src/lib/json.c),
+	 * and the nodes the process makes after it: for the config.json of a
+	 * process that execs soon after. */
 	bool use_arena;
+	/* Every node's pos left 0: for a text whose values no message places by
+	 * line (config.json), one call into yajl per value saved. */
+	bool drop_positions;
 };
 
 /*
@@ -117,10 +128,17 @@ struct rg_json *rg_json_new(enum rg_json_type type);
 struct rg_json *rg_json_new_string(const char *s);
 struct rg_json *rg_json_new_stringn(const char *s, size_t len);
 struct rg_json *rg_json_new_number(const char *text);
+/* A number node holding v in decimal (made without printf). */
+struct rg_json *rg_json_new_uint(unsigned long long v);
 struct rg_json *rg_json_new_bool(bool v);
 
-/* Object access. get returns a borrowed pointer or NULL. */
-struct rg_json *rg_json_get(const struct rg_json *obj, const char *key);
+/* Object access. get returns a borrowed pointer or NULL; getn takes the key's length (rg_json_get
+ * inline, so that a literal key's is known when compiling). */
+struct rg_json *rg_json_getn(const struct rg_json *obj, const char *key, size_t len);
+static inline struct rg_json *rg_json_get(const struct rg_json *obj, const char *key)
+{
+	return rg_json_getn(obj, key, strlen(key));
+}
 /* Sets key to value (taking ownership), replacing in place if present, else appending. */
 void rg_json_set(struct rg_json *obj, const char *key, struct rg_json *value);
 /* Removes the member and returns its value, now the caller's; NULL if absent. */

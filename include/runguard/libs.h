@@ -29,4 +29,12 @@ enum rg_lib {
  */
 int rg_libs_load(unsigned mask, struct rg_error **err);
 
+/*
+ * The library's own definition of name (loading the library first), for a
+ * function called so often that the forwarding call shows: the parser asks
+ * yajl_get_bytes_consumed of every value. Aborts when it cannot be had, as
+ * the forwarding functions do.
+ */
+void *rg_libs_sym(enum rg_lib l, const char *name);
+
 #endif

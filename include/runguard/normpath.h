@@ -15,6 +15,9 @@
  */
 char *rg_path_normalize(const char *path);
 
+/* True when path is absolute and rg_path_normalize would return it unchanged. */
+bool rg_path_is_normal(const char *path);
+
 /*
  * True when `path` equals `dir` or lies beneath it; both must be normalised.
  * Every absolute path lies beneath "/".

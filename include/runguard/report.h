@@ -31,6 +31,9 @@ struct rg_report {
 /* before/after are copied; pass NULL for "absent". */
 void rg_report_change(struct rg_report *r, const char *rule, const char *path, const char *before,
 		      const char *after);
+/* As rg_report_change, but before and after (from malloc, or NULL) become the report's. */
+void rg_report_change_take(struct rg_report *r, const char *rule, const char *path, char *before,
+			   char *after);
 void rg_report_violation(struct rg_report *r, const char *rule, const char *path, const char *fmt,
 			 ...) __attribute__((format(printf, 4, 5)));
 void rg_report_free(struct rg_report *r);

@@ -59,10 +59,44 @@ char *rg_xstrndup(const char *s, size_t n);
 char *rg_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *rg_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
-/* NULL-safe: NULL equals nothing (rg_json_str of a non-string is NULL). */
+/* NULL-safe: NULL equals nothing (rg_json_str of a non-string is NULL). Most
+ * strings compared differ in their first byte: that is looked at without a call. */
 static inline bool rg_streq(const char *a, const char *b)
 {
-	return a && b && strcmp(a, b) == 0;
+	return a && b && a[0] == b[0] && strcmp(a, b) == 0;
+}
+
+/*
+ * memcmp(a, b, n) == 0, without a call up to sixteen bytes (two overlapping
+ * words): the keys and names a create compares are that short.
+ */
+static inline bool rg_mem_eq(const void *a, const void *b, size_t n)
+{
+	const char *x = a, *y = b;
+	uint64_t p, q, r, s;
+	uint32_t h, i, j, k;
+
+	if (n >= sizeof(p) && n <= 2 * sizeof(p)) {
+		memcpy(&p, x, sizeof(p));
+		memcpy(&q, y, sizeof(q));
+		memcpy(&r, x + n - sizeof(r), sizeof(r));
+		memcpy(&s, y + n - sizeof(s), sizeof(s));
+		return ((p ^ q) | (r ^ s)) == 0;
+	}
+	if (n >= sizeof(h) && n < sizeof(p)) {
+		memcpy(&h, x, sizeof(h));
+		memcpy(&i, y, sizeof(i));
+		memcpy(&j, x + n - sizeof(j), sizeof(j));
+		memcpy(&k, y + n - sizeof(k), sizeof(k));
+		return ((h ^ i) | (j ^ k)) == 0;
+	}
+	if (n < sizeof(h)) {
+		for (size_t t = 0; t < n; t++)
+			if (x[t] != y[t])
+				return false;
+		return true;
+	}
+	return memcmp(a, b, n) == 0;
 }
 
 static inline bool rg_startswith(const char *s, const char *prefix)
@@ -104,8 +138,14 @@ static inline void rg_buf_putc(struct rg_buf *b, char c)
 }
 /* Appends "[i]" without printf (JSON paths built on every create). */
 void rg_buf_put_index(struct rg_buf *b, size_t i);
+/* The longest "[i]": brackets and the 20 digits of the largest size_t. */
+#define RG_INDEX_MAX 22
+/* Writes "[i]" (no NUL) at d, which has room for RG_INDEX_MAX bytes; returns its length. */
+size_t rg_put_index(char *d, size_t i);
+/* Writes v in decimal (no NUL) at d, which has room for 20 bytes; returns its length. */
+size_t rg_put_uint(char *d, unsigned long long v);
 /* Appends v in decimal, without printf. */
-void rg_buf_put_uint(struct rg_buf *b, uintmax_t v);
+void rg_buf_put_uint(struct rg_buf *b, unsigned long long v);
 /* Cuts b back to len bytes (no-op when longer than b). */
 void rg_buf_truncate(struct rg_buf *b, size_t len);
 void rg_buf_printf(struct rg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -56,7 +56,7 @@ static const char *cache_dir(void)
 	return CACHE_DIR;
 }
 
-static void put_field(struct rg_buf *b, uintmax_t v, char sep)
+static void put_field(struct rg_buf *b, unsigned long long v, char sep)
 {
 	rg_buf_put_uint(b, v);
 	rg_buf_putc(b, sep);
@@ -74,13 +74,13 @@ static char *cache_head(const char *path, const struct stat *st)
 	rg_buf_putc(&b, '\n');
 	put_field(&b, st->st_dev, ' ');
 	put_field(&b, st->st_ino, ' ');
-	put_field(&b, (uintmax_t)st->st_size, ' ');
+	put_field(&b, (unsigned long long)st->st_size, ' ');
 	put_field(&b, st->st_mode, ' ');
 	put_field(&b, st->st_uid, ' ');
-	put_field(&b, (uintmax_t)st->st_mtim.tv_sec, ' ');
-	put_field(&b, (uintmax_t)st->st_mtim.tv_nsec, ' ');
-	put_field(&b, (uintmax_t)st->st_ctim.tv_sec, ' ');
-	put_field(&b, (uintmax_t)st->st_ctim.tv_nsec, '\n');
+	put_field(&b, (unsigned long long)st->st_mtim.tv_sec, ' ');
+	put_field(&b, (unsigned long long)st->st_mtim.tv_nsec, ' ');
+	put_field(&b, (unsigned long long)st->st_ctim.tv_sec, ' ');
+	put_field(&b, (unsigned long long)st->st_ctim.tv_nsec, '\n');
 	return rg_buf_steal(&b);
 }
 

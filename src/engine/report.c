@@ -6,8 +6,8 @@
 #include "runguard/report.h"
 #include "runguard/util.h"
 
-void rg_report_change(struct rg_report *r, const char *rule, const char *path, const char *before,
-		      const char *after)
+void rg_report_change_take(struct rg_report *r, const char *rule, const char *path, char *before,
+			   char *after)
 {
 	/* Room doubled at each power of two: a create can record hundreds of changes. */
 	size_t n = r->n_changes;
@@ -16,8 +16,15 @@ void rg_report_change(struct rg_report *r, const char *rule, const char *path, c
 	struct rg_change *c = &r->changes[r->n_changes++];
 	c->rule = rg_xstrdup(rule);
 	c->path = rg_xstrdup(path);
-	c->before = before ? rg_xstrdup(before) : NULL;
-	c->after = after ? rg_xstrdup(after) : NULL;
+	c->before = before;
+	c->after = after;
+}
+
+void rg_report_change(struct rg_report *r, const char *rule, const char *path, const char *before,
+		      const char *after)
+{
+	rg_report_change_take(r, rule, path, before ? rg_xstrdup(before) : NULL,
+			      after ? rg_xstrdup(after) : NULL);
 }
 
 void rg_report_violation(struct rg_report *r, const char *rule, const char *path, const char *fmt,

@@ -123,7 +123,8 @@ static int read_config(struct rg_bundle *b, bool use_arena, struct rg_json **ret
 	if (r < 0)
 		return r;
 
-	const struct rg_json_parse_opts opts = {.use_arena = use_arena};
+	/* Nothing places a config.json value by line: positions are not kept. */
+	const struct rg_json_parse_opts opts = {.use_arena = use_arena, .drop_positions = true};
 	*ret = rg_json_parse(buf, len, b->config_name, &opts, err);
 	return *ret ? 0 : -EINVAL;
 }
@@ -480,11 +481,25 @@ struct field_memo {
 
 #define MEMO_SLOTS 64 /* a power of two */
 
+/* One step from the root down to where the walk is: a member's key, or an item's index. */
+struct key_step {
+	const char *key; /* borrowed from the member; NULL: an array item */
+	size_t n; /* the key's length, or the item's index */
+};
+
 /* One walk over the document, either refusing every case variant or renaming lone ones. */
 struct key_walk {
 	const char *name;
 	struct rg_report *report; /* canonicalising: where renames are recorded (may be NULL) */
 	bool is_strict; /* refuse any case variant; the tree is not written */
+	/*
+	 * Where the walk is, as steps; the path text (for messages and the
+	 * free-form map test) is made from them only when it is needed, not at
+	 * every one of the hundreds of objects and items of a seccomp profile.
+	 */
+	struct key_step *steps;
+	size_t n_steps, cap_steps;
+	size_t n_items; /* steps that are array items: no free-form map lies below one */
 	struct rg_buf path;
 	/* Per field: the object (by generation) and member that last named it. */
 	unsigned long long generation;
@@ -527,7 +542,7 @@ static const struct field_key *member_field(struct key_walk *w, const struct rg_
 	}
 	const unsigned char *k = (const unsigned char *)m->key;
 	struct field_memo *e = &w->memo[(len * 31 + k[0] * 7u + k[len - 1]) & (MEMO_SLOTS - 1)];
-	if (e->len != len || memcmp(e->key, m->key, len) != 0) {
+	if (e->len != len || !rg_mem_eq(e->key, m->key, len)) {
 		e->field = key_field(m);
 		e->is_canonical = e->field && is_canonical(m, e->field->name);
 		memcpy(e->key, m->key, len);
@@ -535,6 +550,22 @@ static const struct field_key *member_field(struct key_walk *w, const struct rg_
 	}
 	*ret_is_canonical = e->is_canonical;
 	return e->field;
+}
+
+/* The path of where the walk is (".linux.seccomp.syscalls[3]"; "" at the root), in w->path. */
+static const char *walk_path(struct key_walk *w)
+{
+	rg_buf_truncate(&w->path, 0);
+	for (size_t i = 0; i < w->n_steps; i++) {
+		const struct key_step *st = &w->steps[i];
+		if (st->key) {
+			rg_buf_putc(&w->path, '.');
+			rg_buf_append(&w->path, st->key, st->n);
+		} else {
+			rg_buf_put_index(&w->path, st->n);
+		}
+	}
+	return w->path.data;
 }
 
 /* Gives member i the field's exact spelling, so runc and runguard read the same key. */
@@ -545,16 +576,14 @@ static void rename_member(struct key_walk *w, struct rg_json *obj, size_t i, con
 
 	if (w->report) {
 		_cleanup_free_ char *where = rg_xasprintf("%s.%s", path, m->key);
-		_cleanup_free_ char *before = rg_xasprintf("\"%s\"", m->key);
-		_cleanup_free_ char *after = rg_xasprintf("\"%s\"", field);
-		rg_report_change(w->report, "keys", where, before, after);
+		rg_report_change_take(w->report, "keys", where, rg_xasprintf("\"%s\"", m->key),
+				      rg_xasprintf("\"%s\"", field));
 	}
 	rg_json_rename_at(obj, i, field);
 }
 
 static int object_keys(struct key_walk *w, struct rg_json *obj, struct rg_error **err)
 {
-	const char *path = w->path.data ? w->path.data : "";
 	bool has_variant = false;
 
 	w->generation++;
@@ -568,20 +597,21 @@ static int object_keys(struct key_walk *w, struct rg_json *obj, struct rg_error 
 			return rg_error_set(err, ENOTUNIQ,
 					    "%s: %s.%s: key differs from the spec field \"%s\" "
 					    "only by case; runc would read it as \"%s\"",
-					    w->name, path, m->key, f->name, f->name);
+					    w->name, walk_path(w), m->key, f->name, f->name);
 		if (w->seen[f->index] == w->generation) {
 			const struct rg_json_member *o = &obj->u.members[w->seen_member[f->index]];
 			return rg_error_set(err, ENOTUNIQ,
 					    "%s: %s.%s: names the same spec field (\"%s\") as the "
 					    "key \"%s\" before it; runc would apply only the last "
 					    "of them, refusing",
-					    w->name, path, m->key, f->name, o->key);
+					    w->name, walk_path(w), m->key, f->name, o->key);
 		}
 		w->seen[f->index] = w->generation;
 		w->seen_member[f->index] = i;
 		has_variant = has_variant || !is_canon;
 	}
 	/* Renamed after the whole object was checked: a refusal leaves the tree as read. */
+	const char *path = has_variant && !w->is_strict ? walk_path(w) : "";
 	for (size_t i = 0; !w->is_strict && has_variant && i < obj->n; i++) {
 		struct rg_json_member *m = &obj->u.members[i];
 		bool is_canon;
@@ -608,35 +638,55 @@ static bool has_keys(const struct rg_json *j)
 	return false;
 }
 
+/* Whether the walk is at a free-form map: every map path is made of keys, so none is below an item.
+ */
+static bool is_at_map(struct key_walk *w)
+{
+	if (w->n_items)
+		return false;
+	const char *path = walk_path(w);
+	return is_map_path(path, w->path.len);
+}
+
+static int walk_keys(struct key_walk *w, struct rg_json *j, struct rg_error **err);
+
+/* Walks child (member key[0..n) when key, else item n) one step down. */
+static int walk_child(struct key_walk *w, struct rg_json *child, const char *key, size_t n,
+		      struct rg_error **err)
+{
+	if (w->n_steps == w->cap_steps) {
+		w->cap_steps = w->cap_steps ? 2 * w->cap_steps : 16;
+		w->steps = rg_xrealloc(w->steps, w->cap_steps * sizeof(*w->steps));
+	}
+	w->steps[w->n_steps++] = (struct key_step){key, n};
+	w->n_items += !key;
+	int r = walk_keys(w, child, err);
+	w->n_items -= !key;
+	w->n_steps--;
+	return r;
+}
+
 /*
  * Keys are renamed before the walk descends, so the paths below (and the
  * free-form map test) use the spelling runc will read.
  */
 static int walk_keys(struct key_walk *w, struct rg_json *j, struct rg_error **err)
 {
-	size_t mark = w->path.len;
 	int r = 0;
 
 	if (j->type == RG_JSON_OBJECT) {
-		if (!is_map_path(w->path.data ? w->path.data : "", w->path.len))
+		if (!is_at_map(w))
 			r = object_keys(w, j, err);
 		for (size_t i = 0; i < j->n && r == 0; i++) {
-			/* Only objects have keys to check: skip the rest without building paths. */
-			if (!has_keys(j->u.members[i].value))
-				continue;
-			rg_buf_putc(&w->path, '.');
-			rg_buf_append(&w->path, j->u.members[i].key, j->u.members[i].key_len);
-			r = walk_keys(w, j->u.members[i].value, err);
-			rg_buf_truncate(&w->path, mark);
+			/* Only objects have keys to check: skip the rest without a step. */
+			const struct rg_json_member *m = &j->u.members[i];
+			if (has_keys(m->value))
+				r = walk_child(w, m->value, m->key, m->key_len, err);
 		}
 	} else if (j->type == RG_JSON_ARRAY) {
-		for (size_t i = 0; i < j->n && r == 0; i++) {
-			if (!has_keys(j->u.items[i]))
-				continue;
-			rg_buf_put_index(&w->path, i);
-			r = walk_keys(w, j->u.items[i], err);
-			rg_buf_truncate(&w->path, mark);
-		}
+		for (size_t i = 0; i < j->n && r == 0; i++)
+			if (has_keys(j->u.items[i]))
+				r = walk_child(w, j->u.items[i], NULL, i, err);
 	}
 	return r;
 }
@@ -654,6 +704,7 @@ static int run_key_walk(struct rg_json *spec, const char *name, struct rg_report
 	rg_buf_puts(&w->path, "");
 	int r = walk_keys(w, spec, err);
 	rg_buf_free(&w->path);
+	free(w->steps);
 	return r;
 }
 

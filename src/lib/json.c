@@ -31,12 +31,42 @@
  * goes on with malloc, and a process makes at most RG_ARRAY_SIZE(arenas)
  * of them.
  */
+/*
+ * memcpy for the short texts of a tree (keys, names, paths): up to sixteen
+ * bytes in two overlapping loads and stores, without a call.
+ */
+static inline void copy_text(char *d, const char *s, size_t n)
+{
+	uint64_t a, z;
+	uint32_t h, t;
+
+	if (n >= sizeof(a) && n <= 2 * sizeof(a)) {
+		memcpy(&a, s, sizeof(a));
+		memcpy(&z, s + n - sizeof(z), sizeof(z));
+		memcpy(d, &a, sizeof(a));
+		memcpy(d + n - sizeof(z), &z, sizeof(z));
+	} else if (n >= sizeof(h) && n < sizeof(a)) {
+		memcpy(&h, s, sizeof(h));
+		memcpy(&t, s + n - sizeof(t), sizeof(t));
+		memcpy(d, &h, sizeof(h));
+		memcpy(d + n - sizeof(t), &t, sizeof(t));
+	} else {
+		memcpy(d, s, n);
+	}
+}
+
 struct rg_json_arena {
 	char *base;
 	size_t size, used;
 };
 static struct rg_json_arena arenas[6];
 static size_t n_arenas;
+/*
+ * The block of the last parse into one (use_arena): the nodes the rules make
+ * in that tree (rg_json_new, rg_json_new_stringn, rg_json_clone) are carved
+ * from it too, not a malloc and a free each. NULL: malloc.
+ */
+static struct rg_json_arena *made_in;
 
 static bool in_arena(const void *p)
 {
@@ -85,7 +115,7 @@ struct rg_json *rg_json_arena_string(struct rg_json_arena *a, const char *s, siz
 	char *text = (char *)(j + 1);
 	memset(j, 0, sizeof(*j));
 	j->type = type;
-	memcpy(text, s, len);
+	copy_text(text, s, len);
 	text[len] = '\0';
 	j->u.s.text = text;
 	j->u.s.len = len;
@@ -105,6 +135,7 @@ struct frame {
 	char *key; /* pending object key; once attached, borrowed from the member */
 	size_t key_len;
 	bool is_key_owned;
+	bool is_key_plain; /* read with no escape (see on_string) */
 };
 
 struct parser {
@@ -117,6 +148,8 @@ struct parser {
 	const char *buf; /* the whole text, for checks on a token's raw form */
 	size_t len;
 	char *error; /* our own reason when a callback cancels */
+	size_t (*consumed)(yajl_handle); /* yajl_get_bytes_consumed, called without the forwarder */
+	bool is_pos_kept; /* not rg_json_parse_opts.drop_positions */
 	struct rg_json_arena *arena; /* NULL: nodes from malloc */
 };
 
@@ -143,9 +176,7 @@ const char *rg_json_type_name(enum rg_json_type t)
 
 struct rg_json *rg_json_new(enum rg_json_type type)
 {
-	struct rg_json *j = rg_xcalloc(1, sizeof(*j));
-	j->type = type;
-	return j;
+	return rg_json_arena_node(made_in, type);
 }
 
 /*
@@ -155,7 +186,16 @@ struct rg_json *rg_json_new(enum rg_json_type type)
  */
 struct rg_json *rg_json_new_stringn(const char *s, size_t len)
 {
-	return rg_json_arena_string(NULL, s, len, RG_JSON_STRING);
+	return rg_json_arena_string(made_in, s, len, RG_JSON_STRING);
+}
+
+/* A key of n bytes (NUL-terminated), from the block the rules' nodes come from (made_in). */
+static char *new_key(const char *s, size_t n)
+{
+	char *k = rg_json_arena_alloc(made_in, n + 1);
+	memcpy(k, s, n);
+	k[n] = '\0';
+	return k;
 }
 
 static bool is_inline_text(const struct rg_json *j)
@@ -173,6 +213,12 @@ struct rg_json *rg_json_new_number(const char *text)
 	struct rg_json *j = rg_json_new_stringn(text, strlen(text));
 	j->type = RG_JSON_NUMBER;
 	return j;
+}
+
+struct rg_json *rg_json_new_uint(unsigned long long v)
+{
+	char text[24];
+	return rg_json_arena_string(made_in, text, rg_put_uint(text, v), RG_JSON_NUMBER);
 }
 
 struct rg_json *rg_json_new_bool(bool v)
@@ -211,13 +257,12 @@ static void grow(struct rg_json *c, size_t elem)
  */
 void rg_json_free(struct rg_json *j)
 {
-	struct rg_json **work = NULL;
-	size_t n = 0, cap = 0;
+	/* On the stack while it fits: most trees freed are an entry or a value of a few nodes. */
+	struct rg_json *first[16], **work = first;
+	size_t n = 0, cap = RG_ARRAY_SIZE(first);
 
 	if (!j)
 		return;
-	work = rg_xmalloc(sizeof(*work) * 16);
-	cap = 16;
 	work[n++] = j;
 	while (n > 0) {
 		struct rg_json *cur = work[--n];
@@ -225,7 +270,11 @@ void rg_json_free(struct rg_json *j)
 		if (need > cap) {
 			while (cap < need)
 				cap *= 2;
-			work = rg_xrealloc(work, sizeof(*work) * cap);
+			if (work == first)
+				work =
+				    memcpy(rg_xmalloc(sizeof(*work) * cap), first, sizeof(first));
+			else
+				work = rg_xrealloc(work, sizeof(*work) * cap);
 		}
 		if (cur->type == RG_JSON_OBJECT) {
 			for (size_t i = 0; i < cur->n; i++) {
@@ -243,7 +292,8 @@ void rg_json_free(struct rg_json *j)
 		}
 		rg_json_arena_free(cur);
 	}
-	free(work);
+	if (work != first)
+		free(work);
 }
 
 void rg_json_append(struct rg_json *arr, struct rg_json *value)
@@ -264,29 +314,31 @@ void rg_json_array_remove(struct rg_json *arr, size_t i)
 static void object_add(struct rg_json *obj, char *key, size_t key_len, struct rg_json *value)
 {
 	grow(obj, sizeof(struct rg_json_member));
-	obj->u.members[obj->n].key = key;
-	obj->u.members[obj->n].key_len = key_len;
-	obj->u.members[obj->n].value = value;
+	obj->u.members[obj->n] =
+	    (struct rg_json_member){.key = key, .key_len = key_len, .value = value};
 	obj->n++;
 }
 
-static struct rg_json_member *find_member(const struct rg_json *obj, const char *key)
+static struct rg_json_member *find_member_n(const struct rg_json *obj, const char *key, size_t len)
 {
-	size_t len = strlen(key);
-
 	if (!obj || obj->type != RG_JSON_OBJECT)
 		return NULL;
 	for (size_t i = 0; i < obj->n; i++) {
 		struct rg_json_member *m = &obj->u.members[i];
-		if (m->key_len == len && memcmp(m->key, key, len) == 0)
+		if (m->key_len == len && rg_mem_eq(m->key, key, len))
 			return m;
 	}
 	return NULL;
 }
 
-struct rg_json *rg_json_get(const struct rg_json *obj, const char *key)
+static struct rg_json_member *find_member(const struct rg_json *obj, const char *key)
 {
-	struct rg_json_member *m = find_member(obj, key);
+	return find_member_n(obj, key, strlen(key));
+}
+
+struct rg_json *rg_json_getn(const struct rg_json *obj, const char *key, size_t len)
+{
+	struct rg_json_member *m = find_member_n(obj, key, len);
 	return m ? m->value : NULL;
 }
 
@@ -299,7 +351,8 @@ void rg_json_set(struct rg_json *obj, const char *key, struct rg_json *value)
 		m->value = value;
 		return;
 	}
-	object_add(obj, rg_xstrdup(key), strlen(key), value);
+	size_t len = strlen(key);
+	object_add(obj, new_key(key, len), len, value);
 }
 
 struct rg_json *rg_json_take(struct rg_json *obj, const char *key)
@@ -331,8 +384,9 @@ void rg_json_remove_at(struct rg_json *obj, size_t i)
 void rg_json_rename_at(struct rg_json *obj, size_t i, const char *key)
 {
 	rg_json_arena_free(obj->u.members[i].key);
-	obj->u.members[i].key = rg_xstrdup(key);
+	obj->u.members[i].key = new_key(key, strlen(key));
 	obj->u.members[i].key_len = strlen(key);
+	obj->u.members[i].is_plain_key = false;
 }
 
 bool rg_json_remove(struct rg_json *obj, const char *key)
@@ -351,6 +405,9 @@ struct rg_json *rg_json_clone(const struct rg_json *j)
 	if (j->type == RG_JSON_STRING || j->type == RG_JSON_NUMBER) {
 		c = rg_json_new_stringn(j->u.s.text, j->u.s.len);
 		c->type = j->type;
+		/* The same bytes: as plain as the original. */
+		if (j->type == RG_JSON_STRING)
+			c->is_plain = j->is_plain;
 		return c;
 	}
 	c = rg_json_new(j->type);
@@ -358,9 +415,9 @@ struct rg_json *rg_json_clone(const struct rg_json *j)
 	if (j->n) {
 		c->cap = j->n;
 		if (j->type == RG_JSON_OBJECT)
-			c->u.members = rg_xmalloc(j->n * sizeof(*c->u.members));
+			c->u.members = rg_json_arena_alloc(made_in, j->n * sizeof(*c->u.members));
 		else if (j->type == RG_JSON_ARRAY)
-			c->u.items = rg_xmalloc(j->n * sizeof(*c->u.items));
+			c->u.items = rg_json_arena_alloc(made_in, j->n * sizeof(*c->u.items));
 		else
 			c->cap = 0;
 	}
@@ -372,8 +429,9 @@ struct rg_json *rg_json_clone(const struct rg_json *j)
 	case RG_JSON_OBJECT:
 		for (size_t i = 0; i < j->n; i++) {
 			const struct rg_json_member *m = &j->u.members[i];
-			object_add(c, rg_xstrndup(m->key, m->key_len), m->key_len,
+			object_add(c, new_key(m->key, m->key_len), m->key_len,
 				   rg_json_clone(m->value));
+			c->u.members[c->n - 1].is_plain_key = m->is_plain_key;
 		}
 		break;
 	default:
@@ -471,10 +529,10 @@ static int __attribute__((format(printf, 2, 3))) fail(struct parser *p, const ch
 }
 
 /* Attaches a finished value to the current container (or makes it the root). */
-static int attach(struct parser *p, struct rg_json *v)
+static inline int attach(struct parser *p, struct rg_json *v)
 {
-	if (p->h)
-		v->pos = yajl_get_bytes_consumed(p->h);
+	if (p->is_pos_kept && p->h)
+		v->pos = p->consumed(p->h);
 	if (p->depth == 0) {
 		p->root = v;
 		return 1;
@@ -493,6 +551,7 @@ static int attach(struct parser *p, struct rg_json *v)
 		struct rg_json_member *m = &c->u.members[c->n++];
 		m->key = f->key;
 		m->key_len = f->key_len;
+		m->is_plain_key = f->is_key_plain;
 		m->value = v;
 		f->is_key_owned = false;
 	}
@@ -515,6 +574,16 @@ static int on_number(void *ctx, const char *s, size_t len)
 {
 	struct parser *p = ctx;
 	return attach(p, rg_json_arena_string(p->arena, s, len, RG_JSON_NUMBER));
+}
+
+/*
+ * yajl hands over a string or key in place, inside the text, only when its
+ * token holds no escape; one with escapes comes decoded, from yajl's own
+ * buffer (the whole text is parsed in one call).
+ */
+static inline bool is_in_place(const struct parser *p, const unsigned char *s)
+{
+	return (const char *)s >= p->buf && (const char *)s < p->buf + p->len;
 }
 
 /* Nearly every string and key of a config.json: the bytes ORed a word at a time. */
@@ -547,9 +616,8 @@ static bool is_strict_utf8(const unsigned char *s, size_t len, bool *ret_has_4by
 {
 	size_t i = 0;
 
+	/* One pass: check_text has found the string not plain ASCII, or decoded. */
 	*ret_has_4byte = false;
-	if (is_ascii(s, len))
-		return true;
 	while (i < len) {
 		/* ASCII eight bytes at a time: nearly every string of a config.json. */
 		uint64_t w;
@@ -608,13 +676,11 @@ static unsigned hex4(const char *s)
 static bool has_lone_surrogate(const struct parser *p, const unsigned char *s, size_t len,
 			       bool has_4byte)
 {
-	/* yajl hands over a string in place, inside the text, only when its token
-	 * holds no escape; one with escapes comes decoded, from yajl's own buffer. */
-	if ((const char *)s >= p->buf && (const char *)s < p->buf + p->len)
+	if (is_in_place(p, s))
 		return false;
 	if (!has_4byte && memchr(s, '?', len) == NULL)
 		return false;
-	size_t end = p->h ? yajl_get_bytes_consumed(p->h) : 0;
+	size_t end = p->h ? p->consumed(p->h) : 0;
 	if (end < 2 || end > p->len || p->buf[end - 1] != '"')
 		return false;
 	size_t start = end - 1;
@@ -658,10 +724,12 @@ static int check_text_slow(struct parser *p, const unsigned char *s, size_t len,
 	return 1;
 }
 
-static inline int check_text(struct parser *p, const unsigned char *s, size_t len, const char *what)
+/* in_place: is_in_place(p, s), which the callers keep too. */
+static inline int check_text(struct parser *p, const unsigned char *s, size_t len, bool in_place,
+			     const char *what)
 {
 	/* The common case at once: ASCII, handed over in place (so with no escape). */
-	if ((const char *)s >= p->buf && (const char *)s < p->buf + p->len && is_ascii(s, len))
+	if (in_place && is_ascii(s, len))
 		return 1;
 	return check_text_slow(p, s, len, what);
 }
@@ -669,9 +737,17 @@ static inline int check_text(struct parser *p, const unsigned char *s, size_t le
 static int on_string(void *ctx, const unsigned char *s, size_t len)
 {
 	struct parser *p = ctx;
-	if (!check_text(p, s, len, "string"))
+	bool in_place = is_in_place(p, s);
+	if (!check_text(p, s, len, in_place, "string"))
 		return 0;
-	return attach(p, rg_json_arena_string(p->arena, (const char *)s, len, RG_JSON_STRING));
+	struct rg_json *j = rg_json_arena_string(p->arena, (const char *)s, len, RG_JSON_STRING);
+	/*
+	 * Handed over in place, the token held no escape, so no quote or
+	 * backslash, and yajl refuses a control byte in a string: the emitter
+	 * can copy the text as it is.
+	 */
+	j->is_plain = in_place;
+	return attach(p, j);
 }
 
 static int push(struct parser *p, enum rg_json_type t)
@@ -704,15 +780,17 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 {
 	struct parser *p = ctx;
 	struct frame *f = &p->stack[p->depth - 1];
-	if (!check_text(p, key, len, "key"))
+	bool in_place = is_in_place(p, key);
+	if (!check_text(p, key, len, in_place, "key"))
 		return 0;
 	if (f->is_key_owned)
 		rg_json_arena_free(f->key);
 	f->key = rg_json_arena_alloc(p->arena, len + 1);
-	memcpy(f->key, key, len);
+	copy_text(f->key, (const char *)key, len);
 	f->key[len] = '\0';
 	f->key_len = len;
 	f->is_key_owned = true;
+	f->is_key_plain = in_place;
 	return 1;
 }
 
@@ -750,30 +828,37 @@ static const char *find_duplicate(const struct rg_json *obj)
 	return NULL;
 }
 
-static int on_end(void *ctx)
+static int on_end_map(void *ctx)
 {
 	struct parser *p = ctx;
 	struct frame *f = &p->stack[p->depth - 1];
 
-	if (f->node->type == RG_JSON_OBJECT) {
-		const char *dup = find_duplicate(f->node);
-		if (dup) {
-			/* Report at the object's path, naming the member's full path too. */
-			struct rg_buf at = {0};
-			if (f->is_key_owned)
-				rg_json_arena_free(f->key);
-			f->key = NULL;
-			f->is_key_owned = false;
-			path_of_stack(p, &at);
-			_cleanup_free_ char *where = rg_buf_steal(&at);
-			return fail(p, "duplicate key \"%s\" (%s.%s; runc would use the last one)",
-				    dup, where, dup);
-		}
+	const char *dup = find_duplicate(f->node);
+	if (dup) {
+		/* Report at the object's path, naming the member's full path too. */
+		struct rg_buf at = {0};
+		if (f->is_key_owned)
+			rg_json_arena_free(f->key);
+		f->key = NULL;
+		f->is_key_owned = false;
+		path_of_stack(p, &at);
+		_cleanup_free_ char *where = rg_buf_steal(&at);
+		return fail(p, "duplicate key \"%s\" (%s.%s; runc would use the last one)", dup,
+			    where, dup);
 	}
 	if (f->is_key_owned)
 		rg_json_arena_free(f->key);
 	f->key = NULL;
 	f->is_key_owned = false;
+	p->depth--;
+	return 1;
+}
+
+/* An array holds no key to check or to let go of (on_key runs in objects only): nothing but the
+ * level to leave. */
+static int on_end_array(void *ctx)
+{
+	struct parser *p = ctx;
 	p->depth--;
 	return 1;
 }
@@ -785,9 +870,9 @@ static const yajl_callbacks callbacks = {
     .yajl_string = on_string,
     .yajl_start_map = on_start_map,
     .yajl_map_key = on_key,
-    .yajl_end_map = on_end,
+    .yajl_end_map = on_end_map,
     .yajl_start_array = on_start_array,
-    .yajl_end_array = on_end,
+    .yajl_end_array = on_end_array,
 };
 
 size_t rg_json_line(const char *buf, size_t len, size_t pos)
@@ -837,9 +922,13 @@ struct rg_json *rg_json_parse(const char *buf, size_t len, const char *name,
 	if (rg_libs_load(1u << RG_LIB_YAJL, err) < 0)
 		return NULL;
 	p.max_depth = max_depth;
+	p.is_pos_kept = !(opts && opts->drop_positions);
+	p.consumed = (size_t(*)(yajl_handle))rg_libs_sym(RG_LIB_YAJL, "yajl_get_bytes_consumed");
 	/* A config.json's nodes, texts and keys take about four times its size. */
 	p.arena = opts && opts->use_arena && len < SIZE_MAX / 8 ? rg_json_arena_new(4 * len + 65536)
 								: NULL;
+	if (p.arena)
+		made_in = p.arena;
 	p.name = name;
 	p.buf = buf;
 	p.len = len;
@@ -996,6 +1085,19 @@ void rg_json_emit_string(struct rg_buf *b, const char *s, size_t len)
 	rg_buf_putc(b, '"');
 }
 
+/* A string none of whose bytes needs an escape, quoted. */
+static inline void emit_plain(struct rg_buf *b, const char *s, size_t len)
+{
+	if (b->len + len + 3 > b->cap)
+		rg_buf_reserve(b, len + 2);
+	char *d = b->data + b->len;
+	d[0] = '"';
+	copy_text(d + 1, s, len);
+	d[len + 1] = '"';
+	d[len + 2] = '\0';
+	b->len += len + 2;
+}
+
 /* A line break and level tabs, after a comma when is_next: one room check, tabs eight at a time. */
 static inline void newline(struct rg_buf *b, bool is_next, bool indent, unsigned level)
 {
@@ -1013,8 +1115,10 @@ static inline void newline(struct rg_buf *b, bool is_next, bool indent, unsigned
 	if (is_next)
 		*d++ = ',';
 	*d++ = '\n';
-	/* Up to seven tabs too many are written, inside the room reserved, then cut by the NUL. */
-	for (unsigned k = 0; k < level; k += sizeof(tabs))
+	/* Up to eight tabs too many are written, inside the room reserved, then cut by the NUL;
+	 * the first eight without a test (a config.json is rarely deeper). */
+	memcpy(d, &tabs, sizeof(tabs));
+	for (unsigned k = sizeof(tabs); k < level; k += sizeof(tabs))
 		memcpy(d + k, &tabs, sizeof(tabs));
 	b->len += n;
 	b->data[b->len] = '\0';
@@ -1059,7 +1163,10 @@ static inline bool emit_scalar(struct rg_buf *b, const struct rg_json *j)
 		rg_buf_append(b, j->u.s.text, j->u.s.len);
 		return true;
 	case RG_JSON_STRING:
-		rg_json_emit_string(b, j->u.s.text, j->u.s.len);
+		if (j->is_plain)
+			emit_plain(b, j->u.s.text, j->u.s.len);
+		else
+			rg_json_emit_string(b, j->u.s.text, j->u.s.len);
 		return true;
 	default:
 		return j->type != RG_JSON_ARRAY && j->type != RG_JSON_OBJECT;
@@ -1081,9 +1188,16 @@ static void emit(struct rg_buf *b, const struct rg_json *j, bool indent, unsigne
 		if (is_array) {
 			v = j->u.items[i];
 		} else {
-			v = j->u.members[i].value;
-			rg_json_emit_string(b, j->u.members[i].key, j->u.members[i].key_len);
-			rg_buf_puts(b, indent ? ": " : ":");
+			const struct rg_json_member *m = &j->u.members[i];
+			v = m->value;
+			if (m->is_plain_key)
+				emit_plain(b, m->key, m->key_len);
+			else
+				rg_json_emit_string(b, m->key, m->key_len);
+			if (indent)
+				rg_buf_append(b, ": ", 2);
+			else
+				rg_buf_putc(b, ':');
 		}
 		if (!emit_scalar(b, v))
 			emit(b, v, indent, level + 1, cap, sink);

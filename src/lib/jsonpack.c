@@ -139,7 +139,11 @@ static struct rg_json *unpack(struct reader *r)
 				rg_json_arena_free(key);
 				break;
 			}
-			j->u.members[j->n++] = (struct rg_json_member){key, key_len, value};
+			struct rg_json_member *m = &j->u.members[j->n++];
+			m->key = key;
+			m->key_len = key_len;
+			m->is_plain_key = false;
+			m->value = value;
 		}
 		break;
 	case RG_JSON_NULL:

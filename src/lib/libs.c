@@ -113,6 +113,11 @@ static void *sym(enum rg_lib l, const char *name)
 	return p;
 }
 
+void *rg_libs_sym(enum rg_lib l, const char *name)
+{
+	return sym(l, name);
+}
+
 /* Defines `ret name params` forwarding `args` to the library's name. */
 #define FORWARD(lib, ret, name, params, args)                                                      \
 	ret name params                                                                            \

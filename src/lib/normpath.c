@@ -41,6 +41,25 @@ char *rg_path_normalize(const char *path)
 	return out;
 }
 
+bool rg_path_is_normal(const char *path)
+{
+	if (path[0] != '/')
+		return false;
+	if (!path[1])
+		return true;
+	/* Every slash starts a component, which is neither empty (a slash doubled
+	 * or at the end) nor "." nor "..". */
+	for (const char *c = path; *c;) {
+		const char *s = ++c;
+		while (*c && *c != '/')
+			c++;
+		size_t n = (size_t)(c - s);
+		if (n == 0 || (s[0] == '.' && (n == 1 || (n == 2 && s[1] == '.'))))
+			return false;
+	}
+	return true;
+}
+
 bool rg_path_is_under(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);

@@ -84,37 +84,40 @@ void rg_buf_reserve(struct rg_buf *b, size_t extra)
 	b->cap = cap;
 }
 
-void rg_buf_put_index(struct rg_buf *b, size_t i)
+size_t rg_put_uint(char *d, unsigned long long v)
 {
-	if (i < 1000) {
-		/* The common case, one to three digits: written in place. */
-		size_t len = i < 10 ? 3 : i < 100 ? 4 : 5;
-		if (b->len + len + 1 > b->cap)
-			rg_buf_reserve(b, len);
-		char *d = b->data + b->len;
-		d[0] = '[';
-		d[len - 1] = ']';
-		for (size_t k = len - 2; k > 0; k--, i /= 10)
-			d[k] = (char)('0' + i % 10);
-		b->len += len;
-		b->data[b->len] = '\0';
-		return;
-	}
-	rg_buf_putc(b, '[');
-	rg_buf_put_uint(b, i);
-	rg_buf_putc(b, ']');
+	size_t len = 1;
+
+	for (unsigned long long t = v; t >= 10; t /= 10)
+		len++;
+	for (size_t k = len; k > 0; k--, v /= 10)
+		d[k - 1] = (char)('0' + v % 10);
+	return len;
 }
 
-void rg_buf_put_uint(struct rg_buf *b, uintmax_t v)
+size_t rg_put_index(char *d, size_t i)
 {
-	char digits[24];
-	size_t n = sizeof(digits);
+	size_t len = rg_put_uint(d + 1, i) + 2;
 
-	do {
-		digits[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	rg_buf_append(b, digits + n, sizeof(digits) - n);
+	d[0] = '[';
+	d[len - 1] = ']';
+	return len;
+}
+
+void rg_buf_put_index(struct rg_buf *b, size_t i)
+{
+	if (b->len + RG_INDEX_MAX + 1 > b->cap)
+		rg_buf_reserve(b, RG_INDEX_MAX);
+	b->len += rg_put_index(b->data + b->len, i);
+	b->data[b->len] = '\0';
+}
+
+void rg_buf_put_uint(struct rg_buf *b, unsigned long long v)
+{
+	if (b->len + RG_INDEX_MAX + 1 > b->cap)
+		rg_buf_reserve(b, RG_INDEX_MAX);
+	b->len += rg_put_uint(b->data + b->len, v);
+	b->data[b->len] = '\0';
 }
 
 void rg_buf_truncate(struct rg_buf *b, size_t len)

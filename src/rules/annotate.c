@@ -40,7 +40,13 @@ static char *summarise(const struct rg_report *r)
 		size_t n = 0;
 		for (size_t k = i; k < r->n_changes; k++)
 			n += rg_streq(r->changes[k].rule, rule);
-		rg_buf_printf(&b, "%s%s:%zu", b.len ? "," : "", rule, n);
+		/* By hand, not printf: a create summarises every time. */
+		char count[RG_INDEX_MAX];
+		if (b.len)
+			rg_buf_putc(&b, ',');
+		rg_buf_puts(&b, rule);
+		rg_buf_putc(&b, ':');
+		rg_buf_append(&b, count, rg_put_uint(count, n));
 	}
 	return rg_buf_steal(&b);
 }

@@ -61,8 +61,11 @@ static int ceil_set(struct rg_json *caps, const char *set, struct rg_rule_ctx *c
 					    "spelled CAP_UPPER_CASE)",
 					    ctx->file, path, i, shown);
 		}
-		if (!in_ceiling(allow, name))
-			rg_buf_printf(&extra, "%s%s", extra.len ? ", " : "", name);
+		if (!in_ceiling(allow, name)) {
+			if (extra.len)
+				rg_buf_puts(&extra, ", ");
+			rg_buf_puts(&extra, name);
+		}
 	}
 	_cleanup_free_ char *over = rg_buf_steal(&extra);
 	if (!*over || !rg_rule_may_fix(ctx, path, "capabilities beyond the ceiling: %s", over))

@@ -157,6 +157,23 @@ static int check_mount(const struct rg_json *m, const char *file, size_t i, stru
 	return 0;
 }
 
+/* Room for ".mounts[i].options". */
+#define MOUNT_PATH_SIZE (sizeof(".mounts.options") + RG_INDEX_MAX)
+
+/* ".mounts[i]", or ".mounts[i].options", in buf without printf (a create names every mount it
+ * changes); returns buf. */
+static const char *mount_path(char buf[MOUNT_PATH_SIZE], size_t i, bool is_options)
+{
+	size_t n = sizeof(".mounts") - 1;
+	memcpy(buf, ".mounts", n);
+	n += rg_put_index(buf + n, i);
+	if (is_options)
+		memcpy(buf + n, ".options", sizeof(".options"));
+	else
+		buf[n] = '\0';
+	return buf;
+}
+
 /* ---- hardening (whatever the action) ---- */
 
 static void harden_bind(struct rg_json *opts, const struct rg_json *settings)
@@ -223,8 +240,8 @@ static void harden(struct rg_json *m, size_t i, struct rg_rule_ctx *ctx)
 	}
 	if (before ? rg_json_equal(before, work) : work->n == 0)
 		return;
-	_cleanup_free_ char *path = rg_xasprintf(".mounts[%zu].options", i);
-	rg_rule_record(ctx, path, before, work);
+	char path[MOUNT_PATH_SIZE];
+	rg_rule_record(ctx, mount_path(path, i, true), before, work);
 	rg_json_set(m, "options", steal_ptr(&work));
 }
 
@@ -355,15 +372,15 @@ static int apply_mounts(struct rg_json *spec, struct rg_rule_ctx *ctx,
 		struct rg_json *m = mounts->u.items[i];
 		harden(m, i, ctx);
 		_cleanup_free_ char *why = judge_mount(m, ctx, hp);
-		_cleanup_free_ char *path = rg_xasprintf(".mounts[%zu]", i);
-		if (why && rg_rule_may_fix(ctx, path, "%s", why))
+		char path[MOUNT_PATH_SIZE];
+		if (why && rg_rule_may_fix(ctx, mount_path(path, i, false), "%s", why))
 			is_dropped[i] = true;
 	}
 	for (size_t i = mounts->n; i-- > 0;) {
 		if (!is_dropped[i])
 			continue;
-		_cleanup_free_ char *path = rg_xasprintf(".mounts[%zu]", i);
-		rg_rule_record(ctx, path, mounts->u.items[i], NULL);
+		char path[MOUNT_PATH_SIZE];
+		rg_rule_record(ctx, mount_path(path, i, false), mounts->u.items[i], NULL);
 		rg_json_array_remove(mounts, i);
 	}
 	return 0;

@@ -141,7 +141,8 @@ static const struct {
 
 struct rg_hostpath_entry {
 	const char *entry; /* as configured, for messages */
-	char *norm;
+	const char *norm; /* entry, or owned: the defaults are written normalised */
+	char *owned;
 	enum list_kind kind;
 };
 
@@ -155,14 +156,16 @@ void rg_hostpaths_build(const struct rg_json *settings, struct rg_hostpaths *ret
 		for (size_t i = 0; is_given ? i < list->n : lists[l].def[i] != NULL; i++) {
 			const char *entry =
 			    is_given ? rg_json_str(list->u.items[i]) : lists[l].def[i];
-			char *norm = rg_path_normalize(entry);
-			if (!norm)
+			if (!entry || entry[0] != '/')
 				continue;
+			/* A hundred paths on every create: copied only when not normal already. */
+			char *owned = rg_path_is_normal(entry) ? NULL : rg_path_normalize(entry);
 			if (ret->n == cap) {
 				cap = cap ? 2 * cap : 64;
 				ret->v = rg_xrealloc(ret->v, cap * sizeof(*ret->v));
 			}
-			ret->v[ret->n++] = (struct rg_hostpath_entry){entry, norm, lists[l].kind};
+			ret->v[ret->n++] = (struct rg_hostpath_entry){entry, owned ? owned : entry,
+								      owned, lists[l].kind};
 		}
 	}
 }
@@ -170,7 +173,7 @@ void rg_hostpaths_build(const struct rg_json *settings, struct rg_hostpaths *ret
 void rg_hostpaths_free(struct rg_hostpaths *hp)
 {
 	for (size_t i = 0; i < hp->n; i++)
-		free(hp->v[i].norm);
+		free(hp->v[i].owned);
 	free(hp->v);
 	*hp = (struct rg_hostpaths){0};
 }

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "runguard/normpath.h"
 #include "runguard/rule_api.h"
 #include "runguard/util.h"
 
@@ -87,6 +88,12 @@ static bool has_path(const struct rg_json *arr, const char *want)
 		/* Cleaning never lengthens a path: a shorter one cannot come out as want. */
 		if (!s || s[0] != '/' || arr->u.items[i]->u.s.len < want_len)
 			continue;
+		/* Most are clean already: compared as they are, without a copy. */
+		if (rg_path_is_normal(s)) {
+			if (rg_streq(s, want))
+				return true;
+			continue;
+		}
 		_cleanup_free_ char *c = clean_path(s);
 		if (rg_streq(c, want))
 			return true;

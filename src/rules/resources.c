@@ -242,9 +242,7 @@ static int get_int(const struct rg_json *obj, const char *key, const char *path,
 static void set_number(struct rg_rule_ctx *ctx, struct rg_json *obj, const char *key,
 		       const char *path, unsigned long long v)
 {
-	char text[32];
-	snprintf(text, sizeof(text), "%llu", v);
-	struct rg_json *after = rg_json_new_number(text);
+	struct rg_json *after = rg_json_new_uint(v);
 	_cleanup_free_ char *p = rg_xasprintf("%s.%s", path, key);
 	rg_rule_record(ctx, p, rg_json_get(obj, key), after);
 	rg_json_set(obj, key, after);

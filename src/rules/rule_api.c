@@ -37,9 +37,8 @@ struct rg_json *rg_rule_object(struct rg_json *obj, const char *key, const char 
 void rg_rule_record(struct rg_rule_ctx *ctx, const char *path, const struct rg_json *before,
 		    const struct rg_json *after)
 {
-	_cleanup_free_ char *b = before ? rg_json_brief(before) : NULL;
-	_cleanup_free_ char *a = after ? rg_json_brief(after) : NULL;
-	rg_report_change(ctx->report, ctx->rule, path, b, a);
+	rg_report_change_take(ctx->report, ctx->rule, path, before ? rg_json_brief(before) : NULL,
+			      after ? rg_json_brief(after) : NULL);
 }
 
 bool rg_rule_may_fix(struct rg_rule_ctx *ctx, const char *path, const char *fmt, ...)

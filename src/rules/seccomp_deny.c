@@ -32,7 +32,6 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -74,18 +73,12 @@ struct findings {
 	bool is_any;
 };
 
-static bool is_permissive(const char *action)
-{
-	static const char prefix[] = "SCMP_ACT_";
-	const char *t;
+#define ACT_PREFIX "SCMP_ACT_"
+#define ACT_PREFIX_LEN (sizeof(ACT_PREFIX) - 1)
 
-	/* Asked of every entry of profiles with hundreds: by hand, not by strcmp calls. */
-	if (!action)
-		return true;
-	for (size_t i = 0; i < sizeof(prefix) - 1; i++)
-		if (action[i] != prefix[i])
-			return true;
-	t = action + sizeof(prefix) - 1;
+/* is_permissive of an action known to begin with ACT_PREFIX; t is what follows it. */
+static bool is_permissive_rest(const char *t)
+{
 	switch (t[0]) {
 	case 'E':
 		return !rg_streq(t, "ERRNO");
@@ -97,6 +90,32 @@ static bool is_permissive(const char *action)
 	default:
 		return true;
 	}
+}
+
+static bool is_permissive(const char *action)
+{
+	/* Asked of every entry of profiles with hundreds: by hand, not by strcmp calls. */
+	if (!action)
+		return true;
+	for (size_t i = 0; i < ACT_PREFIX_LEN; i++)
+		if (action[i] != ACT_PREFIX[i])
+			return true;
+	return is_permissive_rest(action + ACT_PREFIX_LEN);
+}
+
+/*
+ * is_permissive of an entry's action member: the prefix in one compare when
+ * the text is long enough to hold it (a NUL inside it differs from the
+ * prefix, as in is_permissive's loop).
+ */
+static bool is_permissive_member(const struct rg_json *act)
+{
+	const char *s = rg_json_str(act);
+	if (!s || act->u.s.len < ACT_PREFIX_LEN)
+		return is_permissive(s);
+	if (memcmp(s, ACT_PREFIX, ACT_PREFIX_LEN) != 0)
+		return true;
+	return is_permissive_rest(s + ACT_PREFIX_LEN);
 }
 
 static const char *entry_action(const struct rg_json *e)
@@ -156,6 +175,7 @@ struct entry_sum {
 	bool has_clone; /* names "clone" */
 	bool
 	    has_denied; /* permissive, and names a name is_denied_name denies (set by name_fates) */
+	signed char clone_open; /* is_clone_entry_open, once asked: 1 yes, -1 no; 0 not yet */
 };
 
 static bool is_key(const struct rg_json_member *m, const char *key, size_t len)
@@ -217,7 +237,7 @@ static int check_entries(const struct rg_json *calls, const char *file, struct e
 				return r;
 		}
 		struct entry_sum *v = &sums[i];
-		v->is_perm = is_permissive(rg_json_str(act));
+		v->is_perm = is_permissive_member(act);
 		v->has_args = rg_json_is(args, RG_JSON_ARRAY) && args->n > 0;
 		v->names = rg_json_is(names, RG_JSON_ARRAY) ? names : NULL;
 		for (size_t k = 0; v->names && k < names->n && !v->has_clone; k++) {
@@ -259,7 +279,17 @@ struct deny_set {
 		uint32_t at; /* 1 + position in names; 0: empty */
 	} * slots;
 	size_t mask; /* slots - 1, a power of two less one */
+	/* A bit per first_two() of the names in the set: most names looked up are
+	 * not there, and most of those are told so without a hash. */
+	uint64_t first[4];
 };
+
+/* The first two bytes of s (a NUL ends it), folded to 0-255. */
+static unsigned first_two(const char *s)
+{
+	unsigned c = (unsigned char)s[0];
+	return (c * 31u + (c ? (unsigned char)s[1] : 0u)) & 255u;
+}
 
 static uint32_t name_hash(const char *s)
 {
@@ -273,6 +303,9 @@ static uint32_t name_hash(const char *s)
 static ssize_t deny_set_find(const struct deny_set *s, const char *name)
 {
 	if (!name)
+		return -1;
+	unsigned k = first_two(name);
+	if (!(s->first[k / 64] >> (k % 64) & 1))
 		return -1;
 	uint32_t hash = name_hash(name);
 	for (size_t h = hash & s->mask; s->slots[h].at; h = (h + 1) & s->mask)
@@ -291,6 +324,7 @@ static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool i
 	s->slots = rg_xcalloc(slots, sizeof(*s->slots));
 	s->mask = slots - 1;
 	s->n = 0;
+	memset(s->first, 0, sizeof(s->first));
 	s->is_clone_on = is_clone_on;
 	for (size_t i = 0; i < n; i++) {
 		const char *d = deny ? rg_json_str(deny->u.items[i]) : default_deny[i];
@@ -302,6 +336,8 @@ static void deny_set_init(struct deny_set *s, const struct rg_json *deny, bool i
 			h = (h + 1) & s->mask;
 		s->slots[h].hash = hash;
 		s->slots[h].at = (uint32_t)++s->n;
+		unsigned k = first_two(d);
+		s->first[k / 64] |= 1ull << (k % 64);
 		s->names[s->n - 1] = d;
 	}
 }
@@ -352,14 +388,10 @@ static void name_fates(const struct rg_json *calls, struct entry_sum *sums,
 
 static struct rg_json *newuser_cond(unsigned idx, unsigned long long datum)
 {
-	char text[24];
 	struct rg_json *c = rg_json_new(RG_JSON_OBJECT);
-	snprintf(text, sizeof(text), "%u", idx);
-	rg_json_set(c, "index", rg_json_new_number(text));
-	snprintf(text, sizeof(text), "%llu", NEWUSER);
-	rg_json_set(c, "value", rg_json_new_number(text));
-	snprintf(text, sizeof(text), "%llu", datum);
-	rg_json_set(c, "valueTwo", rg_json_new_number(text));
+	rg_json_set(c, "index", rg_json_new_uint(idx));
+	rg_json_set(c, "value", rg_json_new_uint(NEWUSER));
+	rg_json_set(c, "valueTwo", rg_json_new_uint(datum));
 	rg_json_set(c, "op", rg_json_new_string("SCMP_CMP_MASKED_EQ"));
 	return c;
 }
@@ -431,10 +463,8 @@ static void fix_clone_entry(const struct rg_json *e, unsigned idx, struct rg_jso
 			return;
 		case COND_MERGE:
 			copy = rg_json_clone(e);
-			char text[24];
-			snprintf(text, sizeof(text), "%llu", cond_u64(c, "value") | NEWUSER);
 			rg_json_set(rg_json_get(copy, "args")->u.items[i], "value",
-				    rg_json_new_number(text));
+				    rg_json_new_uint(cond_u64(c, "value") | NEWUSER));
 			rg_json_append(out, copy);
 			return;
 		case COND_DROP:
@@ -471,6 +501,18 @@ static bool is_clone_entry_open(const struct rg_json *e, unsigned idx)
 	_cleanup_json_ struct rg_json *fixed = rg_json_new(RG_JSON_ARRAY);
 	fix_clone_entry(only, idx, fixed);
 	return fixed->n != 1 || !rg_json_equal(fixed->u.items[0], only);
+}
+
+/*
+ * is_clone_entry_open of entry i, worked out once: it copies and rewrites the
+ * entry, and find and fix both ask it (the entry is not changed in between).
+ */
+static bool entry_clone_open(const struct rg_json *calls, struct entry_sum *sums, size_t i,
+			     unsigned idx)
+{
+	if (!sums[i].clone_open)
+		sums[i].clone_open = is_clone_entry_open(calls->u.items[i], idx) ? 1 : -1;
+	return sums[i].clone_open > 0;
 }
 
 /* A denying entry for clone that is unconditional or exactly our CLONE_NEWUSER rule. */
@@ -537,8 +579,8 @@ static void find(const struct rg_json *calls, struct entry_sum *sums, bool is_de
 		return;
 	bool is_clone_covered_ = is_clone_covered(calls, sums, idx);
 	for (size_t i = 0; i < calls->n && !f->is_clone_open; i++)
-		f->is_clone_open = sums[i].is_perm && sums[i].has_clone &&
-				   is_clone_entry_open(calls->u.items[i], idx);
+		f->is_clone_open =
+		    sums[i].is_perm && sums[i].has_clone && entry_clone_open(calls, sums, i, idx);
 	if (is_default_open && !is_clone_covered_)
 		f->is_clone_open = true;
 	if (f->is_clone_open) {
@@ -570,16 +612,14 @@ static bool is_dropped(const struct rg_json *names, const struct deny_set *deny,
 }
 
 /*
- * The fixed replacement(s) of permissive entry e (has_clone: it names
- * clone), appended to out: names on the deny list removed (the entry
- * dropped when none is left), clone split out and narrowed when it lets
- * CLONE_NEWUSER through.
+ * The fixed replacement(s) of permissive entry e (is_clone_open: it lets
+ * CLONE_NEWUSER through, and clone is judged), appended to out: names on
+ * the deny list removed (the entry dropped when none is left), clone split
+ * out and narrowed when it lets CLONE_NEWUSER through.
  */
-static void fix_entry(const struct rg_json *e, bool has_clone, const struct deny_set *deny,
-		      bool is_clone_on, unsigned idx, struct rg_json *out)
+static void fix_entry(const struct rg_json *e, bool is_clone_open, const struct deny_set *deny,
+		      unsigned idx, struct rg_json *out)
 {
-	bool is_clone_open = is_clone_on && has_clone && is_clone_entry_open(e, idx);
-
 	if (!is_dropped(rg_json_get(e, "names"), deny, is_clone_open)) {
 		/* Some name stays (or none was there): the copy is kept. */
 		struct rg_json *copy = rg_json_clone(e);
@@ -597,7 +637,6 @@ static void fix_entry(const struct rg_json *e, bool has_clone, const struct deny
 
 static struct rg_json *errno_entry(const char **names, size_t n, int errnum)
 {
-	char text[16];
 	struct rg_json *e = rg_json_new(RG_JSON_OBJECT);
 	struct rg_json *arr = rg_json_new(RG_JSON_ARRAY);
 
@@ -605,21 +644,23 @@ static struct rg_json *errno_entry(const char **names, size_t n, int errnum)
 		rg_json_append(arr, rg_json_new_string(names[i]));
 	rg_json_set(e, "names", arr);
 	rg_json_set(e, "action", rg_json_new_string("SCMP_ACT_ERRNO"));
-	snprintf(text, sizeof(text), "%d", errnum);
-	rg_json_set(e, "errnoRet", rg_json_new_number(text));
+	rg_json_set(e, "errnoRet", rg_json_new_uint((unsigned)errnum));
 	return e;
 }
 
 static void record_entry(struct rg_rule_ctx *ctx, size_t i, const struct rg_json *before,
 			 const struct rg_json *after)
 {
-	char path[48];
-	snprintf(path, sizeof(path), SC ".syscalls[%zu]", i);
+	/* Without snprintf: a fixed profile records an entry per syscall it fixes. */
+	static const char prefix[] = SC ".syscalls";
+	char path[sizeof(prefix) + RG_INDEX_MAX];
+	memcpy(path, prefix, sizeof(prefix) - 1);
+	path[sizeof(prefix) - 1 + rg_put_index(path + sizeof(prefix) - 1, i)] = '\0';
 	rg_rule_record(ctx, path, before, after);
 }
 
 /* Rewrites the permissive entries and appends the denying ones. */
-static void fix(struct rg_json *sc, struct rg_json *calls, const struct entry_sum *sums,
+static void fix(struct rg_json *sc, struct rg_json *calls, struct entry_sum *sums,
 		const struct findings *f, const struct deny_set *deny, bool is_clone_on,
 		unsigned idx, struct rg_rule_ctx *ctx)
 {
@@ -629,15 +670,14 @@ static void fix(struct rg_json *sc, struct rg_json *calls, const struct entry_su
 	for (size_t i = 0; i < calls->n; i++) {
 		struct rg_json *e = calls->u.items[i];
 		/* A permissive entry naming something denied, or letting clone through. */
-		bool is_fixed = sums[i].is_perm &&
-				(sums[i].has_denied ||
-				 (is_clone_on && sums[i].has_clone && is_clone_entry_open(e, idx)));
-		if (!is_fixed) {
+		bool is_clone_open = sums[i].is_perm && is_clone_on && sums[i].has_clone &&
+				     entry_clone_open(calls, sums, i, idx);
+		if (!sums[i].is_perm || (!sums[i].has_denied && !is_clone_open)) {
 			rg_json_append(out, e);
 			continue;
 		}
 		size_t at = out->n;
-		fix_entry(e, sums[i].has_clone, deny, is_clone_on, idx, out);
+		fix_entry(e, is_clone_open, deny, idx, out);
 		if (out->n == at + 1 && rg_json_equal(out->u.items[at], e)) {
 			rg_json_free(out->u.items[at]);
 			out->u.items[at] = e;

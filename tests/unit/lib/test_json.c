@@ -260,6 +260,29 @@ static void test_unicode_escapes(void **state)
 	rg_json_free(j);
 }
 
+/*
+ * A string or key read with no escape is copied as it is (is_plain,
+ * is_plain_key); one read with escapes comes decoded and is escaped again,
+ * never copied raw.
+ */
+static void test_emit_parsed_strings(void **state)
+{
+	static const char text[] = "[\"plain \xc3\xa9/\x7f\",\"q\\\"b\\\\s\\n\",\"\\u0001\","
+				   "\"\\u0041\",{\"k\\\"\":\"v\",\"p\":1}]";
+	(void)state;
+
+	struct rg_json *j = parse_ok(text);
+	assert_true(j->u.items[0]->is_plain);
+	assert_false(j->u.items[1]->is_plain);
+	assert_false(j->u.items[4]->u.members[0].is_plain_key);
+	assert_true(j->u.items[4]->u.members[1].is_plain_key);
+	char *out = emit(j, false);
+	assert_string_equal(out, "[\"plain \xc3\xa9/\x7f\",\"q\\\"b\\\\s\\n\",\"\\u0001\",\"A\","
+				 "{\"k\\\"\":\"v\",\"p\":1}]");
+	free(out);
+	rg_json_free(j);
+}
+
 static void test_emit_escapes_control_chars(void **state)
 {
 	char bytes[0x20 + 4];
@@ -1019,6 +1042,7 @@ int main(void)
 	    cmocka_unit_test(test_whitespace_dropped),
 	    cmocka_unit_test(test_key_order_preserved),
 	    cmocka_unit_test(test_unicode_escapes),
+	    cmocka_unit_test(test_emit_parsed_strings),
 	    cmocka_unit_test(test_emit_escapes_control_chars),
 	    cmocka_unit_test(test_duplicate_small),
 	    cmocka_unit_test(test_duplicate_large),
