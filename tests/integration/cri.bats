@@ -36,6 +36,7 @@ setup_file() {
 
 teardown_file() {
 	containerd_stop
+	rg_forget_caches
 }
 
 setup() {

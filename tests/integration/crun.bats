@@ -55,6 +55,7 @@ setup_file() {
 teardown_file() {
 	podman_stop
 	kill_pidfile_procs '^sleep$' "$BATS_FILE_TMPDIR/crun-ns.pid"
+	rg_forget_caches
 }
 
 setup() {

@@ -38,6 +38,7 @@ setup_file() {
 
 teardown_file() {
 	docker_stop
+	rg_forget_caches
 }
 
 setup() {

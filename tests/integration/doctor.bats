@@ -36,6 +36,7 @@ teardown_file() {
 	podman_stop
 	containerd_stop
 	[[ "${DR_CG_DEFAULT_EXISTED:-1}" == 1 ]] || remove_cgroup default
+	rg_forget_caches
 }
 
 setup() {

@@ -661,6 +661,20 @@ rg_setup() {
 	ensure_rootfs
 }
 
+# rg_forget_caches: a passthrough call as root caches a configuration file it
+# parsed (one more than a second old) in /run/runguard; removes those of this
+# bats run's files (the tests' and the suites' configurations). Called by
+# rg_teardown and by the engine suites' teardown_file (an engine stopping
+# may call runguard after the last test).
+rg_forget_caches() {
+	local c run=${BATS_RUN_TMPDIR:-${T:-}}
+	[[ -n "$run" ]] || return 0
+	for c in /run/runguard/config-*.cache; do
+		grep -qsF -- "$run/" "$c" && rm -f "$c"
+	done
+	rmdir /run/runguard 2>/dev/null || true
+}
+
 rg_teardown() {
 	local s id i
 	for s in "${RG_STATES[@]}"; do
@@ -669,12 +683,7 @@ rg_teardown() {
 			"${RG_NS[@]}" "$RG_STATE_RUNTIME" --root "$s" delete -f "$id" >/dev/null 2>&1 || true
 		done
 	done
-	# A passthrough call as root caches a configuration it parsed (one more
-	# than a second old) in /run/runguard: not one of this test's.
-	local c
-	for c in /run/runguard/config-*.cache; do
-		grep -qsF -- "$T/" "$c" && rm -f "$c" && { rmdir /run/runguard 2>/dev/null || true; }
-	done
+	rg_forget_caches
 	for ((i = ${#RG_CLEANUPS[@]} - 1; i >= 0; i--)); do
 		eval "${RG_CLEANUPS[i]}" || true
 	done

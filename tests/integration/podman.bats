@@ -19,6 +19,7 @@ setup_file() {
 
 teardown_file() {
 	podman_stop
+	rg_forget_caches
 }
 
 setup() {
