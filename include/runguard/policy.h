@@ -80,6 +80,10 @@ struct rg_policy {
  * name the file, line when known, and JSON path.
  */
 int rg_config_load(const char *path, struct rg_config *ret, struct rg_error **err);
+struct stat;
+/* Whoever can write the policy (or the cache of it) can switch it off: a file
+ * is trusted when root or the caller owns it and nobody else may write it. */
+bool rg_config_is_trusted_owner(const struct stat *st);
 /* The configuration file's path: $RUNGUARD_CONFIG when set and not empty
  * (*ret_is_explicit true), else RG_CONFIG_DEFAULT_PATH. Borrowed. */
 const char *rg_config_path(bool *ret_is_explicit);

@@ -420,6 +420,11 @@ static int apply_member(const struct src *s, const struct rg_json_member *m, str
 	return cfg_error(s, m->value, err, "%s: unknown configuration key", path);
 }
 
+bool rg_config_is_trusted_owner(const struct stat *st)
+{
+	return (st->st_uid == 0 || st->st_uid == geteuid()) && !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
 static int read_config(const char *path, char **ret, size_t *ret_len, struct rg_error **err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -433,7 +438,7 @@ static int read_config(const char *path, char **ret, size_t *ret_len, struct rg_
 	if (!S_ISREG(st.st_mode))
 		return rg_error_set(err, EINVAL, "%s: not a regular file", path);
 	/* Whoever can write the policy can switch it off. */
-	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH)))
+	if (!rg_config_is_trusted_owner(&st))
 		return rg_error_set(err, EPERM,
 				    "%s: must be owned by root (or the caller) and writable by "
 				    "nobody else (owner uid %u, mode %04o)",

@@ -125,8 +125,7 @@ static char *read_cache(const char *path, size_t *ret_len)
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return NULL;
 	/* Whoever can write the cache could name any runtime. */
-	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
-	    (size_t)st.st_size >= CACHE_MAX)
+	if (!rg_config_is_trusted_owner(&st) || (size_t)st.st_size >= CACHE_MAX)
 		return NULL;
 	_cleanup_free_ char *buf = rg_xmalloc((size_t)st.st_size + 1);
 	ssize_t n = read(fd, buf, (size_t)st.st_size + 1);
@@ -218,8 +217,7 @@ int rg_config_load_passthrough(bool is_all_needed, struct rg_config *ret, struct
 	/* No file: the embedded default, which costs no parse anyway. A file
 	 * rg_config_load would refuse is left to it to say so. */
 	if (is_all_needed || stat(path, &before) < 0 || !S_ISREG(before.st_mode) ||
-	    (before.st_uid != 0 && before.st_uid != geteuid()) ||
-	    (before.st_mode & (S_IWGRP | S_IWOTH)))
+	    !rg_config_is_trusted_owner(&before))
 		return rg_config_load(NULL, ret, err);
 	char *runtime = NULL;
 	if (cached_runtime(path, &before, &runtime)) {
